@@ -1,0 +1,595 @@
+// Package config loads and validates flashdeck.yaml (DESIGN.md sections 8
+// and 10). Every error names the file, the line and the field, so a wrong
+// value is found in seconds. Credentials are never in the file: it names
+// environment variables, and Resolve reads them.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // sale time zones must resolve on machines without zoneinfo
+
+	"github.com/flashdeck/flashdeck/datasources"
+	"go.yaml.in/yaml/v3"
+)
+
+// Kind values accepted for channels.
+const KindSimulator = "simulator"
+
+// Roles.
+const (
+	RoleViewer   = "viewer"
+	RoleOperator = "operator"
+)
+
+// Defaults.
+const (
+	DefaultPollInterval = 15 * time.Second
+	MinPollInterval     = time.Second
+	DefaultStateDir     = "./flashdeck-data"
+)
+
+// Config is a loaded, validated configuration.
+type Config struct {
+	// Path is the file it was read from ("" when built in code).
+	Path            string    `yaml:"-"`
+	StateDir        string    `yaml:"state_dir,omitempty"`
+	Users           []User    `yaml:"users,omitempty"`
+	Channels        []Channel `yaml:"channels,omitempty"`
+	Sales           []Sale    `yaml:"sales,omitempty"`
+	MetricsTokenEnv string    `yaml:"metrics_token_env,omitempty"`
+	// Clock, when set, makes sale time run from an anchor at a speed: for a
+	// simulator playing a sale faster than real time (`flashdeck simulate`).
+	Clock *Clock `yaml:"clock,omitempty"`
+}
+
+// User is a person or screen allowed to use a collector.
+type User struct {
+	Name     string `yaml:"name,omitempty"`
+	Role     string `yaml:"role,omitempty"`
+	TokenEnv string `yaml:"token_env,omitempty"`
+}
+
+// Channel is one sales channel. Credentials are environment variable names.
+type Channel struct {
+	ID      string `yaml:"id,omitempty"`
+	Name    string `yaml:"name,omitempty"`
+	Kind    string `yaml:"kind,omitempty"`
+	Market  string `yaml:"market,omitempty"`
+	BaseURL string `yaml:"base_url,omitempty"`
+	// AuthURL is Lazada's token service (default https://auth.lazada.com/rest).
+	AuthURL string `yaml:"auth_url,omitempty"`
+
+	AppKeyEnv       string `yaml:"app_key_env,omitempty"`
+	AppSecretEnv    string `yaml:"app_secret_env,omitempty"`
+	AccessTokenEnv  string `yaml:"access_token_env,omitempty"`
+	RefreshTokenEnv string `yaml:"refresh_token_env,omitempty"`
+	AppIDEnv        string `yaml:"app_id_env,omitempty"`
+	PrivateKeyEnv   string `yaml:"private_key_env,omitempty"`
+	TokenEnv        string `yaml:"token_env,omitempty"`
+
+	PollInterval  Duration `yaml:"poll_interval,omitempty"`
+	StockInterval Duration `yaml:"stock_interval,omitempty"`
+	Timeout       Duration `yaml:"timeout,omitempty"`
+	// MaxCallsPerSecond spaces this channel's API calls (0: the kind's default).
+	MaxCallsPerSecond float64 `yaml:"max_calls_per_second,omitempty"`
+	Enabled           *bool   `yaml:"enabled,omitempty"`
+	ReplacedBy        string  `yaml:"replaced_by,omitempty"`
+}
+
+// IsEnabled reports whether the channel is polled (enabled unless said otherwise).
+func (c *Channel) IsEnabled() bool { return c.Enabled == nil || *c.Enabled }
+
+// DisplayName is the name shown on screen: Name, or the id.
+func (c *Channel) DisplayName() string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.ID
+}
+
+// Sale is one launch.
+type Sale struct {
+	ID            string    `yaml:"id,omitempty"`
+	Name          string    `yaml:"name,omitempty"`
+	Start         time.Time `yaml:"start,omitempty"`
+	End           time.Time `yaml:"end,omitempty"`
+	PerBuyerLimit int       `yaml:"per_buyer_limit,omitempty"`
+	// TimeZone is an IANA zone (Asia/Jakarta); by default the start's offset,
+	// labelled for the markets flashdeck knows (+07:00 is WIB).
+	TimeZone string `yaml:"time_zone,omitempty"`
+	// Currency is ISO 4217; IDR by default.
+	Currency string `yaml:"currency,omitempty"`
+	SKUs     []SKU  `yaml:"skus,omitempty"`
+
+	loc *time.Location
+}
+
+// Location is the sale's own time zone, for display.
+func (s *Sale) Location() *time.Location {
+	if s.loc != nil {
+		return s.loc
+	}
+	return zoneFor(s.Start)
+}
+
+// SetLocation sets the display zone (for sales built in code).
+func (s *Sale) SetLocation(l *time.Location) { s.loc = l }
+
+// SKU is one product of a sale with its stock per channel.
+type SKU struct {
+	SKU        string         `yaml:"sku,omitempty"`
+	Name       string         `yaml:"name,omitempty"`
+	FlashPrice Money          `yaml:"flash_price,omitempty"`
+	Allocated  map[string]int `yaml:"allocated,omitempty"`
+}
+
+// Money is a price written in the currency's units (1999000 or "1999000.50"),
+// held in hundredths.
+type Money datasources.Money
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (m *Money) UnmarshalYAML(n *yaml.Node) error {
+	s := strings.ReplaceAll(strings.TrimSpace(n.Value), "_", "")
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 {
+		return fmt.Errorf("line %d: %q is not a price (write it in currency units, e.g. 1999000)", n.Line, n.Value)
+	}
+	*m = Money(int64(f*100 + 0.5))
+	return nil
+}
+
+// Duration is a time.Duration written as "15s", "2m".
+type Duration time.Duration
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
+	if err != nil {
+		return fmt.Errorf("line %d: %q is not a duration (write e.g. 15s, 2m)", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// D returns the value as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// Clock anchors simulated sale time: at wall time WallAt the sale clock read
+// SaleAt, and it runs Speed times faster.
+type Clock struct {
+	WallAt time.Time `yaml:"wall_at,omitempty"`
+	SaleAt time.Time `yaml:"sale_at,omitempty"`
+	Speed  float64   `yaml:"speed,omitempty"`
+}
+
+// Now returns the sale time now.
+func (c *Clock) Now() time.Time {
+	return c.SaleAt.Add(time.Duration(float64(time.Since(c.WallAt)) * c.Speed))
+}
+
+// Error is a configuration problem at a place in the file.
+type Error struct {
+	File  string
+	Line  int
+	Field string // dotted path: channels[0].poll_interval
+	Msg   string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		if e.Line > 0 {
+			fmt.Fprintf(&b, ":%d", e.Line)
+		}
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found, in file order.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Error()
+	}
+	return strings.Join(parts, "\n")
+}
+
+// Load reads and validates a configuration file.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return Parse(path, data)
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// Parse decodes and validates configuration text; path is used in messages.
+func Parse(path string, data []byte) (*Config, error) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		return nil, yamlError(path, err, nil)
+	}
+	lines := map[string]int{}
+	indexLines(&root, "", lines)
+	cfg := &Config{Path: path}
+	dec = yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		return nil, yamlError(path, err, lines)
+	}
+	cfg.Path = path
+	if err := cfg.validate(lines); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// yamlError turns yaml's "line N: msg" errors into file:line: field errors.
+func yamlError(path string, err error, lines map[string]int) error {
+	// The field a line holds, for errors that only know the line.
+	fields := map[int]string{}
+	for p, l := range lines {
+		if cur, ok := fields[l]; !ok || len(p) > len(cur) {
+			fields[l] = p
+		}
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var es Errors
+		for _, m := range te.Errors {
+			es = append(es, lineError(path, m, fields))
+		}
+		return es
+	}
+	return Errors{lineError(path, err.Error(), fields)}
+}
+
+func lineError(path, msg string, fields map[int]string) *Error {
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		rest := m[2]
+		// Custom unmarshalers put their own "line N:" after yaml's.
+		if m2 := yamlLine.FindStringSubmatch(rest); m2 != nil {
+			n, _ = strconv.Atoi(m2[1])
+			rest = m2[2]
+		}
+		return &Error{File: path, Line: n, Field: fields[n], Msg: rest}
+	}
+	return &Error{File: path, Msg: msg}
+}
+
+// indexLines records the line of every mapping key and sequence item by its
+// dotted path, so validation errors can point at the line.
+func indexLines(n *yaml.Node, path string, out map[string]int) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			indexLines(c, path, out)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			out[p] = k.Line
+			indexLines(v, p, out)
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			p := fmt.Sprintf("%s[%d]", path, i)
+			out[p] = c.Line
+			indexLines(c, p, out)
+		}
+	}
+}
+
+type validator struct {
+	file  string
+	lines map[string]int
+	errs  Errors
+}
+
+// add records a problem at field (the nearest known ancestor gives the line).
+func (v *validator) add(field, format string, args ...any) {
+	line := 0
+	for p := field; p != ""; {
+		if l, ok := v.lines[p]; ok {
+			line = l
+			break
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	v.errs = append(v.errs, &Error{File: v.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+var (
+	idPattern  = regexp.MustCompile(`^[a-z0-9][a-z0-9_.-]{0,62}$`)
+	envPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+)
+
+func (c *Config) validate(lines map[string]int) error {
+	v := &validator{file: c.Path, lines: lines}
+	if c.StateDir == "" {
+		c.StateDir = DefaultStateDir
+	}
+	users := map[string]bool{}
+	for i, u := range c.Users {
+		f := fmt.Sprintf("users[%d]", i)
+		if u.Name == "" {
+			v.add(f+".name", "a user needs a name")
+		} else if users[u.Name] {
+			v.add(f+".name", "user %q is listed twice", u.Name)
+		}
+		users[u.Name] = true
+		if u.Role != RoleViewer && u.Role != RoleOperator {
+			v.add(f+".role", "%q is not a role (viewer or operator)", u.Role)
+		}
+		checkEnv(v, f+".token_env", u.TokenEnv, true)
+	}
+	if c.MetricsTokenEnv != "" {
+		checkEnv(v, "metrics_token_env", c.MetricsTokenEnv, true)
+	}
+	ids := map[string]bool{}
+	for i := range c.Channels {
+		ch := &c.Channels[i]
+		f := fmt.Sprintf("channels[%d]", i)
+		if !idPattern.MatchString(ch.ID) {
+			v.add(f+".id", "%q is not a channel id (lower-case letters, digits, - _ .)", ch.ID)
+		} else if ids[ch.ID] {
+			v.add(f+".id", "channel %q is listed twice", ch.ID)
+		}
+		ids[ch.ID] = true
+		c.validateChannel(v, f, ch)
+	}
+	for i, ch := range c.Channels {
+		if ch.ReplacedBy != "" {
+			f := fmt.Sprintf("channels[%d].replaced_by", i)
+			if !ids[ch.ReplacedBy] {
+				v.add(f, "channel %q is not configured", ch.ReplacedBy)
+			} else if ch.ReplacedBy == ch.ID {
+				v.add(f, "a channel cannot replace itself")
+			}
+			if ch.IsEnabled() {
+				v.add(f, "a replaced storefront must also say enabled: false (it is closed)")
+			}
+		}
+	}
+	saleIDs := map[string]bool{}
+	for i := range c.Sales {
+		s := &c.Sales[i]
+		f := fmt.Sprintf("sales[%d]", i)
+		if !idPattern.MatchString(s.ID) {
+			v.add(f+".id", "%q is not a sale id (lower-case letters, digits, - _ .)", s.ID)
+		} else if saleIDs[s.ID] {
+			v.add(f+".id", "sale %q is listed twice", s.ID)
+		}
+		saleIDs[s.ID] = true
+		if s.Name == "" {
+			s.Name = s.ID
+		}
+		if s.Start.IsZero() {
+			v.add(f+".start", "a sale needs a start time (RFC 3339, e.g. 2026-11-23T14:00:00+07:00)")
+		}
+		if s.End.IsZero() {
+			v.add(f+".end", "a sale needs an end time (RFC 3339)")
+		} else if !s.End.After(s.Start) {
+			v.add(f+".end", "the sale ends (%s) before it starts (%s)", s.End.Format(time.RFC3339), s.Start.Format(time.RFC3339))
+		}
+		if s.PerBuyerLimit < 0 {
+			v.add(f+".per_buyer_limit", "must be 0 (no limit) or more")
+		}
+		if s.TimeZone != "" {
+			loc, err := time.LoadLocation(s.TimeZone)
+			if err != nil {
+				v.add(f+".time_zone", "%q is not a time zone (e.g. Asia/Jakarta)", s.TimeZone)
+			} else {
+				s.loc = loc
+			}
+		}
+		if s.Currency == "" {
+			s.Currency = "IDR"
+		} else if len(s.Currency) != 3 || strings.ToUpper(s.Currency) != s.Currency {
+			v.add(f+".currency", "%q is not an ISO 4217 code (e.g. IDR)", s.Currency)
+		}
+		if len(s.SKUs) == 0 {
+			v.add(f+".skus", "a sale needs at least one SKU")
+		}
+		skus := map[string]bool{}
+		for j, k := range s.SKUs {
+			kf := fmt.Sprintf("%s.skus[%d]", f, j)
+			if strings.TrimSpace(k.SKU) == "" {
+				v.add(kf+".sku", "a SKU needs its seller SKU")
+			} else if skus[k.SKU] {
+				v.add(kf+".sku", "SKU %q is listed twice in this sale", k.SKU)
+			}
+			skus[k.SKU] = true
+			if len(k.Allocated) == 0 {
+				v.add(kf+".allocated", "say how much stock each channel has (allocated: {channel-id: units})")
+			}
+			chs := make([]string, 0, len(k.Allocated))
+			for ch := range k.Allocated {
+				chs = append(chs, ch)
+			}
+			slices.Sort(chs)
+			for _, ch := range chs {
+				n := k.Allocated[ch]
+				if !ids[ch] {
+					v.add(kf+".allocated."+ch, "channel %q is not configured", ch)
+				}
+				if n < 0 {
+					v.add(kf+".allocated."+ch, "allocated stock cannot be negative (%d)", n)
+				}
+			}
+		}
+	}
+	if c.Clock != nil {
+		if c.Clock.Speed <= 0 {
+			c.Clock.Speed = 1
+		}
+		if c.Clock.WallAt.IsZero() || c.Clock.SaleAt.IsZero() {
+			v.add("clock", "a clock needs wall_at and sale_at")
+		}
+	}
+	if len(v.errs) > 0 {
+		return v.errs
+	}
+	return nil
+}
+
+func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
+	switch ch.Kind {
+	case datasources.KindLazada, datasources.KindAkulaku, datasources.KindBrandstore:
+	case KindSimulator:
+		v.add(f+".kind", "kind simulator is only for the built-in demo; run `flashdeck simulate` and use the config it prints")
+		return
+	case "":
+		v.add(f+".kind", "a channel needs a kind (lazada, akulaku or brandstore)")
+		return
+	default:
+		v.add(f+".kind", "%q is not a channel kind (lazada, akulaku or brandstore)", ch.Kind)
+		return
+	}
+	if ch.PollInterval == 0 {
+		ch.PollInterval = Duration(DefaultPollInterval)
+	} else if ch.PollInterval.D() < MinPollInterval {
+		v.add(f+".poll_interval", "%s is too often: at least %s (channels disable apps that poll in a tight loop)", ch.PollInterval.D(), MinPollInterval)
+	}
+	if ch.StockInterval == 0 {
+		ch.StockInterval = Duration(max(4*ch.PollInterval.D(), 30*time.Second))
+	}
+	if ch.Timeout == 0 {
+		ch.Timeout = Duration(10 * time.Second)
+	}
+	if ch.MaxCallsPerSecond < 0 {
+		v.add(f+".max_calls_per_second", "cannot be negative")
+	}
+	if !ch.IsEnabled() {
+		// A closed storefront keeps its history; nothing is called, so
+		// nothing else is required of it.
+		return
+	}
+	checkURL(v, f+".base_url", ch.BaseURL, true)
+	need := func(field, val string) { checkEnv(v, f+"."+field, val, true) }
+	switch ch.Kind {
+	case datasources.KindLazada:
+		if ch.AuthURL != "" {
+			checkURL(v, f+".auth_url", ch.AuthURL, true)
+		}
+		need("app_key_env", ch.AppKeyEnv)
+		need("app_secret_env", ch.AppSecretEnv)
+		need("access_token_env", ch.AccessTokenEnv)
+		if ch.RefreshTokenEnv != "" {
+			checkEnv(v, f+".refresh_token_env", ch.RefreshTokenEnv, false)
+		}
+	case datasources.KindAkulaku:
+		need("app_id_env", ch.AppIDEnv)
+		need("access_token_env", ch.AccessTokenEnv)
+		need("private_key_env", ch.PrivateKeyEnv)
+	case datasources.KindBrandstore:
+		need("token_env", ch.TokenEnv)
+	}
+}
+
+func checkEnv(v *validator, field, name string, required bool) {
+	if name == "" {
+		if required {
+			v.add(field, "required: the name of the environment variable holding it (credentials are never written in the file)")
+		}
+		return
+	}
+	if !envPattern.MatchString(name) {
+		v.add(field, "%q is not an environment variable name", name)
+	}
+}
+
+func checkURL(v *validator, field, raw string, required bool) {
+	if raw == "" {
+		if required {
+			v.add(field, "required")
+		}
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		v.add(field, "%q is not an http(s) URL", raw)
+		return
+	}
+	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
+		v.add(field, "%q: plain http is refused off this machine; use https", raw)
+	}
+}
+
+// IsLoopback reports whether host names this machine (127.0.0.0/8, ::1, localhost).
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Channel returns the channel with the id, or nil.
+func (c *Config) Channel(id string) *Channel {
+	for i := range c.Channels {
+		if c.Channels[i].ID == id {
+			return &c.Channels[i]
+		}
+	}
+	return nil
+}
+
+// zoneFor labels a fixed offset with the name people use for it in the
+// markets flashdeck serves, so times read "14:00 WIB", not "+0700".
+func zoneFor(t time.Time) *time.Location {
+	_, off := t.Zone()
+	if name, ok := zoneNames[off]; ok {
+		return time.FixedZone(name, off)
+	}
+	return t.Location()
+}
+
+var zoneNames = map[int]string{
+	7 * 3600: "WIB", 8 * 3600: "WITA", 9 * 3600: "WIT", 0: "UTC",
+}
+
+// Money returns the price in hundredths.
+func (m Money) Money() datasources.Money { return datasources.Money(m) }
+
+// MarshalYAML writes a price in currency units, as it is read.
+func (m Money) MarshalYAML() (any, error) {
+	if m%100 == 0 {
+		return int64(m / 100), nil
+	}
+	return fmt.Sprintf("%d.%02d", m/100, m%100), nil
+}
+
+// MarshalYAML writes a duration as "15s".
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }

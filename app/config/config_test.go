@@ -1,0 +1,157 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+const good = `state_dir: ./data
+users:
+  - {name: ayu, role: operator, token_env: FLASHDECK_TOKEN_AYU}
+  - {name: wall, role: viewer, token_env: FLASHDECK_TOKEN_WALL}
+channels:
+  - id: lazada-id
+    kind: lazada
+    market: ID
+    base_url: https://api.lazada.co.id/rest
+    app_key_env: LAZADA_APP_KEY
+    app_secret_env: LAZADA_APP_SECRET
+    access_token_env: LAZADA_ACCESS_TOKEN
+    poll_interval: 15s
+  - id: akulaku-id
+    kind: akulaku
+    base_url: https://ec-oapi.akulaku.com
+    app_id_env: AK_APP
+    access_token_env: AK_TOKEN
+    private_key_env: AK_KEY
+  - id: micom-id
+    kind: brandstore
+    base_url: http://127.0.0.1:8700/micom-id
+    token_env: MICOM_TOKEN
+  - id: poco-global
+    kind: brandstore
+    base_url: https://store-api.example.com
+    token_env: POCO_STORE_TOKEN
+    enabled: false
+    replaced_by: micom-id
+sales:
+  - id: poco-m3-launch
+    name: POCO M3 flash sale
+    start: 2026-11-23T14:00:00+07:00
+    end: 2026-11-23T23:59:00+07:00
+    per_buyer_limit: 2
+    skus:
+      - sku: POCO-M3-464-BLK
+        name: POCO M3 4/64 Black
+        flash_price: 1999000
+        allocated: {lazada-id: 500, akulaku-id: 200, micom-id: 300}
+`
+
+func TestParseGood(t *testing.T) {
+	c, err := Parse("flashdeck.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Channels[0].PollInterval.D(); got != 15*time.Second {
+		t.Errorf("poll_interval = %v", got)
+	}
+	if got := c.Channels[1].PollInterval.D(); got != DefaultPollInterval {
+		t.Errorf("default poll_interval = %v", got)
+	}
+	if c.Channel("poco-global").IsEnabled() {
+		t.Error("poco-global should be disabled")
+	}
+	if got := c.Sales[0].SKUs[0].FlashPrice.Money(); got != 199900000 {
+		t.Errorf("flash_price = %d hundredths", got)
+	}
+	if got := c.Sales[0].Location().String(); got != "WIB" {
+		t.Errorf("zone = %q, want WIB", got)
+	}
+	if c.Sales[0].Currency != "IDR" {
+		t.Errorf("currency = %q", c.Sales[0].Currency)
+	}
+}
+
+func TestParseErrorsNameFileLineField(t *testing.T) {
+	cases := []struct {
+		name, old, new string
+		want           string // substring of the error: file:line: field: words
+	}{
+		{"bad duration", "poll_interval: 15s", "poll_interval: 15x", `flashdeck.yaml:13: channels[0].poll_interval: "15x" is not a duration`},
+		{"too fast", "poll_interval: 15s", "poll_interval: 100ms", "flashdeck.yaml:13: channels[0].poll_interval: 100ms is too often"},
+		{"unknown kind", "kind: akulaku", "kind: shopee", `flashdeck.yaml:15: channels[1].kind: "shopee" is not a channel kind`},
+		{"http off loopback", "https://ec-oapi.akulaku.com", "http://ec-oapi.akulaku.com", "flashdeck.yaml:16: channels[1].base_url: \"http://ec-oapi.akulaku.com\": plain http is refused off this machine"},
+		{"missing secret env", "    app_secret_env: LAZADA_APP_SECRET\n", "", "channels[0].app_secret_env: required"},
+		{"unknown field", "market: ID", "markt: ID", "flashdeck.yaml:8: channels[0].markt: field markt not found"},
+		{"bad role", "role: viewer", "role: admin", `flashdeck.yaml:4: users[1].role: "admin" is not a role`},
+		{"unknown channel in sku", "micom-id: 300}", "micom-xx: 300}", `sales[0].skus[0].allocated.micom-xx: channel "micom-xx" is not configured`},
+		{"end before start", "end: 2026-11-23T23:59:00+07:00", "end: 2026-11-23T13:00:00+07:00", "flashdeck.yaml:34: sales[0].end: the sale ends"},
+		{"replaced not closed", "    enabled: false\n", "", "channels[3].replaced_by: a replaced storefront must also say enabled: false"},
+		{"replaced by unknown", "replaced_by: micom-id", "replaced_by: nowhere", `channels[3].replaced_by: channel "nowhere" is not configured`},
+		{"bad price", "flash_price: 1999000", "flash_price: cheap", `flashdeck.yaml:39: sales[0].skus[0].flash_price: "cheap" is not a price`},
+		{"duplicate id", "id: akulaku-id", "id: lazada-id", `channels[1].id: channel "lazada-id" is listed twice`},
+		{"bad yaml", "  - id: micom-id", "  - id: [micom-id", "flashdeck.yaml:"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			text := strings.Replace(good, tc.old, tc.new, 1)
+			if text == good {
+				t.Fatalf("replacement %q not applied", tc.old)
+			}
+			_, err := Parse("flashdeck.yaml", []byte(text))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSecretNamesVariableNotValue(t *testing.T) {
+	c, err := Parse("flashdeck.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := MapLookup(map[string]string{"LAZADA_APP_KEY": "k-123"})
+	v, err := c.Secret(lookup, "lazada-id", "app_key_env", "LAZADA_APP_KEY")
+	if err != nil || v != "k-123" {
+		t.Fatalf("got %q, %v", v, err)
+	}
+	_, err = c.Secret(lookup, "lazada-id", "app_secret_env", "LAZADA_APP_SECRET")
+	if err == nil || !strings.Contains(err.Error(), "flashdeck.yaml: channel lazada-id: app_secret_env: environment variable LAZADA_APP_SECRET is not set") {
+		t.Fatalf("error = %v", err)
+	}
+}
+
+func TestErrorsIsAList(t *testing.T) {
+	text := strings.Replace(strings.Replace(good, "role: viewer", "role: admin", 1), "kind: akulaku", "kind: x", 1)
+	_, err := Parse("f.yaml", []byte(text))
+	var es Errors
+	if !errors.As(err, &es) || len(es) != 2 {
+		t.Fatalf("want 2 errors, got %v", err)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{"127.0.0.1": true, "127.9.9.9": true, "::1": true, "localhost": true, "10.0.0.1": false, "api.lazada.co.id": false} {
+		if IsLoopback(host) != want {
+			t.Errorf("IsLoopback(%q) != %v", host, want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte("channels: [{id: x, kind: lazada}]"))
+	f.Add([]byte("sales:\n  - id: a\n    skus: [{sku: x, allocated: {y: -1}}]"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := Parse("fuzz.yaml", data)
+		if err == nil && c == nil {
+			t.Fatal("nil config without error")
+		}
+	})
+}

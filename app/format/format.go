@@ -1,0 +1,159 @@
+// Package format writes numbers, money, times and ages the way a person
+// in the sale's market reads them: "1.234", "Rp 1.999.000", "14:05 WIB",
+// "12 s ago". No Fyne here: screens and exports share it.
+package format
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/flashdeck/flashdeck/datasources"
+)
+
+// Int writes n with the thousands separator sep ("." for Indonesia).
+func Int(n int64, sep string) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	pre := len(s) % 3
+	if pre > 0 {
+		b.WriteString(s[:pre])
+	}
+	for i := pre; i < len(s); i += 3 {
+		if b.Len() > 0 && !(neg && b.Len() == 1) {
+			b.WriteString(sep)
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
+
+// Count writes a count in the market's style (Indonesian: 1.234).
+func Count(n int, currency string) string { return Int(int64(n), thousands(currency)) }
+
+func thousands(currency string) string {
+	switch currency {
+	case "IDR", "VND", "EUR":
+		return "."
+	}
+	return ","
+}
+
+// Money writes an amount in the currency: "Rp 1.999.000", "RM 1,299.00".
+func Money(m datasources.Money, currency string) string {
+	whole, cents := int64(m)/100, int64(m)%100
+	if cents < 0 {
+		cents = -cents
+	}
+	switch currency {
+	case "IDR":
+		return "Rp " + Int(whole, ".")
+	case "VND":
+		return Int(whole, ".") + " ₫"
+	case "MYR":
+		return fmt.Sprintf("RM %s.%02d", Int(whole, ","), cents)
+	case "PHP":
+		return fmt.Sprintf("₱%s.%02d", Int(whole, ","), cents)
+	case "SGD":
+		return fmt.Sprintf("S$%s.%02d", Int(whole, ","), cents)
+	case "THB":
+		return fmt.Sprintf("฿%s.%02d", Int(whole, ","), cents)
+	}
+	return fmt.Sprintf("%s %s.%02d", currency, Int(whole, ","), cents)
+}
+
+// Percent writes a 0..1 fraction as "42%" (one decimal under 10%).
+func Percent(f float64) string {
+	p := f * 100
+	if p > 0 && p < 10 {
+		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+	}
+	return strconv.FormatFloat(math.Floor(p), 'f', 0, 64) + "%"
+}
+
+// Rate writes units per minute: "12.5/min", "340/min".
+func Rate(perMin float64) string {
+	if perMin < 10 {
+		return strconv.FormatFloat(perMin, 'f', 1, 64) + "/min"
+	}
+	return strconv.FormatFloat(math.Round(perMin), 'f', 0, 64) + "/min"
+}
+
+// Age writes how long ago t was, relative to now: "just now", "12 s ago",
+// "4 min ago", "2 h ago"; "never" for the zero time.
+func Age(t, now time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Second:
+		return "just now"
+	case d < time.Minute:
+		return fmt.Sprintf("%d s ago", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+}
+
+// Clock writes a time of day in a zone with its label: "14:05 WIB".
+func Clock(t time.Time, loc *time.Location) string {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return t.Format("15:04") + " " + zoneLabel(t)
+}
+
+// ClockSec is Clock with seconds: "14:05:09 WIB".
+func ClockSec(t time.Time, loc *time.Location) string {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	return t.Format("15:04:05") + " " + zoneLabel(t)
+}
+
+func zoneLabel(t time.Time) string {
+	name, off := t.Zone()
+	if name != "" && (name[0] < '0' || name[0] > '9') && name[0] != '+' && name[0] != '-' {
+		return name
+	}
+	return fmt.Sprintf("UTC%+d", off/3600)
+}
+
+// Countdown writes a duration as "1:02:03" or "12:34" (never negative).
+func Countdown(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int(d.Round(time.Second).Seconds())
+	h, m, sec := s/3600, (s/60)%60, s%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, sec)
+	}
+	return fmt.Sprintf("%02d:%02d", m, sec)
+}
+
+// Duration writes a short duration: "850 ms", "3.2 s", "4 min".
+func Duration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "—"
+	case d < time.Second:
+		return fmt.Sprintf("%d ms", d.Milliseconds())
+	case d < time.Minute:
+		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
+	}
+	return fmt.Sprintf("%d min", int(d.Minutes()))
+}

@@ -1,0 +1,41 @@
+package format
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFormat(t *testing.T) {
+	wib := time.FixedZone("WIB", 7*3600)
+	now := time.Date(2026, 11, 23, 14, 5, 9, 0, wib)
+	cases := []struct{ got, want string }{
+		{Int(0, "."), "0"},
+		{Int(999, "."), "999"},
+		{Int(1000, "."), "1.000"},
+		{Int(1234567, ","), "1,234,567"},
+		{Int(-1234567, "."), "-1.234.567"},
+		{Count(12345, "IDR"), "12.345"},
+		{Money(199900000, "IDR"), "Rp 1.999.000"},
+		{Money(129950, "MYR"), "RM 1,299.50"},
+		{Percent(0.4237), "42%"},
+		{Percent(0.052), "5.2%"},
+		{Percent(1), "100%"},
+		{Rate(3.25), "3.2/min"},
+		{Rate(340.4), "340/min"},
+		{Age(now.Add(-12*time.Second), now), "12 s ago"},
+		{Age(now.Add(-4*time.Minute), now), "4 min ago"},
+		{Age(time.Time{}, now), "never"},
+		{Clock(now, nil), "14:05 WIB"},
+		{ClockSec(now.UTC(), wib), "14:05:09 WIB"},
+		{Clock(now, time.FixedZone("", 8*3600)), "15:05 UTC+8"},
+		{Countdown(3723 * time.Second), "1:02:03"},
+		{Countdown(754 * time.Second), "12:34"},
+		{Countdown(-time.Second), "00:00"},
+		{Duration(850 * time.Millisecond), "850 ms"},
+	}
+	for i, c := range cases {
+		if c.got != c.want {
+			t.Errorf("case %d: got %q, want %q", i, c.got, c.want)
+		}
+	}
+}

@@ -1,0 +1,219 @@
+// Package store is flashdeck's embedded database (bbolt): what must survive
+// a restart. Orders, the read cursor and stock readings of a channel are
+// written in one transaction per page, so after a crash the cursor never
+// runs ahead of the orders it led to, and re-reading a page is harmless.
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/flashdeck/flashdeck/datasources"
+	bolt "go.etcd.io/bbolt"
+)
+
+// FileName is the database file inside state_dir.
+const FileName = "flashdeck.db"
+
+var (
+	bucketMeta    = []byte("meta")
+	bucketCursors = []byte("cursors")
+	bucketStock   = []byte("stock")
+	prefixOrders  = "orders/"
+)
+
+// schemaVersion is bumped with a migration when the layout changes.
+const schemaVersion = "1"
+
+// Store is an open database. Safe for concurrent use.
+type Store struct {
+	db   *bolt.DB
+	path string
+}
+
+// Open opens (creating if needed) the database under dir.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("state_dir %s: %w", dir, err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("database %s is in use by another flashdeck (close it, or use another state_dir)", path)
+		}
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketMeta, bucketCursors, bucketStock} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		m := tx.Bucket(bucketMeta)
+		if v := m.Get([]byte("schema")); v != nil && string(v) != schemaVersion {
+			return fmt.Errorf("schema version %s, this flashdeck reads %s", v, schemaVersion)
+		}
+		return m.Put([]byte("schema"), []byte(schemaVersion))
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the database to other stores of the application (flags,
+// actions), which keep their own buckets in the same file.
+func (s *Store) DB() *bolt.DB { return s.db }
+
+// Page is what one successful read of a channel brought: orders and the
+// cursor to continue from. Stock readings may come alone.
+type Page struct {
+	Orders []datasources.Order
+	Cursor *datasources.Cursor
+	Stock  []datasources.StockReading
+	// StockAt is when the stock was read (sale time).
+	StockAt time.Time
+}
+
+type stockRecord struct {
+	At      time.Time                `json:"at"`
+	Reading datasources.StockReading `json:"reading"`
+}
+
+// SavePage writes a page atomically. An order is replaced only by a newer
+// update of itself, so re-delivered pages never move an order back in time.
+func (s *Store) SavePage(channel string, p Page) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		ob, err := tx.CreateBucketIfNotExists([]byte(prefixOrders + channel))
+		if err != nil {
+			return err
+		}
+		for i := range p.Orders {
+			o := &p.Orders[i]
+			key := []byte(o.ID)
+			if old := ob.Get(key); old != nil {
+				var prev struct {
+					UpdatedAt time.Time `json:"updated_at"`
+				}
+				if json.Unmarshal(old, &prev) == nil && prev.UpdatedAt.After(o.UpdatedAt) {
+					continue
+				}
+			}
+			v, err := json.Marshal(o)
+			if err != nil {
+				return err
+			}
+			if err := ob.Put(key, v); err != nil {
+				return err
+			}
+		}
+		if p.Cursor != nil {
+			v, err := json.Marshal(p.Cursor)
+			if err != nil {
+				return err
+			}
+			if err := tx.Bucket(bucketCursors).Put([]byte(channel), v); err != nil {
+				return err
+			}
+		}
+		if len(p.Stock) > 0 {
+			sb, err := tx.Bucket(bucketStock).CreateBucketIfNotExists([]byte(channel))
+			if err != nil {
+				return err
+			}
+			for _, r := range p.Stock {
+				v, err := json.Marshal(stockRecord{At: p.StockAt, Reading: r})
+				if err != nil {
+					return err
+				}
+				if err := sb.Put([]byte(r.SKU), v); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("saving %s to %s: %w", channel, s.path, err)
+	}
+	return nil
+}
+
+// Cursor returns the saved cursor of a channel, and whether there was one.
+func (s *Store) Cursor(channel string) (datasources.Cursor, bool, error) {
+	var c datasources.Cursor
+	found := false
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketCursors).Get([]byte(channel))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &c)
+	})
+	return c, found, err
+}
+
+// EachOrder calls fn for every saved order of a channel, in id order.
+func (s *Store) EachOrder(channel string, fn func(o *datasources.Order) error) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(prefixOrders + channel))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var o datasources.Order
+			if err := json.Unmarshal(v, &o); err != nil {
+				return fmt.Errorf("order %s of %s is unreadable: %w", k, channel, err)
+			}
+			return fn(&o)
+		})
+	})
+}
+
+// OrderCount returns how many orders of a channel are saved.
+func (s *Store) OrderCount(channel string) int {
+	n := 0
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		if b := tx.Bucket([]byte(prefixOrders + channel)); b != nil {
+			n = b.Stats().KeyN
+		}
+		return nil
+	})
+	return n
+}
+
+// Stock returns the last saved stock readings of a channel and when each was read.
+func (s *Store) Stock(channel string) (map[string]datasources.StockReading, map[string]time.Time, error) {
+	out := map[string]datasources.StockReading{}
+	at := map[string]time.Time{}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketStock).Bucket([]byte(channel))
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var r stockRecord
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("stock %s of %s is unreadable: %w", k, channel, err)
+			}
+			out[string(k)] = r.Reading
+			at[string(k)] = r.At
+			return nil
+		})
+	})
+	return out, at, err
+}
