@@ -1,0 +1,521 @@
+package simulator
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/flashdeck/flashdeck/datasources"
+)
+
+// Order statuses inside the simulator, dialect-neutral. Each dialect maps
+// them to its own words or codes.
+const (
+	StatusPending     = "pending" // paid, waiting for the seller
+	StatusReadyToShip = "ready_to_ship"
+	StatusShipped     = "shipped"
+	StatusCanceled    = "canceled"
+)
+
+var statusNames = [...]string{StatusPending, StatusReadyToShip, StatusShipped, StatusCanceled}
+
+const (
+	stPending uint8 = iota
+	stReady
+	stShipped
+	stCanceled
+)
+
+// tick is the granularity of order generation. Fixed, so the orders played
+// depend only on the seed and sale time, never on when anyone polled.
+const tick = int64(time.Second / time.Millisecond)
+
+type order struct {
+	id      uint64
+	buyer   int32
+	created int64 // sale time, unix ms
+	updated int64
+	status  uint8
+	logPos  int32 // position of this order's latest entry in Book.log
+	items   []item
+}
+
+type item struct {
+	sku       int32
+	qty       int16
+	cancelled bool
+}
+
+type logEntry struct {
+	at  int64
+	idx int32
+}
+
+type event struct {
+	at   int64
+	idx  int32
+	kind uint8 // stReady or stCanceled
+}
+
+type skuState struct {
+	allocated int
+	sold      int // units in orders not cancelled
+	end       time.Time
+	paused    bool
+}
+
+// Book is one simulated channel's order book: the ground truth the dialect
+// handlers serve and the tests compare against. Orders are generated lazily
+// up to the clock's now on every read, one sale-second at a time from a
+// seeded generator, so the same seed plays the same sale however it is polled.
+type Book struct {
+	mu     sync.Mutex
+	spec   ChannelSpec
+	sale   SaleSpec
+	skus   []SKUSpec
+	clock  *Clock
+	rng    *rand.Rand
+	pool   int
+	idBase uint64
+
+	genUntil int64 // orders generated for sale time < genUntil (ms)
+	orders   []order
+	byID     map[uint64]int32
+	log      []logEntry // every update, sorted by time
+	events   []event    // scheduled status changes, sorted by time
+	state    []skuState
+	skuIdx   map[string]int32
+	cum      []float64 // cumulative popularity for weighted picks
+	bought   map[int32]int
+	faults   Faults
+}
+
+// Faults are what a simulated channel is told to do wrong, on demand.
+type Faults struct {
+	// Down: every request is answered 503 (the store's servers fell over).
+	Down bool `json:"down"`
+	// RateLimited: answered with the dialect's rate-limit error.
+	RateLimited bool `json:"rate_limited"`
+	// Latency is added before every answer.
+	Latency time.Duration `json:"latency"`
+	// Malformed: answers are cut off halfway (truncated JSON).
+	Malformed bool `json:"malformed"`
+	// TokenExpired: the current access token is refused until refreshed.
+	TokenExpired bool `json:"token_expired"`
+}
+
+// NewBook creates the order book of one channel of the scenario.
+func NewBook(sc *Scenario, ch ChannelSpec, clock *Clock) *Book {
+	b := &Book{
+		spec:   ch,
+		sale:   sc.Sale,
+		skus:   sc.SKUs,
+		clock:  clock,
+		pool:   ch.BuyerPool,
+		byID:   map[uint64]int32{},
+		skuIdx: map[string]int32{},
+		bought: map[int32]int{},
+	}
+	if b.pool <= 0 {
+		b.pool = 20000
+	}
+	h := fnv64(ch.ID)
+	b.rng = rand.New(rand.NewPCG(uint64(sc.Seed), h))
+	switch ch.Kind {
+	case datasources.KindAkulaku:
+		b.idBase = 1_200_000_000_000_000_000 // 19 digits, as Akulaku's ids are
+	case datasources.KindLazada:
+		b.idBase = 400_000_000_000_000
+	default:
+		b.idBase = 5_000_000_000
+	}
+	b.idBase += (h % 1000) * 1_000_000
+	b.state = make([]skuState, len(sc.SKUs))
+	total := 0.0
+	b.cum = make([]float64, len(sc.SKUs))
+	for i, s := range sc.SKUs {
+		b.skuIdx[s.SKU] = int32(i)
+		b.state[i] = skuState{allocated: ch.Allocated[s.SKU], end: sc.Sale.End}
+		w := s.Popularity
+		if w <= 0 {
+			w = 1
+		}
+		if b.state[i].allocated == 0 {
+			w = 0
+		}
+		total += w
+		b.cum[i] = total
+	}
+	b.genUntil = sc.Sale.Start.UnixMilli()
+	return b
+}
+
+// Spec returns the channel's specification.
+func (b *Book) Spec() ChannelSpec { return b.spec }
+
+// Sale returns the sale's specification.
+func (b *Book) Sale() SaleSpec { return b.sale }
+
+// Now is the sale time now.
+func (b *Book) Now() time.Time { return b.clock.Now() }
+
+// Faults returns the faults currently injected.
+func (b *Book) Faults() Faults {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.faults
+}
+
+// SetFaults replaces the injected faults.
+func (b *Book) SetFaults(f Faults) {
+	b.mu.Lock()
+	b.faults = f
+	b.mu.Unlock()
+}
+
+// advance generates orders and applies scheduled changes up to now. Callers hold mu.
+func (b *Book) advance() {
+	now := b.clock.Now().UnixMilli()
+	endAll := b.sale.End.UnixMilli()
+	for _, s := range b.state {
+		endAll = max(endAll, s.end.UnixMilli())
+	}
+	for b.genUntil+tick <= now {
+		t0 := b.genUntil
+		b.genUntil += tick
+		var entries []logEntry
+		// Scheduled changes first: a cancellation returns stock that this
+		// second's buyers may then take.
+		for len(b.events) > 0 && b.events[0].at < b.genUntil {
+			ev := b.events[0]
+			b.events = b.events[1:]
+			if e, ok := b.apply(ev); ok {
+				entries = append(entries, e)
+			}
+		}
+		if t0 < endAll {
+			entries = append(entries, b.arrivals(t0)...)
+		}
+		slices.SortFunc(entries, func(x, y logEntry) int {
+			return cmp.Or(cmp.Compare(x.at, y.at), cmp.Compare(b.orders[x.idx].id, b.orders[y.idx].id))
+		})
+		for _, e := range entries {
+			b.orders[e.idx].logPos = int32(len(b.log))
+			b.log = append(b.log, e)
+		}
+	}
+}
+
+// apply performs one scheduled status change.
+func (b *Book) apply(ev event) (logEntry, bool) {
+	o := &b.orders[ev.idx]
+	if o.status == stCanceled || o.status >= ev.kind {
+		return logEntry{}, false
+	}
+	if ev.kind == stCanceled {
+		for i := range o.items {
+			if !o.items[i].cancelled {
+				o.items[i].cancelled = true
+				b.state[o.items[i].sku].sold -= int(o.items[i].qty)
+			}
+		}
+	}
+	o.status = ev.kind
+	o.updated = ev.at
+	return logEntry{at: ev.at, idx: ev.idx}, true
+}
+
+// rate is the expected orders per second at ms after the sale opened:
+// a surge in the first seconds that decays to a steady trickle.
+func (b *Book) rate(sinceOpen int64) float64 {
+	peak := b.spec.PeakPerMinute / 60
+	x := float64(sinceOpen) / 1000
+	switch {
+	case x < 0:
+		return 0
+	case x < 20:
+		return peak * (0.3 + 0.7*x/20)
+	default:
+		return peak * (0.15 + 0.85*math.Exp(-(x-20)/180))
+	}
+}
+
+func (b *Book) arrivals(t0 int64) []logEntry {
+	n := poisson(b.rng, b.rate(t0-b.sale.Start.UnixMilli()))
+	if n == 0 {
+		return nil
+	}
+	offs := make([]int64, n)
+	for i := range offs {
+		offs[i] = b.rng.Int64N(tick)
+	}
+	slices.Sort(offs)
+	var out []logEntry
+	for _, off := range offs {
+		at := t0 + off
+		sku, ok := b.pick(at)
+		if !ok {
+			break // nothing left to sell at this moment
+		}
+		buyer := int32(b.rng.IntN(b.pool))
+		qty := 1
+		if b.rng.Float64() < 0.15 {
+			qty = 2
+		}
+		if lim := b.sale.PerBuyerLimit; lim > 0 {
+			qty = min(qty, max(lim-b.bought[buyer], 1))
+		}
+		st := &b.state[sku]
+		qty = min(qty, st.allocated-st.sold)
+		st.sold += qty
+		b.bought[buyer] += qty
+		idx := int32(len(b.orders))
+		b.orders = append(b.orders, order{
+			id: b.idBase + uint64(idx) + 1, buyer: buyer, created: at, updated: at,
+			status: stPending, items: []item{{sku: sku, qty: int16(qty)}},
+		})
+		b.byID[b.orders[idx].id] = idx
+		// Later: most orders are accepted within minutes, a few are cancelled
+		// by the buyer — both are updates the pollers must pick up.
+		if b.rng.Float64() < 0.03 {
+			b.schedule(event{at: at + 60_000 + b.rng.Int64N(19*60_000), idx: idx, kind: stCanceled})
+		} else {
+			b.schedule(event{at: at + 120_000 + b.rng.Int64N(8*60_000), idx: idx, kind: stReady})
+		}
+		out = append(out, logEntry{at: at, idx: idx})
+	}
+	return out
+}
+
+
+func (b *Book) schedule(ev event) {
+	i := sort.Search(len(b.events), func(i int) bool { return b.events[i].at > ev.at })
+	b.events = slices.Insert(b.events, i, ev)
+}
+
+// pick chooses a SKU that can be sold at `at`, weighted by popularity.
+func (b *Book) pick(at int64) (int32, bool) {
+	open := func(i int) bool {
+		s := &b.state[i]
+		return !s.paused && s.sold < s.allocated && at < s.end.UnixMilli() && at >= b.sale.Start.UnixMilli()
+	}
+	total := b.cum[len(b.cum)-1]
+	if total <= 0 {
+		return 0, false
+	}
+	for range 8 {
+		r := b.rng.Float64() * total
+		i := sort.SearchFloat64s(b.cum, r)
+		if i < len(b.cum) && open(i) {
+			return int32(i), true
+		}
+	}
+	// Popular SKUs sold out: fall back to any SKU still on sale.
+	start := b.rng.IntN(len(b.state))
+	for k := range b.state {
+		i := (start + k) % len(b.state)
+		if open(i) {
+			return int32(i), true
+		}
+	}
+	return 0, false
+}
+
+// poisson draws from a Poisson distribution with mean l.
+func poisson(r *rand.Rand, l float64) int {
+	if l <= 0 {
+		return 0
+	}
+	if l > 30 {
+		n := int(math.Round(l + math.Sqrt(l)*r.NormFloat64()))
+		return max(n, 0)
+	}
+	L, k, p := math.Exp(-l), 0, 1.0
+	for {
+		p *= r.Float64()
+		if p <= L {
+			return k
+		}
+		k++
+	}
+}
+
+func fnv64(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
+
+// OrderView is an order as a dialect handler serves it.
+type OrderView struct {
+	ID        string
+	BuyerID   string
+	Buyer     Buyer
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	// Status is one of the Status* constants.
+	Status string
+	Items  []ItemView
+}
+
+// ItemView is one order line. Lazada's dialect expands Qty into Qty items.
+type ItemView struct {
+	ID        string // stable line id
+	SKU       string
+	Name      string
+	Qty       int
+	Price     datasources.Money
+	Cancelled bool
+}
+
+// Query selects orders by the time of their latest update.
+type Query struct {
+	After  time.Time // strictly after; zero means from the beginning
+	Before time.Time // at or before; zero means up to now
+	Offset int
+	Limit  int // 0 means all
+}
+
+// Updates returns the orders whose latest update falls in the query's
+// window, ordered by update time then id, paged by Offset/Limit, and the
+// total count in the window.
+func (b *Book) Updates(q Query) (page []OrderView, total int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.advance()
+	lo := 0
+	if !q.After.IsZero() {
+		a := q.After.UnixMilli()
+		lo = sort.Search(len(b.log), func(i int) bool { return b.log[i].at > a })
+	}
+	hi := len(b.log)
+	if !q.Before.IsZero() {
+		bf := q.Before.UnixMilli()
+		hi = sort.Search(len(b.log), func(i int) bool { return b.log[i].at > bf })
+	}
+	for p := lo; p < hi; p++ {
+		e := b.log[p]
+		if b.orders[e.idx].logPos != int32(p) {
+			continue // superseded by a later update
+		}
+		if total >= q.Offset && (q.Limit <= 0 || len(page) < q.Limit) {
+			page = append(page, b.view(e.idx))
+		}
+		total++
+	}
+	return page, total
+}
+
+// Order returns one order by its id.
+func (b *Book) Order(id string) (OrderView, bool) {
+	var n uint64
+	if _, err := fmt.Sscan(id, &n); err != nil {
+		return OrderView{}, false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.advance()
+	idx, ok := b.byID[n]
+	if !ok {
+		return OrderView{}, false
+	}
+	return b.view(idx), true
+}
+
+func (b *Book) view(idx int32) OrderView {
+	o := &b.orders[idx]
+	v := OrderView{
+		ID:        fmt.Sprint(o.id),
+		Buyer:     b.buyer(o.buyer),
+		CreatedAt: time.UnixMilli(o.created).In(b.sale.Start.Location()),
+		UpdatedAt: time.UnixMilli(o.updated).In(b.sale.Start.Location()),
+		Status:    statusNames[o.status],
+	}
+	v.BuyerID = v.Buyer.ID
+	for i, it := range o.items {
+		s := b.skus[it.sku]
+		v.Items = append(v.Items, ItemView{
+			ID: fmt.Sprintf("%d%02d", o.id, i+1), SKU: s.SKU, Name: s.Name,
+			Qty: int(it.qty), Price: s.FlashPrice, Cancelled: it.cancelled,
+		})
+	}
+	return v
+}
+
+// StockView is one SKU's stock and sale state on this channel.
+type StockView struct {
+	SKU       string
+	Name      string
+	Allocated int
+	Sold      int
+	Sellable  int
+	Price     datasources.Money
+	SalePrice datasources.Money
+	SaleStart time.Time
+	SaleEnd   time.Time
+	State     datasources.SaleState
+}
+
+// Stock returns every SKU allocated to this channel, now.
+func (b *Book) Stock() []StockView {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.advance()
+	now := b.clock.Now()
+	var out []StockView
+	for i, s := range b.skus {
+		st := b.state[i]
+		if st.allocated == 0 {
+			continue
+		}
+		v := StockView{
+			SKU: s.SKU, Name: s.Name, Allocated: st.allocated, Sold: st.sold,
+			Sellable: st.allocated - st.sold, Price: s.ListPrice, SalePrice: s.FlashPrice,
+			SaleStart: b.sale.Start, SaleEnd: st.end,
+		}
+		switch {
+		case now.Before(b.sale.Start):
+			v.State = datasources.SaleScheduled
+		case !now.Before(st.end):
+			v.State = datasources.SaleEnded
+		case st.paused:
+			v.State = datasources.SalePaused
+		case v.Sellable <= 0:
+			v.State = datasources.SaleSoldOut
+		default:
+			v.State = datasources.SaleActive
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// Sold is the ground truth: units sold per SKU (orders not cancelled), now.
+func (b *Book) Sold() map[string]int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.advance()
+	out := make(map[string]int, len(b.skus))
+	for i, s := range b.skus {
+		if b.state[i].allocated > 0 {
+			out[s.SKU] = b.state[i].sold
+		}
+	}
+	return out
+}
+
+// OrderCount is how many orders the channel has taken so far.
+func (b *Book) OrderCount() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.advance()
+	return len(b.orders)
+}
