@@ -50,6 +50,10 @@ type Config struct {
 	// Clock, when set, makes sale time run from an anchor at a speed: for a
 	// simulator playing a sale faster than real time (`flashdeck simulate`).
 	Clock *Clock `yaml:"clock,omitempty"`
+	// Keyring: a credential whose environment variable is not set is read
+	// from the OS keyring under the same name (desktop users; see
+	// `flashdeck secret set`).
+	Keyring bool `yaml:"keyring,omitempty"`
 }
 
 // User is a person or screen allowed to use a collector.

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zalando/go-keyring"
 )
 
 const good = `state_dir: ./data
@@ -154,4 +156,30 @@ func FuzzParse(f *testing.F) {
 			t.Fatal("nil config without error")
 		}
 	})
+}
+
+func TestKeyringFallback(t *testing.T) {
+	keyring.MockInit() // the library's in-memory keyring: no desktop session in tests
+	c, err := Parse("flashdeck.yaml", []byte("keyring: true\n"+good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SetKeyring("LAZADA_APP_SECRET", "from-keyring"); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LAZADA_APP_KEY", "from-env")
+	lookup := c.DefaultLookup()
+	if v, _ := lookup("LAZADA_APP_KEY"); v != "from-env" {
+		t.Errorf("env first: %q", v)
+	}
+	if v, _ := lookup("LAZADA_APP_SECRET"); v != "from-keyring" {
+		t.Errorf("keyring second: %q", v)
+	}
+	_, err = c.Secret(lookup, "lazada-id", "access_token_env", "LAZADA_ACCESS_TOKEN")
+	if err == nil || !strings.Contains(err.Error(), "nor in the OS keyring (flashdeck secret set LAZADA_ACCESS_TOKEN)") {
+		t.Errorf("err = %v", err)
+	}
+	if err := SetKeyring("not a name", "x"); err == nil {
+		t.Error("bad name accepted")
+	}
 }

@@ -1,20 +1,75 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
+
+	"github.com/zalando/go-keyring"
 )
 
-// Lookup reads a secret by environment variable name (os.LookupEnv in
-// production; a map in the demo and in tests).
+// KeyringService is the service name flashdeck's secrets are stored under
+// in the OS keyring.
+const KeyringService = "flashdeck"
+
+// Lookup reads a secret by name (an environment variable name).
 type Lookup func(name string) (string, bool)
 
 // EnvLookup reads the process environment.
 func EnvLookup(name string) (string, bool) { return os.LookupEnv(name) }
 
-// MapLookup serves secrets from a map.
+// MapLookup serves secrets from a map (the demo's credentials, tests).
 func MapLookup(m map[string]string) Lookup {
 	return func(name string) (string, bool) { v, ok := m[name]; return v, ok }
+}
+
+// KeyringLookup reads the OS keyring (Secret Service, Windows Credential
+// Manager, macOS Keychain), the variable name being the account. Where no
+// keyring runs (a server, CI) it finds nothing.
+func KeyringLookup(name string) (string, bool) {
+	v, err := keyring.Get(KeyringService, name)
+	return v, err == nil && v != ""
+}
+
+// SetKeyring stores a secret in the OS keyring under name.
+func SetKeyring(name, value string) error {
+	if !envPattern.MatchString(name) {
+		return fmt.Errorf("%q is not a variable name", name)
+	}
+	if err := keyring.Set(KeyringService, name, value); err != nil {
+		return fmt.Errorf("OS keyring: %w", err)
+	}
+	return nil
+}
+
+// DeleteKeyring removes a secret from the OS keyring.
+func DeleteKeyring(name string) error {
+	err := keyring.Delete(KeyringService, name)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return fmt.Errorf("%s is not in the OS keyring", name)
+	}
+	return err
+}
+
+// Chain tries each lookup in turn.
+func Chain(lookups ...Lookup) Lookup {
+	return func(name string) (string, bool) {
+		for _, l := range lookups {
+			if v, ok := l(name); ok {
+				return v, true
+			}
+		}
+		return "", false
+	}
+}
+
+// DefaultLookup is how the configuration's secrets are read: the
+// environment, then — when the config says keyring: true — the OS keyring.
+func (c *Config) DefaultLookup() Lookup {
+	if c.Keyring {
+		return Chain(EnvLookup, KeyringLookup)
+	}
+	return EnvLookup
 }
 
 // Secret reads the secret the field refers to. The error names the field
@@ -29,7 +84,11 @@ func (c *Config) Secret(lookup Lookup, channel, field, env string) (string, erro
 		if where == "" {
 			where = "config"
 		}
-		return "", fmt.Errorf("%s: channel %s: %s: environment variable %s is not set", where, channel, field, env)
+		hint := ""
+		if c.Keyring {
+			hint = ", nor in the OS keyring (flashdeck secret set " + env + ")"
+		}
+		return "", fmt.Errorf("%s: channel %s: %s: environment variable %s is not set%s", where, channel, field, env, hint)
 	}
 	return v, nil
 }
