@@ -292,7 +292,6 @@ func (b *Book) arrivals(t0 int64) []logEntry {
 	return out
 }
 
-
 func (b *Book) schedule(ev event) {
 	i := sort.Search(len(b.events), func(i int) bool { return b.events[i].at > ev.at })
 	b.events = slices.Insert(b.events, i, ev)

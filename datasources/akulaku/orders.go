@@ -1,0 +1,207 @@
+package akulaku
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/flashdeck/flashdeck/datasources"
+	"github.com/flashdeck/flashdeck/datasources/httpx"
+)
+
+const (
+	// overlap is how far before the last order seen the next window
+	// starts: orders updated in the same second are never lost, and the
+	// engine de-duplicates the few read twice.
+	overlap = time.Second
+	// windowMargin is added to the sale clock's now for the window's end,
+	// so a channel clock a little ahead of ours is still covered.
+	windowMargin = time.Minute
+	// maxWindow is the longest window one call asks for (assumed: public
+	// clients read Akulaku in 15-day windows). Older cursors are walked
+	// forward window by window.
+	maxWindow = 15 * 24 * time.Hour
+	// jumpAfter: when a full page (sorted by update time) spans at least
+	// this long, the next call starts a new window just before its last
+	// order instead of asking for the next page number. Re-reading at most
+	// `overlap` of orders then costs less than the progress made, and the
+	// windows slide with the data, so an order updated while we page moves
+	// to a later window instead of shifting an unread one past us.
+	jumpAfter = 2 * overlap
+)
+
+// listRequest is the body of /v1/open/order/list. Fields are declared in
+// byte order of their names: Akulaku's clients sign and send the body with
+// sorted keys, and encoding/json writes struct fields in declaration order.
+type listRequest struct {
+	EndUpdateTime   int64       `json:"endUpdateTime"`
+	PageNo          int         `json:"pageNo"`
+	PageSize        int         `json:"pageSize"`
+	ShopID          json.Number `json:"shopId,omitempty"` // 19 digits: written as a number, never through float64
+	StartUpdateTime int64       `json:"startUpdateTime"`
+}
+
+// Orders returns the next page of orders updated after the cursor, oldest
+// update first.
+//
+// The window is [since.UpdatedAfter, sale clock now + a minute] in epoch ms.
+// Pages of a window are read by number (Cursor.Page) with the window's end
+// and the latest update seen kept in Cursor.Token, so the window does not
+// grow under us while paging. When a full page is sorted by update time and
+// spans more than two seconds, the next window starts one second before its
+// last order instead (see jumpAfter). On the last page the next window
+// starts one second before the latest update seen, so orders updated in the
+// same second are read again rather than missed; an empty window returns
+// the cursor unchanged.
+func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasources.OrderPage, error) {
+	start := since.UpdatedAfter
+	nowEnd := c.now().Add(windowMargin)
+	end := nowEnd
+	page := since.Page
+	var seen time.Time // latest update seen on earlier pages of this window
+	if page > 1 {
+		e, s, ok := parseToken(since.Token)
+		if !ok || start.IsZero() {
+			page = 1 // not a cursor of ours: read the window again from its start
+		} else {
+			end, seen = e, s
+		}
+	}
+	page = max(page, 1)
+	if start.IsZero() {
+		// "From the beginning of time", as far back as one window reaches.
+		start = end.Add(-maxWindow)
+	}
+	if !end.After(start) {
+		// A cursor ahead of the sale clock (a clock set back): nothing to ask.
+		return datasources.OrderPage{Next: since, Total: -1}, nil
+	}
+	if end.Sub(start) > maxWindow {
+		end = start.Add(maxWindow)
+	}
+	// A window that ends before now (cut to maxWindow, or fixed on its first
+	// page long ago) is followed at once by the next one when read.
+	behind := nowEnd.Sub(end) > windowMargin
+
+	d, err := c.listOrders(ctx, start, end, page, c.pageSize)
+	if err != nil {
+		return datasources.OrderPage{}, err
+	}
+	orders, ascending, last, err := pageOrders(d.Result, c.loc)
+	if err != nil {
+		return datasources.OrderPage{}, &datasources.Error{Channel: c.id, Op: PathOrderList, Kind: datasources.ErrMalformed, Message: err.Error(), Err: err}
+	}
+	for _, o := range orders {
+		if o.UpdatedAt.After(seen) {
+			seen = o.UpdatedAt
+		}
+	}
+	out := datasources.OrderPage{Orders: orders, Total: -1}
+	if d.TotalCount != nil {
+		out.Total = int(*d.TotalCount)
+	}
+	full := len(d.Result) >= c.pageSize || (len(d.Result) > 0 && int(d.TotalPages) > page)
+	switch {
+	case full && ascending && last.Sub(start) >= jumpAfter:
+		out.Next = datasources.Cursor{UpdatedAfter: last.Add(-overlap)}
+		out.More = true
+	case full:
+		out.Next = datasources.Cursor{UpdatedAfter: start, Page: page + 1, Token: makeToken(end, seen)}
+		out.More = true
+	case behind:
+		// This window is read to its end: walk on to the next one now.
+		out.Next = datasources.Cursor{UpdatedAfter: end.Add(-overlap)}
+		out.More = true
+	case seen.IsZero():
+		out.Next = since
+	default:
+		next := seen.Add(-overlap)
+		if next.Before(start) {
+			next = start
+		}
+		out.Next = datasources.Cursor{UpdatedAfter: next}
+	}
+	return out, nil
+}
+
+// listOrders makes one order-list call.
+func (c *Client) listOrders(ctx context.Context, start, end time.Time, pageNo, pageSize int) (orderListData, error) {
+	req := listRequest{
+		StartUpdateTime: start.UnixMilli(),
+		EndUpdateTime:   end.UnixMilli(),
+		PageNo:          pageNo,
+		PageSize:        pageSize,
+		ShopID:          json.Number(c.shopID),
+	}
+	data, err := c.post(ctx, PathOrderList, req)
+	if err != nil {
+		return orderListData{}, err
+	}
+	d, err := decodeOrderList(data)
+	if err != nil {
+		return orderListData{}, httpx.Malformed(c.id, PathOrderList, err, data)
+	}
+	return d, nil
+}
+
+// post signs and sends one call and returns the envelope's data.
+func (c *Client) post(ctx context.Context, op string, payload any) (json.RawMessage, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return nil, c.errorf(op, datasources.ErrRejected, "encoding the request: %v", err)
+	}
+	ts := strconv.FormatInt(c.wall().UnixMilli(), 10)
+	sign, err := Sign(c.key, c.appID, ts, body)
+	if err != nil {
+		// Not the key's bytes: rsa errors name sizes, never key material.
+		return nil, c.errorf(op, datasources.ErrAuth, "signing the request: %v", err)
+	}
+	resp, err := c.http.R().
+		SetContext(ctx).
+		SetHeader("Content-Type", "application/json").
+		SetHeader("Accept", "application/json").
+		SetHeader("app-id", c.appID).
+		SetHeader("access-token", c.token).
+		SetHeader("timestamp", ts).
+		SetHeader("sign", sign).
+		SetBody(body).
+		Post(op)
+	if err != nil {
+		return nil, httpx.TransportError(c.id, op, err)
+	}
+	return decodeEnvelope(c.id, op, resp.StatusCode(), resp.Header(), resp.Body())
+}
+
+// makeToken keeps a window's fixed end and the latest update seen so far
+// while its pages are read by number: "w{end ms}.{seen ms}".
+func makeToken(end, seen time.Time) string {
+	s := int64(0)
+	if !seen.IsZero() {
+		s = seen.UnixMilli()
+	}
+	return fmt.Sprintf("w%d.%d", end.UnixMilli(), s)
+}
+
+func parseToken(tok string) (end, seen time.Time, ok bool) {
+	rest, found := strings.CutPrefix(tok, "w")
+	if !found {
+		return time.Time{}, time.Time{}, false
+	}
+	a, b, found := strings.Cut(rest, ".")
+	if !found {
+		return time.Time{}, time.Time{}, false
+	}
+	e, err1 := strconv.ParseInt(a, 10, 64)
+	s, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil || e <= 0 || s < 0 {
+		return time.Time{}, time.Time{}, false
+	}
+	end = time.UnixMilli(e)
+	if s > 0 {
+		seen = time.UnixMilli(s)
+	}
+	return end, seen, true
+}
