@@ -1,0 +1,350 @@
+package lazada_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flashdeck/flashdeck/datasources"
+	"github.com/flashdeck/flashdeck/datasources/lazada"
+	"github.com/flashdeck/flashdeck/datasources/simulator"
+)
+
+const channel = "lazada-id"
+
+var t0 = time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
+
+// calls records what the client asked of the gateway.
+type calls struct {
+	mu    sync.Mutex
+	paths []string
+	query []map[string]string
+}
+
+func (c *calls) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		q := map[string]string{}
+		for k, v := range r.Form {
+			q[k] = v[0]
+		}
+		c.mu.Lock()
+		c.paths = append(c.paths, r.URL.Path)
+		c.query = append(c.query, q)
+		c.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (c *calls) of(suffix string) []map[string]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []map[string]string
+	for i, p := range c.paths {
+		if strings.HasSuffix(p, suffix) {
+			out = append(out, c.query[i])
+		}
+	}
+	return out
+}
+
+// start serves a scenario's Lazada channel through a recording httptest
+// server.
+func start(t *testing.T, sc simulator.Scenario, clock *simulator.Clock) (*simulator.Server, *httptest.Server, *calls) {
+	t.Helper()
+	sc.Channels = slices.DeleteFunc(sc.Channels, func(c simulator.ChannelSpec) bool { return c.ID != channel })
+	sim, err := simulator.New(sc, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &calls{}
+	hs := httptest.NewServer(rec.wrap(sim.Handler()))
+	t.Cleanup(hs.Close)
+	return sim, hs, rec
+}
+
+func newClient(t *testing.T, sim *simulator.Server, hs *httptest.Server, change func(*lazada.Config)) *lazada.Client {
+	t.Helper()
+	cfg := lazada.Config{
+		ID: channel, Market: "ID",
+		BaseURL: hs.URL + "/" + channel + "/rest", AuthURL: hs.URL + "/" + channel + "/auth/rest",
+		AppKey: sim.Creds.LazadaAppKey, AppSecret: sim.Creds.LazadaAppSecret,
+		AccessToken: sim.Creds.LazadaAccessToken, RefreshToken: sim.Creds.LazadaRefreshToken,
+		Timeout: 5 * time.Second, Now: sim.Clock.Now,
+	}
+	if change != nil {
+		change(&cfg)
+	}
+	c, err := lazada.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// ledger keeps the latest version of each order, as the engine does.
+type ledger map[string]datasources.Order
+
+func (l ledger) poll(t *testing.T, c *lazada.Client, cur datasources.Cursor) datasources.Cursor {
+	t.Helper()
+	for calls := 0; ; calls++ {
+		if calls > 5000 {
+			t.Fatal("Orders never finishes")
+		}
+		p, err := c.Orders(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range p.Orders {
+			if old, ok := l[o.ID]; !ok || !o.UpdatedAt.Before(old.UpdatedAt) {
+				l[o.ID] = o
+			}
+		}
+		cur = p.Next
+		if !p.More {
+			return cur
+		}
+	}
+}
+
+func (l ledger) sold() map[string]int {
+	out := map[string]int{}
+	for _, o := range l {
+		if o.Status == "canceled" {
+			continue
+		}
+		for _, it := range o.Items {
+			if !it.Cancelled {
+				out[it.SKU] += it.Quantity
+			}
+		}
+	}
+	return out
+}
+
+func TestOrdersMatchTheSimulatorsTruth(t *testing.T) {
+	clock := simulator.NewManualClock(t0)
+	sc := simulator.DemoScenario(t0, 0, 7)
+	sim, hs, rec := start(t, sc, clock)
+	c := newClient(t, sim, hs, nil)
+	l := ledger{}
+	cur := datasources.Cursor{UpdatedAfter: sc.Sale.Start.Add(-time.Minute)}
+	// Poll through the surge, a minute at a time, as the engine would.
+	for range 15 {
+		clock.Advance(time.Minute)
+		cur = l.poll(t, c, cur)
+		want := sim.Book(channel).Sold()
+		got := l.sold()
+		for sku, n := range want {
+			if got[sku] != n {
+				t.Fatalf("at %s: %s sold %d, simulator says %d", clock.Now().Format(time.TimeOnly), sku, got[sku], n)
+			}
+		}
+	}
+	if len(l) != sim.Book(channel).OrderCount() {
+		t.Fatalf("read %d orders, the channel took %d", len(l), sim.Book(channel).OrderCount())
+	}
+	var some datasources.Order
+	for _, o := range l {
+		some = o
+		break
+	}
+	if some.BuyerID == "" || len(some.Items) == 0 || some.Items[0].Price == 0 || !strings.Contains(some.Phone, "****") {
+		t.Fatalf("order decoded incompletely: %+v", some)
+	}
+	for _, q := range rec.of("/orders/get") {
+		if n, _ := strconv.Atoi(q["limit"]); n > lazada.PageLimit {
+			t.Fatalf("limit %d asked", n)
+		}
+	}
+	for _, q := range rec.of("/orders/items/get") {
+		if n := strings.Count(q["order_ids"], ",") + 1; n > lazada.ItemsBatch {
+			t.Fatalf("%d order ids in one items call", n)
+		}
+	}
+}
+
+// A surge of thousands of orders a second: windows far beyond offset 5000,
+// and whole pages sharing one update second.
+func TestOrdersSurgeBeyondTheOffsetLimit(t *testing.T) {
+	clock := simulator.NewManualClock(t0)
+	sc := simulator.Scenario{
+		Seed: 3,
+		Sale: simulator.SaleSpec{ID: "surge", Name: "surge", Start: t0, End: t0.Add(time.Hour), PerBuyerLimit: 5},
+		SKUs: []simulator.SKUSpec{{SKU: "POCO-F1", Name: "POCO F1", ListPrice: 300000000, FlashPrice: 250000000, Popularity: 1}},
+		Channels: []simulator.ChannelSpec{{
+			ID: channel, Kind: datasources.KindLazada, Market: "ID", Name: "Lazada ID",
+			Allocated: map[string]int{"POCO-F1": 10_000_000}, PeakPerMinute: 90_000, BuyerPool: 500_000,
+		}},
+	}
+	sim, hs, rec := start(t, sc, clock)
+	c := newClient(t, sim, hs, nil)
+	clock.Advance(12 * time.Second)
+	l := ledger{}
+	l.poll(t, c, datasources.Cursor{UpdatedAfter: t0.Add(-time.Second)})
+	taken := sim.Book(channel).OrderCount()
+	if taken < 6000 {
+		t.Fatalf("scenario too small to test the offset limit: %d orders", taken)
+	}
+	if len(l) != taken {
+		t.Fatalf("read %d of %d orders", len(l), taken)
+	}
+	if got, want := l.sold()["POCO-F1"], sim.Book(channel).Sold()["POCO-F1"]; got != want {
+		t.Fatalf("sold %d, simulator says %d", got, want)
+	}
+	sameSecond := false
+	for _, q := range rec.of("/orders/get") {
+		n, _ := strconv.Atoi(q["offset"])
+		if n > lazada.MaxOffset {
+			t.Fatalf("offset %d asked", n)
+		}
+		sameSecond = sameSecond || n > 0
+	}
+	if !sameSecond {
+		t.Fatal("no page was read by offset within one second: the test does not cover it")
+	}
+}
+
+func TestStockMatchesTheSimulator(t *testing.T) {
+	clock := simulator.NewManualClock(t0)
+	sc := simulator.DemoScenario(t0, 10*time.Minute, 7)
+	sim, hs, rec := start(t, sc, clock)
+	c := newClient(t, sim, hs, nil)
+	want := map[string]simulator.StockView{}
+	for _, s := range sim.Book(channel).Stock() {
+		want[s.SKU] = s
+	}
+	all, err := c.Stock(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	some, err := c.Stock(context.Background(), []string{"POCO-M3-464-BLK", "MI-BAND-5-BLK", "NOT-A-SKU"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(want) || len(some) != 2 {
+		t.Fatalf("got %d readings (and %d of 2 asked), want %d", len(all), len(some), len(want))
+	}
+	for _, r := range all {
+		w := want[r.SKU]
+		if r.Sellable != w.Sellable || r.SalePrice != w.SalePrice || r.Price != w.Price || r.State != w.State || !r.SaleEnd.Equal(w.SaleEnd) {
+			t.Errorf("%s: got %+v, simulator has %+v", r.SKU, r, w)
+		}
+	}
+	for _, q := range rec.of("/products/get") {
+		if n, _ := strconv.Atoi(q["limit"]); n > lazada.ProductsLimit {
+			t.Fatalf("products limit %d", n)
+		}
+	}
+	if err := c.Health(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestExpiredTokenIsRefreshedOnce(t *testing.T) {
+	clock := simulator.NewManualClock(t0)
+	sim, hs, rec := start(t, simulator.DemoScenario(t0, time.Minute, 7), clock)
+	var mu sync.Mutex
+	var renewed []string
+	c := newClient(t, sim, hs, func(cfg *lazada.Config) {
+		cfg.OnTokenRefresh = func(access, refresh string, exp time.Time) {
+			mu.Lock()
+			defer mu.Unlock()
+			renewed = append(renewed, access)
+			if time.Until(exp) < 29*24*time.Hour {
+				t.Errorf("access token said to expire at %v", exp)
+			}
+		}
+	})
+	if err := c.Health(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	sim.Book(channel).SetFaults(simulator.Faults{TokenExpired: true})
+	if _, err := c.Orders(context.Background(), datasources.Cursor{UpdatedAfter: t0.Add(-time.Hour)}); err != nil {
+		t.Fatalf("after the token expired: %v", err)
+	}
+	if err := c.Health(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if len(renewed) != 1 || renewed[0] == sim.Creds.LazadaAccessToken {
+		t.Fatalf("refreshed %v", renewed)
+	}
+	if n := len(rec.of("/auth/token/refresh")); n != 1 {
+		t.Fatalf("%d refresh calls", n)
+	}
+
+	// Without a usable refresh token the channel is an auth failure that
+	// names what to do.
+	bad := newClient(t, sim, hs, func(cfg *lazada.Config) { cfg.AccessToken = "stale"; cfg.RefreshToken = "revoked" })
+	err := bad.Health(context.Background())
+	var de *datasources.Error
+	if !errors.As(err, &de) || de.Kind != datasources.ErrAuth || de.Code != lazada.CodeIllegalRefreshToken {
+		t.Fatalf("revoked refresh token: %v", err)
+	}
+}
+
+func TestFailuresAreNamed(t *testing.T) {
+	clock := simulator.NewManualClock(t0)
+	sim, hs, _ := start(t, simulator.DemoScenario(t0, time.Minute, 7), clock)
+	cur := datasources.Cursor{UpdatedAfter: t0.Add(-time.Hour)}
+	for _, tc := range []struct {
+		name   string
+		faults simulator.Faults
+		change func(*lazada.Config)
+		kind   datasources.ErrorKind
+		code   string
+	}{
+		{name: "rate limited", faults: simulator.Faults{RateLimited: true}, kind: datasources.ErrRateLimited, code: lazada.CodeAPICallLimit},
+		{name: "wrong secret", change: func(c *lazada.Config) { c.AppSecret = "wrong" }, kind: datasources.ErrSignature, code: lazada.CodeIncompleteSignature},
+		{name: "down", faults: simulator.Faults{Down: true}, kind: datasources.ErrUnavailable, code: "HTTP 503"},
+		{name: "truncated", faults: simulator.Faults{Malformed: true}, kind: datasources.ErrMalformed},
+		{name: "slow", faults: simulator.Faults{Latency: 2 * time.Second}, change: func(c *lazada.Config) { c.Timeout = 200 * time.Millisecond }, kind: datasources.ErrTimeout},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sim.Book(channel).SetFaults(tc.faults)
+			defer sim.Book(channel).SetFaults(simulator.Faults{})
+			c := newClient(t, sim, hs, tc.change)
+			_, err := c.Orders(context.Background(), cur)
+			var de *datasources.Error
+			if !errors.As(err, &de) {
+				t.Fatalf("error %v is not a datasources.Error", err)
+			}
+			if de.Kind != tc.kind || (tc.code != "" && de.Code != tc.code) || de.Channel != channel || de.Op != lazada.PathOrders {
+				t.Fatalf("got %s kind %v code %q op %q", de, de.Kind, de.Code, de.Op)
+			}
+			if tc.kind == datasources.ErrRateLimited && de.RetryAfter != time.Second {
+				t.Fatalf("retry after %v", de.RetryAfter)
+			}
+			if strings.Contains(err.Error(), sim.Creds.LazadaAccessToken) {
+				t.Fatalf("the error shows the access token: %v", err)
+			}
+		})
+	}
+}
+
+func TestNewNamesTheWrongSetting(t *testing.T) {
+	for _, tc := range []struct {
+		cfg  lazada.Config
+		want string
+	}{
+		{lazada.Config{ID: "x", AppKey: "k", AppSecret: "s"}, "AccessToken or RefreshToken"},
+		{lazada.Config{ID: "x", AppSecret: "s", AccessToken: "t", Market: "ID"}, "AppKey"},
+		{lazada.Config{ID: "x", AppKey: "k", AppSecret: "s", AccessToken: "t", Market: "FR"}, `Market "FR"`},
+		{lazada.Config{ID: "x", AppKey: "k", AppSecret: "s", AccessToken: "t", BaseURL: "ftp://x"}, "BaseURL"},
+	} {
+		_, err := lazada.New(tc.cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("New(%+v) = %v, want a message naming %s", tc.cfg, err, tc.want)
+		}
+	}
+	if got := lazada.GatewayURL("id"); got != "https://api.lazada.co.id/rest" {
+		t.Fatalf("GatewayURL(id) = %s", got)
+	}
+}

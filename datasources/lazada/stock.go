@@ -1,0 +1,158 @@
+package lazada
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/flashdeck/flashdeck/datasources"
+)
+
+// ProductsLimit is the most products /products/get returns in one call.
+const ProductsLimit = 50
+
+// maxProductPages bounds a full catalogue walk (50 × 400 = 20,000 products)
+// so a channel that keeps answering full pages cannot hold a poll forever.
+const maxProductPages = 400
+
+// Stock reads sellable stock, prices and the sale window of seller SKUs
+// through /products/get: by sku_seller_list in batches of ProductsLimit when
+// skus are given, otherwise the whole catalogue page by page.
+//
+// A seller-run flash sale on Lazada is a special price with a window
+// (special_from_time, special_to_time) plus limited sellable stock, so the
+// state is derived from those. Stock a platform campaign holds
+// (channelInventories active now) is reported as Locked.
+func (c *Client) Stock(ctx context.Context, skus []string) ([]datasources.StockReading, error) {
+	var out []datasources.StockReading
+	if len(skus) > 0 {
+		want := make(map[string]bool, len(skus))
+		for _, s := range skus {
+			want[s] = true
+		}
+		for start := 0; start < len(skus); start += ProductsLimit {
+			batch := skus[start:min(start+ProductsLimit, len(skus))]
+			list, _ := json.Marshal(batch)
+			w, err := c.products(ctx, map[string]string{
+				"filter": "all", "sku_seller_list": string(list),
+				"offset": "0", "limit": strconv.Itoa(ProductsLimit),
+			})
+			if err != nil {
+				return nil, err
+			}
+			out = c.readings(out, w, want)
+		}
+		return out, nil
+	}
+	for page := 0; page < maxProductPages; page++ {
+		w, err := c.products(ctx, map[string]string{
+			"filter": "all", "offset": strconv.Itoa(page * ProductsLimit), "limit": strconv.Itoa(ProductsLimit),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = c.readings(out, w, nil)
+		if len(w.Products) < ProductsLimit {
+			break
+		}
+	}
+	return out, nil
+}
+
+func (c *Client) products(ctx context.Context, params map[string]string) (wireProducts, error) {
+	data, err := c.call(ctx, PathProducts, params)
+	if err != nil {
+		return wireProducts{}, err
+	}
+	var w wireProducts
+	if err := json.Unmarshal(data, &w); err != nil {
+		return wireProducts{}, c.malformed(PathProducts, "products: "+err.Error(), data)
+	}
+	return w, nil
+}
+
+// readings appends one reading per SKU of the answer (only wanted ones when
+// want is set). A SKU whose sale window cannot be read is reported with
+// state unknown rather than dropped: its stock figure is still true.
+func (c *Client) readings(out []datasources.StockReading, w wireProducts, want map[string]bool) []datasources.StockReading {
+	now := c.now()
+	for _, p := range w.Products {
+		for _, s := range p.Skus {
+			sku := strings.TrimSpace(s.SellerSku)
+			if sku == "" || (want != nil && !want[sku]) {
+				continue
+			}
+			r := datasources.StockReading{
+				SKU:       sku,
+				Sellable:  int(s.Quantity),
+				Price:     datasources.Money(s.Price),
+				SalePrice: datasources.Money(s.SpecialPrice),
+			}
+			if s.SellableQuantity != nil {
+				r.Sellable = int(*s.SellableQuantity)
+			}
+			for _, ci := range s.ChannelInventories {
+				if c.activeWindow(ci.StartTime, ci.EndTime, now) {
+					r.Locked += int(ci.SellableQuantity)
+				}
+			}
+			from, errFrom := parseOptional(s.SpecialFromTime, c.loc)
+			to, errTo := parseOptional(s.SpecialToTime, c.loc)
+			r.SaleStart, r.SaleEnd = from, to
+			r.State = saleState(r, strings.ToLower(s.Status), errFrom == nil && errTo == nil, now)
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func saleState(r datasources.StockReading, status string, windowOK bool, now time.Time) datasources.SaleState {
+	switch {
+	case !windowOK || r.SalePrice == 0 || r.SaleEnd.IsZero():
+		return datasources.SaleUnknown
+	case now.Before(r.SaleStart):
+		return datasources.SaleScheduled
+	case !now.Before(r.SaleEnd):
+		return datasources.SaleEnded
+	case status == "inactive":
+		return datasources.SalePaused
+	case r.Sellable <= 0:
+		return datasources.SaleSoldOut
+	}
+	return datasources.SaleActive
+}
+
+func (c *Client) activeWindow(start, end string, now time.Time) bool {
+	s, err1 := parseOptional(start, c.loc)
+	e, err2 := parseOptional(end, c.loc)
+	if err1 != nil || err2 != nil {
+		return true // unreadable window: count the stock as held, the safe side
+	}
+	return (s.IsZero() || !now.Before(s)) && (e.IsZero() || now.Before(e))
+}
+
+func parseOptional(s string, loc *time.Location) (time.Time, error) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, nil
+	}
+	return parseTime(s, loc)
+}
+
+// Health calls /seller/get: cheap, and it proves both the gateway and the
+// access token.
+func (c *Client) Health(ctx context.Context) error {
+	data, err := c.call(ctx, PathSeller, nil)
+	if err != nil {
+		return err
+	}
+	var w struct {
+		SellerID json.RawMessage `json:"seller_id"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return c.malformed(PathSeller, fmt.Sprintf("seller: %v", err), data)
+	}
+	return nil
+}

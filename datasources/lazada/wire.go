@@ -1,0 +1,142 @@
+package lazada
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/flashdeck/flashdeck/datasources/jsonx"
+)
+
+// envelope is every Lazada answer: {"code":"0","data":…,"request_id":…} on
+// success, {"type":…,"code":…,"message":…,"request_id":…} on failure. The
+// code arrives as a string ("0", "ApiCallLimit") or a number (901).
+type envelope struct {
+	Type      jsonx.String    `json:"type"`
+	Code      jsonx.String    `json:"code"`
+	Message   jsonx.String    `json:"message"`
+	RequestID jsonx.String    `json:"request_id"`
+	Data      json.RawMessage `json:"data"`
+}
+
+func (e envelope) ok() bool { return strings.TrimSpace(string(e.Code)) == "0" }
+
+// decodeEnvelope reads an answer's envelope. A body without a code is not
+// a Lazada answer (a proxy's error page, a truncated body).
+func decodeEnvelope(body []byte) (envelope, error) {
+	var env envelope
+	if len(bytes.TrimSpace(body)) == 0 {
+		return env, errors.New("empty answer")
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		return envelope{}, fmt.Errorf("not a Lazada answer: %w", err)
+	}
+	if strings.TrimSpace(string(env.Code)) == "" {
+		return envelope{}, errors.New("not a Lazada answer: no \"code\"")
+	}
+	return env, nil
+}
+
+// timeLayouts are the forms Lazada writes times in: "2024-11-11 00:00:05
+// +0700" in orders, "2024-11-11 00:00" or "2024-11-11 00:00:00" (market
+// local time) in a product's sale window, and ISO 8601 in newer APIs.
+var timeLayouts = []string{
+	"2006-01-02 15:04:05 -0700",
+	time.RFC3339,
+	"2006-01-02T15:04:05-0700",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+}
+
+// parseTime reads a Lazada time; one without a zone is in the market's.
+func parseTime(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unreadable time %q", s)
+}
+
+// wireOrders is /orders/get's data.
+type wireOrders struct {
+	Count      jsonx.Int   `json:"count"`
+	CountTotal jsonx.Int   `json:"countTotal"`
+	Orders     []wireOrder `json:"orders"`
+}
+
+type wireOrder struct {
+	OrderID         jsonx.String   `json:"order_id"`
+	CreatedAt       string         `json:"created_at"`
+	UpdatedAt       string         `json:"updated_at"`
+	Statuses        []jsonx.String `json:"statuses"`
+	ItemsCount      jsonx.Int      `json:"items_count"`
+	Price           jsonx.Money    `json:"price"`
+	AddressShipping wireAddress    `json:"address_shipping"`
+}
+
+type wireAddress struct {
+	FirstName string       `json:"first_name"`
+	LastName  string       `json:"last_name"`
+	Phone     jsonx.String `json:"phone"`
+	Address1  string       `json:"address1"`
+	Address2  string       `json:"address2"`
+	Address3  string       `json:"address3"`
+	Address4  string       `json:"address4"`
+	Address5  string       `json:"address5"`
+	City      string       `json:"city"`
+	PostCode  jsonx.String `json:"post_code"`
+	Country   string       `json:"country"`
+}
+
+// wireOrderItems is one entry of /orders/items/get's data.
+type wireOrderItems struct {
+	OrderID    jsonx.String `json:"order_id"`
+	OrderItems []wireItem   `json:"order_items"`
+}
+
+type wireItem struct {
+	OrderItemID jsonx.String `json:"order_item_id"`
+	OrderID     jsonx.String `json:"order_id"`
+	SKU         string       `json:"sku"`
+	Status      string       `json:"status"`
+	ItemPrice   jsonx.Money  `json:"item_price"`
+	PaidPrice   jsonx.Money  `json:"paid_price"`
+	BuyerID     jsonx.String `json:"buyer_id"`
+}
+
+// wireProducts is /products/get's data.
+type wireProducts struct {
+	TotalProducts jsonx.Int     `json:"total_products"`
+	Products      []wireProduct `json:"products"`
+}
+
+type wireProduct struct {
+	ItemID jsonx.String `json:"item_id"`
+	Status string       `json:"status"`
+	Skus   []wireSKU    `json:"skus"`
+}
+
+type wireSKU struct {
+	SellerSku          string             `json:"SellerSku"`
+	Status             string             `json:"Status"`
+	Quantity           jsonx.Int          `json:"quantity"`
+	SellableQuantity   *jsonx.Int         `json:"sellableQuantity"`
+	Price              jsonx.Money        `json:"price"`
+	SpecialPrice       jsonx.Money        `json:"special_price"`
+	SpecialFromTime    string             `json:"special_from_time"`
+	SpecialToTime      string             `json:"special_to_time"`
+	ChannelInventories []wireChannelStock `json:"channelInventories"`
+}
+
+// wireChannelStock is stock a platform campaign holds for itself.
+type wireChannelStock struct {
+	ChannelName      string    `json:"channelName"`
+	SellableQuantity jsonx.Int `json:"sellableQuantity"`
+	StartTime        string    `json:"startTime"`
+	EndTime          string    `json:"endTime"`
+}
