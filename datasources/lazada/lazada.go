@@ -25,7 +25,6 @@
 package lazada
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -213,18 +212,6 @@ func marketZone(market string) *time.Location {
 	default: // ID (WIB), TH, VN
 		return time.FixedZone("UTC+7", 7*3600)
 	}
-}
-
-// asError makes sure every failure leaving the package is a *datasources.Error.
-func (c *Client) asError(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var de *datasources.Error
-	if errors.As(err, &de) {
-		return err
-	}
-	return &datasources.Error{Channel: c.id, Op: op, Kind: datasources.ErrUnavailable, Message: err.Error(), Err: err}
 }
 
 // quietLogger drops resty's own log lines: they print the request URL, and a

@@ -1,9 +1,9 @@
 package simulator
 
 import (
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	_ "embed"
 	"encoding/pem"
 	"fmt"
 )
@@ -26,11 +26,28 @@ type Credentials struct {
 	StoreToken string
 }
 
-// NewCredentials makes a fresh set of demo credentials.
+// demoAkulakuKey is the simulated Akulaku seller's signing key. It is a
+// demo value, published with the source like every simulator credential,
+// and fixed so that a simulator restarted with the same seed accepts the
+// configuration written for it before (a fresh key per start would turn a
+// restart into a signature failure).
+//
+//go:embed demo-akulaku-key.pem
+var demoAkulakuKey []byte
+
+// NewCredentials returns the demo credentials for a seed.
 func NewCredentials(seed int64) (*Credentials, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	block, _ := pem.Decode(demoAkulakuKey)
+	if block == nil {
+		return nil, fmt.Errorf("simulator: demo akulaku key: not PEM")
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("simulator: akulaku key: %w", err)
+		return nil, fmt.Errorf("simulator: demo akulaku key: %w", err)
+	}
+	key, ok := k.(*rsa.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("simulator: demo akulaku key is not RSA")
 	}
 	return &Credentials{
 		LazadaAppKey:       "100001",
