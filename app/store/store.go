@@ -14,6 +14,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/datasources"
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // FileName is the database file inside state_dir.
@@ -43,7 +44,7 @@ func Open(dir string) (*Store, error) {
 	path := filepath.Join(dir, FileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("database %s is in use by another flashdeck (close it, or use another state_dir)", path)
 		}
 		return nil, fmt.Errorf("database %s: %w", path, err)
