@@ -1,0 +1,96 @@
+// Package collector assembles a running flashdeck from a configuration:
+// the store, the channel clients, the engine and its metrics. The desktop,
+// `flashdeck serve` and the tests all start it the same way.
+package collector
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/metrics"
+	"github.com/flashdeck/flashdeck/app/sources"
+	"github.com/flashdeck/flashdeck/app/store"
+)
+
+// Collector is a running engine with its store and metrics.
+type Collector struct {
+	Config  *config.Config
+	Engine  *engine.Engine
+	Store   *store.Store
+	Metrics *metrics.Metrics
+	Now     func() time.Time
+
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// Options start a collector.
+type Options struct {
+	Config *config.Config
+	Lookup config.Lookup // credentials; the environment when nil
+	// Now is the sale clock; from Config.Clock, else time.Now, when nil.
+	Now    func() time.Time
+	Logger *slog.Logger
+}
+
+// Start opens the state, builds the clients and starts polling.
+func Start(o Options) (*Collector, error) {
+	if o.Lookup == nil {
+		o.Lookup = o.Config.DefaultLookup()
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+		if o.Config.Clock != nil {
+			o.Now = o.Config.Clock.Now
+		}
+	}
+	srcs, err := sources.Build(o.Config, o.Lookup, o.Now, o.Logger)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(o.Config.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	c := &Collector{Config: o.Config, Store: st, Now: o.Now, done: make(chan error, 1)}
+	var snap func() *engine.Snapshot
+	c.Metrics = metrics.New(func() *engine.Snapshot { return snap() })
+	eng, err := engine.New(engine.Options{
+		Config: o.Config, Sources: srcs, Store: st, Now: o.Now, Logger: o.Logger,
+		Hooks: engine.Hooks{OnPoll: c.Metrics.OnPoll},
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	snap = eng.Snapshot
+	c.Engine = eng
+	ctx, cancel := context.WithCancel(context.Background())
+	c.cancel = cancel
+	go func() { c.done <- eng.Run(ctx) }()
+	select {
+	case <-eng.Loaded():
+	case err := <-c.done:
+		cancel()
+		st.Close()
+		return nil, fmt.Errorf("starting the engine: %w", err)
+	}
+	return c, nil
+}
+
+// Close stops polling, waits for the pollers and closes the store.
+func (c *Collector) Close() error {
+	c.cancel()
+	err := <-c.done
+	if cerr := c.Store.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

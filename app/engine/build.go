@@ -1,0 +1,129 @@
+package engine
+
+import (
+	"time"
+)
+
+// build makes a new immutable snapshot from the current state.
+func (e *Engine) build() *Snapshot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.seq++
+	now := e.now()
+	nowMs := now.UnixMilli()
+	wall := time.Now()
+	s := &Snapshot{At: now, Wall: wall, Seq: e.seq, byID: map[string]int{}}
+
+	// Channels first: every figure takes its staleness from its channel.
+	stale := make([]bool, len(e.channels))
+	for i, ch := range e.channels {
+		state := ch.state
+		interval := ch.cfg.PollInterval.D()
+		// A poll hanging on a slow channel has not failed yet, but its
+		// figures are getting old all the same.
+		if state != StateDisabled && !ch.lastSuccess.IsZero() && wall.Sub(ch.lastSuccess) > downAfter*interval+ch.cfg.Timeout.D() {
+			state = StateDown
+		}
+		stale[i] = state != StateOK
+		cs := ChannelSnap{
+			ID: ch.cfg.ID, Name: ch.cfg.DisplayName(), Kind: ch.cfg.Kind, Market: ch.cfg.Market,
+			State: state, LastSuccess: ch.lastSuccess, LastError: ch.lastError, LastErrorAt: ch.lastErrorAt,
+			DownSince: ch.downSince, ConsecutiveFailures: ch.failures, Latency: ch.latency,
+			PollInterval: interval, NextPoll: ch.nextPoll, RateLimited: ch.rateLimited,
+			ReplacedBy: ch.cfg.ReplacedBy, Capabilities: ch.caps, Orders: len(ch.orders),
+			Backfill: ch.backfill, Spark: ch.spark.series(nowMs),
+		}
+		s.byID[cs.ID] = len(s.Channels)
+		s.Channels = append(s.Channels, cs)
+	}
+
+	for _, sl := range e.sales {
+		ss := SaleSnap{
+			ID: sl.cfg.ID, Name: sl.cfg.Name, Start: sl.cfg.Start, End: sl.cfg.End,
+			TimeZone: sl.cfg.Location().String(), Currency: sl.cfg.Currency, PerBuyerLimit: sl.cfg.PerBuyerLimit,
+		}
+		perCh := make(map[int]*Figures, len(sl.chans))
+		for _, ci := range sl.chans {
+			perCh[ci] = &Figures{}
+		}
+		for _, k := range sl.skus {
+			ks := SKUSnap{SKU: k.cfg.SKU, Name: k.cfg.Name, FlashPrice: k.cfg.FlashPrice.Money()}
+			for _, cidx := range k.cells {
+				c := &e.cells[cidx]
+				ch := e.channels[c.ch]
+				f := Figures{
+					Allocated: c.allocated, Sold: c.sold,
+					Rate1m: c.rate.sum(nowMs, time.Minute), Rate5m: c.rate.sum(nowMs, 5*time.Minute) / 5,
+					AsOf: ch.lastSuccess, Stale: stale[c.ch],
+				}
+				f.finish(now, sl)
+				cell := CellSnap{Channel: ch.cfg.ID, Figures: f}
+				if r, ok := ch.stock[k.cfg.SKU]; ok {
+					n := r.Sellable
+					cell.Stock = &n
+					cell.SaleState = r.State
+				}
+				ks.Channels = append(ks.Channels, cell)
+				ks.Figures.merge(f)
+				perCh[c.ch].merge(f)
+			}
+			ks.Figures.finish(now, sl)
+			ss.SKUs = append(ss.SKUs, ks)
+			ss.Figures.merge(ks.Figures)
+		}
+		for _, ci := range sl.chans {
+			f := perCh[ci]
+			f.finish(now, sl)
+			ss.Channels = append(ss.Channels, SaleChannelSnap{Channel: e.channels[ci].cfg.ID, Figures: *f})
+		}
+		ss.Figures.finish(now, sl)
+		switch {
+		case now.Before(sl.cfg.Start):
+			ss.State = SaleScheduled
+		case ss.Allocated > 0 && ss.Remaining == 0:
+			ss.State = SaleSoldOut
+		case !now.Before(sl.cfg.End):
+			ss.State = SaleEnded
+		default:
+			ss.State = SaleLive
+		}
+		s.Sales = append(s.Sales, ss)
+	}
+	return s
+}
+
+// merge adds another figure's counts and rates into f; f becomes stale if
+// the other is, and its age is the oldest of the two.
+func (f *Figures) merge(o Figures) {
+	f.Allocated += o.Allocated
+	f.Sold += o.Sold
+	f.Rate1m += o.Rate1m
+	f.Rate5m += o.Rate5m
+	f.Stale = f.Stale || o.Stale
+	// The sum is as old as its oldest part; a part never read (zero)
+	// makes the whole unknown, and stays so.
+	switch {
+	case !f.merged:
+		f.AsOf, f.merged = o.AsOf, true
+	case f.AsOf.IsZero():
+	case o.AsOf.IsZero() || o.AsOf.Before(f.AsOf):
+		f.AsOf = o.AsOf
+	}
+}
+
+// finish derives remaining, sell-through and the sell-out ETA from the counts.
+func (f *Figures) finish(now time.Time, s *sale) {
+	f.Remaining = max(f.Allocated-f.Sold, 0)
+	if f.Allocated > 0 {
+		f.SellThrough = float64(min(f.Sold, f.Allocated)) / float64(f.Allocated)
+	}
+	f.ETASellout = nil
+	rate := f.Rate1m
+	if rate <= 0 {
+		rate = f.Rate5m
+	}
+	if f.Remaining > 0 && rate > 0 && now.Before(s.cfg.End) && !now.Before(s.cfg.Start) {
+		eta := now.Add(time.Duration(float64(f.Remaining) / rate * float64(time.Minute)))
+		f.ETASellout = &eta
+	}
+}

@@ -1,0 +1,600 @@
+// Package engine is flashdeck's monitoring core: one poller per channel,
+// incremental ingest of orders into per SKU × channel figures, channel
+// health, and immutable snapshots for the screens, the API and the metrics.
+// It never imports Fyne.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/store"
+	"github.com/flashdeck/flashdeck/datasources"
+)
+
+// Hooks let other layers (metrics) observe the engine without it knowing them.
+type Hooks struct {
+	// OnPoll is called after each poll of a channel with its duration and
+	// its error (nil on success).
+	OnPoll func(channel string, d time.Duration, err error)
+}
+
+// Options configure an engine.
+type Options struct {
+	Config *config.Config
+	// Sources by channel id, for the enabled channels.
+	Sources map[string]datasources.Source
+	Store   *store.Store
+	// Now is the sale clock (time.Now unless a simulator runs time faster).
+	Now    func() time.Time
+	Hooks  Hooks
+	Logger *slog.Logger
+	// MaxPagesPerPoll bounds one poll so a long backfill still publishes
+	// progress and yields to the schedule (default 20).
+	MaxPagesPerPoll int
+	// PublishEvery is the least time between two snapshots (default 250ms).
+	PublishEvery time.Duration
+}
+
+// Engine polls the channels and keeps the figures. Start it with Run.
+type Engine struct {
+	opt   Options
+	cfg   *config.Config
+	now   func() time.Time
+	log   *slog.Logger
+	store *store.Store
+
+	mu       sync.Mutex // guards everything below and the channel states
+	channels []*channel
+	chByID   map[string]*channel
+	sales    []*sale
+	cells    []cell
+
+	dirty    atomic.Bool
+	snap     atomic.Pointer[Snapshot]
+	seq      uint64
+	subsMu   sync.Mutex
+	subs     map[chan *Snapshot]struct{}
+	started  atomic.Bool
+	loadDone chan struct{}
+}
+
+type sale struct {
+	cfg   *config.Sale
+	start int64 // unix ms
+	end   int64
+	skus  []saleSKU
+	// chans lists the channels this sale runs on, in config order.
+	chans []int
+}
+
+type saleSKU struct {
+	cfg   *config.SKU
+	cells []int32 // one per channel the SKU is allocated on
+}
+
+// cell is one SKU of one sale on one channel.
+type cell struct {
+	sale, sku, ch int
+	allocated     int
+	sold          int
+	rate          ring
+}
+
+// orderRec is what the engine remembers of an order: enough to undo its
+// contribution when an update (a cancellation) arrives.
+type orderRec struct {
+	updated int64
+	lines   []line
+}
+
+type line struct {
+	cell  int32
+	units int32
+	at    int64 // created, unix ms
+}
+
+type channel struct {
+	cfg    *config.Channel
+	idx    int
+	src    datasources.Source
+	caps   datasources.Capabilities
+	skus   map[string][]int32 // seller SKU → cells
+	orders map[string]orderRec
+	cursor datasources.Cursor
+	spark  ring
+
+	stock   map[string]datasources.StockReading
+	stockAt time.Time
+
+	state       string
+	lastSuccess time.Time
+	lastError   string
+	lastErrorAt time.Time
+	downSince   time.Time
+	failures    int
+	latency     time.Duration
+	nextPoll    time.Time
+	rateLimited bool
+	lastStock   time.Time
+	backfill    Backfill
+	lastCall    time.Time
+}
+
+// New builds an engine from the configuration. It loads nothing and polls
+// nothing until Run.
+func New(opt Options) (*Engine, error) {
+	if opt.Config == nil {
+		return nil, errors.New("engine: no configuration")
+	}
+	if opt.Store == nil {
+		return nil, errors.New("engine: no store")
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.MaxPagesPerPoll <= 0 {
+		opt.MaxPagesPerPoll = 20
+	}
+	if opt.PublishEvery <= 0 {
+		opt.PublishEvery = 250 * time.Millisecond
+	}
+	e := &Engine{
+		opt: opt, cfg: opt.Config, now: opt.Now, log: opt.Logger, store: opt.Store,
+		chByID: map[string]*channel{}, subs: map[chan *Snapshot]struct{}{}, loadDone: make(chan struct{}),
+	}
+	for i := range e.cfg.Channels {
+		cc := &e.cfg.Channels[i]
+		ch := &channel{
+			cfg: cc, idx: i, skus: map[string][]int32{}, orders: map[string]orderRec{},
+			stock: map[string]datasources.StockReading{}, state: StateDegraded, lastError: "not polled yet",
+			spark: newRing(time.Minute, 30),
+		}
+		if !cc.IsEnabled() {
+			ch.state, ch.lastError = StateDisabled, ""
+		} else {
+			src := opt.Sources[cc.ID]
+			if src == nil {
+				return nil, fmt.Errorf("engine: channel %s has no client", cc.ID)
+			}
+			ch.src = src
+			ch.caps = src.Capabilities()
+		}
+		e.channels = append(e.channels, ch)
+		e.chByID[cc.ID] = ch
+	}
+	for si := range e.cfg.Sales {
+		sc := &e.cfg.Sales[si]
+		s := &sale{cfg: sc, start: sc.Start.UnixMilli(), end: sc.End.UnixMilli()}
+		seen := map[int]bool{}
+		for ki := range sc.SKUs {
+			k := &sc.SKUs[ki]
+			ss := saleSKU{cfg: k}
+			// Channels in config order, so every listing is stable.
+			for _, ch := range e.channels {
+				n, ok := k.Allocated[ch.cfg.ID]
+				if !ok {
+					continue
+				}
+				ci := int32(len(e.cells))
+				e.cells = append(e.cells, cell{sale: si, sku: ki, ch: ch.idx, allocated: n, rate: newRing(5*time.Second, 60)})
+				ss.cells = append(ss.cells, ci)
+				ch.skus[k.SKU] = append(ch.skus[k.SKU], ci)
+				if !seen[ch.idx] {
+					seen[ch.idx] = true
+					s.chans = append(s.chans, ch.idx)
+				}
+			}
+			s.skus = append(s.skus, ss)
+		}
+		e.sales = append(e.sales, s)
+	}
+	e.snap.Store(e.build())
+	return e, nil
+}
+
+// Load replays the saved orders, cursors and stock into memory. Run calls
+// it; call it directly to read a state_dir without polling.
+func (e *Engine) Load() error {
+	for _, ch := range e.channels {
+		c, ok, err := e.store.Cursor(ch.cfg.ID)
+		if err != nil {
+			return fmt.Errorf("engine: cursor of %s: %w", ch.cfg.ID, err)
+		}
+		if ok {
+			ch.cursor = c
+		} else {
+			ch.cursor = datasources.Cursor{UpdatedAfter: e.firstWindow(ch)}
+			ch.backfill.Active = ch.src != nil
+		}
+		e.mu.Lock()
+		err = e.store.EachOrder(ch.cfg.ID, func(o *datasources.Order) error {
+			e.ingest(ch, o)
+			return nil
+		})
+		e.mu.Unlock()
+		if err != nil {
+			return fmt.Errorf("engine: orders of %s: %w", ch.cfg.ID, err)
+		}
+		st, at, err := e.store.Stock(ch.cfg.ID)
+		if err != nil {
+			return fmt.Errorf("engine: stock of %s: %w", ch.cfg.ID, err)
+		}
+		e.mu.Lock()
+		for k, r := range st {
+			ch.stock[k] = r
+			if at[k].After(ch.stockAt) {
+				ch.stockAt = at[k]
+			}
+		}
+		e.mu.Unlock()
+	}
+	e.dirty.Store(true)
+	e.publish()
+	return nil
+}
+
+// firstWindow is where a channel with no saved cursor starts reading: an
+// hour before the earliest sale it takes part in opens.
+func (e *Engine) firstWindow(ch *channel) time.Time {
+	var first time.Time
+	for _, s := range e.sales {
+		for _, ci := range s.chans {
+			if ci == ch.idx && (first.IsZero() || s.cfg.Start.Before(first)) {
+				first = s.cfg.Start
+			}
+		}
+	}
+	if first.IsZero() {
+		first = e.now()
+	}
+	return first.Add(-time.Hour)
+}
+
+// Run loads the saved state, then polls every enabled channel until ctx
+// ends. It returns after every poller has stopped.
+func (e *Engine) Run(ctx context.Context) error {
+	if !e.started.CompareAndSwap(false, true) {
+		return errors.New("engine: already running")
+	}
+	if err := e.Load(); err != nil {
+		return err
+	}
+	close(e.loadDone)
+	var wg sync.WaitGroup
+	for _, ch := range e.channels {
+		if ch.src == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.pollLoop(ctx, ch)
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e.publishLoop(ctx)
+	}()
+	wg.Wait()
+	return nil
+}
+
+// Loaded is closed once the saved state has been replayed.
+func (e *Engine) Loaded() <-chan struct{} { return e.loadDone }
+
+// ingest applies one order (new, or an update of one already seen). It
+// undoes the order's previous contribution and adds the new one, so an
+// order delivered twice counts once and a cancellation takes its units
+// back. Callers hold e.mu.
+func (e *Engine) ingest(ch *channel, o *datasources.Order) {
+	u := o.UpdatedAt.UnixMilli()
+	prev, seen := ch.orders[o.ID]
+	if seen && prev.updated > u {
+		return // an older version than the one applied
+	}
+	for _, l := range prev.lines {
+		c := &e.cells[l.cell]
+		c.sold -= int(l.units)
+		c.rate.add(l.at, -float64(l.units))
+		ch.spark.add(l.at, -float64(l.units))
+	}
+	rec := orderRec{updated: u}
+	created := o.CreatedAt.UnixMilli()
+	if !cancelledStatus(o.Status) {
+		for _, it := range o.Items {
+			if it.Cancelled || it.Quantity <= 0 {
+				continue
+			}
+			for _, ci := range ch.skus[it.SKU] {
+				s := e.sales[e.cells[ci].sale]
+				if created < s.start || created >= s.end {
+					continue
+				}
+				rec.lines = append(rec.lines, line{cell: ci, units: int32(it.Quantity), at: created})
+			}
+		}
+	}
+	for _, l := range rec.lines {
+		c := &e.cells[l.cell]
+		c.sold += int(l.units)
+		c.rate.add(l.at, float64(l.units))
+		ch.spark.add(l.at, float64(l.units))
+	}
+	if len(rec.lines) == 0 {
+		rec.lines = nil
+	}
+	ch.orders[o.ID] = rec
+}
+
+// cancelledStatus reports order statuses that mean no unit is sold.
+func cancelledStatus(s string) bool {
+	switch s {
+	case "canceled", "cancelled", "returned", "failed", "refunded":
+		return true
+	}
+	return false
+}
+
+// pollLoop polls one channel until ctx ends.
+func (e *Engine) pollLoop(ctx context.Context, ch *channel) {
+	interval := ch.cfg.PollInterval.D()
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		start := time.Now()
+		more, err := e.pollOnce(ctx, ch)
+		if ctx.Err() != nil {
+			return
+		}
+		d := time.Since(start)
+		if e.opt.Hooks.OnPoll != nil {
+			e.opt.Hooks.OnPoll(ch.cfg.ID, d, err)
+		}
+		delay := e.record(ch, d, more, err, interval)
+		timer.Reset(delay)
+	}
+}
+
+// pollOnce reads pages of orders while the channel has more ready (up to
+// MaxPagesPerPoll), then stock when it is due. Each page is saved before it
+// is applied: a crash between the two replays it harmlessly.
+func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err error) {
+	for range e.opt.MaxPagesPerPoll {
+		if err := e.space(ctx, ch); err != nil {
+			return false, err
+		}
+		e.mu.Lock()
+		cur := ch.cursor
+		e.mu.Unlock()
+		page, err := ch.src.Orders(ctx, cur)
+		if err != nil {
+			return false, err
+		}
+		if err := e.store.SavePage(ch.cfg.ID, store.Page{Orders: page.Orders, Cursor: &page.Next}); err != nil {
+			return false, &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
+		}
+		e.mu.Lock()
+		for i := range page.Orders {
+			e.ingest(ch, &page.Orders[i])
+		}
+		ch.cursor = page.Next
+		if ch.backfill.Active {
+			ch.backfill.Read += len(page.Orders)
+			if page.Total >= 0 {
+				ch.backfill.Total = max(page.Total, ch.backfill.Read)
+			}
+			if !page.More {
+				ch.backfill.Active = false
+			}
+		}
+		e.mu.Unlock()
+		e.dirty.Store(true)
+		if !page.More {
+			more = false
+			break
+		}
+		more = true
+	}
+	if ch.caps.Stock && time.Since(ch.lastStock) >= ch.cfg.StockInterval.D() {
+		if err := e.space(ctx, ch); err != nil {
+			return more, err
+		}
+		readings, err := ch.src.Stock(ctx, nil)
+		if err != nil {
+			return more, err
+		}
+		at := e.now()
+		if err := e.store.SavePage(ch.cfg.ID, store.Page{Stock: readings, StockAt: at}); err != nil {
+			return more, &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
+		}
+		e.mu.Lock()
+		for _, r := range readings {
+			ch.stock[r.SKU] = r
+		}
+		ch.stockAt = at
+		ch.lastStock = time.Now()
+		e.mu.Unlock()
+		e.dirty.Store(true)
+	}
+	return more, nil
+}
+
+// space waits so that calls to one channel are at least 1/max_calls_per_second apart.
+func (e *Engine) space(ctx context.Context, ch *channel) error {
+	rps := ch.cfg.MaxCallsPerSecond
+	if rps <= 0 {
+		rps = defaultRPS(ch.cfg.Kind)
+	}
+	gap := time.Duration(float64(time.Second) / rps)
+	wait := time.Until(ch.lastCall.Add(gap))
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	ch.lastCall = time.Now()
+	return nil
+}
+
+// defaultRPS is a modest call rate per channel kind: Lazada may disable apps
+// that call in a tight loop.
+func defaultRPS(kind string) float64 {
+	switch kind {
+	case datasources.KindLazada:
+		return 5
+	case datasources.KindAkulaku:
+		return 5
+	default:
+		return 10
+	}
+}
+
+// Failure thresholds: a channel is degraded from its first failure and
+// down from the third in a row (or when its last success is older than
+// three poll intervals).
+const downAfter = 3
+
+// record updates a channel's health after a poll and returns the delay
+// before the next one.
+func (e *Engine) record(ch *channel, d time.Duration, more bool, err error, interval time.Duration) time.Duration {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	defer e.dirty.Store(true)
+	now := time.Now()
+	ch.latency = d
+	var delay time.Duration
+	switch {
+	case err == nil:
+		ch.state = StateOK
+		ch.lastSuccess = now
+		ch.failures = 0
+		ch.rateLimited = false
+		ch.downSince = time.Time{}
+		if more {
+			delay = 0 // backfilling: continue at once (calls are still spaced)
+		} else {
+			delay = jitter(interval, 0.1)
+		}
+	default:
+		ch.failures++
+		ch.lastError = describe(err)
+		ch.lastErrorAt = now
+		kind := datasources.KindOf(err)
+		ch.rateLimited = kind == datasources.ErrRateLimited
+		if ch.failures >= downAfter && kind != datasources.ErrRateLimited {
+			if ch.state != StateDown {
+				ch.downSince = now
+				e.log.Warn("channel down", "channel", ch.cfg.ID, "error", ch.lastError)
+			}
+			ch.state = StateDown
+		} else if ch.state != StateDown {
+			ch.state = StateDegraded
+		}
+		if kind == datasources.ErrRateLimited {
+			// Slow down: honour the channel's wait and never come back
+			// sooner than the normal interval.
+			delay = max(datasources.RetryAfterOf(err), interval)
+		} else {
+			// Back off quickly at first, then at the poll interval, so the
+			// channel is seen again within one interval after it returns.
+			delay = min(time.Second<<min(ch.failures-1, 10), interval)
+			delay = jitter(delay, 0.2)
+		}
+	}
+	ch.nextPoll = now.Add(delay)
+	return delay
+}
+
+// describe turns an error into words for a manager.
+func describe(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func jitter(d time.Duration, frac float64) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	f := 1 + frac*(2*rand.Float64()-1)
+	return time.Duration(float64(d) * f)
+}
+
+// Snapshot returns the latest snapshot (never nil).
+func (e *Engine) Snapshot() *Snapshot { return e.snap.Load() }
+
+// Subscribe returns a channel that receives each new snapshot. A slow
+// reader only ever misses intermediate snapshots, never the latest: the
+// channel holds one, replaced when a newer one comes.
+func (e *Engine) Subscribe() (<-chan *Snapshot, func()) {
+	c := make(chan *Snapshot, 1)
+	e.subsMu.Lock()
+	e.subs[c] = struct{}{}
+	e.subsMu.Unlock()
+	c <- e.Snapshot()
+	return c, func() {
+		e.subsMu.Lock()
+		delete(e.subs, c)
+		e.subsMu.Unlock()
+	}
+}
+
+func (e *Engine) publishLoop(ctx context.Context) {
+	t := time.NewTicker(e.opt.PublishEvery)
+	defer t.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		// Ages and rates change with time alone: republish every second
+		// even when no order came.
+		if e.dirty.Load() || time.Since(last) >= time.Second {
+			e.publish()
+			last = time.Now()
+		}
+	}
+}
+
+// publish builds a snapshot and hands it to every subscriber.
+func (e *Engine) publish() {
+	e.dirty.Store(false)
+	s := e.build()
+	e.snap.Store(s)
+	e.subsMu.Lock()
+	defer e.subsMu.Unlock()
+	for c := range e.subs {
+		select {
+		case <-c: // drop the unread older one
+		default:
+		}
+		select {
+		case c <- s:
+		default:
+		}
+	}
+}

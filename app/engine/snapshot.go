@@ -1,0 +1,144 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/flashdeck/flashdeck/datasources"
+)
+
+// Channel health states, as the snapshot and /api/v1/snapshot name them.
+const (
+	StateOK       = "ok"
+	StateDegraded = "degraded"
+	StateDown     = "down"
+	// StateDisabled is a closed storefront (enabled: false): history kept, not polled.
+	StateDisabled = "disabled"
+)
+
+// Sale states.
+const (
+	SaleScheduled = "scheduled"
+	SaleLive      = "live"
+	SaleSoldOut   = "sold_out"
+	SaleEnded     = "ended"
+)
+
+// Snapshot is an immutable picture of everything flashdeck knows at one
+// moment. The engine publishes a new one when something changed (at most a
+// few times a second); screens, the API and the metrics all read the same one.
+type Snapshot struct {
+	// At is the sale time the snapshot was taken; Wall the wall time.
+	At       time.Time      `json:"at"`
+	Wall     time.Time      `json:"wall"`
+	Sales    []SaleSnap     `json:"sales"`
+	Channels []ChannelSnap  `json:"channels"`
+	Seq      uint64         `json:"seq"`
+	byID     map[string]int `json:"-"`
+}
+
+// Figures are the numbers shown for a SKU, a channel of a sale, or a sale.
+type Figures struct {
+	Allocated int `json:"allocated"`
+	Sold      int `json:"sold"`
+	Remaining int `json:"remaining"`
+	// SellThrough is sold / allocated, 0..1.
+	SellThrough float64 `json:"sell_through"`
+	// Rate1m and Rate5m are units per minute over the last 1 and 5 minutes.
+	Rate1m float64 `json:"rate_1m"`
+	Rate5m float64 `json:"rate_5m"`
+	// ETASellout is when the stock runs out at the current rate (sale
+	// time); nil when nothing is selling or it is already sold out.
+	ETASellout *time.Time `json:"eta_sellout"`
+	// AsOf is the wall time of the last successful read behind these
+	// figures (the oldest, for sums over channels).
+	AsOf time.Time `json:"as_of,omitzero"`
+	// Stale is true when a channel behind these figures is not ok.
+	Stale bool `json:"stale"`
+
+	merged bool
+}
+
+// SaleSnap is one sale.
+type SaleSnap struct {
+	ID            string    `json:"id"`
+	Name          string    `json:"name"`
+	Start         time.Time `json:"start"`
+	End           time.Time `json:"end"`
+	TimeZone      string    `json:"time_zone"`
+	Currency      string    `json:"currency"`
+	PerBuyerLimit int       `json:"per_buyer_limit"`
+	State         string    `json:"state"`
+	Figures
+	Channels []SaleChannelSnap `json:"channels"`
+	SKUs     []SKUSnap         `json:"skus"`
+}
+
+// SaleChannelSnap is one channel's part of a sale.
+type SaleChannelSnap struct {
+	Channel string `json:"channel"`
+	Figures
+}
+
+// SKUSnap is one SKU of a sale across its channels.
+type SKUSnap struct {
+	SKU        string            `json:"sku"`
+	Name       string            `json:"name"`
+	FlashPrice datasources.Money `json:"flash_price"`
+	Figures
+	Channels []CellSnap `json:"channels"`
+}
+
+// CellSnap is one SKU on one channel.
+type CellSnap struct {
+	Channel string `json:"channel"`
+	Figures
+	// Stock is the sellable stock the channel itself last reported, when it
+	// reports stock; nil otherwise.
+	Stock *int `json:"stock,omitempty"`
+	// SaleState is the channel's own sale state for the SKU, when known.
+	SaleState datasources.SaleState `json:"sale_state,omitempty"`
+}
+
+// ChannelSnap is one channel's health.
+type ChannelSnap struct {
+	ID                  string                   `json:"id"`
+	Name                string                   `json:"name"`
+	Kind                string                   `json:"kind"`
+	Market              string                   `json:"market,omitempty"`
+	State               string                   `json:"state"`
+	LastSuccess         time.Time                `json:"last_success,omitzero"`
+	LastError           string                   `json:"last_error,omitempty"`
+	LastErrorAt         time.Time                `json:"last_error_at,omitzero"`
+	DownSince           time.Time                `json:"down_since,omitzero"`
+	ConsecutiveFailures int                      `json:"consecutive_failures"`
+	Latency             time.Duration            `json:"latency_ns"`
+	PollInterval        time.Duration            `json:"poll_interval_ns"`
+	NextPoll            time.Time                `json:"next_poll,omitzero"`
+	RateLimited         bool                     `json:"rate_limited"`
+	ReplacedBy          string                   `json:"replaced_by,omitempty"`
+	Capabilities        datasources.Capabilities `json:"capabilities"`
+	Orders              int                      `json:"orders"`
+	Backfill            Backfill                 `json:"backfill"`
+	// Spark is units sold per minute over the last 30 minutes, oldest first.
+	Spark []float64 `json:"spark"`
+}
+
+// Backfill is the progress of a channel's first load.
+type Backfill struct {
+	Active bool `json:"active"`
+	Read   int  `json:"read"`
+	Total  int  `json:"total"`
+}
+
+// Channel returns the snapshot of a channel by id.
+func (s *Snapshot) Channel(id string) (ChannelSnap, bool) {
+	if i, ok := s.byID[id]; ok {
+		return s.Channels[i], true
+	}
+	for _, c := range s.Channels {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return ChannelSnap{}, false
+}

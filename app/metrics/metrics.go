@@ -1,0 +1,116 @@
+// Package metrics exposes the engine's figures in Prometheus format, with
+// the names of DESIGN.md section 10, on a registry of flashdeck's own.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/datasources"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics owns the registry.
+type Metrics struct {
+	Registry     *prometheus.Registry
+	pollDuration *prometheus.HistogramVec
+	pollErrors   *prometheus.CounterVec
+	Actions      *prometheus.CounterVec
+}
+
+// New registers flashdeck's metrics. snapshot is read at every scrape, so a
+// scrape shows exactly what the screens show.
+func New(snapshot func() *engine.Snapshot) *Metrics {
+	m := &Metrics{Registry: prometheus.NewRegistry()}
+	m.pollDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "flashdeck_channel_poll_duration_seconds",
+		Help:    "Time taken by one poll of a channel (all its pages), successful or not.",
+		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30},
+	}, []string{"channel"})
+	m.pollErrors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "flashdeck_channel_poll_errors_total",
+		Help: "Failed polls of a channel, by reason (unavailable, timeout, rate_limited, auth, malformed, rejected, signature).",
+	}, []string{"channel", "reason"})
+	m.Actions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "flashdeck_actions_total",
+		Help: "Sale actions per channel by result (applied, failed, manual, unknown).",
+	}, []string{"kind", "channel", "result"})
+	m.Registry.MustRegister(m.pollDuration, m.pollErrors, m.Actions, &snapshotCollector{snapshot: snapshot},
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// OnPoll is the engine hook that records a poll.
+func (m *Metrics) OnPoll(channel string, d time.Duration, err error) {
+	m.pollDuration.WithLabelValues(channel).Observe(d.Seconds())
+	if err != nil {
+		reason := datasources.KindOf(err).Label()
+		m.pollErrors.WithLabelValues(channel, reason).Inc()
+	}
+}
+
+// Handler serves the exposition.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry, ErrorHandling: promhttp.ContinueOnError})
+}
+
+var (
+	descSold = prometheus.NewDesc("flashdeck_sku_units_sold",
+		"Units of a SKU sold on a channel in the sale (orders created in the sale window, not cancelled). Last known value while the channel fails: see flashdeck_channel_up.",
+		[]string{"sale", "channel", "sku"}, nil)
+	descAllocated = prometheus.NewDesc("flashdeck_sku_units_allocated",
+		"Units of a SKU allocated to a channel for the sale.", []string{"sale", "channel", "sku"}, nil)
+	descRemaining = prometheus.NewDesc("flashdeck_sku_units_remaining",
+		"Units of a SKU left on a channel (allocated minus sold).", []string{"sale", "channel", "sku"}, nil)
+	descRate = prometheus.NewDesc("flashdeck_sale_units_per_minute",
+		"Units sold per minute over the last minute, per sale and channel.", []string{"sale", "channel"}, nil)
+	descUp = prometheus.NewDesc("flashdeck_channel_up",
+		"1 when the channel answers (ok or degraded), 0 when it is down.", []string{"channel"}, nil)
+	descLastSuccess = prometheus.NewDesc("flashdeck_channel_last_success_timestamp_seconds",
+		"Unix time of the channel's last successful poll.", []string{"channel"}, nil)
+)
+
+type snapshotCollector struct {
+	snapshot func() *engine.Snapshot
+}
+
+func (c *snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descSold, descAllocated, descRemaining, descRate, descUp, descLastSuccess} {
+		ch <- d
+	}
+}
+
+func (c *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.snapshot()
+	if s == nil {
+		return
+	}
+	for _, sale := range s.Sales {
+		for _, k := range sale.SKUs {
+			for _, cell := range k.Channels {
+				ch <- prometheus.MustNewConstMetric(descSold, prometheus.GaugeValue, float64(cell.Sold), sale.ID, cell.Channel, k.SKU)
+				ch <- prometheus.MustNewConstMetric(descAllocated, prometheus.GaugeValue, float64(cell.Allocated), sale.ID, cell.Channel, k.SKU)
+				ch <- prometheus.MustNewConstMetric(descRemaining, prometheus.GaugeValue, float64(cell.Remaining), sale.ID, cell.Channel, k.SKU)
+			}
+		}
+		for _, sc := range sale.Channels {
+			ch <- prometheus.MustNewConstMetric(descRate, prometheus.GaugeValue, sc.Rate1m, sale.ID, sc.Channel)
+		}
+	}
+	for _, cs := range s.Channels {
+		if cs.State == engine.StateDisabled {
+			continue
+		}
+		up := 1.0
+		if cs.State == engine.StateDown {
+			up = 0
+		}
+		ch <- prometheus.MustNewConstMetric(descUp, prometheus.GaugeValue, up, cs.ID)
+		if !cs.LastSuccess.IsZero() {
+			ch <- prometheus.MustNewConstMetric(descLastSuccess, prometheus.GaugeValue, float64(cs.LastSuccess.UnixNano())/1e9, cs.ID)
+		}
+	}
+}
