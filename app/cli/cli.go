@@ -1,0 +1,319 @@
+// Package cli is flashdeck's command line: one binary, several modes
+// (DESIGN.md section 6). It does not import Fyne: main.go plugs the desktop
+// in, so the headless modes and their tests build without a display.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/collector"
+	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/serve"
+)
+
+// Version is set at build time with -ldflags "-X …/app/cli.Version=…".
+var Version = "0.1.0-dev"
+
+// DesktopOptions is what the desktop needs to start.
+type DesktopOptions struct {
+	Collector *collector.Collector
+	// Demo is the in-process simulator when no config was given.
+	Demo   *demo.Sim
+	Logger *slog.Logger
+	// Quit, when set, closes the app after that long (end-to-end tests,
+	// screenshot scripts).
+	Quit time.Duration
+	// Tab is the view to open on ("overview", "channels").
+	Tab string
+}
+
+// Desktop runs the dashboard; main.go sets it. It blocks until the window closes.
+var Desktop func(DesktopOptions) error
+
+// Main runs flashdeck with the given arguments and returns the exit code.
+func Main(args []string, stdout, stderr io.Writer) int {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if len(args) > 0 {
+		switch args[0] {
+		case "serve":
+			return run(stderr, serveCmd(args[1:], stdout, log))
+		case "simulate":
+			return run(stderr, simulateCmd(args[1:], stdout, log))
+		case "secret":
+			return run(stderr, secretCmd(args[1:], os.Stdin, stdout))
+		case "version", "--version", "-version":
+			printVersion(stdout)
+			return 0
+		case "help", "--help", "-h":
+			usage(stdout)
+			return 0
+		}
+	}
+	return run(stderr, desktopCmd(args, log))
+}
+
+func run(stderr io.Writer, err error) int {
+	if err == nil {
+		return 0
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintln(stderr, "flashdeck:", err)
+	return 1
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `flashdeck — live flash-sale dashboard
+
+  flashdeck                          the dashboard on the built-in demo (simulated channels)
+  flashdeck --config flashdeck.yaml  the dashboard on configured channels
+  flashdeck serve [--config F] [--listen ADDR]
+                                     headless collector: /healthz, /metrics, /api/v1/snapshot
+  flashdeck simulate [--listen ADDR] [--seed N] [--speed X] [--out DIR]
+                                     only the simulated channels; writes a ready config
+  flashdeck secret set NAME | delete NAME
+                                     keep a credential in the OS keyring (config: keyring: true)
+  flashdeck --version
+`)
+}
+
+// signalContext ends on SIGINT or SIGTERM.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// open starts a collector on the config file, or on the demo when path is "".
+func open(path string, speed float64, log *slog.Logger) (*collector.Collector, *demo.Sim, error) {
+	if path == "" {
+		sim, err := demo.Start(demo.Options{Speed: speed})
+		if err != nil {
+			return nil, nil, err
+		}
+		dir, err := os.MkdirTemp("", "flashdeck-demo-")
+		if err != nil {
+			sim.Close()
+			return nil, nil, err
+		}
+		sim.Config.StateDir = dir
+		c, err := collector.Start(collector.Options{Config: sim.Config, Lookup: sim.Lookup(), Now: sim.Clock.Now, Logger: log})
+		if err != nil {
+			sim.Close()
+			return nil, nil, err
+		}
+		log.Info("demo: simulated channels", "url", sim.Server.URL(), "speed", speed, "state_dir", dir)
+		return c, sim, nil
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := collector.Start(collector.Options{Config: cfg, Logger: log})
+	return c, nil, err
+}
+
+func desktopCmd(args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("flashdeck", flag.ContinueOnError)
+	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
+	speed := fs.Float64("demo-speed", 10, "demo only: sale seconds per wall second")
+	quit := fs.Duration("quit-after", 0, "quit after this long (for tests and screenshot scripts)")
+	tab := fs.String("tab", "overview", "view to open on: overview or channels")
+	version := fs.Bool("version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *version {
+		printVersion(os.Stdout)
+		return nil
+	}
+	if Desktop == nil {
+		return errors.New("this build has no desktop; use `flashdeck serve`")
+	}
+	c, sim, err := open(*cfgPath, *speed, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		c.Close()
+		if sim != nil {
+			sim.Close()
+			os.RemoveAll(c.Config.StateDir)
+		}
+	}()
+	return Desktop(DesktopOptions{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab})
+}
+
+func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("flashdeck serve", flag.ContinueOnError)
+	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
+	listen := fs.String("listen", "127.0.0.1:9464", "address to serve on")
+	speed := fs.Float64("demo-speed", 1, "demo only: sale seconds per wall second")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c, sim, err := open(*cfgPath, *speed, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if sim != nil {
+			sim.Close()
+			os.RemoveAll(c.Config.StateDir)
+		}
+	}()
+	defer c.Close()
+	api, err := serve.New(serve.Options{Config: c.Config, Engine: c.Engine, Metrics: c.Metrics, Logger: log, Lookup: lookupFor(sim, c.Config)})
+	if err != nil {
+		return err
+	}
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil {
+		return fmt.Errorf("--listen %q: %w", *listen, err)
+	}
+	if !api.AuthRequired() && !config.IsLoopback(host) {
+		return fmt.Errorf("--listen %s: no users are configured, so the API is open and flashdeck serve listens on loopback only (configure users with tokens to listen on other addresses)", *listen)
+	}
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("--listen %s: %w", *listen, err)
+	}
+	srv := serve.HTTPServer(*listen, api.Handler())
+	log.Info("serving", "url", "http://"+ln.Addr().String(), "config", c.Config.Path, "auth", api.AuthRequired())
+	fmt.Fprintf(stdout, "flashdeck serve: listening on http://%s\n", ln.Addr())
+	ctx, stop := signalContext()
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
+
+func lookupFor(sim *demo.Sim, cfg *config.Config) config.Lookup {
+	if sim != nil {
+		return sim.Lookup()
+	}
+	return cfg.DefaultLookup()
+}
+
+// secretCmd stores or removes a credential in the OS keyring. The value is
+// read from standard input, so it never appears in a shell history.
+func secretCmd(args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) != 2 || (args[0] != "set" && args[0] != "delete") {
+		return errors.New("usage: flashdeck secret set NAME (value on standard input) | flashdeck secret delete NAME")
+	}
+	name := args[1]
+	if args[0] == "delete" {
+		if err := config.DeleteKeyring(name); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "removed %s from the OS keyring\n", name)
+		return nil
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, 64<<10))
+	if err != nil {
+		return err
+	}
+	v := strings.TrimRight(string(b), "\r\n")
+	if v == "" {
+		return fmt.Errorf("no value for %s on standard input", name)
+	}
+	if err := config.SetKeyring(name, v); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "stored %s in the OS keyring (service %q)\n", name, config.KeyringService)
+	return nil
+}
+
+func simulateCmd(args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("flashdeck simulate", flag.ContinueOnError)
+	listen := fs.String("listen", "127.0.0.1:8700", "address to serve the simulated channels on (loopback)")
+	seed := fs.Int64("seed", 42, "seed of the simulated sale: the same seed plays the same orders")
+	speed := fs.Float64("speed", 1, "sale seconds per wall second")
+	out := fs.String("out", ".", "directory to write flashdeck-sim.yaml and flashdeck-sim.env into")
+	startAt := fs.String("sale-start", "", "when the simulated sale opens, RFC 3339 (default: 30 s ago); the same seed and start replay the same orders")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *startAt != "" {
+		if _, err := time.Parse(time.RFC3339, *startAt); err != nil {
+			return fmt.Errorf("--sale-start %q: not an RFC 3339 time (e.g. 2026-11-23T14:00:00+07:00)", *startAt)
+		}
+	}
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil || !config.IsLoopback(host) {
+		return fmt.Errorf("--listen %q: the simulator serves on loopback only (e.g. 127.0.0.1:8700)", *listen)
+	}
+	if *speed <= 0 || *speed > 10000 {
+		return fmt.Errorf("--speed %v: must be above 0 and at most 10000", *speed)
+	}
+	sim, err := demo.Start(demo.Options{Listen: *listen, Seed: *seed, Speed: *speed, Start: *startAt})
+	if err != nil {
+		return err
+	}
+	defer sim.Close()
+	sim.Config.StateDir = "./flashdeck-sim-data"
+	y, err := demo.YAML(sim.Config)
+	if err != nil {
+		return err
+	}
+	cfgFile := filepath.Join(*out, "flashdeck-sim.yaml")
+	envFile := filepath.Join(*out, "flashdeck-sim.env")
+	header := "# Written by `flashdeck simulate`: the simulated channels at " + sim.Server.URL() + "\n"
+	if err := os.WriteFile(cfgFile, append([]byte(header), y...), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(envFile, []byte(demo.EnvFile(sim.Env)), 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s%s\n", header, y)
+	fmt.Fprintf(stdout, "# Config written to %s, demo credentials to %s. Next:\n#   set -a; . %s; set +a\n#   flashdeck serve --config %s\n",
+		cfgFile, envFile, envFile, cfgFile)
+	fmt.Fprintf(stdout, "flashdeck simulate: serving %s (seed %d, speed %gx); ground truth at %s/_sim/truth\n",
+		sim.Server.URL(), *seed, *speed, sim.Server.URL())
+	log.Info("simulating", "url", sim.Server.URL())
+	ctx, stop := signalContext()
+	defer stop()
+	<-ctx.Done()
+	return nil
+}
+
+func printVersion(w io.Writer) {
+	commit, fyneV := "unknown", "none"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				commit = s.Value
+			}
+		}
+		for _, d := range bi.Deps {
+			if d.Path == "fyne.io/fyne/v2" {
+				fyneV = d.Version
+			}
+		}
+	}
+	fmt.Fprintf(w, "flashdeck %s (commit %s, %s, Fyne %s, %s/%s)\n", Version, commit, runtime.Version(), fyneV, runtime.GOOS, runtime.GOARCH)
+}

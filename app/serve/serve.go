@@ -1,0 +1,181 @@
+// Package serve is the collector's HTTP API (DESIGN.md section 10):
+// /healthz, /metrics and /api/v1/*, with bearer tokens and roles.
+package serve
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/metrics"
+)
+
+// Options for the API server.
+type Options struct {
+	Config  *config.Config
+	Lookup  config.Lookup
+	Engine  *engine.Engine
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+}
+
+// Server serves the API.
+type Server struct {
+	opt          Options
+	users        []user
+	metricsToken string
+	mux          *http.ServeMux
+}
+
+type user struct {
+	name, role string
+	sum        [32]byte // sha256 of the token: compared in constant time
+}
+
+type ctxKey struct{}
+
+// User is who made a request.
+type User struct{ Name, Role string }
+
+// UserFrom returns the authenticated user of a request, if any.
+func UserFrom(ctx context.Context) (User, bool) {
+	u, ok := ctx.Value(ctxKey{}).(User)
+	return u, ok
+}
+
+// New resolves the users' tokens and builds the routes.
+func New(o Options) (*Server, error) {
+	if o.Lookup == nil {
+		o.Lookup = config.EnvLookup
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	s := &Server{opt: o, mux: http.NewServeMux()}
+	for i, u := range o.Config.Users {
+		tok, ok := o.Lookup(u.TokenEnv)
+		if !ok || tok == "" {
+			return nil, fmt.Errorf("%s: users[%d] (%s): environment variable %s is not set", where(o.Config), i, u.Name, u.TokenEnv)
+		}
+		s.users = append(s.users, user{name: u.Name, role: u.Role, sum: sha256.Sum256([]byte(tok))})
+	}
+	if env := o.Config.MetricsTokenEnv; env != "" {
+		tok, ok := o.Lookup(env)
+		if !ok || tok == "" {
+			return nil, fmt.Errorf("%s: metrics_token_env: environment variable %s is not set", where(o.Config), env)
+		}
+		s.metricsToken = tok
+	}
+	s.mux.HandleFunc("GET /healthz", s.healthz)
+	var mh http.Handler = o.Metrics.Handler()
+	if s.metricsToken != "" {
+		mh = s.requireToken(s.metricsToken, mh)
+	}
+	s.mux.Handle("GET /metrics", mh)
+	s.mux.Handle("GET /api/v1/snapshot", s.read(http.HandlerFunc(s.snapshot)))
+	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	return s, nil
+}
+
+func where(c *config.Config) string {
+	if c.Path == "" {
+		return "config"
+	}
+	return c.Path
+}
+
+// AuthRequired reports whether the API needs tokens (users are configured).
+func (s *Server) AuthRequired() bool { return len(s.users) > 0 }
+
+// Handler is the whole HTTP surface.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, s.opt.Engine.Snapshot())
+}
+
+// authenticate finds the user behind a bearer token.
+func (s *Server) authenticate(r *http.Request) (User, bool) {
+	h := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || tok == "" {
+		return User{}, false
+	}
+	sum := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+	var found User
+	hit := false
+	for _, u := range s.users {
+		if subtle.ConstantTimeCompare(sum[:], u.sum[:]) == 1 {
+			found, hit = User{Name: u.name, Role: u.role}, true
+		}
+	}
+	return found, hit
+}
+
+// read lets any authenticated user (or anyone, with no users configured) through.
+func (s *Server) read(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.AuthRequired() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, ok := s.authenticate(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="flashdeck"`)
+			writeError(w, http.StatusUnauthorized, "a valid bearer token is required")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)))
+	})
+}
+
+func (s *Server) requireToken(tok string, next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(tok))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(got))
+		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="flashdeck metrics"`)
+			writeError(w, http.StatusUnauthorized, "a valid bearer token is required")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, map[string]any{"error": map[string]string{"message": msg}})
+}
+
+// HTTPServer wraps the handler with the timeouts a room full of clients needs.
+func HTTPServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr: addr, Handler: h,
+		ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		MaxHeaderBytes: 64 << 10,
+	}
+}

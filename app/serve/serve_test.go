@@ -1,0 +1,194 @@
+package serve_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/collector"
+	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/serve"
+	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+)
+
+func setup(t *testing.T, users []config.User, env map[string]string) (*httptest.Server, *collector.Collector, *demo.Sim) {
+	t.Helper()
+	t0 := time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
+	clock := simulator.NewManualClock(t0.Add(3 * time.Minute))
+	sc := simulator.DemoScenario(t0, 0, 42)
+	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	for i := range sim.Config.Channels {
+		sim.Config.Channels[i].PollInterval = config.Duration(time.Second)
+		sim.Config.Channels[i].MaxCallsPerSecond = 200
+	}
+	sim.Config.StateDir = t.TempDir()
+	sim.Config.Users = users
+	for k, v := range env {
+		sim.Env[k] = v
+	}
+	c, err := collector.Start(collector.Options{Config: sim.Config, Lookup: sim.Lookup(), Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	api, err := serve.New(serve.Options{Config: sim.Config, Lookup: sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.Handler())
+	t.Cleanup(srv.Close)
+	return srv, c, sim
+}
+
+func get(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestAuth(t *testing.T) {
+	users := []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}, {Name: "wall", Role: "viewer", TokenEnv: "T_WALL"}}
+	srv, _, _ := setup(t, users, map[string]string{"T_AYU": "ayu-secret", "T_WALL": "wall-secret"})
+	cases := []struct {
+		path, token string
+		want        int
+	}{
+		{"/healthz", "", 200},
+		{"/metrics", "", 200},
+		{"/api/v1/snapshot", "", 401},
+		{"/api/v1/snapshot", "wrong", 401},
+		{"/api/v1/snapshot", "wall-secret", 200},
+		{"/api/v1/snapshot", "ayu-secret", 200},
+		{"/api/v1/nothing", "ayu-secret", 404},
+	}
+	for _, c := range cases {
+		if code, body := get(t, srv.URL+c.path, c.token); code != c.want {
+			t.Errorf("GET %s with %q: %d, want %d: %s", c.path, c.token, code, c.want, body)
+		}
+	}
+}
+
+func TestMissingTokenEnvIsNamed(t *testing.T) {
+	cfg := &config.Config{Path: "f.yaml", Users: []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_NONE"}}}
+	_, err := serve.New(serve.Options{Config: cfg, Lookup: config.MapLookup(nil)})
+	if err == nil || !strings.Contains(err.Error(), "f.yaml: users[0] (ayu): environment variable T_NONE is not set") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestSnapshotAndMetricsAgreeWithTheSimulator(t *testing.T) {
+	srv, c, sim := setup(t, nil, nil)
+	// Wait for the first full read of every channel.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		s := c.Engine.Snapshot()
+		ok := true
+		for _, ch := range s.Channels {
+			ok = ok && ch.State == "ok" && !ch.Backfill.Active
+		}
+		if ok || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	truth := sim.Server.Truth()
+
+	code, body := get(t, srv.URL+"/api/v1/snapshot", "")
+	if code != 200 {
+		t.Fatalf("snapshot: %d %s", code, body)
+	}
+	var snap struct {
+		Sales []struct {
+			ID   string `json:"id"`
+			SKUs []struct {
+				SKU      string `json:"sku"`
+				Channels []struct {
+					Channel     string   `json:"channel"`
+					Allocated   *int     `json:"allocated"`
+					Sold        *int     `json:"sold"`
+					Remaining   *int     `json:"remaining"`
+					SellThrough *float64 `json:"sell_through"`
+					Rate1m      *float64 `json:"rate_1m"`
+					Rate5m      *float64 `json:"rate_5m"`
+					ETA         *string  `json:"eta_sellout"`
+					AsOf        *string  `json:"as_of"`
+					Stale       *bool    `json:"stale"`
+				} `json:"channels"`
+			} `json:"skus"`
+		} `json:"sales"`
+		Channels []struct {
+			ID                  string  `json:"id"`
+			Kind                string  `json:"kind"`
+			State               string  `json:"state"`
+			LastSuccess         *string `json:"last_success"`
+			ConsecutiveFailures *int    `json:"consecutive_failures"`
+		} `json:"channels"`
+	}
+	if err := json.Unmarshal([]byte(body), &snap); err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Sales) != 1 || len(snap.Channels) != 3 {
+		t.Fatalf("snapshot has %d sales, %d channels", len(snap.Sales), len(snap.Channels))
+	}
+	for _, ch := range snap.Channels {
+		if ch.State != "ok" || ch.LastSuccess == nil || ch.ConsecutiveFailures == nil || ch.Kind == "" {
+			t.Errorf("channel %+v", ch)
+		}
+	}
+	cells := 0
+	for _, k := range snap.Sales[0].SKUs {
+		for _, cell := range k.Channels {
+			cells++
+			if cell.Allocated == nil || cell.Sold == nil || cell.Remaining == nil || cell.SellThrough == nil ||
+				cell.Rate1m == nil || cell.Rate5m == nil || cell.AsOf == nil || cell.Stale == nil {
+				t.Fatalf("%s/%s misses a contract field: %+v", k.SKU, cell.Channel, cell)
+			}
+			if want := truth.Sold[cell.Channel][k.SKU]; *cell.Sold != want || *cell.Remaining != *cell.Allocated-want {
+				t.Errorf("%s/%s: sold %d remaining %d, truth sold %d", k.SKU, cell.Channel, *cell.Sold, *cell.Remaining, want)
+			}
+		}
+	}
+	if cells != 30 {
+		t.Errorf("%d cells, want 10 SKUs × 3 channels", cells)
+	}
+
+	// The exposition is clean and carries the contract's names.
+	problems, err := testutil.GatherAndLint(c.Metrics.Registry)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("lint: %v %+v", err, problems)
+	}
+	_, text := get(t, srv.URL+"/metrics", "")
+	for _, name := range []string{"flashdeck_sku_units_sold{", "flashdeck_sku_units_allocated{", "flashdeck_sku_units_remaining{",
+		"flashdeck_sale_units_per_minute{", "flashdeck_channel_up{", "flashdeck_channel_last_success_timestamp_seconds{",
+		"flashdeck_channel_poll_duration_seconds_bucket{"} {
+		if !strings.Contains(text, name) {
+			t.Errorf("metrics lack %s", name)
+		}
+	}
+	line := `flashdeck_sku_units_sold{channel="lazada-id",sale="poco-m3-launch",sku="POCO-M3-464-BLK"} `
+	want := truth.Sold["lazada-id"]["POCO-M3-464-BLK"]
+	if !strings.Contains(text, line+itoa(want)+"\n") {
+		t.Errorf("metrics: want %s%d", line, want)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
