@@ -82,7 +82,7 @@ func (c *Client) call(ctx context.Context, op string, params map[string]string) 
 		}
 		lerr := c.apiError(op, env)
 		if expiredTokenCodes[lerr.Code] && !refreshed {
-			if err := c.renew(ctx, token); err != nil {
+			if err := c.renew(ctx, token, op); err != nil {
 				return nil, err
 			}
 			refreshed = true
@@ -173,7 +173,7 @@ func (c *Client) token(ctx context.Context) (string, error) {
 	if t != "" {
 		return t, nil
 	}
-	if err := c.renew(ctx, ""); err != nil {
+	if err := c.renew(ctx, "", PathTokenRefresh); err != nil {
 		return "", err
 	}
 	c.mu.Lock()
@@ -194,8 +194,11 @@ type tokenAnswer struct {
 // renew exchanges the refresh token for a new access token, unless another
 // caller already replaced the token `used` meanwhile. A refusal by the token
 // service is ErrAuth: the seller has to authorise the app again.
-func (c *Client) renew(ctx context.Context, used string) error {
-	access, refresh, expires, changed, err := c.renewLocked(ctx, used)
+//
+// op is the call that found the token refused: without a refresh token the
+// failure is reported against it.
+func (c *Client) renew(ctx context.Context, used, op string) error {
+	access, refresh, expires, changed, err := c.renewLocked(ctx, used, op)
 	if err != nil {
 		return err
 	}
@@ -205,7 +208,7 @@ func (c *Client) renew(ctx context.Context, used string) error {
 	return nil
 }
 
-func (c *Client) renewLocked(ctx context.Context, used string) (access, refresh string, expires time.Time, changed bool, err error) {
+func (c *Client) renewLocked(ctx context.Context, used, refusedOp string) (access, refresh string, expires time.Time, changed bool, err error) {
 	c.refreshMu.Lock()
 	defer c.refreshMu.Unlock()
 	c.mu.Lock()
@@ -217,7 +220,7 @@ func (c *Client) renewLocked(ctx context.Context, used string) (access, refresh 
 	op := PathTokenRefresh
 	if rt == "" {
 		return "", "", time.Time{}, false, &datasources.Error{
-			Channel: c.id, Op: op, Kind: datasources.ErrAuth, Code: CodeIllegalAccessToken,
+			Channel: c.id, Op: refusedOp, Kind: datasources.ErrAuth, Code: CodeIllegalAccessToken,
 			Message: "the access token was refused and no refresh token is configured: authorise the app again",
 		}
 	}
