@@ -1,0 +1,303 @@
+package ui
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/format"
+)
+
+// Banner says which channels are down and since when. Hidden when all is well.
+type Banner struct {
+	label *widget.Label
+	box   *fyne.Container
+}
+
+// NewBanner makes an empty banner.
+func NewBanner() *Banner {
+	b := &Banner{label: widget.NewLabel("")}
+	b.label.Importance = widget.DangerImportance
+	b.label.Wrapping = fyne.TextWrapWord
+	b.box = container.NewVBox(b.label, widget.NewSeparator())
+	b.box.Hide()
+	return b
+}
+
+// Content is the banner's canvas object.
+func (b *Banner) Content() fyne.CanvasObject { return b.box }
+
+// Text is what the banner says ("" when hidden).
+func (b *Banner) Text() string {
+	if !b.box.Visible() {
+		return ""
+	}
+	return b.label.Text
+}
+
+// Apply shows the down channels of a snapshot.
+func (b *Banner) Apply(s *engine.Snapshot) {
+	var parts []string
+	for _, c := range s.Channels {
+		if c.State != engine.StateDown {
+			continue
+		}
+		since := c.DownSince
+		if since.IsZero() {
+			since = c.LastErrorAt
+		}
+		p := c.Name + " is DOWN"
+		if !since.IsZero() {
+			p += " since " + format.ClockSec(since, time.Local) + " (" + format.Age(since, s.Wall) + ")"
+		}
+		p += "; last data " + format.Age(c.LastSuccess, s.Wall)
+		parts = append(parts, p)
+	}
+	if len(parts) == 0 {
+		b.box.Hide()
+		return
+	}
+	b.label.SetText("⚠ " + strings.Join(parts, " · "))
+	b.box.Show()
+}
+
+// Overview shows one card per sale.
+type Overview struct {
+	box   *fyne.Container
+	cards map[string]*saleCard
+}
+
+// NewOverview makes an empty overview.
+func NewOverview() *Overview {
+	return &Overview{box: container.NewVBox(), cards: map[string]*saleCard{}}
+}
+
+// Content is the overview's canvas object.
+func (o *Overview) Content() fyne.CanvasObject { return container.NewVScroll(o.box) }
+
+// Apply shows a snapshot; cards are made once and then only updated.
+func (o *Overview) Apply(s *engine.Snapshot) {
+	for _, sale := range s.Sales {
+		c, ok := o.cards[sale.ID]
+		if !ok {
+			c = newSaleCard()
+			o.cards[sale.ID] = c
+			o.box.Add(c.root)
+		}
+		c.apply(s, sale)
+	}
+}
+
+// Card returns the card of a sale (tests read its figures).
+func (o *Overview) Card(sale string) *saleCard { return o.cards[sale] }
+
+type saleCard struct {
+	root      *widget.Card
+	countdown *widget.Label
+	sold      *widget.Label
+	through   *widget.ProgressBar
+	rate      *widget.Label
+	eta       *widget.Label
+	rows      *fyne.Container
+	chRows    map[string]*channelRow
+}
+
+type channelRow struct {
+	name, state, sold, through, rate, eta, age *widget.Label
+}
+
+func newSaleCard() *saleCard {
+	c := &saleCard{
+		countdown: widget.NewLabel(""), sold: widget.NewLabel(""), through: widget.NewProgressBar(),
+		rate: widget.NewLabel(""), eta: widget.NewLabel(""), chRows: map[string]*channelRow{},
+	}
+	for _, l := range []*widget.Label{c.countdown, c.sold, c.rate, c.eta} {
+		l.TextStyle.Bold = true
+		l.SizeName = theme.SizeNameHeadingText
+	}
+	head := container.NewGridWithColumns(4,
+		labelled("Ends in", c.countdown), labelled("Sold", c.sold),
+		labelled("Units / min", c.rate), labelled("Sell-out ETA", c.eta))
+	hdr := container.NewGridWithColumns(7, bold("Channel"), bold("Health"), bold("Sold / allocated"),
+		bold("Sell-through"), bold("Rate"), bold("Sell-out ETA"), bold("Data age"))
+	c.rows = container.NewVBox(hdr)
+	c.root = widget.NewCard("", "", container.NewVBox(head, c.through, widget.NewSeparator(), c.rows))
+	return c
+}
+
+func labelled(title string, v fyne.CanvasObject) fyne.CanvasObject {
+	t := widget.NewLabel(title)
+	t.Importance = widget.LowImportance
+	return container.NewVBox(t, v)
+}
+
+func bold(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle.Bold = true
+	return l
+}
+
+func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
+	loc := saleLocation(sale)
+	c.root.SetTitle(sale.Name)
+	c.root.SetSubTitle(format.Clock(sale.Start, loc) + " – " + format.Clock(sale.End, loc) + " · " + strings.ToUpper(strings.ReplaceAll(sale.State, "_", " ")))
+	switch sale.State {
+	case engine.SaleSoldOut:
+		c.countdown.SetText("SOLD OUT")
+	case engine.SaleEnded:
+		c.countdown.SetText("ENDED")
+	case engine.SaleScheduled:
+		c.countdown.SetText("opens in " + format.Countdown(sale.Start.Sub(s.At)))
+	default:
+		c.countdown.SetText(format.Countdown(sale.End.Sub(s.At)))
+	}
+	c.sold.SetText(format.Count(sale.Sold, sale.Currency) + " / " + format.Count(sale.Allocated, sale.Currency) + " (" + format.Percent(sale.SellThrough) + ")")
+	c.through.SetValue(sale.SellThrough)
+	c.rate.SetText(format.Rate(sale.Rate1m))
+	c.eta.SetText(eta(sale.Figures, s.At, loc))
+	for _, sc := range sale.Channels {
+		r, ok := c.chRows[sc.Channel]
+		if !ok {
+			r = &channelRow{}
+			for _, l := range []**widget.Label{&r.name, &r.state, &r.sold, &r.through, &r.rate, &r.eta, &r.age} {
+				*l = widget.NewLabel("")
+			}
+			c.chRows[sc.Channel] = r
+			c.rows.Add(container.NewGridWithColumns(7, r.name, r.state, r.sold, r.through, r.rate, r.eta, r.age))
+		}
+		ch, _ := s.Channel(sc.Channel)
+		r.name.SetText(ch.Name)
+		r.state.SetText(strings.ToUpper(ch.State))
+		r.state.Importance = stateImportance(ch.State)
+		r.state.Refresh()
+		r.sold.SetText(format.Count(sc.Sold, sale.Currency) + " / " + format.Count(sc.Allocated, sale.Currency))
+		r.through.SetText(format.Percent(sc.SellThrough))
+		r.rate.SetText(format.Rate(sc.Rate1m))
+		r.eta.SetText(eta(sc.Figures, s.At, loc))
+		r.age.SetText(format.Age(sc.AsOf, s.Wall))
+		// Stale figures are greyed: last known values, never zeros.
+		imp := widget.MediumImportance
+		if sc.Stale {
+			imp = widget.LowImportance
+		}
+		for _, l := range []*widget.Label{r.sold, r.through, r.rate, r.eta, r.age} {
+			if l.Importance != imp {
+				l.Importance = imp
+				l.Refresh()
+			}
+		}
+	}
+}
+
+func eta(f engine.Figures, now time.Time, loc *time.Location) string {
+	switch {
+	case f.Allocated > 0 && f.Remaining == 0:
+		return "sold out"
+	case f.ETASellout == nil:
+		return "—"
+	}
+	return format.Clock(*f.ETASellout, loc) + " (in " + format.Countdown(f.ETASellout.Sub(now)) + ")"
+}
+
+func stateImportance(state string) widget.Importance {
+	switch state {
+	case engine.StateOK:
+		return widget.SuccessImportance
+	case engine.StateDegraded:
+		return widget.WarningImportance
+	case engine.StateDown:
+		return widget.DangerImportance
+	}
+	return widget.LowImportance
+}
+
+// Channels lists every channel's health.
+type Channels struct {
+	box  *fyne.Container
+	rows map[string]*healthRow
+}
+
+type healthRow struct {
+	name, state, age, lastErr, latency, failures, next *widget.Label
+	progress                                           *widget.ProgressBar
+}
+
+// NewChannels makes an empty channels view.
+func NewChannels() *Channels {
+	hdr := container.NewGridWithColumns(7, bold("Channel"), bold("Health"), bold("Last success"), bold("Latency"),
+		bold("Failures"), bold("Next poll"), bold("First load"))
+	return &Channels{box: container.NewVBox(hdr), rows: map[string]*healthRow{}}
+}
+
+// Content is the view's canvas object.
+func (c *Channels) Content() fyne.CanvasObject { return container.NewVScroll(c.box) }
+
+// Apply shows a snapshot.
+func (c *Channels) Apply(s *engine.Snapshot) {
+	for _, ch := range s.Channels {
+		r, ok := c.rows[ch.ID]
+		if !ok {
+			r = &healthRow{progress: widget.NewProgressBar()}
+			for _, l := range []**widget.Label{&r.name, &r.state, &r.age, &r.lastErr, &r.latency, &r.failures, &r.next} {
+				*l = widget.NewLabel("")
+			}
+			r.lastErr.Wrapping = fyne.TextWrapWord
+			r.lastErr.Importance = widget.DangerImportance
+			c.rows[ch.ID] = r
+			c.box.Add(container.NewVBox(
+				container.NewGridWithColumns(7, r.name, r.state, r.age, r.latency, r.failures, r.next, r.progress),
+				r.lastErr, widget.NewSeparator()))
+		}
+		r.name.SetText(ch.Name + " (" + ch.Kind + ")")
+		r.state.SetText(strings.ToUpper(ch.State))
+		r.state.Importance = stateImportance(ch.State)
+		r.state.Refresh()
+		r.age.SetText(format.Age(ch.LastSuccess, s.Wall))
+		// Red past three poll intervals: the figures are old.
+		old := !ch.LastSuccess.IsZero() && s.Wall.Sub(ch.LastSuccess) > 3*ch.PollInterval
+		if old {
+			r.age.Importance = widget.DangerImportance
+		} else {
+			r.age.Importance = widget.MediumImportance
+		}
+		r.age.Refresh()
+		r.latency.SetText(format.Duration(ch.Latency))
+		r.failures.SetText(plural(ch.ConsecutiveFailures, "in a row", "in a row"))
+		if ch.State == engine.StateDisabled {
+			r.next.SetText("not polled")
+		} else if ch.NextPoll.IsZero() {
+			r.next.SetText("now")
+		} else {
+			r.next.SetText("in " + format.Duration(max(ch.NextPoll.Sub(s.Wall), time.Millisecond)))
+		}
+		switch {
+		case ch.Backfill.Active && ch.Backfill.Total > 0:
+			r.progress.SetValue(float64(ch.Backfill.Read) / float64(ch.Backfill.Total))
+		case ch.Backfill.Active:
+			r.progress.SetValue(0)
+		default:
+			r.progress.SetValue(1)
+		}
+		text := ""
+		if ch.State != engine.StateOK && ch.LastError != "" {
+			text = ch.LastError
+			if !ch.LastErrorAt.IsZero() {
+				text += " (" + format.Age(ch.LastErrorAt, s.Wall) + ")"
+			}
+		}
+		if ch.ReplacedBy != "" {
+			text = "closed storefront, replaced by " + ch.ReplacedBy + "; history kept"
+		}
+		r.lastErr.SetText(text)
+		if text == "" {
+			r.lastErr.Hide()
+		} else {
+			r.lastErr.Show()
+		}
+	}
+}

@@ -1,0 +1,303 @@
+// Package e2e starts the real flashdeck binary: `simulate` and `serve` as
+// separate processes talking HTTP, as a war-room would run them.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "flashdeck-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "flashdeck")
+	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", binary, "..")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: building flashdeck:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// proc is a running flashdeck process.
+type proc struct {
+	cmd  *exec.Cmd
+	out  chan string
+	done chan error
+}
+
+func start(t *testing.T, env []string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), env...)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = &testLog{t: t, prefix: args[0] + ": "}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{cmd: cmd, out: make(chan string, 1000), done: make(chan error, 1)}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			select {
+			case p.out <- sc.Text():
+			default:
+			}
+		}
+		p.done <- cmd.Wait()
+	}()
+	t.Cleanup(func() { p.stop(t) })
+	return p
+}
+
+// waitLine waits for a line of output containing s.
+func (p *proc) waitLine(t *testing.T, s string) string {
+	t.Helper()
+	timeout := time.After(60 * time.Second)
+	for {
+		select {
+		case l := <-p.out:
+			if strings.Contains(l, s) {
+				return l
+			}
+		case err := <-p.done:
+			t.Fatalf("process ended (%v) before printing %q", err, s)
+		case <-timeout:
+			t.Fatalf("no %q in output", s)
+		}
+	}
+}
+
+// stop sends SIGTERM and expects a clean exit.
+func (p *proc) stop(t *testing.T) {
+	if p.cmd.ProcessState != nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	select {
+	case err := <-p.done:
+		if err != nil {
+			t.Errorf("%s exited with %v", p.cmd.Args[1], err)
+		}
+		p.done <- err
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		t.Errorf("%s did not stop on SIGINT", p.cmd.Args[1])
+	}
+}
+
+type testLog struct {
+	t      *testing.T
+	prefix string
+}
+
+func (l *testLog) Write(b []byte) (int, error) {
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		l.t.Log(l.prefix + line)
+	}
+	return len(b), nil
+}
+
+func getJSON(url string, v any) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		return fmt.Errorf("%s: %d %s", url, res.StatusCode, b)
+	}
+	return json.Unmarshal(b, v)
+}
+
+type snapshot struct {
+	Sales []struct {
+		SKUs []struct {
+			SKU      string `json:"sku"`
+			Channels []struct {
+				Channel   string `json:"channel"`
+				Sold      int    `json:"sold"`
+				Remaining int    `json:"remaining"`
+				Allocated int    `json:"allocated"`
+				Stale     bool   `json:"stale"`
+			} `json:"channels"`
+		} `json:"skus"`
+	} `json:"sales"`
+	Channels []struct {
+		ID    string `json:"id"`
+		State string `json:"state"`
+	} `json:"channels"`
+}
+
+type truth struct {
+	Sold map[string]map[string]int `json:"sold"`
+}
+
+// mismatch says how the snapshot differs from the truth ("" when it agrees).
+func mismatch(s snapshot, tr truth, wantState string) string {
+	for _, ch := range s.Channels {
+		if ch.State != wantState {
+			return ch.ID + " is " + ch.State
+		}
+	}
+	if len(s.Sales) == 0 {
+		return "no sales"
+	}
+	for _, k := range s.Sales[0].SKUs {
+		for _, c := range k.Channels {
+			want := tr.Sold[c.Channel][k.SKU]
+			if c.Sold != want || c.Remaining != c.Allocated-want {
+				return fmt.Sprintf("%s %s sold %d remaining %d, truth %d", c.Channel, k.SKU, c.Sold, c.Remaining, want)
+			}
+		}
+	}
+	return ""
+}
+
+func TestSimulateServeKillRestart(t *testing.T) {
+	dir := t.TempDir()
+	simAddr, apiAddr := freePort(t), freePort(t)
+	// A sale that opened three hours ago has played every order already:
+	// the figures are final and comparable exactly.
+	saleStart := time.Now().Add(-3 * time.Hour).Format(time.RFC3339)
+	simArgs := []string{"simulate", "--listen", simAddr, "--out", dir, "--seed", "7", "--sale-start", saleStart}
+	sim := start(t, nil, simArgs...)
+	sim.waitLine(t, "flashdeck simulate: serving")
+
+	// The printed config and credentials are enough to run a collector.
+	envText, err := os.ReadFile(filepath.Join(dir, "flashdeck-sim.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := parseEnv(t, string(envText))
+	cfg := filepath.Join(dir, "flashdeck-sim.yaml")
+	text, _ := os.ReadFile(cfg)
+	text = []byte(strings.Replace(string(text), "state_dir: ./flashdeck-sim-data", "state_dir: "+filepath.Join(dir, "state"), 1))
+	os.WriteFile(cfg, text, 0o644)
+	srv := start(t, env, "serve", "--config", cfg, "--listen", apiAddr)
+	srv.waitLine(t, "listening on")
+
+	api := "http://" + apiAddr
+	var tr truth
+	if err := getJSON("http://"+simAddr+"/_sim/truth", &tr); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 60*time.Second, func() string {
+		var s snapshot
+		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
+			return err.Error()
+		}
+		return mismatch(s, tr, "ok")
+	})
+	var metrics string
+	waitFor(t, 10*time.Second, func() string {
+		metrics = fetch(t, api+"/metrics")
+		want := fmt.Sprintf(`flashdeck_sku_units_sold{channel="lazada-id",sale="poco-m3-launch",sku="POCO-M3-464-BLK"} %d`, tr.Sold["lazada-id"]["POCO-M3-464-BLK"])
+		if !strings.Contains(metrics, want) {
+			return "metrics lack " + want
+		}
+		return ""
+	})
+
+	// Kill the simulator: every channel goes down, keeping its last values.
+	sim.stop(t)
+	waitFor(t, 60*time.Second, func() string {
+		var s snapshot
+		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
+			return err.Error()
+		}
+		if m := mismatch(s, tr, "down"); m != "" {
+			return m
+		}
+		for _, c := range s.Sales[0].SKUs[0].Channels {
+			if !c.Stale {
+				return c.Channel + " not stale"
+			}
+		}
+		return ""
+	})
+	if m := fetch(t, api+"/metrics"); !strings.Contains(m, `flashdeck_channel_up{channel="lazada-id"} 0`) {
+		t.Error("metrics do not say lazada-id is down")
+	}
+
+	// Restart it: the channels come back by themselves.
+	start(t, nil, simArgs...).waitLine(t, "flashdeck simulate: serving")
+	waitFor(t, 60*time.Second, func() string {
+		var s snapshot
+		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
+			return err.Error()
+		}
+		return mismatch(s, tr, "ok")
+	})
+}
+
+func parseEnv(t *testing.T, text string) []string {
+	var env []string
+	for _, line := range strings.Split(text, "\n") {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		v = strings.TrimSuffix(strings.TrimPrefix(v, "'"), "'")
+		env = append(env, k+"="+strings.ReplaceAll(v, `'\''`, "'"))
+	}
+	if len(env) == 0 {
+		t.Fatal("no credentials in the env file")
+	}
+	return env
+}
+
+func fetch(t *testing.T, url string) string {
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
+}
+
+func waitFor(t *testing.T, d time.Duration, check func() string) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	last := ""
+	for time.Now().Before(deadline) {
+		if last = check(); last == "" {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("not within %s: %s", d, last)
+}
