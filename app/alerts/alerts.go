@@ -1,0 +1,122 @@
+// Package alerts turns the difference between two engine snapshots into the
+// events a launch manager must not miss: a channel going down or coming
+// back, a SKU about to sell out, a SKU selling out. It holds no Fyne code:
+// the desktop shows the events as notifications and a banner, and tests
+// check them without a display.
+package alerts
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/format"
+)
+
+// Kind is what happened.
+type Kind string
+
+// Alert kinds.
+const (
+	ChannelDown      Kind = "channel_down"
+	ChannelRecovered Kind = "channel_recovered"
+	SellOutImminent  Kind = "sellout_imminent"
+	SoldOut          Kind = "sold_out"
+)
+
+// Alert is one event, worded for a person.
+type Alert struct {
+	Kind  Kind
+	At    time.Time // wall time of the snapshot that showed it
+	Key   string    // what it is about: a channel id, or sale/sku/channel
+	Title string
+	Body  string
+}
+
+// Imminent is how close a sell-out must be to be announced.
+const Imminent = 5 * time.Minute
+
+// Detector remembers what was already announced, so each event is
+// announced once: a SKU whose ETA hovers around five minutes does not
+// flap, and a channel that stays down is not announced on every snapshot.
+type Detector struct {
+	primed   bool
+	down     map[string]bool
+	imminent map[string]bool
+	soldOut  map[string]bool
+}
+
+// NewDetector returns a detector that stays silent about the state it first
+// sees (a dashboard opened mid-sale does not replay every sell-out).
+func NewDetector() *Detector {
+	return &Detector{down: map[string]bool{}, imminent: map[string]bool{}, soldOut: map[string]bool{}}
+}
+
+// Next returns the events between the previous snapshot and s.
+func (d *Detector) Next(s *engine.Snapshot) []Alert {
+	if s == nil {
+		return nil
+	}
+	var out []Alert
+	emit := func(a Alert) {
+		if d.primed {
+			a.At = s.Wall
+			out = append(out, a)
+		}
+	}
+	names := make(map[string]string, len(s.Channels))
+	for _, c := range s.Channels {
+		names[c.ID] = c.Name
+		isDown := c.State == engine.StateDown
+		switch {
+		case isDown && !d.down[c.ID]:
+			body := "last data " + format.Age(c.LastSuccess, s.Wall)
+			if c.LastError != "" {
+				body += ": " + c.LastError
+			}
+			emit(Alert{Kind: ChannelDown, Key: c.ID, Title: c.Name + " is DOWN", Body: body})
+		case !isDown && d.down[c.ID] && c.State != engine.StateDisabled:
+			emit(Alert{Kind: ChannelRecovered, Key: c.ID, Title: c.Name + " is back", Body: "figures are live again"})
+		}
+		d.down[c.ID] = isDown
+	}
+	for _, sale := range s.Sales {
+		if sale.State != engine.SaleLive {
+			continue
+		}
+		for _, k := range sale.SKUs {
+			for _, c := range k.Channels {
+				key := sale.ID + "/" + k.SKU + "/" + c.Channel
+				ch := names[c.Channel]
+				if ch == "" {
+					ch = c.Channel
+				}
+				if c.Allocated > 0 && c.Remaining <= 0 {
+					if !d.soldOut[key] {
+						emit(Alert{Kind: SoldOut, Key: key, Title: k.Name + " SOLD OUT on " + ch,
+							Body: fmt.Sprintf("%s units sold (%s)", format.Count(c.Sold, sale.Currency), sale.Name)})
+					}
+					d.soldOut[key] = true
+					continue
+				}
+				d.soldOut[key] = false
+				// Stale figures predict nothing: no sell-out warning from a
+				// channel that is not answering.
+				soon := !c.Stale && c.ETASellout != nil && c.ETASellout.Sub(s.At) < Imminent
+				if soon && !d.imminent[key] {
+					emit(Alert{Kind: SellOutImminent, Key: key, Title: k.Name + " sells out on " + ch + " in " + format.Countdown(c.ETASellout.Sub(s.At)),
+						Body: fmt.Sprintf("%s left at %s", format.Count(c.Remaining, sale.Currency), format.Rate(c.Rate1m))})
+				}
+				// Re-arm only when the ETA moves well away, so a rate that
+				// wobbles around the threshold does not flap.
+				if soon {
+					d.imminent[key] = true
+				} else if c.ETASellout == nil || c.ETASellout.Sub(s.At) > 2*Imminent {
+					d.imminent[key] = false
+				}
+			}
+		}
+	}
+	d.primed = true
+	return out
+}
