@@ -11,11 +11,13 @@ Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 sleep 1
-for tab in overview channels; do
-  DISPLAY=$display bin/flashdeck --tab "$tab" --quit-after "${SHOT_AFTER:-14}s" 2>/dev/null &
+for shot in overview skus channels wall; do
+  args=(--tab "$shot")
+  [ "$shot" = wall ] && args=(--wall)
+  DISPLAY=$display bin/flashdeck "${args[@]}" --quit-after "${SHOT_AFTER:-14}s" 2>/dev/null &
   app=$!
   sleep "${SHOT_WAIT:-10}"
-  DISPLAY=$display import -window root "$out/$tab.png"
+  DISPLAY=$display import -window root "$out/$shot.png"
   wait $app
-  echo "wrote $out/$tab.png"
+  echo "wrote $out/$shot.png"
 done

@@ -39,8 +39,10 @@ type DesktopOptions struct {
 	// Quit, when set, closes the app after that long (end-to-end tests,
 	// screenshot scripts).
 	Quit time.Duration
-	// Tab is the view to open on ("overview", "channels").
+	// Tab is the view to open on ("overview", "skus", "channels").
 	Tab string
+	// Wall opens the window in wall mode.
+	Wall bool
 }
 
 // Desktop runs the dashboard; main.go sets it. It blocks until the window closes.
@@ -133,7 +135,8 @@ func desktopCmd(args []string, log *slog.Logger) error {
 	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
 	speed := fs.Float64("demo-speed", 10, "demo only: sale seconds per wall second")
 	quit := fs.Duration("quit-after", 0, "quit after this long (for tests and screenshot scripts)")
-	tab := fs.String("tab", "overview", "view to open on: overview or channels")
+	tab := fs.String("tab", "overview", "view to open on: overview, skus or channels")
+	wall := fs.Bool("wall", false, "open in wall mode (full screen, big numbers, cycling sales)")
 	version := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -156,7 +159,7 @@ func desktopCmd(args []string, log *slog.Logger) error {
 			os.RemoveAll(c.Config.StateDir)
 		}
 	}()
-	return Desktop(DesktopOptions{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab})
+	return Desktop(DesktopOptions{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall})
 }
 
 func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/widgets"
 )
 
 // Banner says which channels are down and since when. Hidden when all is well.
@@ -100,7 +101,7 @@ type saleCard struct {
 	root      *widget.Card
 	countdown *widget.Label
 	sold      *widget.Label
-	through   *widget.ProgressBar
+	through   *widgets.SellThroughBar
 	rate      *widget.Label
 	eta       *widget.Label
 	rows      *fyne.Container
@@ -109,11 +110,12 @@ type saleCard struct {
 
 type channelRow struct {
 	name, state, sold, through, rate, eta, age *widget.Label
+	spark                                      *widgets.Sparkline
 }
 
 func newSaleCard() *saleCard {
 	c := &saleCard{
-		countdown: widget.NewLabel(""), sold: widget.NewLabel(""), through: widget.NewProgressBar(),
+		countdown: widget.NewLabel(""), sold: widget.NewLabel(""), through: widgets.NewSellThroughBar(),
 		rate: widget.NewLabel(""), eta: widget.NewLabel(""), chRows: map[string]*channelRow{},
 	}
 	for _, l := range []*widget.Label{c.countdown, c.sold, c.rate, c.eta} {
@@ -123,8 +125,8 @@ func newSaleCard() *saleCard {
 	head := container.NewGridWithColumns(4,
 		labelled("Ends in", c.countdown), labelled("Sold", c.sold),
 		labelled("Units / min", c.rate), labelled("Sell-out ETA", c.eta))
-	hdr := container.NewGridWithColumns(7, bold("Channel"), bold("Health"), bold("Sold / allocated"),
-		bold("Sell-through"), bold("Rate"), bold("Sell-out ETA"), bold("Data age"))
+	hdr := container.NewGridWithColumns(8, bold("Channel"), bold("Health"), bold("Sold / allocated"),
+		bold("Sell-through"), bold("Rate"), bold("Units/min, 30 min"), bold("Sell-out ETA"), bold("Data age"))
 	c.rows = container.NewVBox(hdr)
 	c.root = widget.NewCard("", "", container.NewVBox(head, c.through, widget.NewSeparator(), c.rows))
 	return c
@@ -157,7 +159,8 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		c.countdown.SetText(format.Countdown(sale.End.Sub(s.At)))
 	}
 	c.sold.SetText(format.Count(sale.Sold, sale.Currency) + " / " + format.Count(sale.Allocated, sale.Currency) + " (" + format.Percent(sale.SellThrough) + ")")
-	c.through.SetValue(sale.SellThrough)
+	c.through.Set(sale.SellThrough, format.Percent(sale.SellThrough))
+	c.through.SetStale(sale.Stale)
 	c.rate.SetText(format.Rate(sale.Rate1m))
 	c.eta.SetText(eta(sale.Figures, s.At, loc))
 	for _, sc := range sale.Channels {
@@ -167,8 +170,9 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 			for _, l := range []**widget.Label{&r.name, &r.state, &r.sold, &r.through, &r.rate, &r.eta, &r.age} {
 				*l = widget.NewLabel("")
 			}
+			r.spark = widgets.NewSparkline()
 			c.chRows[sc.Channel] = r
-			c.rows.Add(container.NewGridWithColumns(7, r.name, r.state, r.sold, r.through, r.rate, r.eta, r.age))
+			c.rows.Add(container.NewGridWithColumns(8, r.name, r.state, r.sold, r.through, r.rate, r.spark, r.eta, r.age))
 		}
 		ch, _ := s.Channel(sc.Channel)
 		r.name.SetText(ch.Name)
@@ -180,6 +184,16 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		r.rate.SetText(format.Rate(sc.Rate1m))
 		r.eta.SetText(eta(sc.Figures, s.At, loc))
 		r.age.SetText(format.Age(sc.AsOf, s.Wall))
+		if ch.Backfill.Active {
+			// The first load of a channel: figures fill in as pages arrive.
+			txt := "loading " + format.Count(ch.Backfill.Read, sale.Currency)
+			if ch.Backfill.Total > 0 {
+				txt += " / " + format.Count(ch.Backfill.Total, sale.Currency)
+			}
+			r.age.SetText(txt + " orders")
+		}
+		r.spark.SetData(ch.Spark)
+		r.spark.SetStale(sc.Stale)
 		// Stale figures are greyed: last known values, never zeros.
 		imp := widget.MediumImportance
 		if sc.Stale {

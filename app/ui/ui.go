@@ -12,7 +12,9 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 
+	"github.com/flashdeck/flashdeck/app/alerts"
 	"github.com/flashdeck/flashdeck/app/cli"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/icons"
@@ -33,7 +35,21 @@ func Run(o cli.DesktopOptions) error {
 	}
 	w := a.NewWindow(title)
 	d := NewDashboard(o.Collector.Engine.Snapshot())
+	d.skus.window = w
+	d.window = w
 	w.SetContent(d.Content())
+	w.SetMainMenu(d.menu())
+	// F11 is the full-screen key people already know; Escape leaves the
+	// wall, as it leaves any full-screen view.
+	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF11}, func(fyne.Shortcut) { d.ToggleWall() })
+	w.Canvas().SetOnTypedKey(func(k *fyne.KeyEvent) {
+		if k.Name == fyne.KeyEscape && d.wallOn {
+			d.ToggleWall()
+		}
+	})
+	if o.Wall {
+		d.ToggleWall()
+	}
 	d.SelectTab(o.Tab)
 	w.Resize(fyne.NewSize(1280, 800))
 
@@ -59,21 +75,37 @@ func Run(o cli.DesktopOptions) error {
 // Dashboard is the whole window content: banner, overview and channels.
 type Dashboard struct {
 	banner   *Banner
+	alerts   *AlertStrip
+	detector *alerts.Detector
+	// notify sends a desktop notification; replaced in tests.
+	notify   func(title, body string)
 	overview *Overview
+	skus     *SKUs
 	channels *Channels
 	tabs     *container.AppTabs
+	wall     *Wall
+	wallOn   bool
 	root     fyne.CanvasObject
 	last     *engine.Snapshot
+	// window is the dashboard's window; nil in tests.
+	window fyne.Window
 }
 
 // NewDashboard builds the screens, showing the first snapshot.
 func NewDashboard(s *engine.Snapshot) *Dashboard {
-	d := &Dashboard{banner: NewBanner(), overview: NewOverview(), channels: NewChannels()}
+	d := &Dashboard{banner: NewBanner(), alerts: NewAlertStrip(), detector: alerts.NewDetector(), wall: NewWall(), overview: NewOverview(), skus: NewSKUs(), channels: NewChannels()}
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem("Overview", d.overview.Content()),
+		container.NewTabItem("SKUs", d.skus.Content()),
 		container.NewTabItem("Channels", d.channels.Content()),
 	)
-	d.root = container.NewBorder(d.banner.Content(), nil, nil, nil, d.tabs)
+	d.notify = func(title, body string) {
+		if a := fyne.CurrentApp(); a != nil {
+			a.SendNotification(fyne.NewNotification(title, body))
+		}
+	}
+	d.root = container.NewBorder(container.NewVBox(d.banner.Content(), d.alerts.Content()), nil, nil, nil, d.tabs)
+	d.tabs.OnSelected = func(*container.TabItem) {}
 	d.Apply(s)
 	return d
 }
@@ -88,11 +120,56 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 	}
 	d.last = s
 	d.banner.Apply(s)
+	// A channel going down or back, a SKU about to sell out or sold out:
+	// a desktop notification (seen when the window is behind others) and a
+	// line in the strip (seen by the room).
+	news := d.detector.Next(s)
+	for _, a := range news {
+		d.notify(a.Title, a.Body)
+	}
+	if len(s.Sales) > 0 {
+		d.alerts.SetLocation(saleLocation(s.Sales[0]))
+	}
+	d.alerts.Add(s.Wall, news...)
 	d.overview.Apply(s)
+	d.skus.Apply(s)
 	d.channels.Apply(s)
+	if d.wallOn {
+		d.wall.Apply(s)
+	}
 }
 
-// SelectTab opens a view by name ("overview", "channels"); unknown names are ignored.
+// ToggleWall switches between the tabs and the full-screen wall.
+func (d *Dashboard) ToggleWall() {
+	d.wallOn = !d.wallOn
+	if d.wallOn && d.last != nil {
+		d.wall.Apply(d.last)
+	}
+	if d.window == nil {
+		return
+	}
+	if d.wallOn {
+		d.window.SetContent(container.NewBorder(container.NewVBox(d.banner.Content(), d.alerts.Content()), nil, nil, nil, container.NewPadded(d.wall.Content())))
+	} else {
+		d.window.SetContent(d.Content())
+	}
+	d.window.SetFullScreen(d.wallOn)
+}
+
+// menu is the window's main menu.
+func (d *Dashboard) menu() *fyne.MainMenu {
+	return fyne.NewMainMenu(
+		fyne.NewMenu("File",
+			fyne.NewMenuItem("Export SKUs as CSV…", d.skus.exportDialog),
+			fyne.NewMenuItem("Export overview as PNG…", d.exportPNG),
+		),
+		fyne.NewMenu("View",
+			fyne.NewMenuItem("Wall mode (F11)", d.ToggleWall),
+		),
+	)
+}
+
+// SelectTab opens a view by name ("overview", "skus", "channels"); unknown names are ignored.
 func (d *Dashboard) SelectTab(name string) {
 	for _, it := range d.tabs.Items {
 		if strings.EqualFold(it.Text, name) {

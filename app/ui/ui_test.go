@@ -104,3 +104,52 @@ func TestDownChannelIsGreyedWithItsAge(t *testing.T) {
 		t.Errorf("banner after recovery: %q", d.banner.Text())
 	}
 }
+
+func TestAlertsNotifyAndShowInTheStrip(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(snapshot(false))
+	test.NewTempWindow(t, d.Content())
+	var sent []string
+	d.notify = func(title, body string) { sent = append(sent, title+": "+body) }
+	d.Apply(snapshot(false))
+	if len(sent) != 0 || len(d.alerts.Lines()) != 0 {
+		t.Fatalf("alerts with nothing happening: %v %v", sent, d.alerts.Lines())
+	}
+	d.Apply(snapshot(true))
+	if len(sent) != 1 || !strings.HasPrefix(sent[0], "Lazada ID is DOWN: last data 1 min ago") {
+		t.Fatalf("notifications %q", sent)
+	}
+	d.Apply(snapshot(false))
+	lines := d.alerts.Lines()
+	if len(sent) != 2 || len(lines) != 2 || !strings.Contains(lines[0], "Lazada ID is back") || !strings.Contains(lines[1], "Lazada ID is DOWN") {
+		t.Fatalf("after recovery: sent %q, strip %q", sent, lines)
+	}
+}
+
+func TestWallShowsTheSaleInBigNumbers(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(snapshot(false))
+	test.NewTempWindow(t, d.Content())
+	d.ToggleWall()
+	w := d.wall
+	if w.Sale != "poco" || w.countdown.Text() != "1:30:00" {
+		t.Fatalf("wall shows sale %q countdown %q", w.Sale, w.countdown.Text())
+	}
+	if v, _ := w.sold.Value(); v != "1.734 / 3.500" || w.sold.Stale() {
+		t.Fatalf("sold tile %q stale %v", v, w.sold.Stale())
+	}
+	if v, sub := w.eta.Value(); v != "14:45 WIB" || sub != "in 15:00" {
+		t.Fatalf("eta tile %q %q", v, sub)
+	}
+	d.Apply(snapshot(true))
+	if _, sub := w.sold.Value(); !w.sold.Stale() || !strings.HasPrefix(sub, "stale: data") {
+		t.Fatalf("a down channel does not grey the wall: stale %v sub %q", w.sold.Stale(), sub)
+	}
+	if w.badges[0].State() != engine.StateDown || !strings.Contains(w.badges[0].Text(), "DOWN") {
+		t.Fatalf("badge %q %q", w.badges[0].State(), w.badges[0].Text())
+	}
+	d.ToggleWall()
+	if d.wallOn {
+		t.Fatal("wall still on")
+	}
+}

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/widgets"
+)
+
+// wallCycle is how long the wall shows one sale before the next.
+const wallCycle = 12 * time.Second
+
+// wallChannels is how many channel badges the wall has room for.
+const wallChannels = 6
+
+// Wall is the war-room screen: one sale at a time in numbers readable from
+// across the room, cycling through the sales. It is built once; snapshots
+// only change texts.
+type Wall struct {
+	title     *widget.Label
+	countdown *widgets.Countdown
+	sold      *widgets.KPITile
+	rate      *widgets.KPITile
+	eta       *widgets.KPITile
+	bar       *widgets.SellThroughBar
+	badges    []*widgets.HealthBadge
+	root      fyne.CanvasObject
+
+	index   int
+	shownAt time.Time
+	// Sale is the id of the sale on screen.
+	Sale string
+}
+
+// NewWall builds the wall screen.
+func NewWall() *Wall {
+	w := &Wall{
+		title:     widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
+		countdown: widgets.NewCountdown(),
+		sold:      widgets.NewKPITile("Sold"),
+		rate:      widgets.NewKPITile("Units / min"),
+		eta:       widgets.NewKPITile("Sell-out"),
+		bar:       widgets.NewSellThroughBar(),
+	}
+	w.title.SizeName = "headingText"
+	w.countdown.SetTextSize(120)
+	for _, k := range []*widgets.KPITile{w.sold, w.rate, w.eta} {
+		k.SetValueSize(64)
+	}
+	badges := container.NewHBox()
+	for range wallChannels {
+		b := widgets.NewHealthBadge()
+		b.Hide()
+		w.badges = append(w.badges, b)
+		badges.Add(b)
+	}
+	kpis := container.NewGridWithColumns(3, w.sold, w.rate, w.eta)
+	w.root = container.NewVBox(w.title, container.NewCenter(w.countdown), kpis,
+		container.New(&minHeight{h: 48}, w.bar), container.NewCenter(badges))
+	return w
+}
+
+// Content is the wall's canvas object.
+func (w *Wall) Content() fyne.CanvasObject { return w.root }
+
+// Apply shows the current sale of the cycle.
+func (w *Wall) Apply(s *engine.Snapshot) {
+	if len(s.Sales) == 0 {
+		w.title.SetText("No sale configured")
+		return
+	}
+	if w.shownAt.IsZero() {
+		w.shownAt = s.Wall
+	}
+	if s.Wall.Sub(w.shownAt) >= wallCycle {
+		w.index++
+		w.shownAt = s.Wall
+	}
+	sale := s.Sales[w.index%len(s.Sales)]
+	w.Sale = sale.ID
+	loc := saleLocation(sale)
+	w.title.SetText(sale.Name)
+	switch sale.State {
+	case engine.SaleSoldOut:
+		w.countdown.SetFinal("SOLD OUT")
+	case engine.SaleEnded:
+		w.countdown.SetFinal("ENDED")
+	case engine.SaleScheduled:
+		w.countdown.SetRemaining(sale.Start.Sub(s.At))
+	default:
+		w.countdown.SetRemaining(sale.End.Sub(s.At))
+	}
+	age := ""
+	if sale.Stale {
+		age = "stale: data " + format.Age(sale.AsOf, s.Wall)
+	}
+	w.sold.SetValue(format.Count(sale.Sold, sale.Currency)+" / "+format.Count(sale.Allocated, sale.Currency), age)
+	w.rate.SetValue(format.Rate(sale.Rate1m), "5 min: "+format.Rate(sale.Rate5m))
+	// The wall has room for the clock time only; the countdown to it is
+	// the sub-line.
+	etaSub := ""
+	etaVal := eta(sale.Figures, s.At, loc)
+	if sale.ETASellout != nil && sale.Remaining > 0 {
+		etaVal = format.Clock(*sale.ETASellout, loc)
+		etaSub = "in " + format.Countdown(sale.ETASellout.Sub(s.At))
+	}
+	w.eta.SetValue(etaVal, etaSub)
+	for _, k := range []*widgets.KPITile{w.sold, w.rate, w.eta} {
+		k.SetStale(sale.Stale)
+	}
+	w.bar.Set(sale.SellThrough, format.Percent(sale.SellThrough))
+	w.bar.SetStale(sale.Stale)
+	names := map[string]engine.ChannelSnap{}
+	for _, c := range s.Channels {
+		names[c.ID] = c
+	}
+	for i, b := range w.badges {
+		if i >= len(sale.Channels) {
+			b.Hide()
+			continue
+		}
+		c := names[sale.Channels[i].Channel]
+		b.SetState(c.State, c.Name+" · "+format.Percent(sale.Channels[i].SellThrough)+" · "+stateWord(c.State))
+		b.Show()
+	}
+}
+
+func stateWord(s string) string {
+	switch s {
+	case engine.StateOK:
+		return "OK"
+	case engine.StateDegraded:
+		return "DEGRADED"
+	case engine.StateDown:
+		return "DOWN"
+	case engine.StateDisabled:
+		return "CLOSED"
+	}
+	return s
+}
+
+// minHeight lays out one object at full width and at least h tall.
+type minHeight struct{ h float32 }
+
+func (m *minHeight) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(0, m.h)
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+func (m *minHeight) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
