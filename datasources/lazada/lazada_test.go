@@ -15,6 +15,7 @@ import (
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/lazada"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/datasources/sourcetest"
 )
 
 const channel = "lazada-id"
@@ -89,59 +90,19 @@ func newClient(t *testing.T, sim *simulator.Server, hs *httptest.Server, change 
 	return c
 }
 
-// ledger keeps the latest version of each order, as the engine does.
-type ledger map[string]datasources.Order
-
-func (l ledger) poll(t *testing.T, c *lazada.Client, cur datasources.Cursor) datasources.Cursor {
-	t.Helper()
-	for calls := 0; ; calls++ {
-		if calls > 5000 {
-			t.Fatal("Orders never finishes")
-		}
-		p, err := c.Orders(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range p.Orders {
-			if old, ok := l[o.ID]; !ok || !o.UpdatedAt.Before(old.UpdatedAt) {
-				l[o.ID] = o
-			}
-		}
-		cur = p.Next
-		if !p.More {
-			return cur
-		}
-	}
-}
-
-func (l ledger) sold() map[string]int {
-	out := map[string]int{}
-	for _, o := range l {
-		if o.Status == "canceled" {
-			continue
-		}
-		for _, it := range o.Items {
-			if !it.Cancelled {
-				out[it.SKU] += it.Quantity
-			}
-		}
-	}
-	return out
-}
-
 func TestOrdersMatchTheSimulatorsTruth(t *testing.T) {
 	clock := simulator.NewManualClock(t0)
 	sc := simulator.DemoScenario(t0, 0, 7)
 	sim, hs, rec := start(t, sc, clock)
 	c := newClient(t, sim, hs, nil)
-	l := ledger{}
+	l := sourcetest.Ledger{}
 	cur := datasources.Cursor{UpdatedAfter: sc.Sale.Start.Add(-time.Minute)}
 	// Poll through the surge, a minute at a time, as the engine would.
 	for range 15 {
 		clock.Advance(time.Minute)
-		cur = l.poll(t, c, cur)
+		cur = l.Poll(t, c, cur)
 		want := sim.Book(channel).Sold()
-		got := l.sold()
+		got := l.Sold()
 		for sku, n := range want {
 			if got[sku] != n {
 				t.Fatalf("at %s: %s sold %d, simulator says %d", clock.Now().Format(time.TimeOnly), sku, got[sku], n)
@@ -187,8 +148,8 @@ func TestOrdersSurgeBeyondTheOffsetLimit(t *testing.T) {
 	sim, hs, rec := start(t, sc, clock)
 	c := newClient(t, sim, hs, nil)
 	clock.Advance(12 * time.Second)
-	l := ledger{}
-	l.poll(t, c, datasources.Cursor{UpdatedAfter: t0.Add(-time.Second)})
+	l := sourcetest.Ledger{}
+	l.Poll(t, c, datasources.Cursor{UpdatedAfter: t0.Add(-time.Second)})
 	taken := sim.Book(channel).OrderCount()
 	if taken < 6000 {
 		t.Fatalf("scenario too small to test the offset limit: %d orders", taken)
@@ -196,7 +157,7 @@ func TestOrdersSurgeBeyondTheOffsetLimit(t *testing.T) {
 	if len(l) != taken {
 		t.Fatalf("read %d of %d orders", len(l), taken)
 	}
-	if got, want := l.sold()["POCO-F1"], sim.Book(channel).Sold()["POCO-F1"]; got != want {
+	if got, want := l.Sold()["POCO-F1"], sim.Book(channel).Sold()["POCO-F1"]; got != want {
 		t.Fatalf("sold %d, simulator says %d", got, want)
 	}
 	sameSecond := false

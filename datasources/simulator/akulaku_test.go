@@ -20,6 +20,7 @@ import (
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/akulaku"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/datasources/sourcetest"
 )
 
 const akuChannel = "akulaku-id"
@@ -62,45 +63,6 @@ func akuClient(t *testing.T, srv *simulator.Server, change func(*akulaku.Config)
 	return c
 }
 
-// akuLedger keeps the latest version of every order read, as the engine does.
-type akuLedger map[string]datasources.Order
-
-// poll reads until the channel has nothing more now and returns the cursor.
-func (l akuLedger) poll(t *testing.T, c *akulaku.Client, cur datasources.Cursor) datasources.Cursor {
-	t.Helper()
-	for calls := 0; ; calls++ {
-		if calls > 2000 {
-			t.Fatal("Orders never finishes")
-		}
-		p, err := c.Orders(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range p.Orders {
-			if old, ok := l[o.ID]; !ok || !o.UpdatedAt.Before(old.UpdatedAt) {
-				l[o.ID] = o
-			}
-		}
-		cur = p.Next
-		if !p.More {
-			return cur
-		}
-	}
-}
-
-// sold sums the units of orders that are not cancelled, per SKU.
-func (l akuLedger) sold() map[string]int {
-	out := map[string]int{}
-	for _, o := range l {
-		for _, it := range o.Items {
-			if !it.Cancelled {
-				out[it.SKU] += it.Quantity
-			}
-		}
-	}
-	return out
-}
-
 // akuSameSold compares with the book's truth; SKUs the book lists with
 // zero units may be absent from the orders.
 func akuSameSold(t *testing.T, got, want map[string]int) {
@@ -126,17 +88,17 @@ func TestAkulakuClientReadsEverySale(t *testing.T) {
 	book := srv.Book(akuChannel)
 	c := akuClient(t, srv, nil)
 
-	ledger := akuLedger{}
+	ledger := sourcetest.Ledger{}
 	cur := datasources.Cursor{UpdatedAfter: book.Sale().Start.Add(-time.Minute)}
 	for step := range 4 {
 		if step > 0 {
 			clock.Advance(7 * time.Minute)
 		}
-		cur = ledger.poll(t, c, cur)
+		cur = ledger.Poll(t, c, cur)
 		if len(ledger) != book.OrderCount() {
 			t.Fatalf("step %d: read %d orders, the book took %d", step, len(ledger), book.OrderCount())
 		}
-		akuSameSold(t, ledger.sold(), book.Sold())
+		akuSameSold(t, ledger.Sold(), book.Sold())
 	}
 	statuses := map[string]int{}
 	for id, o := range ledger {
@@ -172,20 +134,20 @@ func TestAkulakuClientDuringARunningSale(t *testing.T) {
 	c := akuClient(t, srv, nil)
 	settled := book.Sale().End.Add(25 * time.Minute) // the last scheduled change is 20 minutes after the last order
 
-	ledger := akuLedger{}
+	ledger := sourcetest.Ledger{}
 	cur := datasources.Cursor{UpdatedAfter: book.Sale().Start.Add(-time.Minute)}
 	polls := 0
 	for clock.Now().Before(settled) {
-		cur = ledger.poll(t, c, cur)
+		cur = ledger.Poll(t, c, cur)
 		polls++
 		time.Sleep(20 * time.Millisecond)
 	}
-	cur = ledger.poll(t, c, cur)
+	cur = ledger.Poll(t, c, cur)
 	t.Logf("%d polls during the sale, %d orders", polls, len(ledger))
 	if len(ledger) != book.OrderCount() || len(ledger) == 0 {
 		t.Fatalf("read %d orders, the book took %d", len(ledger), book.OrderCount())
 	}
-	akuSameSold(t, ledger.sold(), book.Sold())
+	akuSameSold(t, ledger.Sold(), book.Sold())
 	if !cur.UpdatedAfter.After(book.Sale().Start) {
 		t.Errorf("cursor did not move: %+v", cur)
 	}
