@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -239,6 +240,7 @@ type Channels struct {
 type healthRow struct {
 	name, state, age, lastErr, latency, failures, next *widget.Label
 	progress                                           *widget.ProgressBar
+	progressText                                       string
 }
 
 // NewChannels makes an empty channels view.
@@ -257,6 +259,8 @@ func (c *Channels) Apply(s *engine.Snapshot) {
 		r, ok := c.rows[ch.ID]
 		if !ok {
 			r = &healthRow{progress: widget.NewProgressBar()}
+			row := r
+			r.progress.TextFormatter = func() string { return row.progressText }
 			for _, l := range []**widget.Label{&r.name, &r.state, &r.age, &r.lastErr, &r.latency, &r.failures, &r.next} {
 				*l = widget.NewLabel("")
 			}
@@ -289,10 +293,20 @@ func (c *Channels) Apply(s *engine.Snapshot) {
 		} else {
 			r.next.SetText("in " + format.Duration(max(ch.NextPoll.Sub(s.Wall), time.Millisecond)))
 		}
+		// The first load says how many orders of how many, not just a
+		// percentage: thousands of calls can lie behind it.
+		bf := ch.Backfill
+		cur := ""
+		if len(s.Sales) > 0 {
+			cur = s.Sales[0].Currency // the room reads numbers the sale's way
+		}
+		r.progressText = fmt.Sprintf("%s orders, done", format.Count(ch.Orders, cur))
 		switch {
-		case ch.Backfill.Active && ch.Backfill.Total > 0:
-			r.progress.SetValue(float64(ch.Backfill.Read) / float64(ch.Backfill.Total))
-		case ch.Backfill.Active:
+		case bf.Active && bf.Total > 0:
+			r.progressText = format.Count(bf.Read, cur) + " / " + format.Count(bf.Total, cur) + " orders"
+			r.progress.SetValue(float64(bf.Read) / float64(bf.Total))
+		case bf.Active:
+			r.progressText = format.Count(bf.Read, cur) + " orders so far"
 			r.progress.SetValue(0)
 		default:
 			r.progress.SetValue(1)

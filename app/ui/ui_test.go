@@ -153,3 +153,18 @@ func TestWallShowsTheSaleInBigNumbers(t *testing.T) {
 		t.Fatal("wall still on")
 	}
 }
+
+func TestFirstLoadShowsCounts(t *testing.T) {
+	test.NewTempApp(t)
+	s := snapshot(false)
+	s.Channels[0].Backfill = engine.Backfill{Active: true, Read: 1200, Total: 4800}
+	d := NewDashboard(s)
+	test.NewTempWindow(t, d.Content())
+	r := d.channels.rows["lazada-id"]
+	if got := r.progress.TextFormatter(); got != "1.200 / 4.800 orders" || r.progress.Value != 0.25 {
+		t.Fatalf("progress %q %v", got, r.progress.Value)
+	}
+	if got := d.overview.Card("poco").chRows["lazada-id"].age.Text; got != "loading 1.200 / 4.800 orders" {
+		t.Fatalf("overview row says %q", got)
+	}
+}
