@@ -8,7 +8,8 @@ export PATH := $(PATH):/usr/local/go/bin:$(HOME)/go/bin
 TAGS    := migrated_fynedo
 GO      ?= go
 VERSION ?= $(shell awk -F'"' '/^Version/ {print $$2}' FyneApp.toml)
-LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION)
+COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X github.com/flashdeck/flashdeck/app/cli.Commit=$(COMMIT)
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 

@@ -30,6 +30,10 @@ import (
 // Version is set at build time with -ldflags "-X …/app/cli.Version=…".
 var Version = "0.1.0-dev"
 
+// Commit is the git commit, set by the Makefile (-ldflags -X) because a
+// build from a copied tree or with -buildvcs=false carries no VCS stamp.
+var Commit = ""
+
 // DesktopOptions is what the desktop needs to start.
 type DesktopOptions struct {
 	Collector *collector.Collector
@@ -305,10 +309,13 @@ func simulateCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 }
 
 func printVersion(w io.Writer) {
-	commit, fyneV := "unknown", "none"
+	commit, fyneV := Commit, "none"
+	if commit == "" {
+		commit = "unknown"
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
+			if s.Key == "vcs.revision" && Commit == "" {
 				commit = s.Value
 			}
 		}
