@@ -3,12 +3,14 @@ package lazada
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/flashdeck/flashdeck/datasources"
+	"github.com/flashdeck/flashdeck/datasources/httpx"
 	"github.com/flashdeck/flashdeck/datasources/jsonx"
 )
 
@@ -235,19 +237,8 @@ func nonEmpty(ss ...string) []string {
 }
 
 // malformed is the error for an answer that decoded as an envelope but not
-// as what the API promises.
+// as what the API promises; body, when given, is quoted as httpx does for
+// every channel.
 func (c *Client) malformed(op, msg string, body []byte) *datasources.Error {
-	e := &datasources.Error{Channel: c.id, Op: op, Kind: datasources.ErrMalformed, Message: msg}
-	if len(body) > 0 {
-		e.Message += " in " + strconv.Quote(snippet(body))
-	}
-	return e
-}
-
-func snippet(b []byte) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) > 60 {
-		s = s[:60] + "…"
-	}
-	return s
+	return httpx.Malformed(c.id, op, errors.New(msg), body)
 }

@@ -45,10 +45,18 @@ type lazadaDialect struct {
 	expiredSeen bool
 	issued      int
 	reqSeq      atomic.Int64
+	// apis maps a gateway path to its handler.
+	apis map[string]func(http.ResponseWriter, map[string]string)
 }
 
 func newLazadaDialect(b *Book, cr *Credentials) http.Handler {
 	d := &lazadaDialect{b: b, cr: cr, tokens: map[string]bool{cr.LazadaAccessToken: true}}
+	d.apis = map[string]func(http.ResponseWriter, map[string]string){
+		"/orders/get":       d.orders,
+		"/orders/items/get": d.orderItems,
+		"/products/get":     d.products,
+		"/seller/get":       d.seller,
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/rest/", d.api)
 	mux.HandleFunc("/auth/rest/", d.auth)
@@ -172,13 +180,7 @@ func (d *lazadaDialect) verify(w http.ResponseWriter, r *http.Request, path stri
 
 func (d *lazadaDialect) api(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/rest")
-	handlers := map[string]func(http.ResponseWriter, map[string]string){
-		"/orders/get":       d.orders,
-		"/orders/items/get": d.orderItems,
-		"/products/get":     d.products,
-		"/seller/get":       d.seller,
-	}
-	h := handlers[path]
+	h := d.apis[path]
 	if h == nil {
 		d.fail(w, "ISV", "InvalidApiPath", "The specified API path is invalid: "+path)
 		return
