@@ -66,8 +66,12 @@ var skuColumns = []skuColumn{
 	{"Data age", 100, func(a, b *skuRow) int { return cmp.Compare(a.asOfAge, b.asOfAge) }, func(r *skuRow, now time.Time) string { return format.Age(r.Fig.AsOf, now) }},
 }
 
-// buildSKURows flattens a snapshot into rows, reusing dst's storage.
+// buildSKURows flattens a snapshot into rows, reusing dst's storage. The
+// filter text of a row only changes when the row's SKU or channel does, so
+// it is kept from the previous snapshot instead of being built again for
+// thousands of rows several times a second.
 func buildSKURows(dst []skuRow, s *engine.Snapshot) []skuRow {
+	prev := dst[:cap(dst)]
 	dst = dst[:0]
 	names := make(map[string]string, len(s.Channels))
 	states := make(map[string]string, len(s.Channels))
@@ -95,7 +99,12 @@ func buildSKURows(dst []skuRow, s *engine.Snapshot) []skuRow {
 					r.etaUnix = c.ETASellout.Unix()
 				}
 				r.asOfAge = -c.AsOf.Unix()
-				r.searchText = strings.ToLower(k.SKU + " " + k.Name + " " + r.ChName + " " + c.Channel + " " + sale.Name)
+				if n := len(dst); n < len(prev) && prev[n].Sale == r.Sale && prev[n].SKU == r.SKU && prev[n].Channel == r.Channel &&
+					prev[n].Name == r.Name && prev[n].ChName == r.ChName && prev[n].SaleName == r.SaleName {
+					r.searchText = prev[n].searchText
+				} else {
+					r.searchText = strings.ToLower(k.SKU + " " + k.Name + " " + r.ChName + " " + c.Channel + " " + sale.Name)
+				}
 				dst = append(dst, r)
 			}
 		}

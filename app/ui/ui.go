@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -178,9 +179,23 @@ func (d *Dashboard) SelectTab(name string) {
 	}
 }
 
+// zones caches time.LoadLocation, which reads the zone database from disk:
+// every screen asks for the sale's zone on every snapshot.
+var zones sync.Map // zone name → *time.Location, or nil when unknown
+
 func saleLocation(s engine.SaleSnap) *time.Location {
-	if loc, err := time.LoadLocation(s.TimeZone); err == nil && s.TimeZone != "" && s.TimeZone != "Local" {
-		return loc
+	if s.TimeZone != "" && s.TimeZone != "Local" {
+		v, ok := zones.Load(s.TimeZone)
+		if !ok {
+			loc, err := time.LoadLocation(s.TimeZone)
+			if err != nil {
+				loc = nil
+			}
+			v, _ = zones.LoadOrStore(s.TimeZone, loc)
+		}
+		if loc := v.(*time.Location); loc != nil {
+			return loc
+		}
 	}
 	return s.Start.Location()
 }
