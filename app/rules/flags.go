@@ -1,0 +1,277 @@
+package rules
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ErrNoFlag is returned when reviewing an order that is not flagged.
+var ErrNoFlag = errors.New("no such flagged order")
+
+// Flags returns every flag of the sale, the highest score first: the
+// orders the rules flag now, and flags restored from the store that the
+// replayed orders no longer produce (an order cancelled since, say).
+func (s *Sale) Flags() []Flag {
+	var out []Flag
+	have := map[string]bool{}
+	for i := range s.orders.len() {
+		idx := int32(i)
+		if s.rulesOf(idx) == 0 {
+			continue
+		}
+		f := s.flag(idx)
+		have[f.Key()] = true
+		out = append(out, f)
+	}
+	for k, f := range s.prior {
+		if !have[k] {
+			out = append(out, s.withReview(f))
+		}
+	}
+	SortFlags(out)
+	return out
+}
+
+// SortFlags orders flags by score, then the oldest order first.
+func SortFlags(fs []Flag) {
+	slices.SortFunc(fs, func(a, b Flag) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), a.CreatedAt.Compare(b.CreatedAt),
+			cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.OrderID, b.OrderID))
+	})
+}
+
+// Changed returns the flags that changed since the last call, for the
+// store, and forgets them.
+func (s *Sale) Changed() []Flag {
+	var out []Flag
+	for idx := range s.dirty {
+		if s.rulesOf(idx) != 0 {
+			out = append(out, s.flag(idx))
+		}
+	}
+	clear(s.dirty)
+	return out
+}
+
+// Restore hands the evaluator the flags saved by an earlier run, before
+// the saved orders are replayed: their reviews are kept, and a flag the
+// replay no longer produces is still listed.
+func (s *Sale) Restore(fs []Flag) {
+	for _, f := range fs {
+		if f.Sale != s.id {
+			continue
+		}
+		k := f.Key()
+		s.prior[k] = f
+		if f.Review != nil {
+			s.reviews[k] = *f.Review
+		}
+	}
+	s.version++
+}
+
+// Review marks a flagged order reviewed (found to be fine, or dealt with)
+// and returns the flag as it now stands.
+func (s *Sale) Review(channel, orderID string, r Review) (Flag, error) {
+	k := channel + "/" + orderID
+	if idx, ok := s.lookup(channel, orderID); ok && s.rulesOf(idx) != 0 {
+		s.reviews[k] = r
+		s.version++
+		return s.flag(idx), nil
+	}
+	if f, ok := s.prior[k]; ok {
+		s.reviews[k] = r
+		s.version++
+		return s.withReview(f), nil
+	}
+	return Flag{}, fmt.Errorf("order %s on %s: %w", orderID, channel, ErrNoFlag)
+}
+
+// Flag returns the flag of one order, if it is flagged.
+func (s *Sale) Flag(channel, orderID string) (Flag, bool) {
+	if idx, ok := s.lookup(channel, orderID); ok && s.rulesOf(idx) != 0 {
+		return s.flag(idx), true
+	}
+	if f, ok := s.prior[channel+"/"+orderID]; ok {
+		return s.withReview(f), true
+	}
+	return Flag{}, false
+}
+
+func (s *Sale) withReview(f Flag) Flag {
+	if r, ok := s.reviews[f.Key()]; ok {
+		f.Review = &r
+		if f.State == StateOpen {
+			f.State = StateReviewed
+		}
+	}
+	return f
+}
+
+// flag builds the flag of order idx from its rules and groups.
+func (s *Sale) flag(idx int32) Flag {
+	r := s.o(idx)
+	bits := s.rulesOf(idx)
+	f := Flag{
+		Sale: s.id, Channel: s.chanIDs[r.ch], OrderID: s.strs.get(r.id), Units: int(r.units),
+		Buyer: s.buyerLabel(idx), CreatedAt: time.UnixMilli(r.created).UTC(), State: StateOpen,
+	}
+	if r.sku >= 0 {
+		f.SKU = s.skuNames[r.sku]
+	}
+	if r.units == 0 {
+		f.State = StateCancelled
+	}
+	for _, id := range IDs {
+		if bits&bitOf[id] == 0 {
+			continue
+		}
+		f.Rules = append(f.Rules, Hit{ID: id, Reason: s.reason(idx, id)})
+		f.Score += weights[id]
+	}
+	f.Score = min(f.Score, 100)
+	f.Evidence, f.EvidenceTotal = s.evidence(idx, bits)
+	if rv, ok := s.reviews[f.Key()]; ok {
+		f.Review = &rv
+		if f.State == StateOpen {
+			f.State = StateReviewed
+		}
+	}
+	return f
+}
+
+// evidence lists the other orders of every group that fired a rule for idx.
+func (s *Sale) evidence(idx int32, bits ruleBit) ([]Ref, int) {
+	r := s.o(idx)
+	var related []int32
+	for _, g := range r.groups {
+		if g < 0 || s.g(g).fired&bits == 0 {
+			continue
+		}
+		for _, o := range s.members(s.g(g)) {
+			if o != idx {
+				related = append(related, o)
+			}
+		}
+	}
+	slices.Sort(related)
+	related = slices.Compact(related)
+	slices.SortFunc(related, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(s.o(a).created, s.o(b).created), cmp.Compare(a, b))
+	})
+	total := len(related)
+	related = related[:min(len(related), EvidenceCap)]
+	refs := make([]Ref, 0, len(related))
+	for _, o := range related {
+		ro := s.o(o)
+		ref := Ref{Channel: s.chanIDs[ro.ch], OrderID: s.strs.get(ro.id), Units: int(ro.units), Buyer: s.buyerLabel(o), CreatedAt: time.UnixMilli(ro.created).UTC()}
+		if ro.sku >= 0 {
+			ref.SKU = s.skuNames[ro.sku]
+		}
+		refs = append(refs, ref)
+	}
+	return refs, total
+}
+
+// reason says in words why rule id fired for order idx.
+func (s *Sale) reason(idx int32, id string) string {
+	r := s.o(idx)
+	bit := bitOf[id]
+	// The group that fired it, in the order account, phone, address, payment.
+	g, kind := int32(-1), -1
+	for k, gi := range r.groups {
+		if gi >= 0 && s.g(gi).fired&bit != 0 {
+			g, kind = gi, k
+			break
+		}
+	}
+	var gr *group
+	if g >= 0 {
+		gr = s.g(g)
+	}
+	switch id {
+	case BotOpening:
+		after := time.Duration(r.created-s.start) * time.Millisecond
+		return fmt.Sprintf("placed %.1f s after the sale opened; a person needs at least %s", after.Seconds(), s.cfg.MinCheckout)
+	case OverLimit:
+		if r.own&bitOverLimit != 0 {
+			return fmt.Sprintf("%d units in one order; the limit is %d per buyer", r.units, s.cfg.PerBuyerLimit)
+		}
+		if gr != nil {
+			return fmt.Sprintf("this account bought %d units in %d orders; the limit is %d per buyer", gr.units, s.size(gr), s.cfg.PerBuyerLimit)
+		}
+	case SharedPhone:
+		if gr != nil {
+			return fmt.Sprintf("%d accounts share the phone %s (%s)", gr.accounts, unpackPhone(r.phone), s.chanList(gr.chans))
+		}
+	case SharedAddress:
+		if gr != nil {
+			return fmt.Sprintf("%d accounts share this address: %s (%s)", gr.accounts, s.strs.get(gr.label), s.chanList(gr.chans))
+		}
+	case SharedPayment:
+		if gr != nil {
+			return fmt.Sprintf("%d accounts pay with the same payment instrument (%s)", gr.accounts, s.chanList(gr.chans))
+		}
+	case AddressJig:
+		if gr != nil {
+			more := ""
+			if s.variants(gr) >= maxVariants {
+				more = " or more"
+			}
+			return fmt.Sprintf("%d%s spellings of one address by %d accounts: %s", s.variants(gr), more, gr.accounts, s.strs.get(gr.label))
+		}
+	case Velocity:
+		if gr != nil {
+			return fmt.Sprintf("%d or more orders from one %s within %s (%d in the sale)", s.cfg.VelocityOrders, kindWords[kind], s.cfg.VelocityWindow, s.size(gr))
+		}
+	}
+	return id
+}
+
+// chanList names the channels of a group's bitmask.
+func (s *Sale) chanList(mask uint64) string {
+	var names []string
+	for i, n := range s.channels {
+		if i < 64 && mask&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// buyerLabel is an order's buyer as a flag shows it: the masked phone when
+// the channel gave one, otherwise the masked buyer id.
+func (s *Sale) buyerLabel(idx int32) string {
+	r := s.o(idx)
+	if r.phone != 0 {
+		return unpackPhone(r.phone)
+	}
+	if g := r.groups[kAccount]; g >= 0 {
+		if l := s.g(g).label; l != 0 {
+			return maskID(s.strs.get(l))
+		}
+		return "no buyer id"
+	}
+	return ""
+}
+
+// maskID hides the middle of a buyer id.
+func maskID(id string) string {
+	if len(id) <= 4 {
+		return "buyer ****"
+	}
+	return "buyer " + id[:2] + strings.Repeat("*", len(id)-4) + id[len(id)-2:]
+}
+
+// lookup finds an order by channel id and order id.
+func (s *Sale) lookup(channel, orderID string) (int32, bool) {
+	ch := slices.Index(s.chanIDs, channel)
+	if ch < 0 {
+		return 0, false
+	}
+	return s.findOrder(ch, orderID)
+}
