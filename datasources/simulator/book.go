@@ -37,7 +37,7 @@ const tick = int64(time.Second / time.Millisecond)
 
 type order struct {
 	id      uint64
-	buyer   int32
+	buyer   int32 // negative: a plant's buyer (see Book.buyer)
 	created int64 // sale time, unix ms
 	updated int64
 	status  uint8
@@ -82,6 +82,7 @@ type Book struct {
 	rng    *rand.Rand
 	pool   int
 	idBase uint64
+	gBase  uint64 // global index of buyer 0 (see buyers.go)
 
 	genUntil int64 // orders generated for sale time < genUntil (ms)
 	orders   []order
@@ -90,9 +91,15 @@ type Book struct {
 	events   []event    // scheduled status changes, sorted by time
 	state    []skuState
 	skuIdx   map[string]int32
-	cum      []float64 // cumulative popularity for weighted picks
-	bought   map[int32]int
+	cum      []float64     // cumulative popularity for weighted picks
+	bought   map[int32]int // units ordinary buyers ordered, cancelled or not
 	faults   Faults
+
+	plants      []plant // this channel's scripted orders, by time
+	nextPlant   int     // plants[nextPlant:] are still to come
+	plantBuyers []Buyer // buyer -(k+1) is plantBuyers[k]
+	planted     []PlantedOrder
+	decoys      []PlantedOrder
 }
 
 // Faults are what a simulated channel is told to do wrong, on demand.
@@ -121,8 +128,14 @@ func NewBook(sc *Scenario, ch ChannelSpec, clock *Clock) *Book {
 		skuIdx: map[string]int32{},
 		bought: map[int32]int{},
 	}
-	if b.pool <= 0 {
-		b.pool = 20000
+	b.pool = poolOf(ch)
+	// Buyers are numbered globally across the scenario's channels, so that
+	// ordinary buyers of different channels never share an identity.
+	for _, c := range sc.Channels {
+		if c.ID == ch.ID {
+			break
+		}
+		b.gBase += uint64(poolOf(c))
 	}
 	h := fnv64(ch.ID)
 	b.rng = rand.New(rand.NewPCG(uint64(sc.Seed), h))
@@ -152,7 +165,16 @@ func NewBook(sc *Scenario, ch ChannelSpec, clock *Clock) *Book {
 		b.cum[i] = total
 	}
 	b.genUntil = sc.Sale.Start.UnixMilli()
+	b.addPlants(sc)
 	return b
+}
+
+// poolOf is how many distinct ordinary buyers shop on a channel.
+func poolOf(ch ChannelSpec) int {
+	if ch.BuyerPool <= 0 {
+		return 20000
+	}
+	return ch.BuyerPool
 }
 
 // Spec returns the channel's specification.
@@ -199,7 +221,7 @@ func (b *Book) advance() {
 			}
 		}
 		if t0 < endAll {
-			entries = append(entries, b.arrivals(t0)...)
+			entries = b.arrivals(t0, entries)
 		}
 		slices.SortFunc(entries, func(x, y logEntry) int {
 			return cmp.Or(cmp.Compare(x.at, y.at), cmp.Compare(b.orders[x.idx].id, b.orders[y.idx].id))
@@ -230,13 +252,21 @@ func (b *Book) apply(ev event) (logEntry, bool) {
 	return logEntry{at: ev.at, idx: ev.idx}, true
 }
 
+// humanDelay is how long after the sale opens the first ordinary buyer
+// can have checked out: no human is faster. Orders before it are bots (the
+// scenario's plants), and a rules engine may flag them as such.
+const humanDelay = 3 * tick
+
 // rate is the expected orders per second at ms after the sale opened:
-// a surge in the first seconds that decays to a steady trickle.
+// nothing in the first seconds (see humanDelay), then a surge that decays
+// to a steady trickle.
 func (b *Book) rate(sinceOpen int64) float64 {
 	peak := b.spec.PeakPerMinute / 60
 	x := float64(sinceOpen) / 1000
 	switch {
-	case x < 0:
+	case sinceOpen < humanDelay:
+		// Ticks are whole seconds from the opening, so a tick starting at
+		// humanDelay is the first with ordinary buyers.
 		return 0
 	case x < 20:
 		return peak * (0.3 + 0.7*x/20)
@@ -245,51 +275,89 @@ func (b *Book) rate(sinceOpen int64) float64 {
 	}
 }
 
-func (b *Book) arrivals(t0 int64) []logEntry {
+// maxDraws is how many buyers an arrival tries before giving up: the ones
+// drawn may all have bought their limit already.
+const maxDraws = 5
+
+// arrivals generates the orders of the sale second starting at t0: the
+// ordinary buyers' and the plants due in it, in time order, appended to out.
+func (b *Book) arrivals(t0 int64, out []logEntry) []logEntry {
+	// Ordinary arrival times are drawn first and whole; plants take no
+	// draws from the seeded generator (only stock, which ordinary buyers
+	// then find gone).
 	n := poisson(b.rng, b.rate(t0-b.sale.Start.UnixMilli()))
-	if n == 0 {
-		return nil
-	}
 	offs := make([]int64, n)
 	for i := range offs {
 		offs[i] = b.rng.Int64N(tick)
 	}
 	slices.Sort(offs)
-	var out []logEntry
 	for _, off := range offs {
 		at := t0 + off
-		sku, ok := b.pick(at)
-		if !ok {
+		out = b.plantsBefore(at, out)
+		e, ok, done := b.arrival(at)
+		if done {
 			break // nothing left to sell at this moment
 		}
-		buyer := int32(b.rng.IntN(b.pool))
-		qty := 1
-		if b.rng.Float64() < 0.15 {
-			qty = 2
+		if ok {
+			out = append(out, e)
 		}
-		if lim := b.sale.PerBuyerLimit; lim > 0 {
-			qty = min(qty, max(lim-b.bought[buyer], 1))
-		}
-		st := &b.state[sku]
-		qty = min(qty, st.allocated-st.sold)
-		st.sold += qty
-		b.bought[buyer] += qty
-		idx := int32(len(b.orders))
-		b.orders = append(b.orders, order{
-			id: b.idBase + uint64(idx) + 1, buyer: buyer, created: at, updated: at,
-			status: stPending, items: []item{{sku: sku, qty: int16(qty)}},
-		})
-		b.byID[b.orders[idx].id] = idx
-		// Later: most orders are accepted within minutes, a few are cancelled
-		// by the buyer — both are updates the pollers must pick up.
-		if b.rng.Float64() < 0.03 {
-			b.schedule(event{at: at + 60_000 + b.rng.Int64N(19*60_000), idx: idx, kind: stCanceled})
-		} else {
-			b.schedule(event{at: at + 120_000 + b.rng.Int64N(8*60_000), idx: idx, kind: stReady})
-		}
-		out = append(out, logEntry{at: at, idx: idx})
 	}
-	return out
+	return b.plantsBefore(t0+tick, out)
+}
+
+// arrival is one ordinary buyer arriving at `at`. ok is false when no
+// order comes of it; done when nothing can be sold at all.
+func (b *Book) arrival(at int64) (e logEntry, ok, done bool) {
+	sku, open := b.pick(at)
+	if !open {
+		return logEntry{}, false, true
+	}
+	// An ordinary buyer never exceeds the per-buyer limit: one who has
+	// bought the limit already is not drawn, and the quantity is capped.
+	lim := b.sale.PerBuyerLimit
+	buyer, found := int32(0), false
+	for range maxDraws {
+		buyer = int32(b.rng.IntN(b.pool))
+		if lim <= 0 || b.bought[buyer] < lim {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return logEntry{}, false, false
+	}
+	qty := 1
+	if b.rng.Float64() < 0.15 {
+		qty = 2
+	}
+	if lim > 0 {
+		qty = min(qty, lim-b.bought[buyer])
+	}
+	st := &b.state[sku]
+	qty = min(qty, st.allocated-st.sold)
+	st.sold += qty
+	b.bought[buyer] += qty
+	idx := b.newOrder(buyer, at, sku, qty)
+	// Later: most orders are accepted within minutes, a few are cancelled
+	// by the buyer — both are updates the pollers must pick up.
+	if b.rng.Float64() < 0.03 {
+		b.schedule(event{at: at + 60_000 + b.rng.Int64N(19*60_000), idx: idx, kind: stCanceled})
+	} else {
+		b.schedule(event{at: at + 120_000 + b.rng.Int64N(8*60_000), idx: idx, kind: stReady})
+	}
+	return logEntry{at: at, idx: idx}, true, false
+}
+
+// newOrder appends a pending order of one line, whose stock the caller has
+// taken, and returns its index.
+func (b *Book) newOrder(buyer int32, at int64, sku int32, qty int) int32 {
+	idx := int32(len(b.orders))
+	b.orders = append(b.orders, order{
+		id: b.idBase + uint64(idx) + 1, buyer: buyer, created: at, updated: at,
+		status: stPending, items: []item{{sku: sku, qty: int16(qty)}},
+	})
+	b.byID[b.orders[idx].id] = idx
+	return idx
 }
 
 func (b *Book) schedule(ev event) {

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/flashdeck/flashdeck/datasources"
@@ -15,6 +16,9 @@ type Scenario struct {
 	SKUs []SKUSpec
 	// Channels, each served in its own dialect.
 	Channels []ChannelSpec
+	// Plants are scripted orders: the abuse a rules engine should find,
+	// and look-alike clean orders it should not flag. See Plant.
+	Plants []Plant
 }
 
 // SaleSpec is the sale's identity and window.
@@ -58,6 +62,7 @@ func (s *Scenario) Validate() error {
 		return fmt.Errorf("simulator: sale %q needs SKUs and channels", s.Sale.ID)
 	}
 	seen := map[string]bool{}
+	var buyers uint64
 	for _, c := range s.Channels {
 		if c.ID == "" || seen[c.ID] {
 			return fmt.Errorf("simulator: channel id %q empty or repeated", c.ID)
@@ -68,8 +73,44 @@ func (s *Scenario) Validate() error {
 		default:
 			return fmt.Errorf("simulator: channel %q has unknown kind %q", c.ID, c.Kind)
 		}
+		buyers += uint64(poolOf(c))
+	}
+	if buyers > addressSpace {
+		return fmt.Errorf("simulator: %d buyers over all channels, more than the %d distinct addresses", buyers, addressSpace)
+	}
+	skus := map[string]bool{}
+	for _, k := range s.SKUs {
+		skus[k.SKU] = true
+	}
+	for i, p := range s.Plants {
+		// A plant's channel may be missing: tests keep only some channels.
+		switch {
+		case p.Channel == "" || p.Kind == "":
+			return fmt.Errorf("simulator: plant %d needs a channel and a kind", i)
+		case !skus[p.SKU]:
+			return fmt.Errorf("simulator: plant %d sells %q, not in the sale", i, p.SKU)
+		case p.Qty < 1 || p.Qty > math.MaxInt16:
+			return fmt.Errorf("simulator: plant %d orders %d units", i, p.Qty)
+		case p.At < 0:
+			return fmt.Errorf("simulator: plant %d is placed before the sale opens", i)
+		case !isDigits(p.Buyer.ID):
+			// Akulaku serves buyer ids as JSON numbers.
+			return fmt.Errorf("simulator: plant %d has buyer id %q, not digits", i, p.Buyer.ID)
+		}
 	}
 	return nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // WIB is Western Indonesia Time, the demo sale's zone.
@@ -77,7 +118,8 @@ var WIB = time.FixedZone("WIB", 7*3600)
 
 // DemoScenario is the built-in demo: a POCO/Xiaomi flash sale on Lazada ID,
 // Akulaku ID and mi.com Indonesia that opened `opened` ago (sale time) at
-// saleNow and runs for two hours.
+// saleNow and runs for two hours. It carries planted scalper abuse and
+// decoys (demo_plants.go); the truth lists which orders were planted.
 func DemoScenario(saleNow time.Time, opened time.Duration, seed int64) Scenario {
 	start := saleNow.Add(-opened).In(WIB).Truncate(time.Second)
 	skus := []SKUSpec{
@@ -116,5 +158,8 @@ func DemoScenario(saleNow time.Time, opened time.Duration, seed int64) Scenario 
 			{ID: "akulaku-id", Kind: datasources.KindAkulaku, Market: "ID", Name: "Akulaku ID", Allocated: alloc(0.4), PeakPerMinute: 120},
 			{ID: "micom-id", Kind: datasources.KindBrandstore, Market: "ID", Name: "mi.com ID", Allocated: alloc(0.6), PeakPerMinute: 250},
 		},
+		// Scalper abuse for a rules engine to find, and decoys it must not
+		// flag: see demo_plants.go.
+		Plants: demoPlants(mostPopular(skus)),
 	}
 }

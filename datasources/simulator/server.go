@@ -130,21 +130,43 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return s.srv.Shutdown(ctx)
 }
 
-// Truth is the ground truth of every channel: units sold per SKU and orders taken.
+// Truth is the ground truth of every channel: units sold per SKU, orders
+// taken, and which orders were planted abuse (see Plant).
 type Truth struct {
 	SaleTime time.Time                 `json:"sale_time"`
 	Sold     map[string]map[string]int `json:"sold"`   // channel → SKU → units
 	Orders   map[string]int            `json:"orders"` // channel → orders taken
+	// Planted lists, per channel, the orders plants created so far, in
+	// order id order: what a rules engine should flag. Every channel is
+	// present, with an empty list when nothing was planted.
+	Planted map[string][]PlantedOrder `json:"planted"`
+	// Decoys lists, per channel, the scripted clean look-alikes (families
+	// sharing an address) a rules engine should not flag.
+	Decoys map[string][]PlantedOrder `json:"decoys"`
 }
 
 // Truth reads the ground truth now.
 func (s *Server) Truth() Truth {
-	t := Truth{SaleTime: s.Clock.Now(), Sold: map[string]map[string]int{}, Orders: map[string]int{}}
+	t := Truth{
+		SaleTime: s.Clock.Now(), Sold: map[string]map[string]int{}, Orders: map[string]int{},
+		Planted: map[string][]PlantedOrder{}, Decoys: map[string][]PlantedOrder{},
+	}
 	for id, b := range s.books {
 		t.Sold[id] = b.Sold()
 		t.Orders[id] = b.OrderCount()
+		t.Planted[id] = b.Planted()
+		t.Decoys[id] = b.Decoys()
 	}
 	return t
+}
+
+// Planted lists, per channel, the orders planted so far (see Truth.Planted).
+func (s *Server) Planted() map[string][]PlantedOrder {
+	out := make(map[string][]PlantedOrder, len(s.books))
+	for id, b := range s.books {
+		out[id] = b.Planted()
+	}
+	return out
 }
 
 func (s *Server) handleTruth(w http.ResponseWriter, r *http.Request) {
