@@ -18,6 +18,7 @@ import (
 	"time"
 	_ "time/tzdata" // sale time zones must resolve on machines without zoneinfo
 
+	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources"
 	"go.yaml.in/yaml/v3"
 )
@@ -114,6 +115,8 @@ type Sale struct {
 	// Currency is ISO 4217; IDR by default.
 	Currency string `yaml:"currency,omitempty"`
 	SKUs     []SKU  `yaml:"skus,omitempty"`
+	// FlagRules tunes the scalper rules for this sale (defaults when absent).
+	FlagRules FlagRules `yaml:"flag_rules,omitempty"`
 
 	loc *time.Location
 }
@@ -128,6 +131,20 @@ func (s *Sale) Location() *time.Location {
 
 // SetLocation sets the display zone (for sales built in code).
 func (s *Sale) SetLocation(l *time.Location) { s.loc = l }
+
+// FlagRules are a sale's thresholds for flagged transactions; zero means
+// the default (see app/rules).
+type FlagRules struct {
+	MaxAccountsPerPhone   int      `yaml:"max_accounts_per_phone,omitempty"`
+	MaxAccountsPerAddress int      `yaml:"max_accounts_per_address,omitempty"`
+	MaxAccountsPerPayment int      `yaml:"max_accounts_per_payment,omitempty"`
+	VelocityOrders        int      `yaml:"velocity_orders,omitempty"`
+	VelocityWindow        Duration `yaml:"velocity_window,omitempty"`
+	MinCheckout           Duration `yaml:"min_checkout,omitempty"`
+	JigVariants           int      `yaml:"jig_variants,omitempty"`
+	// Disabled lists rule ids not to evaluate.
+	Disabled []string `yaml:"disabled,omitempty"`
+}
 
 // SKU is one product of a sale with its stock per channel.
 type SKU struct {
@@ -410,6 +427,7 @@ func (c *Config) validate(lines map[string]int) error {
 		if s.PerBuyerLimit < 0 {
 			v.add(f+".per_buyer_limit", "must be 0 (no limit) or more")
 		}
+		validateFlagRules(v, f+".flag_rules", &s.FlagRules)
 		if s.TimeZone != "" {
 			loc, err := time.LoadLocation(s.TimeZone)
 			if err != nil {
@@ -558,6 +576,37 @@ func IsLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+func validateFlagRules(v *validator, f string, r *FlagRules) {
+	for _, n := range []struct {
+		field string
+		val   int
+	}{
+		{"max_accounts_per_phone", r.MaxAccountsPerPhone}, {"max_accounts_per_address", r.MaxAccountsPerAddress},
+		{"max_accounts_per_payment", r.MaxAccountsPerPayment}, {"velocity_orders", r.VelocityOrders}, {"jig_variants", r.JigVariants},
+	} {
+		if n.val < 0 {
+			v.add(f+"."+n.field, "must be 1 or more (or left out for the default)")
+		}
+	}
+	if r.VelocityOrders == 1 {
+		v.add(f+".velocity_orders", "1 would flag every order: use 2 or more")
+	}
+	if r.JigVariants == 1 {
+		v.add(f+".jig_variants", "1 would flag every address: use 2 or more")
+	}
+	if r.VelocityWindow < 0 {
+		v.add(f+".velocity_window", "must be a positive duration (e.g. 10m)")
+	}
+	if r.MinCheckout < 0 || r.MinCheckout.D() > time.Minute {
+		v.add(f+".min_checkout", "must be between 0 and 1m (how fast a person can check out; e.g. 3s)")
+	}
+	for i, id := range r.Disabled {
+		if err := rules.CheckDisabled([]string{id}); err != nil {
+			v.add(fmt.Sprintf("%s.disabled[%d]", f, i), "%v", err)
+		}
+	}
 }
 
 // Channel returns the channel with the id, or nil.

@@ -95,6 +95,9 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		{"bad price", "flash_price: 1999000", "flash_price: cheap", `flashdeck.yaml:39: sales[0].skus[0].flash_price: "cheap" is not a price`},
 		{"duplicate id", "id: akulaku-id", "id: lazada-id", `channels[1].id: channel "lazada-id" is listed twice`},
 		{"bad yaml", "  - id: micom-id", "  - id: [micom-id", "flashdeck.yaml:"},
+		{"unknown rule disabled", "per_buyer_limit: 2", "per_buyer_limit: 2\n    flag_rules: {disabled: [bot_openning]}", `flashdeck.yaml:36: sales[0].flag_rules.disabled[0]: unknown rule "bot_openning"`},
+		{"negative rule threshold", "per_buyer_limit: 2", "per_buyer_limit: 2\n    flag_rules: {max_accounts_per_address: -1}", `sales[0].flag_rules.max_accounts_per_address: must be 1 or more`},
+		{"velocity of one", "per_buyer_limit: 2", "per_buyer_limit: 2\n    flag_rules:\n      velocity_orders: 1", `flashdeck.yaml:37: sales[0].flag_rules.velocity_orders: 1 would flag every order`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

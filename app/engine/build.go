@@ -41,6 +41,7 @@ func (e *Engine) build() *Snapshot {
 		ss := SaleSnap{
 			ID: sl.cfg.ID, Name: sl.cfg.Name, Start: sl.cfg.Start, End: sl.cfg.End,
 			TimeZone: sl.cfg.Location().String(), Currency: sl.cfg.Currency, PerBuyerLimit: sl.cfg.PerBuyerLimit,
+			Flags: e.flagsLocked(sl).summary,
 		}
 		perCh := make(map[int]*Figures, len(sl.chans))
 		for _, ci := range sl.chans {

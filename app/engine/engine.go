@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources"
 )
@@ -41,6 +43,9 @@ type Options struct {
 	MaxPagesPerPoll int
 	// PublishEvery is the least time between two snapshots (default 250ms).
 	PublishEvery time.Duration
+	// FlagKey is the key personal data is hashed with for the scalper
+	// rules; by default the one in the store's directory (rules.LoadKey).
+	FlagKey []byte
 }
 
 // Engine polls the channels and keeps the figures. Start it with Run.
@@ -56,6 +61,8 @@ type Engine struct {
 	chByID   map[string]*channel
 	sales    []*sale
 	cells    []cell
+	// unsavedFlags are flags whose last write failed, retried with the next.
+	unsavedFlags []rules.Flag
 
 	dirty    atomic.Bool
 	snap     atomic.Pointer[Snapshot]
@@ -68,9 +75,13 @@ type Engine struct {
 
 type sale struct {
 	cfg   *config.Sale
-	start int64 // unix ms
-	end   int64
-	skus  []saleSKU
+	rules *rules.Sale
+	// onChan[i] is true when channel i takes part in the sale.
+	onChan []bool
+	flags  flagCache
+	start  int64 // unix ms
+	end    int64
+	skus   []saleSKU
 	// chans lists the channels this sale runs on, in config order.
 	chans []int
 }
@@ -199,13 +210,63 @@ func New(opt Options) (*Engine, error) {
 		}
 		e.sales = append(e.sales, s)
 	}
+	key := opt.FlagKey
+	if key == nil {
+		k, err := rules.LoadKey(filepath.Dir(opt.Store.Path()))
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		key = k
+	}
+	for _, s := range e.sales {
+		s.onChan = make([]bool, len(e.channels))
+		for _, ci := range s.chans {
+			s.onChan[ci] = true
+		}
+		s.rules = rules.NewSale(saleRules(s.cfg, e.channels), key)
+	}
 	e.snap.Store(e.build())
 	return e, nil
+}
+
+// saleRules describes a sale to the rules engine.
+func saleRules(c *config.Sale, chans []*channel) rules.SaleSpec {
+	spec := rules.SaleSpec{
+		ID: c.ID, Start: c.Start, End: c.End,
+		Config: rules.Config{
+			PerBuyerLimit:         c.PerBuyerLimit,
+			MaxAccountsPerPhone:   c.FlagRules.MaxAccountsPerPhone,
+			MaxAccountsPerAddress: c.FlagRules.MaxAccountsPerAddress,
+			MaxAccountsPerPayment: c.FlagRules.MaxAccountsPerPayment,
+			VelocityOrders:        c.FlagRules.VelocityOrders,
+			VelocityWindow:        c.FlagRules.VelocityWindow.D(),
+			MinCheckout:           c.FlagRules.MinCheckout.D(),
+			JigVariants:           c.FlagRules.JigVariants,
+			Disabled:              c.FlagRules.Disabled,
+		},
+	}
+	for _, k := range c.SKUs {
+		spec.SKUs = append(spec.SKUs, k.SKU)
+	}
+	for _, ch := range chans {
+		spec.ChannelIDs = append(spec.ChannelIDs, ch.cfg.ID)
+		spec.ChannelNames = append(spec.ChannelNames, ch.cfg.DisplayName())
+	}
+	return spec
 }
 
 // Load replays the saved orders, cursors and stock into memory. Run calls
 // it; call it directly to read a state_dir without polling.
 func (e *Engine) Load() error {
+	saved, err := e.store.Flags()
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	e.mu.Lock()
+	for _, s := range e.sales {
+		s.rules.Restore(saved)
+	}
+	e.mu.Unlock()
 	for _, ch := range e.channels {
 		c, ok, err := e.store.Cursor(ch.cfg.ID)
 		if err != nil {
@@ -239,8 +300,32 @@ func (e *Engine) Load() error {
 		}
 		e.mu.Unlock()
 	}
+	// Flags the replay made (or changed) are written back: a state_dir from
+	// before the rules existed gets its flags on first start.
+	if err := e.saveFlags(); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
 	e.dirty.Store(true)
 	e.publish()
+	return nil
+}
+
+// saveFlags writes the flags changed since the last save. A failed write
+// keeps them for the next attempt.
+func (e *Engine) saveFlags() error {
+	e.mu.Lock()
+	fs := e.unsavedFlags
+	e.unsavedFlags = nil
+	for _, s := range e.sales {
+		fs = append(fs, s.rules.Changed()...)
+	}
+	e.mu.Unlock()
+	if err := e.store.SaveFlags(fs); err != nil {
+		e.mu.Lock()
+		e.unsavedFlags = append(fs, e.unsavedFlags...)
+		e.mu.Unlock()
+		return err
+	}
 	return nil
 }
 
@@ -336,6 +421,11 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 		rec.lines = nil
 	}
 	ch.orders[o.ID] = rec
+	for _, s := range e.sales {
+		if s.onChan[ch.idx] {
+			s.rules.Observe(ch.idx, o)
+		}
+	}
 }
 
 // cancelledStatus reports order statuses that mean no unit is sold.
@@ -405,6 +495,9 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 			}
 		}
 		e.mu.Unlock()
+		if err := e.saveFlags(); err != nil {
+			return false, &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
+		}
 		e.dirty.Store(true)
 		if !page.More {
 			more = false

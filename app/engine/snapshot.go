@@ -68,6 +68,8 @@ type SaleSnap struct {
 	Currency      string    `json:"currency"`
 	PerBuyerLimit int       `json:"per_buyer_limit"`
 	State         string    `json:"state"`
+	// Flags counts the sale's flagged orders (the list: Engine.Flags).
+	Flags FlagSummary `json:"flags"`
 	Figures
 	Channels []SaleChannelSnap `json:"channels"`
 	SKUs     []SKUSnap         `json:"skus"`

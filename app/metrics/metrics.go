@@ -71,6 +71,9 @@ var (
 		"1 when the channel answers (ok or degraded), 0 when it is down.", []string{"channel"}, nil)
 	descLastSuccess = prometheus.NewDesc("flashdeck_channel_last_success_timestamp_seconds",
 		"Unix time of the channel's last successful poll.", []string{"channel"}, nil)
+	descFlagged = prometheus.NewDesc("flashdeck_flagged_orders",
+		"Orders of the sale flagged by a rule on a channel, in any state (open, reviewed, cancelled). An order flagged by two rules counts under each.",
+		[]string{"sale", "channel", "rule"}, nil)
 )
 
 type snapshotCollector struct {
@@ -78,7 +81,7 @@ type snapshotCollector struct {
 }
 
 func (c *snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descSold, descAllocated, descRemaining, descRate, descUp, descLastSuccess} {
+	for _, d := range []*prometheus.Desc{descSold, descAllocated, descRemaining, descRate, descUp, descLastSuccess, descFlagged} {
 		ch <- d
 	}
 }
@@ -98,6 +101,9 @@ func (c *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 		for _, sc := range sale.Channels {
 			ch <- prometheus.MustNewConstMetric(descRate, prometheus.GaugeValue, sc.Rate1m, sale.ID, sc.Channel)
+		}
+		for _, fc := range sale.Flags.ByRule {
+			ch <- prometheus.MustNewConstMetric(descFlagged, prometheus.GaugeValue, float64(fc.Count), sale.ID, fc.Channel, fc.Rule)
 		}
 	}
 	for _, cs := range s.Channels {

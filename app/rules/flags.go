@@ -196,7 +196,12 @@ func (s *Sale) reason(idx int32, id string) string {
 	switch id {
 	case BotOpening:
 		after := time.Duration(r.created-s.start) * time.Millisecond
-		return fmt.Sprintf("placed %.1f s after the sale opened; a person needs at least %s", after.Seconds(), s.cfg.MinCheckout)
+		if after < time.Second {
+			// Lazada stamps orders to the second: "0.0 s" would claim a
+			// precision the channel does not give.
+			return fmt.Sprintf("placed in the first second of the sale; a person needs at least %s", words(s.cfg.MinCheckout))
+		}
+		return fmt.Sprintf("placed %.1f s after the sale opened; a person needs at least %s", after.Seconds(), words(s.cfg.MinCheckout))
 	case OverLimit:
 		if r.own&bitOverLimit != 0 {
 			return fmt.Sprintf("%d units in one order; the limit is %d per buyer", r.units, s.cfg.PerBuyerLimit)
@@ -226,7 +231,7 @@ func (s *Sale) reason(idx int32, id string) string {
 		}
 	case Velocity:
 		if gr != nil {
-			return fmt.Sprintf("%d or more orders from one %s within %s (%d in the sale)", s.cfg.VelocityOrders, kindWords[kind], s.cfg.VelocityWindow, s.size(gr))
+			return fmt.Sprintf("%d or more orders from one %s within %s (%d in the sale)", s.cfg.VelocityOrders, kindWords[kind], words(s.cfg.VelocityWindow), s.size(gr))
 		}
 	}
 	return id
@@ -274,4 +279,17 @@ func (s *Sale) lookup(channel, orderID string) (int32, bool) {
 		return 0, false
 	}
 	return s.findOrder(ch, orderID)
+}
+
+// words writes a threshold as a person would: "10 min", "3 s".
+func words(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return fmt.Sprintf("%d h", d/time.Hour)
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d%time.Second == 0:
+		return fmt.Sprintf("%d s", d/time.Second)
+	}
+	return d.String()
 }

@@ -10,12 +10,15 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/metrics"
+	"github.com/flashdeck/flashdeck/app/rules"
 )
 
 // Options for the API server.
@@ -81,6 +84,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.mux.Handle("GET /metrics", mh)
 	s.mux.Handle("GET /api/v1/snapshot", s.read(http.HandlerFunc(s.snapshot)))
+	s.mux.Handle("GET /api/v1/flags", s.read(http.HandlerFunc(s.flags)))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -106,6 +110,60 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.opt.Engine.Snapshot())
+}
+
+// flagsAnswer is the body of GET /api/v1/flags.
+type flagsAnswer struct {
+	Count int          `json:"count"`
+	Flags []rules.Flag `json:"flags"`
+}
+
+// flags lists flagged orders, the highest score first. Query parameters
+// narrow it: sale, channel, state (open, reviewed, cancelled), rule,
+// min_score, limit.
+func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	sale := q.Get("sale")
+	if sale != "" && !slices.ContainsFunc(s.opt.Config.Sales, func(c config.Sale) bool { return c.ID == sale }) {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("sale=%q: no such sale", sale))
+		return
+	}
+	state := q.Get("state")
+	if state != "" && state != rules.StateOpen && state != rules.StateReviewed && state != rules.StateCancelled {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("state=%q: use open, reviewed or cancelled", state))
+		return
+	}
+	rule := q.Get("rule")
+	if rule != "" && !slices.Contains(rules.IDs, rule) {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("rule=%q: use one of %s", rule, strings.Join(rules.IDs, ", ")))
+		return
+	}
+	minScore, limit := 0, 0
+	for name, dst := range map[string]*int{"min_score": &minScore, "limit": &limit} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				writeError(w, http.StatusBadRequest, fmt.Sprintf("%s=%q: not a whole number of 0 or more", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	channel := q.Get("channel")
+	out := flagsAnswer{Flags: []rules.Flag{}}
+	for _, f := range s.opt.Engine.Flags(sale) {
+		if (channel != "" && f.Channel != channel) || (state != "" && f.State != state) || f.Score < minScore {
+			continue
+		}
+		if rule != "" && !slices.ContainsFunc(f.Rules, func(h rules.Hit) bool { return h.ID == rule }) {
+			continue
+		}
+		out.Count++
+		if limit == 0 || len(out.Flags) < limit {
+			out.Flags = append(out.Flags, f)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // authenticate finds the user behind a bearer token.

@@ -12,6 +12,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -192,3 +193,86 @@ func TestSnapshotAndMetricsAgreeWithTheSimulator(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestFlagsAPIAndMetric(t *testing.T) {
+	srv, c, sim := setup(t, nil, nil)
+	planted := sim.Server.Planted()
+	bots := 0
+	for _, o := range planted["lazada-id"] {
+		if o.Kind == simulator.PlantBotOpening {
+			bots++
+		}
+	}
+	if bots == 0 {
+		t.Fatal("the demo planted no bots on lazada-id")
+	}
+	// Wait until the engine has read the bots.
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		n := 0
+		for _, f := range c.Engine.Flags("") {
+			if f.Channel == "lazada-id" && f.Rules[0].ID == rules.BotOpening {
+				n++
+			}
+		}
+		if n == bots {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	code, body := get(t, srv.URL+"/api/v1/flags?channel=lazada-id&rule=bot_opening", "")
+	if code != 200 {
+		t.Fatalf("flags: %d %s", code, body)
+	}
+	var ans struct {
+		Count int `json:"count"`
+		Flags []struct {
+			Sale     string `json:"sale"`
+			Channel  string `json:"channel"`
+			OrderID  string `json:"order_id"`
+			SKU      string `json:"sku"`
+			Score    int    `json:"score"`
+			State    string `json:"state"`
+			Rules    []struct{ ID, Reason string }
+			Evidence []struct {
+				Channel string `json:"channel"`
+				OrderID string `json:"order_id"`
+			} `json:"evidence"`
+		} `json:"flags"`
+	}
+	if err := json.Unmarshal([]byte(body), &ans); err != nil {
+		t.Fatal(err)
+	}
+	if ans.Count != bots || len(ans.Flags) != bots {
+		t.Fatalf("%d bot flags on lazada-id (%d listed), planted %d", ans.Count, len(ans.Flags), bots)
+	}
+	for _, f := range ans.Flags {
+		if f.Sale != "poco-m3-launch" || f.OrderID == "" || f.SKU == "" || f.Score <= 0 || f.State != "open" || len(f.Rules) == 0 || f.Rules[0].Reason == "" {
+			t.Errorf("flag misses a contract field: %+v", f)
+		}
+	}
+	if code, body := get(t, srv.URL+"/api/v1/flags?limit=2", ""); code != 200 || !strings.Contains(body, `"count"`) {
+		t.Errorf("limit: %d %s", code, body)
+	}
+	for q, want := range map[string]int{"state=closed": 400, "rule=nope": 400, "min_score=-1": 400, "sale=nope": 404} {
+		if code, body := get(t, srv.URL+"/api/v1/flags?"+q, ""); code != want || !strings.Contains(body, strings.Split(q, "=")[0]) {
+			t.Errorf("?%s: %d %s, want %d naming the parameter", q, code, body, want)
+		}
+	}
+
+	// The metric follows the next snapshot (at most a second later).
+	line := `flashdeck_flagged_orders{channel="lazada-id",rule="bot_opening",sale="poco-m3-launch"} ` + itoa(bots) + "\n"
+	var text string
+	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if _, text = get(t, srv.URL+"/metrics", ""); strings.Contains(text, line) {
+			break
+		}
+	}
+	if !strings.Contains(text, line) {
+		t.Errorf("metrics lack %s", line)
+	}
+	if problems, err := testutil.GatherAndLint(c.Metrics.Registry); err != nil || len(problems) > 0 {
+		t.Fatalf("lint: %v %+v", err, problems)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -24,6 +25,7 @@ var (
 	bucketMeta    = []byte("meta")
 	bucketCursors = []byte("cursors")
 	bucketStock   = []byte("stock")
+	bucketFlags   = []byte("flags")
 	prefixOrders  = "orders/"
 )
 
@@ -51,7 +53,7 @@ func Open(dir string) (*Store, error) {
 	}
 	s := &Store{db: db, path: path}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketCursors, bucketStock} {
+		for _, b := range [][]byte{bucketMeta, bucketCursors, bucketStock, bucketFlags} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -217,4 +219,52 @@ func (s *Store) Stock(channel string) (map[string]datasources.StockReading, map[
 		})
 	})
 	return out, at, err
+}
+
+// SaveFlags writes flags (new or changed) in one transaction, replacing
+// each flag's earlier version. bbolt syncs the file before it returns.
+func (s *Store) SaveFlags(fs []rules.Flag) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketFlags)
+		for i := range fs {
+			v, err := json.Marshal(&fs[i])
+			if err != nil {
+				return err
+			}
+			if err := b.Put(flagKey(&fs[i]), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("saving %d flags to %s: %w", len(fs), s.path, err)
+	}
+	return nil
+}
+
+func flagKey(f *rules.Flag) []byte {
+	return []byte(f.Sale + "\x00" + f.Channel + "\x00" + f.OrderID)
+}
+
+// Flags returns every saved flag.
+func (s *Store) Flags() ([]rules.Flag, error) {
+	var out []rules.Flag
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketFlags).ForEach(func(k, v []byte) error {
+			var f rules.Flag
+			if err := json.Unmarshal(v, &f); err != nil {
+				return fmt.Errorf("flag %q is unreadable: %w", k, err)
+			}
+			out = append(out, f)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading flags from %s: %w", s.path, err)
+	}
+	return out, nil
 }

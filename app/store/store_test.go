@@ -1,6 +1,7 @@
 package store
 
 import (
+	"github.com/flashdeck/flashdeck/app/rules"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,5 +81,36 @@ func TestOpenErrorsNameThePlace(t *testing.T) {
 	os.WriteFile(file, nil, 0o600)
 	if _, err := Open(filepath.Join(file, "sub")); err == nil || !strings.Contains(err.Error(), "state_dir") {
 		t.Fatalf("bad dir: %v", err)
+	}
+}
+
+func TestFlagsSurviveReopen(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := rules.Flag{Sale: "poco", Channel: "micom-id", OrderID: "5001", Score: 45, State: rules.StateOpen,
+		Rules: []rules.Hit{{ID: rules.SharedPhone, Reason: "2 accounts share the phone 08********21"}}}
+	if err := s.SaveFlags([]rules.Flag{f}); err != nil {
+		t.Fatal(err)
+	}
+	f.State = rules.StateReviewed
+	f.Review = &rules.Review{By: "ayu"}
+	if err := s.SaveFlags([]rules.Flag{f}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.Flags()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].State != rules.StateReviewed || got[0].Review.By != "ayu" || got[0].Rules[0].ID != rules.SharedPhone {
+		t.Errorf("flags after reopen: %+v", got)
 	}
 }
