@@ -11,7 +11,7 @@ Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 sleep 1
-for shot in overview skus channels wall; do
+for shot in overview skus channels flagged wall; do
   args=(--tab "$shot")
   [ "$shot" = wall ] && args=(--wall)
   DISPLAY=$display bin/flashdeck "${args[@]}" --quit-after "${SHOT_AFTER:-14}s" 2>/dev/null &

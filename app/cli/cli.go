@@ -43,7 +43,7 @@ type DesktopOptions struct {
 	// Quit, when set, closes the app after that long (end-to-end tests,
 	// screenshot scripts).
 	Quit time.Duration
-	// Tab is the view to open on ("overview", "skus", "channels").
+	// Tab is the view to open on ("overview", "skus", "channels", "flagged").
 	Tab string
 	// Wall opens the window in wall mode.
 	Wall bool
@@ -139,7 +139,7 @@ func desktopCmd(args []string, log *slog.Logger) error {
 	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
 	speed := fs.Float64("demo-speed", 10, "demo only: sale seconds per wall second")
 	quit := fs.Duration("quit-after", 0, "quit after this long (for tests and screenshot scripts)")
-	tab := fs.String("tab", "overview", "view to open on: overview, skus or channels")
+	tab := fs.String("tab", "overview", "view to open on: overview, skus, channels or flagged")
 	wall := fs.Bool("wall", false, "open in wall mode (full screen, big numbers, cycling sales)")
 	version := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {

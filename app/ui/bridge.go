@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/rules"
 )
 
 // bridge is the one place where engine goroutines meet Fyne: it takes
@@ -13,15 +14,39 @@ import (
 // fyne.DoAndWait, so at most one update is ever queued: however fast orders
 // arrive, the screens refresh at the engine's publish rate (≤ 4/s) or
 // slower, never once per order.
+//
+// Flags are not in the snapshot, only their versions: when one changes,
+// the bridge reads the new list here, off the UI goroutine.
 type bridge struct {
-	sub    <-chan *engine.Snapshot
-	cancel func()
-	apply  func(*engine.Snapshot)
+	sub      <-chan *engine.Snapshot
+	cancel   func()
+	apply    func(*engine.Snapshot)
+	flags    func(sale string) []rules.Flag
+	setFlags func([]rules.Flag)
+	versions []uint64
 }
 
-func newBridge(e *engine.Engine, apply func(*engine.Snapshot)) *bridge {
+func newBridge(e *engine.Engine, apply func(*engine.Snapshot), setFlags func([]rules.Flag)) *bridge {
 	sub, cancel := e.Subscribe()
-	return &bridge{sub: sub, cancel: cancel, apply: apply}
+	return &bridge{sub: sub, cancel: cancel, apply: apply, flags: e.Flags, setFlags: setFlags}
+}
+
+// newFlags returns the flag list when a sale's flags changed since the
+// last snapshot delivered.
+func (b *bridge) newFlags(s *engine.Snapshot) ([]rules.Flag, bool) {
+	changed := len(b.versions) != len(s.Sales)
+	if changed {
+		b.versions = make([]uint64, len(s.Sales))
+	}
+	for i, sl := range s.Sales {
+		if b.versions[i] != sl.Flags.Version {
+			b.versions[i], changed = sl.Flags.Version, true
+		}
+	}
+	if !changed {
+		return nil, false
+	}
+	return b.flags(""), true
 }
 
 // run delivers snapshots until ctx ends.
@@ -32,7 +57,13 @@ func (b *bridge) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case s := <-b.sub:
-			fyne.DoAndWait(func() { b.apply(s) })
+			fl, changed := b.newFlags(s)
+			fyne.DoAndWait(func() {
+				b.apply(s)
+				if changed {
+					b.setFlags(fl)
+				}
+			})
 		}
 	}
 }

@@ -6,6 +6,8 @@ package ui
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/user"
 	"strings"
 	"sync"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/alerts"
 	"github.com/flashdeck/flashdeck/app/cli"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/icons"
 )
 
@@ -37,6 +40,9 @@ func Run(o cli.DesktopOptions) error {
 	w := a.NewWindow(title)
 	d := NewDashboard(o.Collector.Engine.Snapshot())
 	d.skus.window = w
+	d.flagged.window = w
+	d.flagged.reviewer = o.Collector.Engine
+	d.flagged.user = localUser()
 	d.window = w
 	w.SetContent(d.Content())
 	w.SetMainMenu(d.menu())
@@ -56,7 +62,7 @@ func Run(o cli.DesktopOptions) error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	br := newBridge(o.Collector.Engine, d.Apply)
+	br := newBridge(o.Collector.Engine, d.Apply, d.SetFlags)
 	go br.run(ctx)
 	if o.Quit > 0 {
 		go func() {
@@ -83,6 +89,8 @@ type Dashboard struct {
 	overview *Overview
 	skus     *SKUs
 	channels *Channels
+	flagged  *Flagged
+	flagTab  *container.TabItem
 	tabs     *container.AppTabs
 	wall     *Wall
 	wallOn   bool
@@ -94,11 +102,13 @@ type Dashboard struct {
 
 // NewDashboard builds the screens, showing the first snapshot.
 func NewDashboard(s *engine.Snapshot) *Dashboard {
-	d := &Dashboard{banner: NewBanner(), alerts: NewAlertStrip(), detector: alerts.NewDetector(), wall: NewWall(), overview: NewOverview(), skus: NewSKUs(), channels: NewChannels()}
+	d := &Dashboard{banner: NewBanner(), alerts: NewAlertStrip(), detector: alerts.NewDetector(), wall: NewWall(), overview: NewOverview(), skus: NewSKUs(), channels: NewChannels(), flagged: NewFlagged()}
+	d.flagTab = container.NewTabItem("Flagged", d.flagged.Content())
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem("Overview", d.overview.Content()),
 		container.NewTabItem("SKUs", d.skus.Content()),
 		container.NewTabItem("Channels", d.channels.Content()),
+		d.flagTab,
 	)
 	d.notify = func(title, body string) {
 		if a := fyne.CurrentApp(); a != nil {
@@ -135,8 +145,23 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 	d.overview.Apply(s)
 	d.skus.Apply(s)
 	d.channels.Apply(s)
+	d.flagged.Apply(s)
 	if d.wallOn {
 		d.wall.Apply(s)
+	}
+}
+
+// SetFlags shows a new list of flagged orders, and their open count in the
+// tab's title. Call on the UI goroutine.
+func (d *Dashboard) SetFlags(fs []rules.Flag) {
+	d.flagged.SetFlags(fs)
+	title := "Flagged"
+	if n := d.flagged.Open(); n > 0 {
+		title = fmt.Sprintf("Flagged (%d)", n)
+	}
+	if d.flagTab.Text != title {
+		d.flagTab.Text = title
+		d.tabs.Refresh()
 	}
 }
 
@@ -170,10 +195,11 @@ func (d *Dashboard) menu() *fyne.MainMenu {
 	)
 }
 
-// SelectTab opens a view by name ("overview", "skus", "channels"); unknown names are ignored.
+// SelectTab opens a view by name ("overview", "skus", "channels",
+// "flagged"); unknown names are ignored.
 func (d *Dashboard) SelectTab(name string) {
 	for _, it := range d.tabs.Items {
-		if strings.EqualFold(it.Text, name) {
+		if t, _, _ := strings.Cut(it.Text, " ("); strings.EqualFold(t, name) {
 			d.tabs.Select(it)
 		}
 	}
@@ -205,4 +231,15 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// localUser names who sits at this desktop, for reviews: the login name.
+func localUser() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if n := os.Getenv("USER"); n != "" {
+		return n
+	}
+	return "desktop"
 }

@@ -1,0 +1,432 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/widgets"
+)
+
+// FlagReviewer records a manager's review of a flagged order: the engine,
+// in local mode.
+type FlagReviewer interface {
+	ReviewFlag(sale, channel, orderID, by, note string) (rules.Flag, error)
+}
+
+// Filters of the Flagged view.
+const (
+	flagsOpen      = "Open"
+	flagsReviewed  = "Reviewed"
+	flagsCancelled = "Cancelled"
+	flagsAll       = "All"
+)
+
+// cancelTip says why Cancel order cannot be pressed yet.
+const cancelTip = "Cancelling goes through sale control (confirmation, per-channel result, audit), which this version does not have yet."
+
+// Flagged lists the orders the rules flagged, the highest score first, and
+// shows one in detail: why, and the related orders on every channel.
+type Flagged struct {
+	table  *widget.Table
+	filter *widget.Select
+	count  *widget.Label
+
+	title    *widget.Label
+	meta     *widget.Label
+	reasons  *fyne.Container
+	evidence *widget.Table
+	more     *widget.Label
+	review   *widget.Button
+	cancel   *widgets.TipButton
+	detail   fyne.CanvasObject
+	empty    *widget.Label
+	root     fyne.CanvasObject
+
+	all      []rules.Flag
+	view     []int
+	selected string // Key of the flag shown in detail
+	// picked is true once the user chose a flag; until then the view
+	// follows the highest score. selecting marks the view's own Select calls.
+	picked, selecting bool
+	related           *widget.Label
+	chNames           map[string]string
+	loc               *time.Location
+
+	// reviewer marks flags reviewed; nil leaves the button disabled.
+	reviewer FlagReviewer
+	// user is who reviews, recorded with the review.
+	user string
+	// window shows errors; nil in tests.
+	window fyne.Window
+}
+
+type flagColumn struct {
+	Title string
+	Width float32
+	text  func(v *Flagged, f *rules.Flag) string
+}
+
+var flagColumns = []flagColumn{
+	{"Score", 58, func(_ *Flagged, f *rules.Flag) string { return fmt.Sprint(f.Score) }},
+	{"Rules", 190, func(_ *Flagged, f *rules.Flag) string { return ruleIDs(f) }},
+	{"Channel", 96, func(v *Flagged, f *rules.Flag) string { return v.channelName(f.Channel) }},
+	{"SKU", 150, func(_ *Flagged, f *rules.Flag) string { return f.SKU }},
+	{"Units", 52, func(_ *Flagged, f *rules.Flag) string { return fmt.Sprint(f.Units) }},
+	{"Buyer", 112, func(_ *Flagged, f *rules.Flag) string { return f.Buyer }},
+	{"State", 78, func(_ *Flagged, f *rules.Flag) string { return f.State }},
+	{"Placed", 78, func(v *Flagged, f *rules.Flag) string { return f.CreatedAt.In(v.loc).Format("15:04:05") }},
+}
+
+// NewFlagged builds the empty view.
+func NewFlagged() *Flagged {
+	v := &Flagged{chNames: map[string]string{}, loc: time.Local}
+	v.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(v.view), len(flagColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		v.updateCell)
+	v.table.ShowHeaderColumn = false
+	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if id.Col >= 0 && id.Col < len(flagColumns) {
+			l.SetText(flagColumns[id.Col].Title)
+			l.TextStyle.Bold = true
+		}
+	}
+	for i, c := range flagColumns {
+		v.table.SetColumnWidth(i, c.Width)
+	}
+	v.table.OnSelected = func(id widget.TableCellID) {
+		if !v.selecting {
+			v.picked = true
+		}
+		if id.Row >= 0 && id.Row < len(v.view) {
+			v.selected = v.all[v.view[id.Row]].Key()
+			v.showDetail()
+		}
+	}
+	v.filter = widget.NewSelect([]string{flagsOpen, flagsReviewed, flagsCancelled, flagsAll}, nil)
+	v.filter.Selected = flagsOpen
+	v.count = widget.NewLabel("")
+
+	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.meta = widget.NewLabel("")
+	v.meta.Wrapping = fyne.TextWrapWord
+	v.reasons = container.NewVBox()
+	v.evidence = widget.NewTableWithHeaders(
+		func() (int, int) {
+			if f := v.current(); f != nil {
+				return len(f.Evidence), len(evidenceColumns)
+			}
+			return 0, len(evidenceColumns)
+		},
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		v.updateEvidence)
+	v.evidence.ShowHeaderColumn = false
+	v.evidence.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 && id.Col < len(evidenceColumns) {
+			o.(*widget.Label).SetText(evidenceColumns[id.Col].Title)
+		}
+	}
+	for i, c := range evidenceColumns {
+		v.evidence.SetColumnWidth(i, c.Width)
+	}
+	v.more = widget.NewLabel("")
+	v.review = widget.NewButtonWithIcon("Mark reviewed", theme.ConfirmIcon(), v.markReviewed)
+	v.cancel = widgets.NewTipButton("Cancel order", nil, cancelTip)
+	v.cancel.SetIcon(theme.CancelIcon())
+	v.cancel.Disable()
+	v.related = widget.NewLabelWithStyle("Related orders on every channel", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head := container.NewVBox(v.title, v.meta, widget.NewSeparator(), v.reasons, widget.NewSeparator(), v.related)
+	v.detail = container.NewBorder(head, container.NewVBox(v.more, container.NewHBox(v.review, v.cancel)), nil, nil, v.evidence)
+	v.empty = widget.NewLabel("Select a flagged order to see why it was flagged.")
+	v.detail.Hide()
+
+	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.count)
+	split := container.NewHSplit(v.table, container.NewStack(container.NewPadded(v.empty), container.NewPadded(v.detail)))
+	split.Offset = 0.62
+	v.root = container.NewBorder(bar, nil, nil, nil, split)
+	v.filter.OnChanged = func(string) { v.reselect() }
+	v.reselect()
+	return v
+}
+
+var evidenceColumns = []struct {
+	Title string
+	Width float32
+}{{"Channel", 90}, {"Order", 140}, {"SKU", 140}, {"Units", 48}, {"Buyer", 104}, {"Placed", 72}}
+
+// Content is the view's canvas object.
+func (v *Flagged) Content() fyne.CanvasObject { return v.root }
+
+// Apply takes what the view needs from a snapshot: channel names and the
+// sale's zone. Call on the UI goroutine.
+func (v *Flagged) Apply(s *engine.Snapshot) {
+	for _, c := range s.Channels {
+		v.chNames[c.ID] = c.Name
+	}
+	if len(s.Sales) > 0 {
+		v.loc = saleLocation(s.Sales[0])
+	}
+}
+
+// SetFlags shows a new list of flags (the engine's, highest score first).
+// Call on the UI goroutine.
+func (v *Flagged) SetFlags(fs []rules.Flag) {
+	v.all = fs
+	if !v.picked && len(fs) > 0 {
+		// Until someone picks one, show the worst: a room looking at this
+		// view wants the evidence, not an empty pane.
+		v.selected = fs[0].Key()
+	}
+	v.reselect()
+}
+
+// Rows returns the flags shown, in order.
+func (v *Flagged) Rows() []rules.Flag {
+	out := make([]rules.Flag, len(v.view))
+	for i, j := range v.view {
+		out[i] = v.all[j]
+	}
+	return out
+}
+
+// Select shows the flag of an order in detail.
+func (v *Flagged) Select(channel, orderID string) {
+	for i, j := range v.view {
+		if v.all[j].Channel == channel && v.all[j].OrderID == orderID {
+			v.table.Select(widget.TableCellID{Row: i, Col: 0})
+			return
+		}
+	}
+}
+
+// Open counts the open flags.
+func (v *Flagged) Open() int {
+	n := 0
+	for i := range v.all {
+		if v.all[i].State == rules.StateOpen {
+			n++
+		}
+	}
+	return n
+}
+
+func (v *Flagged) reselect() {
+	v.view = v.view[:0]
+	want := map[string]string{flagsOpen: rules.StateOpen, flagsReviewed: rules.StateReviewed, flagsCancelled: rules.StateCancelled}[v.filter.Selected]
+	for i := range v.all {
+		if want == "" || v.all[i].State == want {
+			v.view = append(v.view, i)
+		}
+	}
+	open, reviewed, cancelled := 0, 0, 0
+	for i := range v.all {
+		switch v.all[i].State {
+		case rules.StateOpen:
+			open++
+		case rules.StateReviewed:
+			reviewed++
+		default:
+			cancelled++
+		}
+	}
+	v.count.SetText(fmt.Sprintf("%d open · %d reviewed · %d cancelled", open, reviewed, cancelled))
+	v.table.Refresh()
+	// The table selects by row: keep its highlight on the flag shown, which
+	// may have moved in the new list.
+	row := -1
+	for i, j := range v.view {
+		if v.all[j].Key() == v.selected {
+			row = i
+		}
+	}
+	v.selecting = true
+	if row >= 0 {
+		v.table.Select(widget.TableCellID{Row: row, Col: 0})
+	} else {
+		v.table.UnselectAll()
+	}
+	v.selecting = false
+	v.showDetail()
+}
+
+// current is the flag shown in detail, or nil.
+func (v *Flagged) current() *rules.Flag {
+	if v.selected == "" {
+		return nil
+	}
+	for i := range v.all {
+		if v.all[i].Key() == v.selected {
+			return &v.all[i]
+		}
+	}
+	return nil
+}
+
+func (v *Flagged) showDetail() {
+	f := v.current()
+	if f == nil {
+		v.detail.Hide()
+		v.empty.Show()
+		v.refreshButtons()
+		return
+	}
+	v.empty.Hide()
+	v.detail.Show()
+	v.title.SetText(fmt.Sprintf("Order %s on %s — score %d", f.OrderID, v.channelName(f.Channel), f.Score))
+	meta := fmt.Sprintf("%s × %d · %s · placed %s · %s", f.SKU, f.Units, f.Buyer, f.CreatedAt.In(v.loc).Format("15:04:05 MST"), f.State)
+	if f.Review != nil {
+		meta += fmt.Sprintf(" Reviewed by %s at %s.", f.Review.By, f.Review.At.In(v.loc).Format("15:04"))
+	}
+	v.meta.SetText(meta)
+	v.reasons.RemoveAll()
+	for _, h := range f.Rules {
+		l := widget.NewLabel("• " + ruleTitle(h.ID) + ": " + h.Reason)
+		l.Wrapping = fyne.TextWrapWord
+		v.reasons.Add(l)
+	}
+	switch extra := f.EvidenceTotal - len(f.Evidence); {
+	case extra > 0:
+		v.more.SetText(fmt.Sprintf("and %d more related orders", extra))
+		v.more.Show()
+	case f.EvidenceTotal == 0:
+		v.more.SetText("No related orders: the rules concern this order alone.")
+		v.more.Show()
+	default:
+		v.more.Hide()
+	}
+	if f.EvidenceTotal == 0 {
+		v.related.Hide()
+		v.evidence.Hide()
+	} else {
+		v.related.Show()
+		v.evidence.Show()
+	}
+	v.evidence.Refresh()
+	v.refreshButtons()
+}
+
+func (v *Flagged) refreshButtons() {
+	f := v.current()
+	if f != nil && f.State == rules.StateOpen && v.reviewer != nil {
+		v.review.Enable()
+	} else {
+		v.review.Disable()
+	}
+}
+
+func (v *Flagged) markReviewed() {
+	f := v.current()
+	if f == nil || v.reviewer == nil {
+		return
+	}
+	nf, err := v.reviewer.ReviewFlag(f.Sale, f.Channel, f.OrderID, v.user, "")
+	if err != nil {
+		if v.window != nil {
+			dialog.ShowError(fmt.Errorf("marking order %s reviewed: %w", f.OrderID, err), v.window)
+		}
+		return
+	}
+	// Show it at once; the engine's next list says the same.
+	*f = nf
+	v.reselect()
+}
+
+func (v *Flagged) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row < 0 || id.Row >= len(v.view) || id.Col < 0 || id.Col >= len(flagColumns) {
+		l.SetText("")
+		return
+	}
+	f := &v.all[v.view[id.Row]]
+	text := flagColumns[id.Col].text(v, f)
+	imp := widget.MediumImportance
+	switch {
+	case f.State != rules.StateOpen:
+		imp = widget.LowImportance
+	case id.Col == 0 && f.Score >= 70:
+		imp = widget.DangerImportance
+	case id.Col == 0 && f.Score >= 40:
+		imp = widget.WarningImportance
+	}
+	if l.Text != text || l.Importance != imp {
+		l.Text, l.Importance = text, imp
+		l.Refresh()
+	}
+}
+
+func (v *Flagged) updateEvidence(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	f := v.current()
+	if f == nil || id.Row < 0 || id.Row >= len(f.Evidence) {
+		l.SetText("")
+		return
+	}
+	r := f.Evidence[id.Row]
+	var text string
+	switch id.Col {
+	case 0:
+		text = v.channelName(r.Channel)
+	case 1:
+		text = r.OrderID
+	case 2:
+		text = r.SKU
+	case 3:
+		text = fmt.Sprint(r.Units)
+	case 4:
+		text = r.Buyer
+	case 5:
+		text = r.CreatedAt.In(v.loc).Format("15:04:05")
+	}
+	l.SetText(text)
+}
+
+func (v *Flagged) channelName(id string) string {
+	if n, ok := v.chNames[id]; ok && n != "" {
+		return n
+	}
+	return id
+}
+
+// ruleIDs lists a flag's rules in words, short.
+func ruleIDs(f *rules.Flag) string {
+	names := make([]string, len(f.Rules))
+	for i, h := range f.Rules {
+		names[i] = ruleTitle(h.ID)
+	}
+	return strings.Join(names, ", ")
+}
+
+// ruleTitle names a rule for a manager.
+func ruleTitle(id string) string {
+	switch id {
+	case rules.OverLimit:
+		return "Over the limit"
+	case rules.SharedPhone:
+		return "Shared phone"
+	case rules.SharedAddress:
+		return "Shared address"
+	case rules.SharedPayment:
+		return "Shared payment"
+	case rules.AddressJig:
+		return "Jigged address"
+	case rules.Velocity:
+		return "Velocity"
+	case rules.BotOpening:
+		return "Bot at opening"
+	}
+	return id
+}

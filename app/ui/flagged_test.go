@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/datasources"
+)
+
+// saleReviewer reviews flags on a real rules evaluator, as the engine does.
+type saleReviewer struct{ s *rules.Sale }
+
+func (r saleReviewer) ReviewFlag(_, channel, orderID, by, note string) (rules.Flag, error) {
+	return r.s.Review(channel, orderID, rules.Review{By: by, At: time.Now(), Note: note})
+}
+
+// flaggedSale evaluates a small sale with a ring at one address across two
+// channels and one order over the limit.
+func flaggedSale() *rules.Sale {
+	start := time.Date(2026, 11, 23, 14, 0, 0, 0, wib)
+	s := rules.NewSale(rules.SaleSpec{
+		ID: "poco", Start: start, End: start.Add(2 * time.Hour), SKUs: []string{"POCO-M3-464-BLK"},
+		ChannelIDs: []string{"lazada-id", "micom-id"}, ChannelNames: []string{"Lazada ID", "mi.com ID"},
+		Config: rules.Config{PerBuyerLimit: 2},
+	}, []byte("0123456789abcdef0123456789abcdef"))
+	order := func(id, buyer, line string, qty int, after time.Duration) *datasources.Order {
+		at := start.Add(after)
+		return &datasources.Order{ID: id, BuyerID: buyer, CreatedAt: at, UpdatedAt: at, Status: "pending",
+			Address: datasources.Address{Line1: line, Line2: "RT 03/RW 05", City: "Jakarta Barat"},
+			Items:   []datasources.Item{{SKU: "POCO-M3-464-BLK", Quantity: qty}}}
+	}
+	s.Observe(0, order("400001", "11111111", "Jl. Kebon Jeruk Raya No. 27", 2, time.Minute))
+	s.Observe(1, order("500001", "22222222", "JALAN KEBON JERUK RAYA 27 BLOK C", 2, 70*time.Second))
+	s.Observe(1, order("500002", "33333333", "Kebon Jeruk Raya, Jl., no.27A", 2, 80*time.Second))
+	s.Observe(0, order("400009", "44444444", "Jl. Sudirman No. 1", 5, 10*time.Minute))
+	return s
+}
+
+func TestFlaggedListsExplainsAndReviews(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(snapshot(false))
+	w := test.NewTempWindow(t, d.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	rs := flaggedSale()
+	d.flagged.reviewer = saleReviewer{rs}
+	d.flagged.user = "ayu"
+	d.SetFlags(rs.Flags())
+
+	if d.flagTab.Text != "Flagged (4)" {
+		t.Errorf("tab title %q", d.flagTab.Text)
+	}
+	rows := d.flagged.Rows()
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want 4", len(rows))
+	}
+	for i := 1; i < len(rows); i++ {
+		if rows[i].Score > rows[i-1].Score {
+			t.Fatalf("rows not sorted by score: %d before %d", rows[i-1].Score, rows[i].Score)
+		}
+	}
+
+	f := d.flagged
+	if f.current() == nil || f.current().Key() != rows[0].Key() {
+		t.Errorf("the view does not open on the highest score")
+	}
+	d.flagged.Select("lazada-id", "400001")
+	if !f.detail.Visible() || !strings.Contains(f.title.Text, "Order 400001 on Lazada ID") {
+		t.Fatalf("detail: %q (visible %v)", f.title.Text, f.detail.Visible())
+	}
+	var reasons []string
+	for _, o := range f.reasons.Objects {
+		reasons = append(reasons, o.(*widget.Label).Text)
+	}
+	all := strings.Join(reasons, "\n")
+	if !strings.Contains(all, "Shared address: 3 accounts share this address") || !strings.Contains(all, "(Lazada ID, mi.com ID)") || !strings.Contains(all, "Jigged address") {
+		t.Errorf("reasons:\n%s", all)
+	}
+	if strings.Contains(all, "Kebon") || strings.Contains(f.meta.Text, "11111111") {
+		t.Errorf("personal data shown unmasked:\n%s\n%s", all, f.meta.Text)
+	}
+	// The evidence lists the ring's other orders, on mi.com.
+	if n, _ := f.evidence.Length(); n != 2 {
+		t.Errorf("%d related orders, want 2", n)
+	}
+	if !f.cancel.Disabled() || f.cancel.Tip() == "" {
+		t.Error("Cancel order must be disabled and say why until sale control exists")
+	}
+	if f.review.Disabled() {
+		t.Fatal("Mark reviewed is disabled on an open flag")
+	}
+
+	test.Tap(f.review)
+	if got := rs.Flags(); func() string {
+		for _, x := range got {
+			if x.OrderID == "400001" {
+				return x.State
+			}
+		}
+		return ""
+	}() != rules.StateReviewed {
+		t.Error("the review did not reach the evaluator")
+	}
+	if len(f.Rows()) != 3 || !f.review.Disabled() {
+		t.Errorf("after review: %d open rows, button disabled %v", len(f.Rows()), f.review.Disabled())
+	}
+	if !strings.Contains(f.meta.Text, "Reviewed by ayu") {
+		t.Errorf("meta after review: %q", f.meta.Text)
+	}
+	f.filter.SetSelected(flagsReviewed)
+	if r := f.Rows(); len(r) != 1 || r[0].OrderID != "400001" {
+		t.Errorf("reviewed filter: %+v", r)
+	}
+	d.SetFlags(rs.Flags())
+	if d.flagTab.Text != "Flagged (3)" {
+		t.Errorf("tab title after review %q", d.flagTab.Text)
+	}
+	d.SelectTab("flagged")
+	if d.tabs.Selected() != d.flagTab {
+		t.Error("SelectTab(\"flagged\") did not open the view")
+	}
+}
