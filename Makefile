@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz simulate serve clean screenshots
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz bench-rules simulate serve clean screenshots
 
 all: build
 
@@ -33,7 +33,7 @@ run: build
 ## test: vet, format, staticcheck, every test (headless; the window test under Xvfb)
 test: deps lint
 	$(GO) test -tags $(TAGS) -count=1 -timeout 12m ./...
-	$(GO) test -tags $(TAGS) -count=1 -race -timeout 10m ./app/engine/... ./app/serve/... ./app/store/... ./datasources/...
+	$(GO) test -tags $(TAGS) -count=1 -race -timeout 10m ./app/engine/... ./app/rules/... ./app/serve/... ./app/store/... ./datasources/...
 
 lint: vet fmt-check staticcheck
 
@@ -55,6 +55,10 @@ fuzz:
 	  for f in $$($(GO) test -tags $(TAGS) -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
 	    echo "== $$pkg $$f"; $(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
+
+## bench-rules: the scalper rules on one core, with 1,000,000 orders already in the sale
+bench-rules:
+	$(GO) test -run '^$$' -bench '^BenchmarkObserve$$' -benchtime 500000x -benchmem -cpu 1 -count 3 ./app/rules
 
 ## simulate / serve: the two halves of the headless demo
 simulate: build
