@@ -18,11 +18,7 @@ var ErrNoFlag = errors.New("no such flagged order")
 func (s *Sale) Flags() []Flag {
 	var out []Flag
 	have := map[string]bool{}
-	for i := range s.orders.len() {
-		idx := int32(i)
-		if s.rulesOf(idx) == 0 {
-			continue
-		}
+	for idx := range s.flagged {
 		f := s.flag(idx)
 		have[f.Key()] = true
 		out = append(out, f)
@@ -49,9 +45,7 @@ func SortFlags(fs []Flag) {
 func (s *Sale) Changed() []Flag {
 	var out []Flag
 	for idx := range s.dirty {
-		if s.rulesOf(idx) != 0 {
-			out = append(out, s.flag(idx))
-		}
+		out = append(out, s.flag(idx))
 	}
 	clear(s.dirty)
 	return out

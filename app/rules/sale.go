@@ -117,12 +117,13 @@ type Sale struct {
 	spill    map[string]int32
 	keyed    [nKinds]map[uint64]int32
 	strs     arena
-	seed     maphash.Seed
+	seeds    []maphash.Seed // per kind of id (order, buyer, no buyer) and channel
 	groups   chunked[group]
 	exts     chunked[groupExt]
 
 	dirty    map[int32]struct{}
-	prior    map[string]Flag // restored flags, by Key
+	flagged  map[int32]struct{} // every flagged order
+	prior    map[string]Flag    // restored flags, by Key
 	reviews  map[string]Review
 	version  uint64
 	nch      int
@@ -150,8 +151,8 @@ func NewSale(spec SaleSpec, key []byte) *Sale {
 		start: spec.Start.UnixMilli(), end: spec.End.UnixMilli(),
 		skus: map[string]int16{}, skuNames: spec.SKUs,
 		chanIDs: spec.ChannelIDs, channels: spec.ChannelNames,
-		hash: newHasher(key), seed: maphash.MakeSeed(), nch: len(spec.ChannelIDs),
-		byID: map[uint64]int32{}, accounts: map[uint64]int32{}, spill: map[string]int32{}, dirty: map[int32]struct{}{},
+		hash: newHasher(key), nch: len(spec.ChannelIDs),
+		byID: map[uint64]int32{}, accounts: map[uint64]int32{}, spill: map[string]int32{}, dirty: map[int32]struct{}{}, flagged: map[int32]struct{}{},
 		prior: map[string]Flag{}, reviews: map[string]Review{},
 	}
 	for i, k := range spec.SKUs {
@@ -166,13 +167,16 @@ func NewSale(spec SaleSpec, key []byte) *Sale {
 	for k := range s.keyed {
 		s.keyed[k] = map[uint64]int32{}
 	}
+	for range 3 * s.nch {
+		s.seeds = append(s.seeds, maphash.MakeSeed())
+	}
 	return s
 }
 
 // ID is the sale id.
 func (s *Sale) ID() string { return s.id }
 
-// Version changes whenever a flag may have changed.
+// Version changes whenever a flag changed (not for every order).
 func (s *Sale) Version() uint64 { return s.version }
 
 // Len is how many of the sale's orders the evaluator holds.
@@ -254,13 +258,23 @@ func (s *Sale) Observe(ch int, o *datasources.Order) {
 		r.groups[kPayment] = s.keyedGroup(kPayment, s.hash.sum('f', fp), idx)
 	}
 	if r.own != 0 {
-		s.dirty[idx] = struct{}{}
+		s.mark(idx)
 	}
 	for k := range nKinds {
 		if g := r.groups[k]; g >= 0 {
 			s.join(k, g, idx, &o.Address)
 		}
 	}
+}
+
+// mark notes that order idx's flag changed (for Changed) and keeps the set
+// of flagged orders, which only grows: a fired rule stays fired.
+func (s *Sale) mark(idx int32) {
+	if s.rulesOf(idx) == 0 {
+		return
+	}
+	s.dirty[idx] = struct{}{}
+	s.flagged[idx] = struct{}{}
 	s.version++
 }
 
@@ -351,8 +365,7 @@ func (s *Sale) update(idx int32, units int) {
 		s.g(g).units += delta
 		s.checkLimit(g)
 	}
-	s.dirty[idx] = struct{}{}
-	s.version++
+	s.mark(idx)
 }
 
 func (s *Sale) accountGroup(ch int, o *datasources.Order, idx int32) int32 {
@@ -425,15 +438,18 @@ func spillKey(ch int, kind byte, v string) string {
 	return fmt.Sprintf("%c/%d/%s", kind, ch, v)
 }
 
-// strKey hashes a channel's string (an order id, a buyer id) into a map key.
+// strKey hashes a channel's string (an order id, a buyer id) into a map
+// key, with a seed of its own per kind and channel so that equal strings of
+// different kinds or channels do not meet.
 func (s *Sale) strKey(ch int, kind byte, v string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(s.seed)
-	h.WriteByte(kind)
-	h.WriteByte(byte(ch))
-	h.WriteByte(byte(ch >> 8))
-	h.WriteString(v)
-	return h.Sum64()
+	k := 0
+	switch kind {
+	case 'b':
+		k = 1
+	case 'n':
+		k = 2
+	}
+	return maphash.String(s.seeds[k*s.nch+ch], v)
 }
 
 func (s *Sale) keyedGroup(kind int, key uint64, idx int32) int32 {
@@ -510,7 +526,7 @@ func (s *Sale) join(kind int, g, idx int32, a *datasources.Address) {
 	}
 	s.fire(g, fire)
 	if s.g(g).fired != 0 {
-		s.dirty[idx] = struct{}{}
+		s.mark(idx)
 		s.touch(g)
 	}
 }
@@ -585,7 +601,7 @@ func (s *Sale) fire(g int32, bits ruleBit) {
 	}
 	gr.fired |= bits
 	for _, o := range s.members(gr) {
-		s.dirty[o] = struct{}{}
+		s.mark(o)
 	}
 }
 
@@ -598,7 +614,7 @@ func (s *Sale) touch(g int32) {
 		return
 	}
 	for _, o := range s.members(gr) {
-		s.dirty[o] = struct{}{}
+		s.mark(o)
 	}
 }
 

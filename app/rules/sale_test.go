@@ -323,3 +323,19 @@ func TestHashKeyCollision(t *testing.T) {
 		t.Errorf("the cancellation reached the wrong order: %d and %d units", s.o(idx).units, s.o(idx1).units)
 	}
 }
+
+// Screens reload the flag list when Version changes: clean orders must not
+// change it, or a busy sale would rebuild the list four times a second.
+func TestVersionMovesOnlyWithFlags(t *testing.T) {
+	s := newTestSale(Config{})
+	v0 := s.Version()
+	s.Observe(lz, in{ch: lz, id: "1", buyer: "a", addr: uniq(1)}.order())
+	s.Observe(lz, in{ch: lz, id: "1", buyer: "a", addr: uniq(1), status: "canceled"}.order())
+	if s.Version() != v0 {
+		t.Errorf("clean orders moved the version %d → %d", v0, s.Version())
+	}
+	s.Observe(lz, in{ch: lz, id: "2", buyer: "b", qty: 3, addr: uniq(2)}.order())
+	if s.Version() == v0 {
+		t.Error("a new flag left the version alone")
+	}
+}

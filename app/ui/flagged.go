@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -340,8 +341,14 @@ func (v *Flagged) markReviewed() {
 		}
 		return
 	}
-	// Show it at once; the engine's next list says the same.
-	*f = nf
+	// Show it at once; the engine's next list says the same. The list is
+	// the engine's, shared with other readers: change a copy.
+	v.all = slices.Clone(v.all)
+	for i := range v.all {
+		if v.all[i].Key() == nf.Key() {
+			v.all[i] = nf
+		}
+	}
 	v.reselect()
 }
 
