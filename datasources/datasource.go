@@ -137,6 +137,16 @@ func (o *Order) Units(sku string) int {
 	return n
 }
 
+// IsCancelled reports whether the order's status means none of its units
+// is sold (cancelled, returned, failed, refunded).
+func (o *Order) IsCancelled() bool {
+	switch o.Status {
+	case "canceled", "cancelled", "returned", "failed", "refunded":
+		return true
+	}
+	return false
+}
+
 // SaleState is the flash-sale state of one SKU on one channel.
 type SaleState string
 

@@ -397,7 +397,7 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 	}
 	rec := orderRec{updated: u}
 	created := o.CreatedAt.UnixMilli()
-	if !cancelledStatus(o.Status) {
+	if !o.IsCancelled() {
 		for _, it := range o.Items {
 			if it.Cancelled || it.Quantity <= 0 {
 				continue
@@ -426,15 +426,6 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 			s.rules.Observe(ch.idx, o)
 		}
 	}
-}
-
-// cancelledStatus reports order statuses that mean no unit is sold.
-func cancelledStatus(s string) bool {
-	switch s {
-	case "canceled", "cancelled", "returned", "failed", "refunded":
-		return true
-	}
-	return false
 }
 
 // pollLoop polls one channel until ctx ends.

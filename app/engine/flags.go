@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -64,13 +65,7 @@ func (e *Engine) flagsLocked(s *sale) *flagCache {
 		sum.ByRule = append(sum.ByRule, FlagCount{Channel: k[0], Rule: k[1], Count: n})
 	}
 	slices.SortFunc(sum.ByRule, func(a, b FlagCount) int {
-		if a.Channel != b.Channel {
-			if a.Channel < b.Channel {
-				return -1
-			}
-			return 1
-		}
-		return slices.Index(rules.IDs, a.Rule) - slices.Index(rules.IDs, b.Rule)
+		return cmp.Or(cmp.Compare(a.Channel, b.Channel), slices.Index(rules.IDs, a.Rule)-slices.Index(rules.IDs, b.Rule))
 	})
 	s.flags = flagCache{version: v, built: true, list: list, summary: sum}
 	return &s.flags

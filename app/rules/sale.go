@@ -326,7 +326,7 @@ func (s *Sale) ext(g int32) *groupExt {
 // is cancelled) and reports whether the order concerns the sale at all.
 func (s *Sale) saleUnits(o *datasources.Order) (units int, sku int16, in bool) {
 	sku = -1
-	cancelled := cancelledStatus(o.Status)
+	cancelled := o.IsCancelled()
 	for _, it := range o.Items {
 		k, ok := s.skus[it.SKU]
 		if !ok {
@@ -341,14 +341,6 @@ func (s *Sale) saleUnits(o *datasources.Order) (units int, sku int16, in bool) {
 		}
 	}
 	return units, sku, in
-}
-
-func cancelledStatus(st string) bool {
-	switch st {
-	case "canceled", "cancelled", "returned", "failed", "refunded":
-		return true
-	}
-	return false
 }
 
 // update applies a later version of an order: only its units can change.

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/widgets"
 )
@@ -288,7 +289,7 @@ func (v *Flagged) showDetail() {
 	v.empty.Hide()
 	v.detail.Show()
 	v.title.SetText(fmt.Sprintf("Order %s on %s — score %d", f.OrderID, v.channelName(f.Channel), f.Score))
-	meta := fmt.Sprintf("%s × %d · %s · placed %s · %s", f.SKU, f.Units, f.Buyer, f.CreatedAt.In(v.loc).Format("15:04:05 MST"), f.State)
+	meta := fmt.Sprintf("%s × %d · %s · placed %s · %s", f.SKU, f.Units, f.Buyer, format.ClockSec(f.CreatedAt, v.loc), f.State)
 	if f.Review != nil {
 		meta += fmt.Sprintf(" Reviewed by %s at %s.", f.Review.By, f.Review.At.In(v.loc).Format("15:04"))
 	}
