@@ -67,6 +67,7 @@ type skuState struct {
 	sold      int // units in orders not cancelled
 	end       time.Time
 	paused    bool
+	locked    int // units a platform campaign holds (Lazada 4170 on update)
 }
 
 // Book is one simulated channel's order book: the ground truth the dialect
@@ -94,6 +95,7 @@ type Book struct {
 	cum      []float64     // cumulative popularity for weighted picks
 	bought   map[int32]int // units ordinary buyers ordered, cancelled or not
 	faults   Faults
+	af       actionFaults
 
 	plants      []plant // this channel's scripted orders, by time
 	nextPlant   int     // plants[nextPlant:] are still to come
@@ -529,6 +531,10 @@ type StockView struct {
 	SaleStart time.Time
 	SaleEnd   time.Time
 	State     datasources.SaleState
+	// Locked is how many units a platform campaign holds (SetLocked):
+	// Lazada's channelInventories, and the reason it refuses an update
+	// of the SKU with error 4170.
+	Locked int
 }
 
 // Stock returns every SKU allocated to this channel, now.
@@ -540,13 +546,16 @@ func (b *Book) Stock() []StockView {
 	var out []StockView
 	for i, s := range b.skus {
 		st := b.state[i]
-		if st.allocated == 0 {
+		// By the channel's allocation, not the current one: a SKU whose
+		// sellable stock was set to 0 before it sold anything (a pause)
+		// is still on the channel.
+		if b.spec.Allocated[s.SKU] == 0 {
 			continue
 		}
 		v := StockView{
 			SKU: s.SKU, Name: s.Name, Allocated: st.allocated, Sold: st.sold,
 			Sellable: st.allocated - st.sold, Price: s.ListPrice, SalePrice: s.FlashPrice,
-			SaleStart: b.sale.Start, SaleEnd: st.end,
+			SaleStart: b.sale.Start, SaleEnd: st.end, Locked: st.locked,
 		}
 		switch {
 		case now.Before(b.sale.Start):

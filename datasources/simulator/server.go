@@ -72,6 +72,7 @@ func New(sc Scenario, clock *Clock) (*Server, error) {
 	s.mux.HandleFunc("GET /_sim/truth", s.handleTruth)
 	s.mux.HandleFunc("GET /_sim/faults", s.handleFaults)
 	s.mux.HandleFunc("POST /_sim/faults/{channel}", s.handleSetFaults)
+	s.mux.HandleFunc("POST /_sim/action-faults/{channel}/{op}", s.handleActionFault)
 	s.mux.HandleFunc("GET /_sim/clock", s.handleClock)
 	return s, nil
 }
@@ -143,6 +144,10 @@ type Truth struct {
 	// Decoys lists, per channel, the scripted clean look-alikes (families
 	// sharing an address) a rules engine should not flag.
 	Decoys map[string][]PlantedOrder `json:"decoys"`
+	// Actions counts, per channel, the action requests applied by
+	// operation (pause, resume, extend, cancel); replays of an idempotency
+	// key are not counted.
+	Actions map[string]map[string]int `json:"actions"`
 }
 
 // Truth reads the ground truth now.
@@ -150,12 +155,17 @@ func (s *Server) Truth() Truth {
 	t := Truth{
 		SaleTime: s.Clock.Now(), Sold: map[string]map[string]int{}, Orders: map[string]int{},
 		Planted: map[string][]PlantedOrder{}, Decoys: map[string][]PlantedOrder{},
+		Actions: map[string]map[string]int{},
 	}
 	for id, b := range s.books {
 		t.Sold[id] = b.Sold()
 		t.Orders[id] = b.OrderCount()
 		t.Planted[id] = b.Planted()
 		t.Decoys[id] = b.Decoys()
+		t.Actions[id] = map[string]int{}
+		for _, op := range []string{OpPause, OpResume, OpExtend, OpCancel} {
+			t.Actions[id][op] = b.ActionCount(op)
+		}
 	}
 	return t
 }
@@ -206,6 +216,47 @@ func (s *Server) handleSetFaults(w http.ResponseWriter, r *http.Request) {
 		f.Latency = d
 	}
 	b.SetFaults(f)
+	writeJSON(w, http.StatusOK, f)
+}
+
+// handleActionFault arms a fault for the next action requests of one
+// operation: {"mode":"timeout","delay":"60s","times":1} or {"mode":"fail"}.
+func (s *Server) handleActionFault(w http.ResponseWriter, r *http.Request) {
+	b := s.books[r.PathValue("channel")]
+	if b == nil {
+		http.Error(w, "no such channel", http.StatusNotFound)
+		return
+	}
+	op := r.PathValue("op")
+	switch op {
+	case OpPause, OpResume, OpExtend, OpCancel:
+	default:
+		http.Error(w, "op: use pause, resume, extend or cancel", http.StatusBadRequest)
+		return
+	}
+	var in struct {
+		Mode  string `json:"mode"`
+		Delay string `json:"delay"`
+		Times int    `json:"times"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<12)).Decode(&in); err != nil {
+		http.Error(w, "bad fault: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if in.Mode != "timeout" && in.Mode != "fail" {
+		http.Error(w, "mode: use timeout or fail", http.StatusBadRequest)
+		return
+	}
+	f := ActionFault{Mode: in.Mode, Times: in.Times}
+	if in.Delay != "" {
+		d, err := time.ParseDuration(in.Delay)
+		if err != nil {
+			http.Error(w, "bad delay: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		f.Delay = d
+	}
+	b.SetActionFault(op, f)
 	writeJSON(w, http.StatusOK, f)
 }
 
