@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -63,47 +64,104 @@ func banFor(msg string) time.Duration {
 	return defaultBan
 }
 
+// how says how a request goes out. Reads are GETs through the retrying
+// client; changes go out once, through the client that never retries
+// (httpx.ActionClient), as a GET or as a POST with the API's own
+// parameters in the form body.
+type how struct {
+	post   bool
+	action bool
+}
+
+var (
+	readGET    = how{}
+	actionGET  = how{action: true}
+	actionPOST = how{action: true, post: true}
+)
+
 // call makes one signed GET and returns the answer's data. An access token
 // the platform calls invalid or expired is refreshed once and the call
 // repeated; a second refusal is ErrAuth.
 func (c *Client) call(ctx context.Context, op string, params map[string]string) (json.RawMessage, error) {
+	env, err := c.exchange(ctx, readGET, op, params)
+	return c.dataOf(op, env, err)
+}
+
+// act sends one change request (see how) and returns the answer's data.
+func (c *Client) act(ctx context.Context, h how, op string, params map[string]string) (json.RawMessage, error) {
+	env, err := c.exchange(ctx, h, op, params)
+	return c.dataOf(op, env, err)
+}
+
+// dataOf turns an exchange's answer into its data or its error.
+func (c *Client) dataOf(op string, env envelope, err error) (json.RawMessage, error) {
+	if err != nil {
+		return nil, err
+	}
+	if !env.ok() {
+		return nil, c.apiError(op, env)
+	}
+	return env.Data, nil
+}
+
+// exchange sends one request and returns the answer's envelope, success or
+// refusal, so a caller can read a refusal's detail. An access token the
+// platform calls invalid or expired is refreshed once and the request sent
+// again: the platform refused it without acting, so even a change request
+// may go out a second time. err is a failure to get an answer at all.
+func (c *Client) exchange(ctx context.Context, h how, op string, params map[string]string) (envelope, error) {
 	refreshed := false
 	for {
 		token, err := c.token(ctx)
 		if err != nil {
-			return nil, err
+			return envelope{}, err
 		}
-		env, err := c.roundTrip(ctx, op, params, token)
+		env, err := c.roundTrip(ctx, h, op, params, token)
 		if err != nil {
-			return nil, err
+			return envelope{}, err
 		}
-		if env.ok() {
-			return env.Data, nil
-		}
-		lerr := c.apiError(op, env)
-		if expiredTokenCodes[lerr.Code] && !refreshed {
+		if !env.ok() && expiredTokenCodes[strings.TrimSpace(string(env.Code))] && !refreshed {
 			if err := c.renew(ctx, token, op); err != nil {
-				return nil, err
+				return envelope{}, err
 			}
 			refreshed = true
 			continue
 		}
-		return nil, lerr
+		return env, nil
 	}
 }
 
-// roundTrip signs and sends one request with the given access token.
-func (c *Client) roundTrip(ctx context.Context, op string, params map[string]string, token string) (envelope, error) {
-	q := make(map[string]string, len(params)+5)
+// roundTrip signs and sends one request with the given access token. Every
+// parameter is signed wherever it travels: a GET carries them all in the
+// query; a POST, as the SDKs send it, the system parameters in the query
+// and the API's own (a payload) in the form body.
+func (c *Client) roundTrip(ctx context.Context, h how, op string, params map[string]string, token string) (envelope, error) {
+	api := make(map[string]string, len(params))
 	for k, v := range params {
 		if v != "" { // Lazada refuses empty parameters; leaving them out is the SDKs' way
-			q[k] = v
+			api[k] = v
 		}
 	}
-	c.system(q)
-	q["access_token"] = token
-	q["sign"] = Sign(op, q, c.secret)
-	resp, err := c.http.R().SetContext(ctx).SetQueryParams(q).Get(op)
+	sys := make(map[string]string, 5)
+	c.system(sys)
+	sys["access_token"] = token
+	all := make(map[string]string, len(api)+len(sys)+1)
+	maps.Copy(all, api)
+	maps.Copy(all, sys)
+	sys["sign"] = Sign(op, all, c.secret)
+	all["sign"] = sys["sign"]
+	client := c.http
+	if h.action {
+		client = c.actions
+	}
+	req := client.R().SetContext(ctx)
+	var resp *resty.Response
+	var err error
+	if h.post {
+		resp, err = req.SetQueryParams(sys).SetFormData(api).Post(op)
+	} else {
+		resp, err = req.SetQueryParams(all).Get(op)
+	}
 	if err != nil {
 		return envelope{}, httpx.TransportError(c.id, op, redact(err))
 	}

@@ -22,6 +22,14 @@
 // Rate limits (ApiCallLimit, 901) are never retried here: the error says how
 // long to wait and the poller slows down, as Lazada asks of apps that poll
 // GetOrders.
+//
+// Lazada has no flash-sale API: a seller's flash sale is a sale price with
+// SaleStartDate/SaleEndDate plus limited sellable stock. So the Controller
+// pauses by setting each SKU's sellable stock to 0, resumes by restoring
+// what ReadSale read before, and extends by pushing a later SaleEndDate,
+// all through POST /product/price_quantity/update (control.go); it cancels
+// an order's items through /order/reverse/cancel/validate and /create
+// (cancel.go). Change requests go out once and are never retried.
 package lazada
 
 import (
@@ -46,6 +54,15 @@ const (
 	PathProducts     = "/products/get"
 	PathSeller       = "/seller/get"
 	PathTokenRefresh = "/auth/token/refresh"
+	// PathOrder reads one order (ReadOrder).
+	PathOrder = "/order/get"
+	// PathPriceQuantity changes sellable stock and the sale window of up to
+	// UpdateBatch SKUs (pause, resume, extend). POST, XML payload.
+	PathPriceQuantity = "/product/price_quantity/update"
+	// PathCancelValidate says whether order items can be cancelled and
+	// with which reasons; PathCancelCreate cancels them.
+	PathCancelValidate = "/order/reverse/cancel/validate"
+	PathCancelCreate   = "/order/reverse/cancel/create"
 )
 
 // gateways are the API hosts per market.
@@ -100,20 +117,29 @@ type Config struct {
 	// renewed, so the caller can store the new tokens. accessExpires is when
 	// the new access token lapses (wall clock). Called without locks held.
 	OnTokenRefresh func(access, refresh string, accessExpires time.Time)
+	// CancelReasonID is the reason_id CancelOrder prefers when Lazada
+	// offers it for the order (reason ids differ per market). Reasons that
+	// make Lazada set the SKU's stock to 0 ("Out of Stock", "Wrong Price or
+	// Pricing Error") are never used, configured or not. When empty or not
+	// offered, the first other reason Lazada offers is used.
+	CancelReasonID string
 }
 
 // Client is one Lazada seller account in one market. It implements
-// datasources.Source and is safe for concurrent use.
+// datasources.Source and datasources.Controller and is safe for concurrent
+// use.
 type Client struct {
 	id      string
 	appKey  string
 	secret  string
 	loc     *time.Location
-	http    *resty.Client
+	http    *resty.Client // reads: retried on transport errors and 5xx
+	actions *resty.Client // changes: sent once, never retried
 	auth    *resty.Client
 	now     func() time.Time
 	wall    func() time.Time
 	onToken func(access, refresh string, accessExpires time.Time)
+	reason  string // preferred cancel reason_id (Config.CancelReasonID)
 
 	// mu guards the tokens; refreshMu makes concurrent callers that hit an
 	// expired token refresh it once between them.
@@ -123,7 +149,10 @@ type Client struct {
 	refreshMu sync.Mutex
 }
 
-var _ datasources.Source = (*Client)(nil)
+var (
+	_ datasources.Source     = (*Client)(nil)
+	_ datasources.Controller = (*Client)(nil)
+)
 
 // New checks the configuration and returns a client. Errors name the
 // setting that is wrong, never a secret's value.
@@ -169,6 +198,7 @@ func New(cfg Config) (*Client, error) {
 		now:     cfg.Now,
 		wall:    time.Now,
 		onToken: cfg.OnTokenRefresh,
+		reason:  strings.TrimSpace(cfg.CancelReasonID),
 		access:  strings.TrimSpace(cfg.AccessToken),
 		refresh: strings.TrimSpace(cfg.RefreshToken),
 	}
@@ -176,9 +206,12 @@ func New(cfg Config) (*Client, error) {
 		c.now = time.Now
 	}
 	opts := httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: cfg.Transport}
-	// Every call used here only reads, so transport errors and 5xx are
-	// retried with backoff; rate limits never are (httpx.ReadClient).
+	// Reads are retried with backoff on transport errors and 5xx; rate
+	// limits never are (httpx.ReadClient).
 	c.http = httpx.ReadClient(opts).SetLogger(quietLogger{})
+	// A change (pause, resume, extend, cancel) goes out once: a lost answer
+	// is settled by reading the channel back, never by sending it again.
+	c.actions = httpx.ActionClient(opts).SetLogger(quietLogger{})
 	// A token refresh changes what the seller's tokens are: it goes out
 	// once, and a failure is reported rather than repeated.
 	opts.BaseURL = authURL

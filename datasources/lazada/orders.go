@@ -104,17 +104,22 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 
 // order converts one /orders/get entry; its items come later.
 func (c *Client) order(w *wireOrder) (datasources.Order, error) {
+	return c.orderFrom(PathOrders, w)
+}
+
+// orderFrom converts an order as /orders/get and /order/get (op) give it.
+func (c *Client) orderFrom(op string, w *wireOrder) (datasources.Order, error) {
 	id := strings.TrimSpace(string(w.OrderID))
 	if id == "" {
-		return datasources.Order{}, c.malformed(PathOrders, "an order without order_id", nil)
+		return datasources.Order{}, c.malformed(op, "an order without order_id", nil)
 	}
 	created, err := parseTime(w.CreatedAt, c.loc)
 	if err != nil {
-		return datasources.Order{}, c.malformed(PathOrders, fmt.Sprintf("order %s: created_at: %v", id, err), nil)
+		return datasources.Order{}, c.malformed(op, fmt.Sprintf("order %s: created_at: %v", id, err), nil)
 	}
 	updated, err := parseTime(w.UpdatedAt, c.loc)
 	if err != nil {
-		return datasources.Order{}, c.malformed(PathOrders, fmt.Sprintf("order %s: updated_at: %v", id, err), nil)
+		return datasources.Order{}, c.malformed(op, fmt.Sprintf("order %s: updated_at: %v", id, err), nil)
 	}
 	a := w.AddressShipping
 	line2 := strings.TrimSpace(strings.Join(nonEmpty(a.Address2, a.Address3, a.Address4, a.Address5), ", "))

@@ -20,6 +20,9 @@ type envelope struct {
 	Message   jsonx.String    `json:"message"`
 	RequestID jsonx.String    `json:"request_id"`
 	Data      json.RawMessage `json:"data"`
+	// Detail lists per-field (per-SKU) problems of a refused product
+	// update: [{"field":…,"seller_sku":…,"message":…}].
+	Detail json.RawMessage `json:"detail"`
 }
 
 func (e envelope) ok() bool { return strings.TrimSpace(string(e.Code)) == "0" }

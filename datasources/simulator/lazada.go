@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/datasources"
+	"github.com/flashdeck/flashdeck/datasources/jsonx"
 )
 
 // The Lazada dialect: the Open Platform gateway under /rest and the token
@@ -47,6 +50,9 @@ type lazadaDialect struct {
 	reqSeq      atomic.Int64
 	// apis maps a gateway path to its handler.
 	apis map[string]func(http.ResponseWriter, map[string]string)
+	// acts maps the paths of change requests to theirs: they need the
+	// request (its method, and its context while an answer is held back).
+	acts map[string]lzAction
 }
 
 func newLazadaDialect(b *Book, cr *Credentials) http.Handler {
@@ -56,6 +62,12 @@ func newLazadaDialect(b *Book, cr *Credentials) http.Handler {
 		"/orders/items/get": d.orderItems,
 		"/products/get":     d.products,
 		"/seller/get":       d.seller,
+		"/order/get":        d.order,
+	}
+	d.acts = map[string]lzAction{
+		"/product/price_quantity/update": {method: http.MethodPost, h: d.priceQuantity},
+		"/order/reverse/cancel/validate": {h: d.cancelValidate},
+		"/order/reverse/cancel/create":   {h: d.cancelCreate},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/rest/", d.api)
@@ -67,10 +79,18 @@ func newLazadaDialect(b *Book, cr *Credentials) http.Handler {
 }
 
 type lzError struct {
-	Type      string `json:"type"`
-	Code      string `json:"code"`
+	Type      string     `json:"type"`
+	Code      string     `json:"code"`
+	Message   string     `json:"message"`
+	Detail    []lzDetail `json:"detail,omitempty"`
+	RequestID string     `json:"request_id"`
+}
+
+// lzDetail is one per-SKU problem of a refused product update.
+type lzDetail struct {
+	Field     string `json:"field"`
+	SellerSku string `json:"seller_sku"`
 	Message   string `json:"message"`
-	RequestID string `json:"request_id"`
 }
 
 func (d *lazadaDialect) requestID() string {
@@ -180,6 +200,10 @@ func (d *lazadaDialect) verify(w http.ResponseWriter, r *http.Request, path stri
 
 func (d *lazadaDialect) api(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.Path, "/rest")
+	if a, ok := d.acts[path]; ok {
+		d.act(w, r, path, a)
+		return
+	}
 	h := d.apis[path]
 	if h == nil {
 		d.fail(w, "ISV", "InvalidApiPath", "The specified API path is invalid: "+path)
@@ -318,6 +342,10 @@ func lzMoney(m datasources.Money) string {
 	return fmt.Sprintf("%d.%02d", m/100, m%100)
 }
 
+// lzItemID is the id of the u-th unit (from 0) of an order line: one
+// Lazada order item per unit.
+func lzItemID(it ItemView, u int) string { return fmt.Sprintf("%s%02d", it.ID, u+1) }
+
 func (d *lazadaDialect) orderItems(w http.ResponseWriter, p map[string]string) {
 	var ids []json.Number
 	if err := json.Unmarshal([]byte(p["order_ids"]), &ids); err != nil || len(ids) == 0 {
@@ -338,7 +366,7 @@ func (d *lazadaDialect) orderItems(w http.ResponseWriter, p map[string]string) {
 		for _, it := range o.Items {
 			for u := 0; u < it.Qty; u++ { // one Lazada order item per unit
 				items = append(items, map[string]any{
-					"order_item_id": fmt.Sprintf("%s%02d", it.ID, u+1),
+					"order_item_id": lzItemID(it, u),
 					"order_id":      o.ID,
 					"buyer_id":      o.BuyerID,
 					"sku":           it.SKU,
@@ -398,20 +426,24 @@ func (d *lazadaDialect) products(w http.ResponseWriter, p map[string]string) {
 		if s.State == datasources.SalePaused {
 			status = "inactive"
 		}
+		sku := map[string]any{
+			"SellerSku":         s.SKU,
+			"Status":            status,
+			"quantity":          s.Allocated,
+			"sellableQuantity":  strconv.Itoa(max(s.Sellable, 0)),
+			"price":             lzMoney(s.Price),
+			"special_price":     lzMoney(s.SalePrice),
+			"special_from_time": s.SaleStart.In(d.loc()).Format(lzSaleLayout),
+			"special_to_time":   s.SaleEnd.In(d.loc()).Format(lzSaleLayout),
+		}
+		if s.Locked > 0 {
+			sku["channelInventories"] = d.campaignStock(s)
+		}
 		products = append(products, map[string]any{
 			"item_id":    strconv.Itoa(3000000000 + offset + i),
 			"status":     "Active",
 			"attributes": map[string]any{"name": s.Name},
-			"skus": []map[string]any{{
-				"SellerSku":         s.SKU,
-				"Status":            status,
-				"quantity":          s.Allocated,
-				"sellableQuantity":  strconv.Itoa(max(s.Sellable, 0)),
-				"price":             lzMoney(s.Price),
-				"special_price":     lzMoney(s.SalePrice),
-				"special_from_time": s.SaleStart.In(d.loc()).Format(lzSaleLayout),
-				"special_to_time":   s.SaleEnd.In(d.loc()).Format(lzSaleLayout),
-			}},
+			"skus":       []map[string]any{sku},
 		})
 	}
 	d.ok(w, map[string]any{"total_products": total, "products": products})
@@ -421,5 +453,434 @@ func (d *lazadaDialect) seller(w http.ResponseWriter, _ map[string]string) {
 	d.ok(w, map[string]any{
 		"seller_id": 1000123456, "name": "Xiaomi Official Store", "short_code": "ID1XIAOMI",
 		"status": "ACTIVE", "cb": false, "location": d.b.Spec().Market,
+	})
+}
+
+// campaignStock is a SKU's locked stock as /products/get reports it: a
+// platform campaign's channelInventories, active now (the book locks stock
+// from the moment SetLocked is called).
+func (d *lazadaDialect) campaignStock(s StockView) []map[string]any {
+	now := d.b.Now().In(d.loc())
+	return []map[string]any{{
+		"channelName":      "Mega Campaign",
+		"sellableQuantity": strconv.Itoa(s.Locked),
+		"startTime":        now.Add(-time.Hour).Format(lzSaleLayout),
+		"endTime":          now.Add(24 * time.Hour).Format(lzSaleLayout),
+	}}
+}
+
+// order serves /order/get: one order, as /orders/get lists it.
+func (d *lazadaDialect) order(w http.ResponseWriter, p map[string]string) {
+	o, ok := d.b.Order(p["order_id"])
+	if !ok {
+		d.noOrder(w, p["order_id"])
+		return
+	}
+	d.ok(w, d.orderJSON(o))
+}
+
+func (d *lazadaDialect) noOrder(w http.ResponseWriter, id string) {
+	if id == "" {
+		d.fail(w, "ISV", "MissingParameter", "The input parameter \"order_id\" that is mandatory for processing this request is not supplied")
+		return
+	}
+	d.fail(w, "ISV", "16", fmt.Sprintf("E016: %q Invalid Order ID", id))
+}
+
+// The change requests. Each is verified like every call, then checked as a
+// whole before anything is applied (Lazada refuses a payload with one bad
+// SKU), then subject to the book's action faults: "fail" answers a backend
+// error without applying, "timeout" applies and then holds the answer back.
+
+// lzAction is the handler of a change request and the HTTP method it
+// needs ("" for any).
+type lzAction struct {
+	method string
+	h      func(http.ResponseWriter, *http.Request, map[string]string)
+}
+
+func (d *lazadaDialect) act(w http.ResponseWriter, r *http.Request, path string, a lzAction) {
+	if a.method != "" && r.Method != a.method {
+		d.fail(w, "ISV", "InvalidHttpMethod", "The API "+path+" must be called with "+a.method)
+		return
+	}
+	p, ok := d.verify(w, r, path, true)
+	if !ok {
+		return
+	}
+	a.h(w, r, p)
+}
+
+// takeFault takes the action fault armed for op, if any. A "fail" is
+// answered here, as Lazada answers a backend failure: HTTP 200 and an
+// ISP error; the caller then returns without applying anything.
+func (d *lazadaDialect) takeFault(w http.ResponseWriter, op string) (f ActionFault, failed bool) {
+	f, ok := d.b.TakeActionFault(op)
+	if ok && f.Mode == "fail" {
+		d.fail(w, "ISP", "ServiceUnavailable", "Backend service is unavailable, please try again later")
+		return f, true
+	}
+	return f, false
+}
+
+// hold keeps an applied action's answer back for a "timeout" fault: for
+// its Delay, or until the client gives up and the request ends.
+func hold(r *http.Request, f ActionFault) {
+	if f.Mode != "timeout" {
+		return
+	}
+	select {
+	case <-time.After(f.Delay):
+	case <-r.Context().Done():
+	}
+}
+
+// lzUpdatePayload is /product/price_quantity/update's XML payload, read
+// here independently of the client's writer.
+type lzUpdatePayload struct {
+	XMLName xml.Name      `xml:"Request"`
+	Skus    []lzSkuUpdate `xml:"Product>Skus>Sku"`
+}
+
+type lzSkuUpdate struct {
+	SellerSku        string  `xml:"SellerSku"`
+	SellableQuantity *string `xml:"SellableQuantity"`
+	Quantity         *string `xml:"Quantity"`
+	Price            *string `xml:"Price"`
+	SalePrice        *string `xml:"SalePrice"`
+	SaleStartDate    *string `xml:"SaleStartDate"`
+	SaleEndDate      *string `xml:"SaleEndDate"`
+}
+
+// lzUpdateMax is the most SKUs one update takes.
+const lzUpdateMax = 50
+
+// lzCodeStockLocked is Lazada's refusal of an update of stock that a
+// platform campaign holds.
+const lzCodeStockLocked = "4170"
+
+// skuChange is one SKU's checked change.
+type skuChange struct {
+	sku      string
+	sellable int
+	setStock bool
+	end      time.Time
+}
+
+// priceQuantity serves POST /product/price_quantity/update: SellableQuantity
+// sets a SKU's sellable stock, SaleEndDate (with the SalePrice and
+// SaleStartDate it must come with) moves its sale end. The simulator
+// changes nothing else: other fields, or a sale price or start different
+// from the book's, are refused.
+func (d *lazadaDialect) priceQuantity(w http.ResponseWriter, r *http.Request, p map[string]string) {
+	raw := p["payload"]
+	if strings.TrimSpace(raw) == "" {
+		d.fail(w, "ISV", "MissingParameter", "The input parameter \"payload\" that is mandatory for processing this request is not supplied")
+		return
+	}
+	var pl lzUpdatePayload
+	if err := xml.Unmarshal([]byte(raw), &pl); err != nil {
+		d.fail(w, "ISV", "InvalidParameter", "The payload is not valid XML: "+err.Error())
+		return
+	}
+	switch n := len(pl.Skus); {
+	case n == 0:
+		d.fail(w, "ISV", "InvalidParameter", "The payload has no Request/Product/Skus/Sku to update")
+		return
+	case n > lzUpdateMax:
+		d.fail(w, "ISV", "InvalidParameter", fmt.Sprintf("The payload has %d SKUs; at most %d SKUs can be updated in one request", n, lzUpdateMax))
+		return
+	}
+	changes, ok := d.checkUpdate(w, pl.Skus)
+	if !ok {
+		return
+	}
+	op := updateOp(changes)
+	f, failed := d.takeFault(w, op)
+	if failed {
+		return
+	}
+	if locked := d.applyUpdate(changes); len(locked) > 0 {
+		d.failLocked(w, locked)
+		return
+	}
+	d.b.CountAction(op)
+	hold(r, f)
+	writeJSON(w, http.StatusOK, map[string]any{"code": "0", "request_id": d.requestID()})
+}
+
+// checkUpdate checks every SKU of an update before any is applied, and
+// answers the refusal when one is wrong: stock a campaign holds (4170)
+// first, then anything else, each SKU named in the detail.
+func (d *lazadaDialect) checkUpdate(w http.ResponseWriter, skus []lzSkuUpdate) ([]skuChange, bool) {
+	stock := map[string]StockView{}
+	for _, s := range d.b.Stock() {
+		stock[s.SKU] = s
+	}
+	var locked []string
+	var bad []lzDetail
+	changes := make([]skuChange, 0, len(skus))
+	for _, u := range skus {
+		sku := strings.TrimSpace(u.SellerSku)
+		sv, known := stock[sku]
+		switch {
+		case !known:
+			bad = append(bad, lzDetail{Field: "SellerSku", SellerSku: sku, Message: fmt.Sprintf("SellerSku %q does not exist", sku)})
+		case sv.Locked > 0:
+			locked = append(locked, sku)
+		default:
+			c, problem := d.checkSKU(u, sv)
+			if problem != "" {
+				bad = append(bad, lzDetail{Field: "Sku", SellerSku: sku, Message: problem})
+				continue
+			}
+			changes = append(changes, c)
+		}
+	}
+	switch {
+	case len(locked) > 0:
+		d.failLocked(w, locked)
+		return nil, false
+	case len(bad) > 0:
+		msgs := make([]string, len(bad))
+		for i, b := range bad {
+			msgs[i] = b.Message
+		}
+		writeJSON(w, http.StatusOK, lzError{
+			Type: "ISV", Code: "InvalidParameter", Message: strings.Join(msgs, "; "), Detail: bad, RequestID: d.requestID(),
+		})
+		return nil, false
+	}
+	return changes, true
+}
+
+// checkSKU reads one SKU's change; problem says what is wrong with it.
+func (d *lazadaDialect) checkSKU(u lzSkuUpdate, sv StockView) (c skuChange, problem string) {
+	c.sku = sv.SKU
+	if u.Quantity != nil || u.Price != nil {
+		return c, "the simulator changes SellableQuantity and the sale window only, not Quantity or Price"
+	}
+	if u.SellableQuantity != nil {
+		n, err := strconv.Atoi(strings.TrimSpace(*u.SellableQuantity))
+		if err != nil || n < 0 {
+			return c, fmt.Sprintf("SellableQuantity %q is not a whole number of 0 or more", *u.SellableQuantity)
+		}
+		c.sellable, c.setStock = n, true
+	}
+	if u.SaleEndDate == nil {
+		if u.SalePrice != nil || u.SaleStartDate != nil {
+			return c, "SalePrice and SaleStartDate come with a SaleEndDate"
+		}
+		if !c.setStock {
+			return c, "nothing to update: give SellableQuantity or a sale window"
+		}
+		return c, ""
+	}
+	end, problem := d.checkWindow(u, sv)
+	c.end = end
+	return c, problem
+}
+
+// checkWindow reads a sale window: SalePrice, SaleStartDate and
+// SaleEndDate together, the price and start unchanged.
+func (d *lazadaDialect) checkWindow(u lzSkuUpdate, sv StockView) (time.Time, string) {
+	if u.SalePrice == nil || u.SaleStartDate == nil {
+		return time.Time{}, "SaleEndDate needs SalePrice and SaleStartDate in the same Sku"
+	}
+	price, err := jsonx.ParseMoney(*u.SalePrice)
+	if err != nil || price != sv.SalePrice {
+		return time.Time{}, fmt.Sprintf("SalePrice %q: the simulator keeps the sale price %s", *u.SalePrice, lzMoney(sv.SalePrice))
+	}
+	start, err := time.ParseInLocation(lzSaleLayout, strings.TrimSpace(*u.SaleStartDate), d.loc())
+	if err != nil || !start.Equal(sv.SaleStart) {
+		return time.Time{}, fmt.Sprintf("SaleStartDate %q: the simulator keeps the sale start %s", *u.SaleStartDate, sv.SaleStart.In(d.loc()).Format(lzSaleLayout))
+	}
+	end, err := time.ParseInLocation(lzSaleLayout, strings.TrimSpace(*u.SaleEndDate), d.loc())
+	if err != nil {
+		return time.Time{}, fmt.Sprintf("SaleEndDate %q is not a date like 2006-01-02 15:04:05", *u.SaleEndDate)
+	}
+	if !end.After(start) {
+		return time.Time{}, "SaleEndDate must be after SaleStartDate"
+	}
+	return end, ""
+}
+
+// updateOp names an update for faults and counting: a sale end moved is an
+// extension, every SKU set to 0 a pause, anything else a resume.
+func updateOp(changes []skuChange) string {
+	pause := true
+	for _, c := range changes {
+		if !c.end.IsZero() {
+			return OpExtend
+		}
+		pause = pause && c.setStock && c.sellable == 0
+	}
+	if pause {
+		return OpPause
+	}
+	return OpResume
+}
+
+// applyUpdate applies checked changes. It returns SKUs a campaign locked
+// since they were checked (a race only a test could make).
+func (d *lazadaDialect) applyUpdate(changes []skuChange) (locked []string) {
+	for _, c := range changes {
+		var err error
+		if c.setStock {
+			err = d.b.SetSellable(c.sku, c.sellable)
+		}
+		if err == nil && !c.end.IsZero() {
+			err = d.b.SetEnd(c.sku, c.end)
+		}
+		if errors.Is(err, ErrLocked) {
+			locked = append(locked, c.sku)
+		}
+	}
+	return locked
+}
+
+func (d *lazadaDialect) failLocked(w http.ResponseWriter, skus []string) {
+	detail := make([]lzDetail, len(skus))
+	for i, s := range skus {
+		detail[i] = lzDetail{Field: "SellableQuantity", SellerSku: s,
+			Message: "The stock of this SKU is locked by an ongoing campaign (channelInventories) and cannot be updated"}
+	}
+	writeJSON(w, http.StatusOK, lzError{
+		Type: "ISV", Code: lzCodeStockLocked,
+		Message: fmt.Sprintf("Inventory of SellerSku %s is locked by a campaign and cannot be updated until the campaign ends", strings.Join(skus, ", ")),
+		Detail:  detail, RequestID: d.requestID(),
+	})
+}
+
+// lzCancelReasons are the reasons a seller may cancel with, as Lazada
+// offers them. With the last two Lazada also sets the SKUs' sellable
+// stock to 0 ("to prevent new orders while you adjust your stock/pricing").
+var lzCancelReasons = []struct {
+	ID, Name  string
+	ZeroStock bool
+}{
+	{"10000019", "Sourcing Delay", false},
+	{"10000021", "Out of Stock", true},
+	{"10000023", "Wrong Price or Pricing Error", true},
+}
+
+const lzCancelWarning = "SKU stock may be set to 0 after cancellation due to reasons: 'out of stock' or 'incorrect pricing', " +
+	"to prevent new orders while you adjust your stock/pricing. Note that cancellations can impact your ability to sell on Lazada if not managed carefully."
+
+// cancelTarget reads order_id and order_item_id_list and checks the items
+// belong to the order. It answers the refusal itself when not.
+func (d *lazadaDialect) cancelTarget(w http.ResponseWriter, p map[string]string) (OrderView, map[string]bool, bool) {
+	o, ok := d.b.Order(p["order_id"])
+	if !ok {
+		d.noOrder(w, p["order_id"])
+		return OrderView{}, nil, false
+	}
+	var ids []json.Number
+	if err := json.Unmarshal([]byte(p["order_item_id_list"]), &ids); err != nil || len(ids) == 0 {
+		d.fail(w, "ISV", "InvalidParameter", "order_item_id_list must be a JSON array of order item ids, like [1,2]")
+		return OrderView{}, nil, false
+	}
+	items := map[string]bool{} // order item id → cancelled
+	for _, it := range o.Items {
+		for u := range it.Qty {
+			items[lzItemID(it, u)] = it.Cancelled || o.Status == StatusCanceled
+		}
+	}
+	asked := map[string]bool{}
+	for _, id := range ids {
+		if _, ok := items[id.String()]; !ok {
+			d.fail(w, "ISV", "InvalidParameter", fmt.Sprintf("Order item %s does not belong to order %s", id, o.ID))
+			return OrderView{}, nil, false
+		}
+		asked[id.String()] = true
+	}
+	// Only the items asked for stay: a caller tells by a missing id
+	// whether an open item was left out.
+	for id := range items {
+		if !asked[id] {
+			delete(items, id)
+		}
+	}
+	return o, items, true
+}
+
+// cancelRefusal says why an order's items cannot be cancelled, or "".
+func cancelRefusal(o OrderView, items map[string]bool) string {
+	if o.Status != StatusPending && o.Status != StatusReadyToShip {
+		return fmt.Sprintf("Order %s is %s: only order items from Pending to Ready To Ship can be cancelled", o.ID, strings.ReplaceAll(o.Status, "_", " "))
+	}
+	for id, cancelled := range items {
+		if cancelled {
+			return fmt.Sprintf("Order item %s is already cancelled", id)
+		}
+	}
+	return ""
+}
+
+// cancelValidate serves /order/reverse/cancel/validate: the reasons the
+// items may be cancelled with, or tip_type "error" saying why not.
+func (d *lazadaDialect) cancelValidate(w http.ResponseWriter, _ *http.Request, p map[string]string) {
+	o, items, ok := d.cancelTarget(w, p)
+	if !ok {
+		return
+	}
+	if why := cancelRefusal(o, items); why != "" {
+		d.ok(w, map[string]any{"reason_options": []any{}, "tip_content": why, "tip_type": "error"})
+		return
+	}
+	opts := make([]map[string]string, len(lzCancelReasons))
+	for i, r := range lzCancelReasons {
+		opts[i] = map[string]string{"reason_id": r.ID, "reason_name": r.Name}
+	}
+	d.ok(w, map[string]any{"reason_options": opts, "tip_content": lzCancelWarning, "tip_type": "warning"})
+}
+
+// cancelCreate serves /order/reverse/cancel/create. The book cancels whole
+// orders, so every open item of the order must be asked for.
+func (d *lazadaDialect) cancelCreate(w http.ResponseWriter, r *http.Request, p map[string]string) {
+	o, items, ok := d.cancelTarget(w, p)
+	if !ok {
+		return
+	}
+	if why := cancelRefusal(o, items); why != "" {
+		d.fail(w, "ISV", "ReverseOrderCancelNotAllowed", why)
+		return
+	}
+	for _, it := range o.Items {
+		for u := range it.Qty {
+			if _, asked := items[lzItemID(it, u)]; !asked && !it.Cancelled {
+				d.fail(w, "ISV", "InvalidParameter", "the simulator cancels whole orders: list every open item of order "+o.ID)
+				return
+			}
+		}
+	}
+	zero, known := false, false
+	for _, rs := range lzCancelReasons {
+		if rs.ID == p["reason_id"] {
+			zero, known = rs.ZeroStock, true
+		}
+	}
+	if !known {
+		d.fail(w, "ISV", "InvalidParameter", fmt.Sprintf("reason_id %q is not a cancel reason of this order: ask /order/reverse/cancel/validate", p["reason_id"]))
+		return
+	}
+	f, failed := d.takeFault(w, OpCancel)
+	if failed {
+		return
+	}
+	if _, err := d.b.CancelOrder(o.ID); err != nil {
+		d.fail(w, "ISV", "ReverseOrderCancelNotAllowed", fmt.Sprintf("Order %s cannot be cancelled: %v", o.ID, err))
+		return
+	}
+	if zero {
+		for _, it := range o.Items {
+			_ = d.b.SetSellable(it.SKU, 0) // as Lazada does; a locked SKU keeps its stock
+		}
+	}
+	d.b.CountAction(OpCancel)
+	hold(r, f)
+	d.ok(w, map[string]any{
+		"tip_content": "The order has been cancelled. Your customer has also been informed of the cancellation.",
+		"tip_type":    "success",
 	})
 }
