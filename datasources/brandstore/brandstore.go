@@ -4,13 +4,14 @@
 // the store team serves that contract, and this client is its reference
 // consumer.
 //
-// The read side is implemented here: orders since a cursor, stock and sale
-// state, health. The contract also defines the actions (pause, resume and
-// extend a sale, cancel an order, each with an Idempotency-Key); Capabilities
-// declares them because the contract requires every store to serve them.
+// The read side is here and in orders.go and stock.go: orders since a
+// cursor, stock and sale state, health. The actions (pause, resume and
+// extend a sale, cancel an order, each with an Idempotency-Key) and their
+// read-backs are in control.go: the Client is a datasources.Controller.
 package brandstore
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -89,18 +90,19 @@ type Config struct {
 	Transport http.RoundTripper
 	// Now is the sale clock (default time.Now). The contract's order windows
 	// are open-ended and stamped by the store, so the read side does not
-	// compare anything with it; the actions will (an extension must end in
+	// compare anything with it; ExtendSale does (an extension must end in
 	// the future).
 	Now func() time.Time
 }
 
-// Client is a brand store channel. It implements datasources.Source and is
-// safe for concurrent use.
+// Client is a brand store channel. It implements datasources.Source and
+// datasources.Controller and is safe for concurrent use.
 type Client struct {
 	id       string
 	token    string
 	pageSize int
-	http     *resty.Client
+	http     *resty.Client // reads: retried
+	act      *resty.Client // actions: one attempt, never retried
 	now      func() time.Time
 }
 
@@ -143,7 +145,35 @@ func New(cfg Config) (*Client, error) {
 		SetHeader("Accept", "application/json").
 		SetResponseBodyLimit(maxBody).
 		SetLogger(quietLogger{})
+	at := cfg.Transport
+	if at == nil {
+		at = actionTransport()
+	}
+	c.act = httpx.ActionClient(httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: at}).
+		SetAuthToken(token).
+		SetHeader("Accept", "application/json").
+		SetResponseBodyLimit(maxBody).
+		SetLogger(quietLogger{}).
+		// A redirect is answered to the action, never followed: following
+		// it would send the action a second time, somewhere else.
+		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }))
 	return c, nil
+}
+
+// actionTransport is the HTTP transport of the actions: a new connection
+// for each. net/http resends a request that carries an Idempotency-Key
+// when a reused keep-alive connection turns out to be dead, even after the
+// request was written; an action must go out once, and the few actions of
+// a sale can afford their own connections. nil (resty's default) if the
+// default transport was replaced by something else.
+func actionTransport() http.RoundTripper {
+	dt, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return nil
+	}
+	t := dt.Clone()
+	t.DisableKeepAlives = true
+	return t
 }
 
 // quietLogger drops resty's own log lines: every failure reaches the engine
@@ -224,18 +254,24 @@ func (c *Client) get(ctx context.Context, op string, q url.Values) ([]byte, erro
 	}
 	resp, err := req.Get(op)
 	if err != nil {
-		if errors.Is(err, resty.ErrResponseBodyTooLarge) {
-			return nil, &datasources.Error{Channel: c.id, Op: op, Kind: datasources.ErrMalformed,
-				Message: fmt.Sprintf("answer larger than %d MB", maxBody>>20), Err: err}
-		}
-		e := httpx.TransportError(c.id, op, err)
-		e.Message = c.scrub(e.Message)
-		return nil, e
+		return nil, c.transportError(op, err)
 	}
 	if resp.StatusCode() != http.StatusOK {
 		return nil, c.statusError(op, resp.StatusCode(), resp.Header(), resp.Body())
 	}
 	return resp.Body(), nil
+}
+
+// transportError maps a request that got no usable answer: a timeout, a
+// refused or dropped connection, or an answer too large to hold.
+func (c *Client) transportError(op string, err error) *datasources.Error {
+	if errors.Is(err, resty.ErrResponseBodyTooLarge) {
+		return &datasources.Error{Channel: c.id, Op: op, Kind: datasources.ErrMalformed,
+			Message: fmt.Sprintf("answer larger than %d MB", maxBody>>20), Err: err}
+	}
+	e := httpx.TransportError(c.id, op, err)
+	e.Message = c.scrub(e.Message)
+	return e
 }
 
 // wireError is the contract's error body.
@@ -253,6 +289,9 @@ type wireError struct {
 // body when there is one, else the status and a quote of what came back (a
 // proxy's HTML page, say).
 func (c *Client) statusError(op string, status int, h http.Header, body []byte) *datasources.Error {
+	// Scrubbed before it is shortened: a quote cut in the middle of the
+	// token would keep half of it.
+	body = c.scrubBytes(body)
 	e := httpx.StatusError(c.id, op, status, h, body)
 	var we wireError
 	if json.Unmarshal(body, &we) == nil && we.Error != nil && we.Error.Code != "" {
@@ -275,4 +314,12 @@ func (c *Client) scrub(s string) string {
 		return s
 	}
 	return strings.ReplaceAll(s, c.token, "[token]")
+}
+
+// scrubBytes is scrub for a body that is about to be quoted.
+func (c *Client) scrubBytes(b []byte) []byte {
+	if c.token == "" || !bytes.Contains(b, []byte(c.token)) {
+		return b
+	}
+	return bytes.ReplaceAll(b, []byte(c.token), []byte("[token]"))
 }

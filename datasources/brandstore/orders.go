@@ -284,7 +284,7 @@ func (c *Client) malformed(op, msg string) *datasources.Error {
 
 // malformedBody reports an answer that does not decode, quoting its start.
 func (c *Client) malformedBody(op string, err error, body []byte) *datasources.Error {
-	e := httpx.Malformed(c.id, op, err, body)
+	e := httpx.Malformed(c.id, op, err, c.scrubBytes(body))
 	e.Message = c.scrub(e.Message)
 	return e
 }
