@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/metrics"
@@ -22,10 +23,14 @@ type Collector struct {
 	Engine  *engine.Engine
 	Store   *store.Store
 	Metrics *metrics.Metrics
+	// Actions pause, resume and extend sales and cancel orders, with the
+	// audit trail.
+	Actions *actions.Service
 	Now     func() time.Time
 
-	cancel context.CancelFunc
-	done   chan error
+	cancel      context.CancelFunc
+	done        chan error
+	actionsDone chan struct{}
 }
 
 // Options start a collector.
@@ -35,6 +40,11 @@ type Options struct {
 	// Now is the sale clock; from Config.Clock, else time.Now, when nil.
 	Now    func() time.Time
 	Logger *slog.Logger
+	// ActionTimeout bounds one channel's part of an action (30 s when zero).
+	ActionTimeout time.Duration
+	// ReconcileEvery is how often unknown action results are read back
+	// (15 s when zero).
+	ReconcileEvery time.Duration
 }
 
 // Start opens the state, builds the clients and starts polling.
@@ -72,6 +82,17 @@ func Start(o Options) (*Collector, error) {
 	}
 	snap = eng.Snapshot
 	c.Engine = eng
+	c.Actions, err = actions.New(actions.Options{
+		DB: st.DB(), Engine: eng, Now: o.Now, Logger: o.Logger,
+		Timeout: o.ActionTimeout, ReconcileEvery: o.ReconcileEvery,
+		OnResult: func(k actions.Kind, channel string, r actions.Result) {
+			c.Metrics.Actions.WithLabelValues(string(k), channel, string(r)).Inc()
+		},
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	go func() { c.done <- eng.Run(ctx) }()
@@ -82,6 +103,16 @@ func Start(o Options) (*Collector, error) {
 		st.Close()
 		return nil, fmt.Errorf("starting the engine: %w", err)
 	}
+	// Actions a stop left in flight are read back before new ones come:
+	// in the background, since a channel may be down.
+	c.actionsDone = make(chan struct{})
+	go func() {
+		defer close(c.actionsDone)
+		if err := c.Actions.Recover(ctx); err != nil {
+			o.Logger.Error("recovering actions", "err", err)
+		}
+		c.Actions.Run(ctx)
+	}()
 	return c, nil
 }
 
@@ -89,6 +120,7 @@ func Start(o Options) (*Collector, error) {
 func (c *Collector) Close() error {
 	c.cancel()
 	err := <-c.done
+	<-c.actionsDone
 	if cerr := c.Store.Close(); err == nil {
 		err = cerr
 	}

@@ -87,8 +87,12 @@ type Channel struct {
 	Timeout       Duration `yaml:"timeout,omitempty"`
 	// MaxCallsPerSecond spaces this channel's API calls (0: the kind's default).
 	MaxCallsPerSecond float64 `yaml:"max_calls_per_second,omitempty"`
-	Enabled           *bool   `yaml:"enabled,omitempty"`
-	ReplacedBy        string  `yaml:"replaced_by,omitempty"`
+	// CancelReasonID is the Lazada reason_id cancel_order prefers when the
+	// channel offers it (by default the first reason that does not zero
+	// the SKU's stock).
+	CancelReasonID string `yaml:"cancel_reason_id,omitempty"`
+	Enabled        *bool  `yaml:"enabled,omitempty"`
+	ReplacedBy     string `yaml:"replaced_by,omitempty"`
 }
 
 // IsEnabled reports whether the channel is polled (enabled unless said otherwise).

@@ -39,7 +39,7 @@ func (e *Engine) build() *Snapshot {
 
 	for _, sl := range e.sales {
 		ss := SaleSnap{
-			ID: sl.cfg.ID, Name: sl.cfg.Name, Start: sl.cfg.Start, End: sl.cfg.End,
+			ID: sl.cfg.ID, Name: sl.cfg.Name, Start: sl.cfg.Start, End: sl.endTime(),
 			TimeZone: sl.cfg.Location().String(), Currency: sl.cfg.Currency, PerBuyerLimit: sl.cfg.PerBuyerLimit,
 			Flags: e.flagsLocked(sl).summary,
 		}
@@ -75,7 +75,10 @@ func (e *Engine) build() *Snapshot {
 		for _, ci := range sl.chans {
 			f := perCh[ci]
 			f.finish(now, sl)
-			ss.Channels = append(ss.Channels, SaleChannelSnap{Channel: e.channels[ci].cfg.ID, Figures: *f})
+			ss.Channels = append(ss.Channels, SaleChannelSnap{
+				Channel: e.channels[ci].cfg.ID, Figures: *f,
+				End: time.UnixMilli(sl.endOn[ci]).In(sl.cfg.End.Location()), Paused: sl.pausedOn[ci],
+			})
 		}
 		ss.Figures.finish(now, sl)
 		switch {
@@ -83,7 +86,7 @@ func (e *Engine) build() *Snapshot {
 			ss.State = SaleScheduled
 		case ss.Allocated > 0 && ss.Remaining == 0:
 			ss.State = SaleSoldOut
-		case !now.Before(sl.cfg.End):
+		case !now.Before(ss.End):
 			ss.State = SaleEnded
 		default:
 			ss.State = SaleLive
@@ -123,7 +126,7 @@ func (f *Figures) finish(now time.Time, s *sale) {
 	if rate <= 0 {
 		rate = f.Rate5m
 	}
-	if f.Remaining > 0 && rate > 0 && now.Before(s.cfg.End) && !now.Before(s.cfg.Start) {
+	if f.Remaining > 0 && rate > 0 && now.Before(s.endTime()) && !now.Before(s.cfg.Start) {
 		eta := now.Add(time.Duration(float64(f.Remaining) / rate * float64(time.Minute)))
 		f.ETASellout = &eta
 	}

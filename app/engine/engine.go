@@ -80,8 +80,12 @@ type sale struct {
 	onChan []bool
 	flags  flagCache
 	start  int64 // unix ms
-	end    int64
-	skus   []saleSKU
+	end    int64 // the configured end
+	// endOn[i] is the end on channel i (later than end once extended);
+	// pausedOn[i] is true while flashdeck has the sale paused there.
+	endOn    []int64
+	pausedOn []bool
+	skus     []saleSKU
 	// chans lists the channels this sale runs on, in config order.
 	chans []int
 }
@@ -220,6 +224,11 @@ func New(opt Options) (*Engine, error) {
 	}
 	for _, s := range e.sales {
 		s.onChan = make([]bool, len(e.channels))
+		s.endOn = make([]int64, len(e.channels))
+		s.pausedOn = make([]bool, len(e.channels))
+		for i := range s.endOn {
+			s.endOn[i] = s.end
+		}
 		for _, ci := range s.chans {
 			s.onChan[ci] = true
 		}
@@ -265,6 +274,19 @@ func (e *Engine) Load() error {
 	e.mu.Lock()
 	for _, s := range e.sales {
 		s.rules.Restore(saved)
+	}
+	e.mu.Unlock()
+	// Extensions and pauses first: the replay counts orders inside the
+	// windows they give.
+	controls, err := e.store.Controls()
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	e.mu.Lock()
+	for _, c := range controls {
+		if s, ch := e.saleLocked(c.Sale), e.chByID[c.Channel]; s != nil && ch != nil {
+			s.applyControl(ch.idx, c)
+		}
 	}
 	e.mu.Unlock()
 	for _, ch := range e.channels {
@@ -404,7 +426,7 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 			}
 			for _, ci := range ch.skus[it.SKU] {
 				s := e.sales[e.cells[ci].sale]
-				if created < s.start || created >= s.end {
+				if created < s.start || created >= s.endOn[ch.idx] {
 					continue
 				}
 				rec.lines = append(rec.lines, line{cell: ci, units: int32(it.Quantity), at: created})

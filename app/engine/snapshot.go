@@ -60,9 +60,11 @@ type Figures struct {
 
 // SaleSnap is one sale.
 type SaleSnap struct {
-	ID            string    `json:"id"`
-	Name          string    `json:"name"`
-	Start         time.Time `json:"start"`
+	ID    string    `json:"id"`
+	Name  string    `json:"name"`
+	Start time.Time `json:"start"`
+	// End is the latest end on any of the sale's channels: the configured
+	// end, or an extension.
 	End           time.Time `json:"end"`
 	TimeZone      string    `json:"time_zone"`
 	Currency      string    `json:"currency"`
@@ -78,6 +80,11 @@ type SaleSnap struct {
 // SaleChannelSnap is one channel's part of a sale.
 type SaleChannelSnap struct {
 	Channel string `json:"channel"`
+	// End is the sale's end on this channel (later than the sale's
+	// configured end once extended there).
+	End time.Time `json:"end"`
+	// Paused is true while flashdeck has the sale paused on this channel.
+	Paused bool `json:"paused"`
 	Figures
 }
 

@@ -37,6 +37,7 @@ func Build(cfg *config.Config, lookup config.Lookup, now func() time.Time, log *
 		case datasources.KindLazada:
 			var c lazada.Config
 			c.ID, c.Market, c.BaseURL, c.AuthURL, c.Timeout, c.Now = ch.ID, ch.Market, ch.BaseURL, ch.AuthURL, ch.Timeout.D(), now
+			c.CancelReasonID = ch.CancelReasonID
 			if c.AppKey, err = secret("app_key_env", ch.AppKeyEnv); err != nil {
 				return nil, err
 			}

@@ -26,6 +26,7 @@ var (
 	bucketCursors = []byte("cursors")
 	bucketStock   = []byte("stock")
 	bucketFlags   = []byte("flags")
+	bucketControl = []byte("control")
 	prefixOrders  = "orders/"
 )
 
@@ -265,6 +266,60 @@ func (s *Store) Flags() ([]rules.Flag, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading flags from %s: %w", s.path, err)
+	}
+	return out, nil
+}
+
+// Control is what flashdeck's own actions changed about a sale on one
+// channel: an extended end, a pause. The engine counts orders inside the
+// window it gives, so it is read before the orders are replayed.
+type Control struct {
+	Sale    string `json:"sale"`
+	Channel string `json:"channel"`
+	// End is the sale's end on the channel after an extension (zero: the
+	// configured end).
+	End    time.Time `json:"end,omitzero"`
+	Paused bool      `json:"paused,omitempty"`
+}
+
+// SaveControl writes a sale's control state on a channel (synced).
+func (s *Store) SaveControl(c Control) error {
+	v, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists(bucketControl)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(c.Sale+"\x00"+c.Channel), v)
+	})
+	if err != nil {
+		return fmt.Errorf("saving the state of %s on %s to %s: %w", c.Sale, c.Channel, s.path, err)
+	}
+	return nil
+}
+
+// Controls returns every saved control state.
+func (s *Store) Controls() ([]Control, error) {
+	var out []Control
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketControl)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(k, v []byte) error {
+			var c Control
+			if err := json.Unmarshal(v, &c); err != nil {
+				return fmt.Errorf("control state %q is unreadable: %w", k, err)
+			}
+			out = append(out, c)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading control states from %s: %w", s.path, err)
 	}
 	return out, nil
 }

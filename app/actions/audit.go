@@ -1,0 +1,242 @@
+package actions
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/flashdeck/flashdeck/datasources"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Buckets of the audit trail, in the application's database.
+var (
+	bucketActions = []byte("actions")     // id → Action (JSON)
+	bucketKeys    = []byte("action_keys") // idempotency key → id
+	bucketBefore  = []byte("paused_from") // sale \x00 channel → SaleControl before the pause
+)
+
+// audit is the audit trail in bbolt. Every write is one transaction that
+// bbolt syncs to disk before returning: a record written before a request
+// goes out survives a crash during it.
+type audit struct {
+	db *bolt.DB
+}
+
+func openAudit(db *bolt.DB) (*audit, error) {
+	err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketActions, bucketKeys, bucketBefore} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("audit trail in %s: %w", db.Path(), err)
+	}
+	return &audit{db: db}, nil
+}
+
+// create stores a new action under a fresh id and its idempotency key, in
+// one transaction. If the key is taken meanwhile, it returns the action
+// that holds it and false.
+func (au *audit) create(a *Action) (Action, bool, error) {
+	var existing Action
+	created := false
+	err := au.db.Update(func(tx *bolt.Tx) error {
+		keys := tx.Bucket(bucketKeys)
+		if id := keys.Get([]byte(a.Key)); id != nil {
+			v := tx.Bucket(bucketActions).Get(id)
+			if v == nil {
+				return fmt.Errorf("idempotency key %q points at a missing action %s", a.Key, id)
+			}
+			return json.Unmarshal(v, &existing)
+		}
+		b := tx.Bucket(bucketActions)
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
+		// Zero-padded so that bbolt's byte order is the order of creation.
+		a.ID = fmt.Sprintf("A%09d", seq)
+		v, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(a.ID), v); err != nil {
+			return err
+		}
+		created = true
+		return keys.Put([]byte(a.Key), []byte(a.ID))
+	})
+	if err != nil {
+		return Action{}, false, fmt.Errorf("writing the audit record to %s: %w", au.db.Path(), err)
+	}
+	if !created {
+		return existing, false, nil
+	}
+	return *a, true, nil
+}
+
+// byKey returns the action stored under an idempotency key.
+func (au *audit) byKey(key string) (Action, bool, error) {
+	var a Action
+	found := false
+	err := au.db.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bucketKeys).Get([]byte(key))
+		if id == nil {
+			return nil
+		}
+		v := tx.Bucket(bucketActions).Get(id)
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &a)
+	})
+	return a, found, err
+}
+
+// get reads one action.
+func (au *audit) get(id string) (Action, error) {
+	var a Action
+	err := au.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketActions).Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		return json.Unmarshal(v, &a)
+	})
+	return a, err
+}
+
+// update reads an action, lets fn change it and writes it back, in one
+// transaction.
+func (au *audit) update(id string, fn func(a *Action) error) (Action, error) {
+	var a Action
+	err := au.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketActions)
+		v := b.Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("action %s is unreadable: %w", id, err)
+		}
+		if err := fn(&a); err != nil {
+			return err
+		}
+		nv, err := json.Marshal(&a)
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte(id), nv)
+	})
+	return a, err
+}
+
+// each calls fn for every action, newest first, until fn returns false.
+func (au *audit) each(fn func(a *Action) bool) error {
+	return au.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketActions).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var a Action
+			if err := json.Unmarshal(v, &a); err != nil {
+				return fmt.Errorf("action %s is unreadable: %w", k, err)
+			}
+			if !fn(&a) {
+				return nil
+			}
+		}
+		return nil
+	})
+}
+
+func beforeKey(sale, channel string) []byte { return []byte(sale + "\x00" + channel) }
+
+// rememberBefore keeps what a sale was on a channel before flashdeck
+// paused it, unless a pause is remembered already: a second pause must
+// not replace the stock to restore with the zeros of the first.
+func (au *audit) rememberBefore(sale, channel string, c datasources.SaleControl) error {
+	v, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return au.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketBefore)
+		if b.Get(beforeKey(sale, channel)) != nil {
+			return nil
+		}
+		return b.Put(beforeKey(sale, channel), v)
+	})
+}
+
+// before returns what to restore on a channel, if a pause is remembered.
+func (au *audit) before(sale, channel string) (datasources.SaleControl, bool, error) {
+	var c datasources.SaleControl
+	found := false
+	err := au.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketBefore).Get(beforeKey(sale, channel))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &c)
+	})
+	return c, found, err
+}
+
+// forget drops the remembered pause once a resume restored it.
+func (au *audit) forget(sale, channel string) error {
+	return au.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketBefore).Delete(beforeKey(sale, channel))
+	})
+}
+
+// Filter selects actions from the audit trail. Zero fields match all.
+type Filter struct {
+	Sale    string
+	Channel string
+	Kind    Kind
+	User    string
+	Result  Result
+	// Text matches (case-insensitively) the reason, summary, order id,
+	// user or any channel's message.
+	Text  string
+	Limit int
+}
+
+// Match reports whether an action passes the filter.
+func (f *Filter) Match(a *Action) bool {
+	if f.Sale != "" && a.Sale != f.Sale || f.Kind != "" && a.Kind != f.Kind || f.User != "" && a.User != f.User {
+		return false
+	}
+	if f.Channel != "" {
+		if _, ok := a.Result(f.Channel); !ok {
+			return false
+		}
+	}
+	if f.Result != "" && !resultIn(a, f.Result, f.Channel) {
+		return false
+	}
+	if t := strings.ToLower(strings.TrimSpace(f.Text)); t != "" {
+		hay := []string{a.Reason, a.Summary, a.OrderID, a.User, a.ID, string(a.Kind)}
+		for _, r := range a.Results {
+			hay = append(hay, r.Message, r.ChannelName, r.Channel)
+		}
+		if !strings.Contains(strings.ToLower(strings.Join(hay, "\n")), t) {
+			return false
+		}
+	}
+	return true
+}
+
+func resultIn(a *Action, r Result, channel string) bool {
+	for _, c := range a.Results {
+		if c.Result == r && (channel == "" || c.Channel == channel) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/store"
+	"github.com/flashdeck/flashdeck/datasources"
+)
+
+// SaleInfo describes a sale to the actions: what they may change, through
+// which client, and how it stands now.
+type SaleInfo struct {
+	ID       string
+	Name     string
+	Location *time.Location
+	Start    time.Time
+	// End is the configured end.
+	End      time.Time
+	Channels []SaleChannelInfo
+}
+
+// SaleChannelInfo is one channel of a sale.
+type SaleChannelInfo struct {
+	ID   string
+	Name string
+	Kind string
+	// Source is the channel's client (nil for a closed storefront).
+	Source datasources.Source
+	Caps   datasources.Capabilities
+	// SKUs are the sale's seller SKUs allocated on this channel.
+	SKUs []string
+	// End is the sale's end on this channel, after any extension.
+	End time.Time
+	// Paused is true while flashdeck has the sale paused there.
+	Paused bool
+}
+
+// Channel returns the sale's channel by id.
+func (si *SaleInfo) Channel(id string) (SaleChannelInfo, bool) {
+	for _, c := range si.Channels {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return SaleChannelInfo{}, false
+}
+
+// saleLocked returns a sale by id, or nil. Callers hold e.mu.
+func (e *Engine) saleLocked(id string) *sale {
+	for _, s := range e.sales {
+		if s.cfg.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// endTime is the latest end of the sale on any of its channels.
+func (s *sale) endTime() time.Time {
+	end := s.end
+	for _, ci := range s.chans {
+		end = max(end, s.endOn[ci])
+	}
+	return time.UnixMilli(end).In(s.cfg.End.Location())
+}
+
+// applyControl sets a channel's end and pause from a saved control state.
+func (s *sale) applyControl(ci int, c store.Control) {
+	s.endOn[ci] = s.end
+	if !c.End.IsZero() {
+		s.endOn[ci] = c.End.UnixMilli()
+	}
+	s.pausedOn[ci] = c.Paused
+}
+
+// SaleInfo returns what the actions need to know about a sale.
+func (e *Engine) SaleInfo(id string) (SaleInfo, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.saleLocked(id)
+	if s == nil {
+		return SaleInfo{}, false
+	}
+	si := SaleInfo{ID: s.cfg.ID, Name: s.cfg.Name, Location: s.cfg.Location(), Start: s.cfg.Start, End: s.cfg.End}
+	for _, ci := range s.chans {
+		ch := e.channels[ci]
+		c := SaleChannelInfo{
+			ID: ch.cfg.ID, Name: ch.cfg.DisplayName(), Kind: ch.cfg.Kind, Source: ch.src, Caps: ch.caps,
+			End: time.UnixMilli(s.endOn[ci]).In(s.cfg.End.Location()), Paused: s.pausedOn[ci],
+		}
+		for _, k := range s.cfg.SKUs {
+			if _, ok := k.Allocated[ch.cfg.ID]; ok {
+				c.SKUs = append(c.SKUs, k.SKU)
+			}
+		}
+		si.Channels = append(si.Channels, c)
+	}
+	return si, true
+}
+
+// SetChannelEnd moves the end of a sale on one channel (an extension, or
+// its undoing when the channel refused it), saves it, and recounts the
+// orders created between the old end and the new one.
+func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
+	e.mu.Lock()
+	s, ch := e.saleLocked(saleID), e.chByID[channel]
+	if s == nil || ch == nil || !s.onChan[ch.idx] {
+		e.mu.Unlock()
+		return fmt.Errorf("engine: sale %q has no channel %q", saleID, channel)
+	}
+	old := s.endOn[ch.idx]
+	c := store.Control{Sale: saleID, Channel: channel, Paused: s.pausedOn[ch.idx]}
+	if end.UnixMilli() != s.end {
+		c.End = end
+	}
+	e.mu.Unlock()
+	if err := e.store.SaveControl(c); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	lo, hi := min(old, end.UnixMilli()), max(old, end.UnixMilli())
+	// Orders are read from the database outside the lock: a recount is
+	// rare, and polling goes on meanwhile.
+	var again []datasources.Order
+	err := e.store.EachOrder(channel, func(o *datasources.Order) error {
+		if at := o.CreatedAt.UnixMilli(); at >= lo && at < hi {
+			again = append(again, *o)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	e.mu.Lock()
+	s.endOn[ch.idx] = end.UnixMilli()
+	for i := range again {
+		e.ingest(ch, &again[i])
+	}
+	e.mu.Unlock()
+	e.dirty.Store(true)
+	return nil
+}
+
+// SetChannelPaused records that flashdeck paused (or resumed) a sale on
+// one channel, and saves it.
+func (e *Engine) SetChannelPaused(saleID, channel string, paused bool) error {
+	e.mu.Lock()
+	s, ch := e.saleLocked(saleID), e.chByID[channel]
+	if s == nil || ch == nil || !s.onChan[ch.idx] {
+		e.mu.Unlock()
+		return fmt.Errorf("engine: sale %q has no channel %q", saleID, channel)
+	}
+	c := store.Control{Sale: saleID, Channel: channel, Paused: paused}
+	if s.endOn[ch.idx] != s.end {
+		c.End = time.UnixMilli(s.endOn[ch.idx])
+	}
+	e.mu.Unlock()
+	if err := e.store.SaveControl(c); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	e.mu.Lock()
+	s.pausedOn[ch.idx] = paused
+	e.mu.Unlock()
+	e.dirty.Store(true)
+	return nil
+}
+
+// FlagChannels returns the channels on which a sale has a flagged order
+// with this id (one, unless two channels use the same id).
+func (e *Engine) FlagChannels(saleID, orderID string) []string {
+	var out []string
+	for _, f := range e.Flags(saleID) {
+		if f.OrderID == orderID && !slices.Contains(out, f.Channel) {
+			out = append(out, f.Channel)
+		}
+	}
+	return out
+}
