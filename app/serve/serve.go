@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/metrics"
@@ -27,6 +28,8 @@ type Options struct {
 	Lookup  config.Lookup
 	Engine  *engine.Engine
 	Metrics *metrics.Metrics
+	// Actions carries out POST /api/v1/actions; nil refuses every action.
+	Actions *actions.Service
 	Logger  *slog.Logger
 }
 
@@ -85,6 +88,11 @@ func New(o Options) (*Server, error) {
 	s.mux.Handle("GET /metrics", mh)
 	s.mux.Handle("GET /api/v1/snapshot", s.read(http.HandlerFunc(s.snapshot)))
 	s.mux.Handle("GET /api/v1/flags", s.read(http.HandlerFunc(s.flags)))
+	s.mux.Handle("GET /api/v1/audit", s.read(http.HandlerFunc(s.auditList)))
+	s.mux.Handle("GET /api/v1/actions/{id}", s.read(http.HandlerFunc(s.actionGet)))
+	s.mux.Handle("POST /api/v1/actions", s.act(http.HandlerFunc(s.actionPost)))
+	s.mux.Handle("POST /api/v1/actions/{id}/retry", s.act(http.HandlerFunc(s.actionRetry)))
+	s.mux.Handle("POST /api/v1/actions/{id}/confirm", s.act(http.HandlerFunc(s.actionConfirm)))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

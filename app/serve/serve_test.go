@@ -42,7 +42,7 @@ func setup(t *testing.T, users []config.User, env map[string]string) (*httptest.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	api, err := serve.New(serve.Options{Config: sim.Config, Lookup: sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics})
+	api, err := serve.New(serve.Options{Config: sim.Config, Lookup: sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions})
 	if err != nil {
 		t.Fatal(err)
 	}
