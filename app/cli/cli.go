@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"os/user"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -47,6 +48,9 @@ type DesktopOptions struct {
 	Tab string
 	// Wall opens the window in wall mode.
 	Wall bool
+	// User is who sits at the desktop (--user, FLASHDECK_USER, or the login
+	// name); the configuration's users give the role.
+	User string
 }
 
 // Desktop runs the dashboard; main.go sets it. It blocks until the window closes.
@@ -139,7 +143,8 @@ func desktopCmd(args []string, log *slog.Logger) error {
 	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
 	speed := fs.Float64("demo-speed", 10, "demo only: sale seconds per wall second")
 	quit := fs.Duration("quit-after", 0, "quit after this long (for tests and screenshot scripts)")
-	tab := fs.String("tab", "overview", "view to open on: overview, skus, channels or flagged")
+	tab := fs.String("tab", "overview", "view to open on: overview, skus, channels, flagged or actions")
+	userName := fs.String("user", os.Getenv("FLASHDECK_USER"), "who sits at this desktop, one of the config's users (default: $FLASHDECK_USER, else the login name)")
 	wall := fs.Bool("wall", false, "open in wall mode (full screen, big numbers, cycling sales)")
 	version := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
@@ -163,7 +168,11 @@ func desktopCmd(args []string, log *slog.Logger) error {
 			os.RemoveAll(c.Config.StateDir)
 		}
 	}()
-	return Desktop(DesktopOptions{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall})
+	name := *userName
+	if name == "" {
+		name = loginName()
+	}
+	return Desktop(DesktopOptions{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, User: name})
 }
 
 func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
@@ -185,7 +194,7 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 		}
 	}()
 	defer c.Close()
-	api, err := serve.New(serve.Options{Config: c.Config, Engine: c.Engine, Metrics: c.Metrics, Logger: log, Lookup: lookupFor(sim, c.Config)})
+	api, err := serve.New(serve.Options{Config: c.Config, Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: log, Lookup: lookupFor(sim, c.Config)})
 	if err != nil {
 		return err
 	}
@@ -326,4 +335,15 @@ func printVersion(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "flashdeck %s (commit %s, %s, Fyne %s, %s/%s)\n", Version, commit, runtime.Version(), fyneV, runtime.GOOS, runtime.GOARCH)
+}
+
+// loginName is the operating system's name for who is logged in.
+func loginName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if n := os.Getenv("USER"); n != "" {
+		return n
+	}
+	return "desktop"
 }

@@ -67,3 +67,24 @@ func (b *bridge) run(ctx context.Context) {
 		}
 	}
 }
+
+// watchActions reloads the audit trail when actions change, coalescing a
+// burst of changes (every channel of an action answering) into one reload.
+func watchActions(ctx context.Context, sub <-chan string, unsub func(), reload func()) {
+	defer unsub()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-sub:
+		}
+		for drained := false; !drained; {
+			select {
+			case <-sub:
+			default:
+				drained = true
+			}
+		}
+		fyne.DoAndWait(reload)
+	}
+}

@@ -2,27 +2,20 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/widgets"
 )
-
-// FlagReviewer records a manager's review of a flagged order: the engine,
-// in local mode.
-type FlagReviewer interface {
-	ReviewFlag(sale, channel, orderID, by, note string) (rules.Flag, error)
-}
 
 // Filters of the Flagged view.
 const (
@@ -32,8 +25,8 @@ const (
 	flagsAll       = "All"
 )
 
-// cancelTip says why Cancel order cannot be pressed yet.
-const cancelTip = "Cancelling goes through sale control (confirmation, per-channel result, audit), which this version does not have yet."
+// cancelTip says what Cancel order does.
+const cancelTip = "Cancels the whole order on its channel, after a confirmation and a reason; the result and who asked go in the audit trail (Actions tab)."
 
 // Flagged lists the orders the rules flagged, the highest score first, and
 // shows one in detail: why, and the related orders on every channel.
@@ -63,10 +56,12 @@ type Flagged struct {
 	chNames           map[string]string
 	loc               *time.Location
 
-	// reviewer marks flags reviewed; nil leaves the button disabled.
-	reviewer FlagReviewer
-	// user is who reviews, recorded with the review.
-	user string
+	// act asks for an action (review_order, cancel_order) through sale
+	// control's confirmation, with a suggested reason; nil (or a viewer)
+	// leaves the buttons disabled.
+	act func(req actions.Request, reason string)
+	// canAct is false for a viewer.
+	canAct bool
 	// window shows errors; nil in tests.
 	window fyne.Window
 }
@@ -147,7 +142,7 @@ func NewFlagged() *Flagged {
 	}
 	v.more = widget.NewLabel("")
 	v.review = widget.NewButtonWithIcon("Mark reviewed", theme.ConfirmIcon(), v.markReviewed)
-	v.cancel = widgets.NewTipButton("Cancel order", nil, cancelTip)
+	v.cancel = widgets.NewTipButton("Cancel order", v.cancelOrder, cancelTip)
 	v.cancel.SetIcon(theme.CancelIcon())
 	v.cancel.Disable()
 	v.related = widget.NewLabelWithStyle("Related orders on every channel", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -323,34 +318,39 @@ func (v *Flagged) showDetail() {
 
 func (v *Flagged) refreshButtons() {
 	f := v.current()
-	if f != nil && f.State == rules.StateOpen && v.reviewer != nil {
+	able := v.act != nil && v.canAct
+	if f != nil && f.State == rules.StateOpen && able {
 		v.review.Enable()
 	} else {
 		v.review.Disable()
 	}
+	switch {
+	case !v.canAct:
+		v.cancel.SetTip(viewerTip)
+		v.cancel.Disable()
+	case f != nil && f.State != rules.StateCancelled && able:
+		v.cancel.SetTip(cancelTip)
+		v.cancel.Enable()
+	default:
+		v.cancel.Disable()
+	}
 }
 
+// markReviewed asks for a review_order action: audited like any other.
 func (v *Flagged) markReviewed() {
-	f := v.current()
-	if f == nil || v.reviewer == nil {
-		return
+	if f := v.current(); f != nil && v.act != nil {
+		v.act(actions.Request{Kind: actions.ReviewOrder, Sale: f.Sale, Channels: []string{f.Channel}, OrderID: f.OrderID},
+			"Checked: not a scalper")
 	}
-	nf, err := v.reviewer.ReviewFlag(f.Sale, f.Channel, f.OrderID, v.user, "")
-	if err != nil {
-		if v.window != nil {
-			dialog.ShowError(fmt.Errorf("marking order %s reviewed: %w", f.OrderID, err), v.window)
-		}
-		return
+}
+
+// cancelOrder asks for a cancel_order action, suggesting the rules that
+// fired as the reason.
+func (v *Flagged) cancelOrder() {
+	if f := v.current(); f != nil && v.act != nil {
+		v.act(actions.Request{Kind: actions.CancelOrder, Sale: f.Sale, Channels: []string{f.Channel}, OrderID: f.OrderID},
+			"Flagged as abuse ("+ruleIDs(f)+")")
 	}
-	// Show it at once; the engine's next list says the same. The list is
-	// the engine's, shared with other readers: change a copy.
-	v.all = slices.Clone(v.all)
-	for i := range v.all {
-		if v.all[i].Key() == nf.Key() {
-			v.all[i] = nf
-		}
-	}
-	v.reselect()
 }
 
 func (v *Flagged) updateCell(id widget.TableCellID, o fyne.CanvasObject) {

@@ -9,16 +9,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources"
 )
-
-// saleReviewer reviews flags on a real rules evaluator, as the engine does.
-type saleReviewer struct{ s *rules.Sale }
-
-func (r saleReviewer) ReviewFlag(_, channel, orderID, by, note string) (rules.Flag, error) {
-	return r.s.Review(channel, orderID, rules.Review{By: by, At: time.Now(), Note: note})
-}
 
 // flaggedSale evaluates a small sale with a ring at one address across two
 // channels and one order over the limit.
@@ -48,8 +42,19 @@ func TestFlaggedListsExplainsAndReviews(t *testing.T) {
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	rs := flaggedSale()
-	d.flagged.reviewer = saleReviewer{rs}
-	d.flagged.user = "ayu"
+	// The view asks sale control for actions; here a request is recorded
+	// and a review applied to the real evaluator, as the engine does.
+	var asked []actions.Request
+	d.flagged.canAct = true
+	d.flagged.act = func(req actions.Request, reason string) {
+		asked = append(asked, req)
+		if req.Kind == actions.ReviewOrder {
+			if _, err := rs.Review(req.Channels[0], req.OrderID, rules.Review{By: "ayu", At: time.Now(), Note: reason}); err != nil {
+				t.Error(err)
+			}
+			d.SetFlags(rs.Flags())
+		}
+	}
 	d.SetFlags(rs.Flags())
 
 	if d.flagTab.Text != "Flagged (4)" {
@@ -88,14 +93,21 @@ func TestFlaggedListsExplainsAndReviews(t *testing.T) {
 	if n, _ := f.evidence.Length(); n != 2 {
 		t.Errorf("%d related orders, want 2", n)
 	}
-	if !f.cancel.Disabled() || f.cancel.Tip() == "" {
-		t.Error("Cancel order must be disabled and say why until sale control exists")
+	if f.cancel.Disabled() || f.cancel.Tip() != cancelTip {
+		t.Error("Cancel order must be enabled for an operator, and say what it does")
+	}
+	test.Tap(f.cancel)
+	if len(asked) != 1 || asked[0].Kind != actions.CancelOrder || asked[0].OrderID != "400001" || asked[0].Channels[0] != "lazada-id" {
+		t.Fatalf("cancel asked %+v", asked)
 	}
 	if f.review.Disabled() {
 		t.Fatal("Mark reviewed is disabled on an open flag")
 	}
 
 	test.Tap(f.review)
+	if len(asked) != 2 || asked[1].Kind != actions.ReviewOrder || asked[1].OrderID != "400001" {
+		t.Fatalf("review asked %+v", asked)
+	}
 	if got := rs.Flags(); func() string {
 		for _, x := range got {
 			if x.OrderID == "400001" {

@@ -6,8 +6,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/user"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 
+	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/alerts"
 	"github.com/flashdeck/flashdeck/app/cli"
 	"github.com/flashdeck/flashdeck/app/engine"
@@ -37,13 +36,14 @@ func Run(o cli.DesktopOptions) error {
 	} else if o.Collector.Config.Path != "" {
 		title += " — " + o.Collector.Config.Path
 	}
+	u := actions.DesktopUser(o.Collector.Config.Users, o.User)
+	title += fmt.Sprintf(" — %s (%s)", u.Name, u.Role)
 	w := a.NewWindow(title)
 	d := NewDashboard(o.Collector.Engine.Snapshot())
 	d.skus.window = w
 	d.flagged.window = w
-	d.flagged.reviewer = o.Collector.Engine
-	d.flagged.user = localUser()
 	d.window = w
+	d.SetActions(o.Collector.Actions, u)
 	w.SetContent(d.Content())
 	w.SetMainMenu(d.menu())
 	// F11 is the full-screen key people already know; Escape leaves the
@@ -64,6 +64,8 @@ func Run(o cli.DesktopOptions) error {
 	defer cancel()
 	br := newBridge(o.Collector.Engine, d.Apply, d.SetFlags)
 	go br.run(ctx)
+	sub, unsub := o.Collector.Actions.Subscribe()
+	go watchActions(ctx, sub, unsub, d.actions.Reload)
 	if o.Quit > 0 {
 		go func() {
 			select {
@@ -91,6 +93,8 @@ type Dashboard struct {
 	channels *Channels
 	flagged  *Flagged
 	flagTab  *container.TabItem
+	actions  *ActionsView
+	actTab   *container.TabItem
 	tabs     *container.AppTabs
 	wall     *Wall
 	wallOn   bool
@@ -104,11 +108,14 @@ type Dashboard struct {
 func NewDashboard(s *engine.Snapshot) *Dashboard {
 	d := &Dashboard{banner: NewBanner(), alerts: NewAlertStrip(), detector: alerts.NewDetector(), wall: NewWall(), overview: NewOverview(), skus: NewSKUs(), channels: NewChannels(), flagged: NewFlagged()}
 	d.flagTab = container.NewTabItem("Flagged", d.flagged.Content())
+	d.actions = NewActionsView(nil, actions.User{Role: actions.RoleViewer})
+	d.actTab = container.NewTabItem("Actions", d.actions.Content())
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem("Overview", d.overview.Content()),
 		container.NewTabItem("SKUs", d.skus.Content()),
 		container.NewTabItem("Channels", d.channels.Content()),
 		d.flagTab,
+		d.actTab,
 	)
 	d.notify = func(title, body string) {
 		if a := fyne.CurrentApp(); a != nil {
@@ -146,9 +153,26 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 	d.skus.Apply(s)
 	d.channels.Apply(s)
 	d.flagged.Apply(s)
+	d.actions.Apply(s)
 	if d.wallOn {
 		d.wall.Apply(s)
 	}
+}
+
+// SetActions connects sale control for a user: the Actions tab and the
+// Flagged view's Mark reviewed and Cancel order. Call on the UI goroutine.
+func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
+	d.actions = NewActionsView(svc, u)
+	d.actions.window = d.window
+	d.actTab.Content = d.actions.Content()
+	d.flagged.act = d.actions.askRequest
+	d.flagged.canAct = u.CanAct()
+	d.flagged.refreshButtons()
+	if d.last != nil {
+		d.actions.Apply(d.last)
+	}
+	d.actions.Reload()
+	d.tabs.Refresh()
 }
 
 // SetFlags shows a new list of flagged orders, and their open count in the
@@ -196,7 +220,7 @@ func (d *Dashboard) menu() *fyne.MainMenu {
 }
 
 // SelectTab opens a view by name ("overview", "skus", "channels",
-// "flagged"); unknown names are ignored.
+// "flagged", "actions"); unknown names are ignored.
 func (d *Dashboard) SelectTab(name string) {
 	for _, it := range d.tabs.Items {
 		if t, _, _ := strings.Cut(it.Text, " ("); strings.EqualFold(t, name) {
@@ -231,15 +255,4 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
-}
-
-// localUser names who sits at this desktop, for reviews: the login name.
-func localUser() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	if n := os.Getenv("USER"); n != "" {
-		return n
-	}
-	return "desktop"
 }

@@ -1,0 +1,502 @@
+package ui
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/widgets"
+)
+
+// ActionService is what the screens ask of sale control: the actions
+// service in local mode.
+type ActionService interface {
+	Plan(actions.Request) (actions.Action, error)
+	Submit(context.Context, actions.User, actions.Request) (actions.Action, error)
+	Retry(context.Context, actions.User, string) (actions.Action, error)
+	ConfirmManual(actions.User, string, string) (actions.Action, error)
+	List(actions.Filter) ([]actions.Action, error)
+}
+
+// viewerTip says why a viewer's buttons are disabled.
+const viewerTip = "Your role is viewer: you see everything and can act on nothing. An operator can (config users)."
+
+// extendChoices are the extensions offered, as "by" durations.
+var extendChoices = []struct{ label, by string }{
+	{"+15 min", "15m"}, {"+30 min", "30m"}, {"+1 h", "1h"}, {"+2 h", "2h"},
+}
+
+// ActionsView is the Actions tab: pause, resume and extend a sale on the
+// channels picked, with a confirmation that states the effect per channel
+// and a required reason; the progress of the last action per channel;
+// and the audit trail, filterable and exportable to CSV.
+type ActionsView struct {
+	svc  ActionService
+	user actions.User
+
+	sale     *widget.Label
+	who      *widget.Label
+	chans    *widget.CheckGroup
+	chState  *widget.Label
+	extendBy *widget.Select
+	pause    *widgets.TipButton
+	resume   *widgets.TipButton
+	extend   *widgets.TipButton
+
+	current  *widget.Label
+	progress *fyne.Container
+	retry    *widgets.TipButton
+
+	filter *widget.Entry
+	audit  *widget.Table
+	export *widget.Button
+	list   []actions.Action
+	shown  string // id of the action in the progress pane
+
+	root   fyne.CanvasObject
+	saleID string
+	names  map[string]string // channel id → name, from the snapshot
+	ids    []string          // channel ids of the sale, in order
+	loc    *time.Location
+
+	// window hosts the dialogs; nil in tests.
+	window fyne.Window
+	// confirm asks the manager to confirm a planned action and give a
+	// reason; the test replaces it.
+	confirm func(plan actions.Action, reason string, ok func(reason string))
+	// goRun runs the slow part of an action off the UI goroutine; tests
+	// run it inline.
+	goRun func(func())
+	// reload reads the audit trail again (after an action changed).
+	onError func(error)
+}
+
+// NewActionsView builds the tab for a user. svc nil shows it read-only.
+func NewActionsView(svc ActionService, u actions.User) *ActionsView {
+	v := &ActionsView{svc: svc, user: u, names: map[string]string{}, loc: time.Local}
+	v.goRun = func(f func()) { go f() }
+	v.confirm = v.confirmDialog
+	v.onError = func(err error) {
+		if v.window != nil {
+			dialog.ShowError(err, v.window)
+		}
+	}
+	v.sale = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.who = widget.NewLabel(fmt.Sprintf("Acting as %s (%s)", u.Name, u.Role))
+	v.chans = widget.NewCheckGroup(nil, nil)
+	v.chans.Horizontal = true
+	v.chState = widget.NewLabel("")
+	v.chState.Wrapping = fyne.TextWrapWord
+	labels := make([]string, len(extendChoices))
+	for i, c := range extendChoices {
+		labels[i] = c.label
+	}
+	v.extendBy = widget.NewSelect(labels, nil)
+	v.extendBy.SetSelected("+1 h")
+	v.pause = widgets.NewTipButton("Pause", func() { v.ask(actions.Pause) }, "")
+	v.pause.SetIcon(theme.MediaPauseIcon())
+	v.resume = widgets.NewTipButton("Resume", func() { v.ask(actions.Resume) }, "")
+	v.resume.SetIcon(theme.MediaPlayIcon())
+	v.extend = widgets.NewTipButton("Extend", func() { v.ask(actions.Extend) }, "")
+	v.extend.SetIcon(theme.HistoryIcon())
+	v.pause.Importance = widget.DangerImportance
+
+	v.current = widget.NewLabel("No action yet.")
+	v.current.Wrapping = fyne.TextWrapWord
+	v.progress = container.NewVBox()
+	v.retry = widgets.NewTipButton("Retry failed channels", v.retryShown, "Sends the action again, as a new request, to the channels where it failed")
+	v.retry.Disable()
+
+	v.filter = widget.NewEntry()
+	v.filter.SetPlaceHolder("Filter the audit trail: user, channel, reason, result…")
+	v.filter.OnChanged = func(string) { v.Reload() }
+	v.audit = widget.NewTableWithHeaders(func() (int, int) { return len(v.list), len(auditColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		}, v.updateAuditCell)
+	v.audit.ShowHeaderColumn = false
+	v.audit.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		l := o.(*widget.Label)
+		if id.Col >= 0 && id.Col < len(auditColumns) {
+			l.SetText(auditColumns[id.Col].title)
+			l.TextStyle.Bold = true
+		}
+	}
+	for i, c := range auditColumns {
+		v.audit.SetColumnWidth(i, c.width)
+	}
+	v.audit.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(v.list) {
+			v.show(v.list[id.Row])
+		}
+	}
+	v.export = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), v.exportDialog)
+
+	if !u.CanAct() || svc == nil {
+		for _, b := range []*widgets.TipButton{v.pause, v.resume, v.extend, v.retry} {
+			b.Disable()
+			b.SetTip(viewerTip)
+		}
+	}
+	controls := container.NewVBox(
+		container.NewBorder(nil, nil, v.sale, v.who),
+		container.NewHBox(widget.NewLabel("Channels:"), v.chans),
+		v.chState,
+		container.NewHBox(v.pause, v.resume, widget.NewSeparator(), v.extend, v.extendBy),
+	)
+	progress := container.NewBorder(container.NewVBox(widget.NewLabelWithStyle("Last action", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.current), v.retry, nil, nil, container.NewVScroll(v.progress))
+	top := container.NewHSplit(widget.NewCard("", "", controls), widget.NewCard("", "", progress))
+	top.Offset = 0.55
+	auditPane := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Audit trail", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.export, v.filter), nil, nil, nil, v.audit)
+	split := container.NewVSplit(top, auditPane)
+	split.Offset = 0.6
+	v.root = split
+	return v
+}
+
+type auditColumn struct {
+	title string
+	width float32
+	text  func(v *ActionsView, a *actions.Action) string
+}
+
+var auditColumns = []auditColumn{
+	{"When", 78, func(v *ActionsView, a *actions.Action) string { return a.CreatedAt.In(v.loc).Format("15:04:05") }},
+	{"Who", 70, func(_ *ActionsView, a *actions.Action) string { return a.User }},
+	{"Action", 330, func(_ *ActionsView, a *actions.Action) string { return a.Summary }},
+	{"Result", 210, func(_ *ActionsView, a *actions.Action) string { return resultWords(a) }},
+	{"Reason", 300, func(_ *ActionsView, a *actions.Action) string { return a.Reason }},
+}
+
+// resultWords sums up an action's per-channel results: "2 applied, 1 manual".
+func resultWords(a *actions.Action) string {
+	order := []actions.Result{actions.Applied, actions.Failed, actions.Unknown, actions.Manual, actions.Pending}
+	n := map[actions.Result]int{}
+	for _, r := range a.Results {
+		n[r.Result]++
+	}
+	var parts []string
+	for _, r := range order {
+		if n[r] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n[r], r))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Content is the tab's content.
+func (v *ActionsView) Content() fyne.CanvasObject { return v.root }
+
+// Apply follows the first sale of a snapshot: its channels and whether
+// flashdeck has each paused, and its end. Call on the UI goroutine.
+func (v *ActionsView) Apply(s *engine.Snapshot) {
+	if s == nil || len(s.Sales) == 0 {
+		return
+	}
+	sl := s.Sales[0]
+	v.loc = saleLocation(sl)
+	v.saleID = sl.ID
+	v.sale.SetText(sl.Name + " · ends " + sl.End.In(v.loc).Format("Mon 15:04"))
+	var ids, opts []string
+	var states []string
+	for _, c := range sl.Channels {
+		ch, _ := s.Channel(c.Channel)
+		if ch.State == engine.StateDisabled {
+			continue
+		}
+		v.names[c.Channel] = ch.Name
+		ids = append(ids, c.Channel)
+		opts = append(opts, ch.Name)
+		st := "selling"
+		if c.Paused {
+			st = "paused by flashdeck"
+		}
+		if !ch.Capabilities.Pause {
+			st += " (manual steps: no API)"
+		}
+		states = append(states, fmt.Sprintf("%s: %s, ends %s", ch.Name, st, c.End.In(v.loc).Format("15:04")))
+	}
+	if strings.Join(opts, "\x00") != strings.Join(v.chans.Options, "\x00") {
+		v.ids = ids
+		v.chans.Options = opts
+		v.chans.Selected = append([]string(nil), opts...) // all, by default
+		v.chans.Refresh()
+	}
+	v.chState.SetText(strings.Join(states, " · "))
+}
+
+// request builds the action the buttons ask for, on the channels ticked.
+func (v *ActionsView) request(k actions.Kind) actions.Request {
+	req := actions.Request{Kind: k, Sale: v.saleID, IdempotencyKey: newKey()}
+	for i, name := range v.chans.Options {
+		for _, sel := range v.chans.Selected {
+			if sel == name {
+				req.Channels = append(req.Channels, v.ids[i])
+			}
+		}
+	}
+	if k == actions.Extend {
+		for _, c := range extendChoices {
+			if c.label == v.extendBy.Selected {
+				req.By = c.by
+			}
+		}
+	}
+	return req
+}
+
+// newKey is a fresh idempotency key: one per intended action, made when
+// the confirmation opens, so a second click on OK cannot act twice.
+func newKey() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return "desk-" + hex.EncodeToString(b[:])
+}
+
+// ask plans an action and asks for confirmation and a reason; then it
+// carries it out off the UI goroutine and shows the per-channel progress.
+func (v *ActionsView) ask(k actions.Kind) {
+	req := v.request(k)
+	if len(req.Channels) == 0 {
+		v.onError(fmt.Errorf("tick at least one channel to %s", k))
+		return
+	}
+	v.askRequest(req, "")
+}
+
+// askRequest confirms and submits any request (the Flagged view's cancel
+// and review too).
+func (v *ActionsView) askRequest(req actions.Request, reason string) {
+	if v.svc == nil || !v.user.CanAct() {
+		v.onError(actions.ErrForbidden)
+		return
+	}
+	req.Reason = "planning" // a reason is required to plan; the real one comes from the dialog
+	plan, err := v.svc.Plan(req)
+	if err != nil {
+		v.onError(err)
+		return
+	}
+	v.confirm(plan, reason, func(reason string) {
+		req.Reason = reason
+		v.current.SetText(plan.Summary + " — sending…")
+		v.goRun(func() {
+			a, err := v.svc.Submit(context.Background(), v.user, req)
+			fyne.Do(func() {
+				if err != nil {
+					v.current.SetText(plan.Summary + " — not done: " + err.Error())
+					v.onError(err)
+					return
+				}
+				v.show(a)
+				v.Reload()
+			})
+		})
+	})
+}
+
+// confirmDialog is the confirmation: the exact effect per channel, and a
+// reason without which OK stays disabled.
+func (v *ActionsView) confirmDialog(plan actions.Action, reason string, ok func(string)) {
+	if v.window == nil {
+		return
+	}
+	lines := []fyne.CanvasObject{widget.NewLabelWithStyle(plan.Summary, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	for _, r := range plan.Results {
+		l := widget.NewLabel("• " + r.Effect)
+		l.Wrapping = fyne.TextWrapWord
+		lines = append(lines, l)
+	}
+	entry := widget.NewMultiLineEntry()
+	entry.SetPlaceHolder("Why? (required, kept in the audit trail)")
+	entry.SetText(reason)
+	entry.SetMinRowsVisible(2)
+	lines = append(lines, widget.NewLabel("Reason"), entry)
+	d := dialog.NewCustomConfirm("Confirm: "+string(plan.Kind), "Do it", "Cancel", container.NewVBox(lines...), func(yes bool) {
+		if yes {
+			ok(strings.TrimSpace(entry.Text))
+		}
+	}, v.window)
+	d.Resize(fyne.NewSize(620, 0))
+	d.SetConfirmImportance(widget.DangerImportance)
+	// No reason, no action: OK is enabled only with one.
+	check := func(s string) {
+		if strings.TrimSpace(s) == "" {
+			d.SetConfirmText("Give a reason first")
+		} else {
+			d.SetConfirmText("Do it")
+		}
+	}
+	entry.OnChanged = check
+	check(reason)
+	inner := ok
+	ok = func(r string) {
+		if r == "" {
+			v.onError(fmt.Errorf("a reason is required"))
+			return
+		}
+		inner(r)
+	}
+	d.Show()
+	v.window.Canvas().Focus(entry)
+}
+
+// show puts an action's per-channel results in the progress pane.
+func (v *ActionsView) show(a actions.Action) {
+	v.shown = a.ID
+	head := a.Summary + " — " + statusWords[a.Status()]
+	if a.Replayed {
+		head += " (already done: the same request was made before)"
+	}
+	v.current.SetText(head)
+	v.progress.RemoveAll()
+	failed := false
+	for _, r := range a.Results {
+		badge := widget.NewLabelWithStyle(strings.ToUpper(string(r.Result)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		badge.Importance = resultImportance(r.Result)
+		msg := r.Effect
+		if r.Message != "" {
+			msg += "\n" + r.Message
+		}
+		text := widget.NewLabel(msg)
+		text.Wrapping = fyne.TextWrapWord
+		row := container.NewBorder(nil, nil, badge, nil, text)
+		if r.Result == actions.Manual && r.ConfirmedBy == "" && v.user.CanAct() && v.svc != nil {
+			id, ch := a.ID, r.Channel
+			done := widget.NewButtonWithIcon("Done by hand", theme.ConfirmIcon(), func() { v.confirmManual(id, ch) })
+			row = container.NewBorder(nil, nil, badge, container.NewVBox(done), text)
+		}
+		v.progress.Add(row)
+		failed = failed || r.Result == actions.Failed
+	}
+	if failed && v.user.CanAct() && v.svc != nil {
+		v.retry.Enable()
+	} else {
+		v.retry.Disable()
+	}
+}
+
+// statusWords says where an action stands, for the progress pane.
+var statusWords = map[actions.Result]string{
+	actions.Pending: "in progress…",
+	actions.Applied: "done",
+	actions.Failed:  "failed on some channels (see why below; Retry sends it again there)",
+	actions.Unknown: "result unknown: flashdeck is reading the channel back",
+	actions.Manual:  "waiting for a manual step",
+}
+
+func resultImportance(r actions.Result) widget.Importance {
+	switch r {
+	case actions.Applied:
+		return widget.SuccessImportance
+	case actions.Failed:
+		return widget.DangerImportance
+	case actions.Unknown, actions.Pending:
+		return widget.WarningImportance
+	}
+	return widget.HighImportance
+}
+
+func (v *ActionsView) retryShown() {
+	id := v.shown
+	if id == "" {
+		return
+	}
+	v.retry.Disable()
+	v.goRun(func() {
+		a, err := v.svc.Retry(context.Background(), v.user, id)
+		fyne.Do(func() {
+			if err != nil {
+				v.onError(err)
+				return
+			}
+			v.show(a)
+			v.Reload()
+		})
+	})
+}
+
+func (v *ActionsView) confirmManual(id, channel string) {
+	a, err := v.svc.ConfirmManual(v.user, id, channel)
+	if err != nil {
+		v.onError(err)
+		return
+	}
+	v.show(a)
+	v.Reload()
+}
+
+// Reload reads the audit trail again, filtered. Call on the UI goroutine.
+func (v *ActionsView) Reload() {
+	if v.svc == nil {
+		return
+	}
+	list, err := v.svc.List(actions.Filter{Text: v.filter.Text, Limit: 500})
+	if err != nil {
+		v.onError(err)
+		return
+	}
+	v.list = list
+	v.audit.Refresh()
+	for _, a := range list {
+		if a.ID == v.shown {
+			v.show(a)
+		}
+	}
+}
+
+// Rows returns the audit rows shown (tests).
+func (v *ActionsView) Rows() []actions.Action { return v.list }
+
+func (v *ActionsView) updateAuditCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row < 0 || id.Row >= len(v.list) || id.Col < 0 || id.Col >= len(auditColumns) {
+		l.SetText("")
+		return
+	}
+	a := &v.list[id.Row]
+	l.SetText(auditColumns[id.Col].text(v, a))
+	l.Importance = widget.MediumImportance
+	if id.Col == 3 {
+		l.Importance = resultImportance(a.Status())
+	}
+}
+
+// exportDialog saves the audit rows shown as CSV.
+func (v *ActionsView) exportDialog() {
+	if v.window == nil {
+		return
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil || w == nil {
+			return
+		}
+		defer w.Close()
+		if err := actions.WriteCSV(w, v.list); err != nil {
+			v.onError(fmt.Errorf("exporting the audit trail: %w", err))
+		}
+	}, v.window)
+	d.SetFileName("flashdeck-audit-" + time.Now().Format("20060102-1504") + ".csv")
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	if home, err := os.UserHomeDir(); err == nil {
+		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Show()
+}
