@@ -301,3 +301,103 @@ func waitFor(t *testing.T, d time.Duration, check func() string) {
 	}
 	t.Fatalf("not within %s: %s", d, last)
 }
+
+// TestActionSurvivesAKill kills the collector while a pause is in flight
+// (the channel holds its answer) and restarts it: the audit record written
+// before the request is found unknown, read back, and settled as applied,
+// without the pause being sent again.
+func TestActionSurvivesAKill(t *testing.T) {
+	dir := t.TempDir()
+	simAddr, apiAddr := freePort(t), freePort(t)
+	saleStart := time.Now().Add(-10 * time.Minute).Format(time.RFC3339)
+	sim := start(t, nil, "simulate", "--listen", simAddr, "--out", dir, "--seed", "7", "--sale-start", saleStart)
+	sim.waitLine(t, "flashdeck simulate: serving")
+	envText, err := os.ReadFile(filepath.Join(dir, "flashdeck-sim.env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := append(parseEnv(t, string(envText)), "FD_TOKEN_AYU=ayu-secret")
+	cfg := filepath.Join(dir, "flashdeck-sim.yaml")
+	text, _ := os.ReadFile(cfg)
+	text = []byte(strings.Replace(string(text), "state_dir: ./flashdeck-sim-data", "state_dir: "+filepath.Join(dir, "state"), 1))
+	text = append(text, []byte("users:\n  - {name: ayu, role: operator, token_env: FD_TOKEN_AYU}\n")...)
+	os.WriteFile(cfg, text, 0o644)
+	simURL := "http://" + simAddr
+	api := "http://" + apiAddr
+
+	srv := start(t, env, "serve", "--config", cfg, "--listen", apiAddr)
+	srv.waitLine(t, "listening on")
+	// mi.com will apply the next pause and hold its answer for a minute.
+	res, err := http.Post(simURL+"/_sim/action-faults/micom-id/pause", "application/json", strings.NewReader(`{"mode":"timeout","delay":"60s"}`))
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("arming the fault: %v %v", err, res)
+	}
+	res.Body.Close()
+	go func() {
+		req, _ := http.NewRequest("POST", api+"/api/v1/actions", strings.NewReader(
+			`{"kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"bots","idempotency_key":"crash-1"}`))
+		req.Header.Set("Authorization", "Bearer ayu-secret")
+		if res, err := http.DefaultClient.Do(req); err == nil {
+			res.Body.Close() // the collector is killed before it answers
+		}
+	}()
+	waitFor(t, 10*time.Second, func() string {
+		var tr struct {
+			Actions map[string]map[string]int `json:"actions"`
+		}
+		if err := getJSON(simURL+"/_sim/truth", &tr); err != nil {
+			return err.Error()
+		}
+		if tr.Actions["micom-id"]["pause"] != 1 {
+			return "the pause has not reached mi.com"
+		}
+		return ""
+	})
+	if err := srv.cmd.Process.Kill(); err != nil { // SIGKILL: no clean shutdown
+		t.Fatal(err)
+	}
+	<-srv.done
+	srv.done <- nil
+
+	srv2 := start(t, env, "serve", "--config", cfg, "--listen", apiAddr)
+	srv2.waitLine(t, "listening on")
+	type audit struct {
+		Actions []struct {
+			ID      string `json:"id"`
+			Results []struct {
+				Result  string `json:"result"`
+				Message string `json:"message"`
+			} `json:"results"`
+		} `json:"actions"`
+	}
+	waitFor(t, 30*time.Second, func() string {
+		req, _ := http.NewRequest("GET", api+"/api/v1/audit", nil)
+		req.Header.Set("Authorization", "Bearer ayu-secret")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err.Error()
+		}
+		defer res.Body.Close()
+		var a audit
+		if err := json.NewDecoder(res.Body).Decode(&a); err != nil {
+			return err.Error()
+		}
+		if len(a.Actions) != 1 || len(a.Actions[0].Results) != 1 {
+			return fmt.Sprintf("audit: %+v", a)
+		}
+		r := a.Actions[0].Results[0]
+		if r.Result != "applied" || !strings.Contains(r.Message, "read back") {
+			return fmt.Sprintf("result %s %q", r.Result, r.Message)
+		}
+		return ""
+	})
+	var tr struct {
+		Actions map[string]map[string]int `json:"actions"`
+	}
+	if err := getJSON(simURL+"/_sim/truth", &tr); err != nil {
+		t.Fatal(err)
+	}
+	if n := tr.Actions["micom-id"]["pause"]; n != 1 {
+		t.Errorf("mi.com received %d pauses, want 1 (never resent after the crash)", n)
+	}
+}

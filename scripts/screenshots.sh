@@ -21,3 +21,23 @@ for shot in overview skus channels flagged wall; do
   wait $app
   echo "wrote $out/$shot.png"
 done
+
+# The Actions tab after a pause: press Pause, give a reason in the
+# confirmation, confirm (xdotool drives the pointer; positions are those of
+# the 1280x800 window at the screen's top left).
+if command -v xdotool >/dev/null; then
+  DISPLAY=$display bin/flashdeck --tab actions --quit-after 30s 2>/dev/null &
+  app=$!
+  sleep "${SHOT_WAIT:-10}"
+  DISPLAY=$display xdotool mousemove 57 354 click 1
+  sleep 1.5
+  DISPLAY=$display xdotool type --delay 20 "Scalper burst: pausing while we block the accounts"
+  sleep 0.5
+  DISPLAY=$display xdotool mousemove 725 553 click 1
+  sleep 4
+  DISPLAY=$display import -window root "$out/actions.png"
+  wait $app
+  echo "wrote $out/actions.png"
+else
+  echo "xdotool not installed: no actions.png (apt-get install xdotool)" >&2
+fi

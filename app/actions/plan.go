@@ -118,11 +118,11 @@ func manualStep(k Kind, s engine.SaleInfo, ch engine.SaleChannelInfo, until time
 	where := "In the " + ch.Name + " seller centre"
 	switch k {
 	case Pause:
-		return where + ", open Promotions → Flash Sale → " + s.Name + " and pause it (or set the SKUs' stock to 0). Then confirm here."
+		return where + ", open Promotions > Flash Sale > " + s.Name + " and pause it (or set the SKUs' stock to 0). Then confirm here."
 	case Resume:
-		return where + ", open Promotions → Flash Sale → " + s.Name + " and resume it (restore the SKUs' stock). Then confirm here."
+		return where + ", open Promotions > Flash Sale > " + s.Name + " and resume it (restore the SKUs' stock). Then confirm here."
 	case Extend:
-		return where + ", open Promotions → Flash Sale → " + s.Name + " and set its end to " +
+		return where + ", open Promotions > Flash Sale > " + s.Name + " and set its end to " +
 			until.In(s.Location).Format("Mon 2 Jan 15:04 MST") + ". Then confirm here."
 	case CancelOrder:
 		return where + ", open Orders, find order " + order + " and cancel it. Then confirm here."
