@@ -5,14 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -482,21 +481,6 @@ func (v *ActionsView) exportDialog() {
 	if v.window == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		if err := actions.WriteCSV(w, v.list); err != nil {
-			v.onError(fmt.Errorf("exporting the audit trail: %w", err))
-		}
-	}, v.window)
-	d.SetFileName("flashdeck-audit-" + time.Now().Format("20060102-1504") + ".csv")
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-	if home, err := os.UserHomeDir(); err == nil {
-		if l, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
-			d.SetLocation(l)
-		}
-	}
-	d.Show()
+	list := v.list
+	saveFile(v.window, "flashdeck-audit", ".csv", func(w io.Writer) error { return actions.WriteCSV(w, list) })
 }

@@ -1,13 +1,11 @@
 package ui
 
 import (
-	"fmt"
 	"io"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -197,15 +195,5 @@ func (v *SKUs) exportDialog() {
 	if v.window == nil {
 		return
 	}
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		if err := v.WriteCSV(w); err != nil {
-			dialog.ShowError(fmt.Errorf("export to %s: %w", w.URI().Path(), err), v.window)
-		}
-	}, v.window)
-	d.SetFileName("flashdeck-skus-" + time.Now().Format("20060102-150405") + ".csv")
-	d.Show()
+	saveFile(v.window, "flashdeck-skus", ".csv", v.WriteCSV)
 }
