@@ -20,13 +20,7 @@ func (s *Service) planOf(a *Action) (*plan, error) {
 		if !ok || c.Source == nil {
 			return nil, fmt.Errorf("action %s: channel %q is no longer configured", a.ID, id)
 		}
-		t := target{ch: c}
-		if ctl, ok := controller(c); ok && supports(c.Caps, a.Kind) {
-			t.ctl = ctl
-		} else if a.Kind != ReviewOrder {
-			t.manual = true
-		}
-		p.targets = append(p.targets, t)
+		p.targets = append(p.targets, targetFor(c, a.Kind))
 	}
 	return p, nil
 }

@@ -191,13 +191,7 @@ func (s *Service) plan(req Request) (*plan, error) {
 		if slices.ContainsFunc(p.targets, func(t target) bool { return t.ch.ID == id }) {
 			return nil, invalid("channels", "%s is named twice", id)
 		}
-		t := target{ch: c}
-		if ctl, ok := controller(c); ok && supports(c.Caps, req.Kind) {
-			t.ctl = ctl
-		} else if req.Kind != ReviewOrder {
-			t.manual = true
-		}
-		p.targets = append(p.targets, t)
+		p.targets = append(p.targets, targetFor(c, req.Kind))
 	}
 	if len(p.targets) == 0 {
 		return nil, invalid("channels", "%s runs on no open channel", si.Name)
@@ -211,10 +205,17 @@ func (s *Service) plan(req Request) (*plan, error) {
 	return p, nil
 }
 
-// controller returns the channel's client as a Controller, if it is one.
-func controller(c engine.SaleChannelInfo) (datasources.Controller, bool) {
-	ctl, ok := c.Source.(datasources.Controller)
-	return ctl, ok
+// targetFor is how an action of kind k reaches a channel: through its
+// API when it has one for k, else as a manual step (a review touches no
+// channel at all).
+func targetFor(c engine.SaleChannelInfo, k Kind) target {
+	t := target{ch: c}
+	if ctl, ok := c.Source.(datasources.Controller); ok && supports(c.Caps, k) {
+		t.ctl = ctl
+	} else if k != ReviewOrder {
+		t.manual = true
+	}
+	return t
 }
 
 // supports reports whether a channel's API can do an action kind.

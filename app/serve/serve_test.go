@@ -53,7 +53,17 @@ func setup(t *testing.T, users []config.User, env map[string]string) (*httptest.
 
 func get(t *testing.T, url, token string) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
+	return do(t, "GET", url, token, nil)
+}
+
+// do makes one request with an optional bearer token and returns the
+// status and body.
+func do(t *testing.T, method, url, token string, body io.Reader) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
