@@ -3,6 +3,7 @@ package actions
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/flashdeck/flashdeck/datasources"
@@ -156,17 +157,33 @@ func (au *audit) each(fn func(a *Action) bool) error {
 func beforeKey(sale, channel string) []byte { return []byte(sale + "\x00" + channel) }
 
 // rememberBefore keeps what a sale was on a channel before flashdeck
-// paused it, unless a pause is remembered already: a second pause must
-// not replace the stock to restore with the zeros of the first.
+// paused it: what resume restores. The stock read now wins, except where
+// it is 0 and an earlier pause is remembered for that SKU: a pause that got
+// halfway (one batch of SKUs applied, the next refused) must not make a
+// resume restore its zeros, while stock that moved since a refused pause
+// must not be restored to its old value.
 func (au *audit) rememberBefore(sale, channel string, c datasources.SaleControl) error {
-	v, err := json.Marshal(c)
-	if err != nil {
-		return err
-	}
 	return au.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketBefore)
-		if b.Get(beforeKey(sale, channel)) != nil {
-			return nil
+		if old := b.Get(beforeKey(sale, channel)); old != nil {
+			var prev datasources.SaleControl
+			if err := json.Unmarshal(old, &prev); err != nil {
+				return fmt.Errorf("the stock remembered for %s on %s is unreadable: %w", sale, channel, err)
+			}
+			was := map[string]int{}
+			for _, r := range prev.SKUs {
+				was[r.SKU] = r.Sellable
+			}
+			c.SKUs = slices.Clone(c.SKUs)
+			for i, r := range c.SKUs {
+				if n, ok := was[r.SKU]; ok && r.Sellable == 0 {
+					c.SKUs[i].Sellable = n
+				}
+			}
+		}
+		v, err := json.Marshal(c)
+		if err != nil {
+			return err
 		}
 		return b.Put(beforeKey(sale, channel), v)
 	})
