@@ -74,7 +74,7 @@ type ActionMeta struct {
 // answer cut off). Any other error means the channel refused it.
 func OutcomeUnknown(err error) bool {
 	switch KindOf(err) {
-	case ErrTimeout, ErrUnavailable, ErrMalformed:
+	case ErrTimeout, ErrUnavailable, ErrMalformed, ErrPartial:
 		return true
 	case 0:
 		return err != nil

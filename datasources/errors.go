@@ -28,6 +28,9 @@ const (
 	// ErrSignature: the channel says our request signature is wrong — a bug
 	// or a wrong app secret, never fixed by retrying.
 	ErrSignature
+	// ErrPartial: a change sent in several calls was applied by some and
+	// refused by a later one; the channel is in between.
+	ErrPartial
 )
 
 var kindNames = map[ErrorKind]string{
@@ -39,6 +42,7 @@ var kindNames = map[ErrorKind]string{
 	ErrRejected:    "rejected",
 	ErrUnsupported: "not supported by the channel",
 	ErrSignature:   "signature refused",
+	ErrPartial:     "partly applied",
 }
 
 // String names the kind in words, as shown to a manager.
@@ -68,6 +72,8 @@ func (k ErrorKind) Label() string {
 		return "unsupported"
 	case ErrSignature:
 		return "signature"
+	case ErrPartial:
+		return "partial"
 	}
 	return "other"
 }

@@ -214,6 +214,12 @@ func (r *Request) check() error {
 	if len(r.IdempotencyKey) > MaxKey {
 		return invalid("idempotency_key", "longer than %d characters", MaxKey)
 	}
+	for _, c := range r.IdempotencyKey {
+		// Channels carry the key in a header: visible ASCII only.
+		if c <= ' ' || c > '~' {
+			return invalid("idempotency_key", "%q: use letters, digits and punctuation only (a UUID), no spaces", r.IdempotencyKey)
+		}
+	}
 	switch r.Kind {
 	case Extend:
 		if r.Until.IsZero() == (r.By == "") {
@@ -256,7 +262,7 @@ func (r *Request) sameAs(a *Action) bool {
 		}
 	}
 	return a.Kind == r.Kind && a.Sale == r.Sale && a.OrderID == r.OrderID &&
-		a.Reason == r.Reason && a.By == r.By && (r.Until.IsZero() || a.Until.Equal(r.Until))
+		a.Reason == strings.TrimSpace(r.Reason) && a.By == r.By && (r.Until.IsZero() || a.Until.Equal(r.Until))
 }
 
 // DesktopUser is who runs the desktop app: the user named (the --user

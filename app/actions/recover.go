@@ -40,7 +40,7 @@ func (s *Service) Retry(ctx context.Context, u User, id string) (Action, error) 
 	a, err := s.audit.get(id)
 	if err != nil {
 		s.mu.Unlock()
-		return Action{}, err
+		return Action{}, fmt.Errorf("action %s: %w", id, err)
 	}
 	var failed []string
 	for _, r := range a.Results {
@@ -77,7 +77,7 @@ func (s *Service) ConfirmManual(u User, id, channel string) (Action, error) {
 	}
 	a, err := s.audit.get(id)
 	if err != nil {
-		return Action{}, err
+		return Action{}, fmt.Errorf("action %s: %w", id, err)
 	}
 	r, ok := a.Result(channel)
 	if !ok {
@@ -103,10 +103,10 @@ func (s *Service) ConfirmManual(u User, id, channel string) (Action, error) {
 	return a, err
 }
 
-// Recover runs once at start: a channel whose request was under way when
-// flashdeck stopped (a crash, a kill) is marked unknown, never resent,
-// and read back.
-func (s *Service) Recover(ctx context.Context) error {
+// Recover runs once at start, before any new request is taken: a channel
+// whose request was under way when flashdeck stopped (a crash, a kill) is
+// marked unknown, never resent. Run reads them back.
+func (s *Service) Recover() error {
 	var ids []string
 	err := s.audit.each(func(a *Action) bool {
 		if slices.ContainsFunc(a.Results, func(r ChannelResult) bool { return r.Result == Pending }) {
@@ -133,12 +133,13 @@ func (s *Service) Recover(ctx context.Context) error {
 		s.opt.Logger.Warn("action left in flight by a stop", "id", id, "kind", a.Kind, "sale", a.Sale)
 		s.notify(id)
 	}
-	s.reconcile(ctx)
 	return nil
 }
 
-// Run reads back unknown results every ReconcileEvery until ctx ends.
+// Run reads back unknown results at once and then every ReconcileEvery,
+// until ctx ends.
 func (s *Service) Run(ctx context.Context) {
+	s.reconcile(ctx)
 	t := time.NewTicker(s.opt.ReconcileEvery)
 	defer t.Stop()
 	for {
@@ -157,29 +158,36 @@ func (s *Service) reconcile(ctx context.Context) {
 		id string
 		t  target
 	}
-	var jobs []job
+	// The ids first, and nothing else inside bbolt's read transaction: a
+	// lock taken in it (ours, the engine's) could wait on a writer that
+	// waits for the transaction to end.
+	var unknown []Action
 	_ = s.audit.each(func(a *Action) bool {
-		if !slices.ContainsFunc(a.Results, func(r ChannelResult) bool { return r.Result == Unknown }) {
-			return true
+		if slices.ContainsFunc(a.Results, func(r ChannelResult) bool { return r.Result == Unknown }) {
+			unknown = append(unknown, *a)
 		}
+		return true
+	})
+	var jobs []job
+	for i := range unknown {
+		a := &unknown[i]
 		s.mu.Lock()
 		busy := s.running[a.ID]
 		s.mu.Unlock()
 		if busy {
-			return true
+			continue
 		}
 		p, err := s.planOf(a)
 		if err != nil {
 			s.opt.Logger.Warn("cannot reconcile", "err", err)
-			return true
+			continue
 		}
 		for _, t := range p.targets {
 			if r, _ := a.Result(t.ch.ID); r.Result == Unknown {
 				jobs = append(jobs, job{a.ID, t})
 			}
 		}
-		return true
-	})
+	}
 	for _, j := range jobs {
 		if ctx.Err() != nil {
 			return

@@ -465,7 +465,7 @@ func (s *Service) act(ctx context.Context, a *Action, t target) {
 func (s *Service) finish(ctx context.Context, a *Action, t target, err error, unclear bool) {
 	switch {
 	case err == nil:
-		s.settle(a.ID, t, true, "")
+		s.settle(a.ID, t, outcome{applied: true}, "")
 	case unclear:
 		msg := "no clear answer (" + err.Error() + "); reading the channel back"
 		if _, werr := s.set(a.ID, t.ch.ID, func(r *ChannelResult) { r.Result, r.Message = Unknown, msg }); werr != nil {
@@ -479,32 +479,57 @@ func (s *Service) finish(ctx context.Context, a *Action, t target, err error, un
 			s.count(a.Kind, t.ch.ID, Unknown)
 		}
 	default:
-		s.settle(a.ID, t, false, err.Error())
+		// A refusal: nothing changed at the channel.
+		s.settle(a.ID, t, outcome{refused: true}, err.Error())
 	}
+}
+
+// outcome is what is known about a channel's part of an action when it is
+// settled.
+type outcome struct {
+	applied bool
+	// refused: the channel said no, so nothing changed there (not a
+	// read-back finding, which may see a change half made).
+	refused bool
+	// partial: a read-back saw the change made for some SKUs only.
+	partial bool
 }
 
 // settle makes a channel's result final and makes the engine follow what
 // the channel now does.
-func (s *Service) settle(id string, t target, applied bool, msg string) {
+func (s *Service) settle(id string, t target, o outcome, msg string) {
 	a, err := s.audit.get(id)
 	if err != nil {
 		return
 	}
 	ch := t.ch.ID
+	r, ok := a.Result(ch)
+	if !ok {
+		return
+	}
 	var side error
-	if applied {
+	switch {
+	case o.applied:
 		side = s.applySide(&a, ch)
-	} else if a.Kind == Extend {
-		// Refused: the engine's window goes back to where it was.
-		if r, ok := a.Result(ch); ok && !r.PrevEnd.IsZero() {
-			side = s.opt.Engine.SetChannelEnd(a.Sale, ch, r.PrevEnd)
+	case a.Kind == Extend && !o.partial && !r.PrevEnd.IsZero():
+		// Not extended: the engine's window goes back, unless another
+		// action moved it since. (Half extended, the SKUs that were sell
+		// past the old end, and the window stays to count them.)
+		if si, ok := s.opt.Engine.SaleInfo(a.Sale); ok {
+			if c, ok := si.Channel(ch); ok && c.End.Equal(a.Until) {
+				side = s.opt.Engine.SetChannelEnd(a.Sale, ch, r.PrevEnd)
+			}
 		}
+	case a.Kind == Pause && o.refused && r.Before != nil && !r.Before.Paused:
+		// The stock saved for a resume belongs to a pause that never
+		// happened; a later pause reads the stock again.
+		side = s.audit.forget(a.Sale, ch)
 	}
 	if side != nil {
 		msg = strings.TrimSpace(msg + " (flashdeck could not record it: " + side.Error() + ")")
 	}
 	res := Failed
-	if applied {
+	if o.applied {
 		res = Applied
 	}
 	if _, err := s.set(id, ch, func(r *ChannelResult) { r.Result, r.Message = res, msg }); err == nil {
@@ -534,23 +559,40 @@ func (s *Service) applySide(a *Action, ch string) error {
 // next reconciliation, and returns false.
 func (s *Service) readBack(ctx context.Context, id string, t target) bool {
 	a, err := s.audit.get(id)
-	if err != nil || t.ctl == nil {
+	if err != nil {
+		return false
+	}
+	if a.Kind == ReviewOrder {
+		// A review is flashdeck's own record: doing it again is harmless.
+		_, err := s.opt.Engine.ReviewFlag(a.Sale, t.ch.ID, a.OrderID, a.User, a.Reason)
+		s.finish(ctx, &a, t, err, false)
+		return true
+	}
+	if t.ctl == nil {
 		return false
 	}
 	st := datasources.SaleTarget{SaleID: a.Sale, SKUs: t.ch.SKUs}
-	var done bool
+	var done, partial bool
 	var finding string
 	switch a.Kind {
-	case Pause, Resume:
+	case Pause:
 		var c datasources.SaleControl
 		c, err = t.ctl.ReadSale(ctx, st)
-		done = c.Paused == (a.Kind == Pause)
+		done = c.Paused
 		finding = map[bool]string{true: "the sale is paused there", false: "the sale is still selling there"}[c.Paused]
+	case Resume:
+		var c datasources.SaleControl
+		c, err = t.ctl.ReadSale(ctx, st)
+		done, finding = s.resumed(a.Sale, t, c)
 	case Extend:
 		var c datasources.SaleControl
 		c, err = t.ctl.ReadSale(ctx, st)
 		done = !c.End.Before(a.Until)
 		finding = "the sale ends at " + c.End.Format("2006-01-02 15:04") + " there"
+		if n := endsFrom(c, a.Until); !done && n > 0 {
+			partial = true
+			finding = fmt.Sprintf("%d of %d SKUs end at the new time, the others at %s: partly applied", n, len(c.SKUs), c.End.Format("2006-01-02 15:04"))
+		}
 	case CancelOrder:
 		var o datasources.Order
 		o, err = t.ctl.ReadOrder(ctx, a.OrderID)
@@ -563,9 +605,51 @@ func (s *Service) readBack(ctx context.Context, id string, t target) bool {
 		return false
 	}
 	if done {
-		s.settle(id, t, true, "read back after an unclear answer: "+finding)
+		s.settle(id, t, outcome{applied: true}, "read back after an unclear answer: "+finding)
 		return true
 	}
-	s.settle(id, t, false, "read back after an unclear answer: "+finding+"; it was not applied, and Retry is safe")
+	if partial {
+		s.settle(id, t, outcome{partial: true}, "read back after an unclear answer: "+finding+"; Retry sends it again")
+		return true
+	}
+	s.settle(id, t, outcome{}, "read back after an unclear answer: "+finding+"; it was not applied, and Retry is safe")
 	return true
+}
+
+// resumed judges a read-back after a resume. Where the stock to restore
+// was saved (Lazada), every SKU that had stock must have some again: one
+// SKU selling again proves only that one batch, or a buyer's cancellation,
+// got through.
+func (s *Service) resumed(sale string, t target, c datasources.SaleControl) (bool, string) {
+	prev, ok, err := s.audit.before(sale, t.ch.ID)
+	// Only Lazada's pause is stock at 0; a paused brand store keeps its
+	// stock, and a SKU sold out there says nothing about the resume.
+	if t.ch.Kind != datasources.KindLazada || err != nil || !ok || len(prev.SKUs) == 0 || len(c.SKUs) == 0 {
+		return !c.Paused, map[bool]string{true: "the sale is still paused there", false: "the sale is selling there"}[c.Paused]
+	}
+	now := map[string]int{}
+	for _, r := range c.SKUs {
+		now[r.SKU] = r.Sellable
+	}
+	var still []string
+	for _, r := range prev.SKUs {
+		if r.Sellable > 0 && now[r.SKU] == 0 {
+			still = append(still, r.SKU)
+		}
+	}
+	if len(still) == 0 {
+		return true, "every SKU has its stock back there"
+	}
+	return false, fmt.Sprintf("%d of %d SKUs are still at 0 there (%s)", len(still), len(prev.SKUs), strings.Join(still[:min(len(still), 5)], ", "))
+}
+
+// endsFrom counts the SKUs whose sale ends at or after until.
+func endsFrom(c datasources.SaleControl, until time.Time) int {
+	n := 0
+	for _, r := range c.SKUs {
+		if !r.SaleEnd.IsZero() && !r.SaleEnd.Before(until) {
+			n++
+		}
+	}
+	return n
 }

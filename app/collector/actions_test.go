@@ -322,6 +322,7 @@ func TestInvalidRequestsNameTheField(t *testing.T) {
 		{actions.Request{Kind: actions.Extend, Sale: sale, Until: t0, Reason: "r", IdempotencyKey: "a"}, "until"},
 		{actions.Request{Kind: actions.CancelOrder, Sale: sale, Reason: "r", IdempotencyKey: "a"}, "order_id"},
 		{actions.Request{Kind: actions.CancelOrder, Sale: sale, OrderID: "1", Reason: "r", IdempotencyKey: "a"}, "order_id"},
+		{actions.Request{Kind: actions.Pause, Sale: sale, Reason: "r", IdempotencyKey: "two words"}, "idempotency_key"},
 	}
 	for _, tc := range cases {
 		_, err := c.Actions.Submit(context.Background(), ayu, tc.req)
@@ -365,5 +366,37 @@ func eventually(t *testing.T, c *collector.Collector, ok func(*engine.Snapshot) 
 			t.Fatal("no snapshot showed the change within 5 s")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestRefusedPauseDoesNotRestoreOldStock(t *testing.T) {
+	sim, clock, c := startActions(t, nil)
+	book := sim.Server.Book("lazada-id")
+	var locked string
+	for sku := range sellable(sim, "lazada-id") {
+		locked = sku
+		break
+	}
+	if err := book.SetLocked(locked, 5); err != nil {
+		t.Fatal(err)
+	}
+	a := submit(t, c, actions.Request{Kind: actions.Pause, Channels: []string{"lazada-id"}})
+	if r, _ := a.Result("lazada-id"); r.Result != actions.Failed || !strings.Contains(r.Message, "4170") {
+		t.Fatalf("pause of campaign-locked stock: %s %q, want failed with 4170", r.Result, r.Message)
+	}
+	if err := book.SetLocked(locked, 0); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Minute) // the sale goes on: the stock moves
+	converge(t, c, sim)
+	atPause := sellable(sim, "lazada-id")
+	if a := submit(t, c, actions.Request{Kind: actions.Pause, Channels: []string{"lazada-id"}}); a.Status() != actions.Applied {
+		t.Fatalf("second pause: %s", results(a))
+	}
+	if a := submit(t, c, actions.Request{Kind: actions.Resume, Channels: []string{"lazada-id"}}); a.Status() != actions.Applied {
+		t.Fatalf("resume: %s", results(a))
+	}
+	if got := sellable(sim, "lazada-id"); fmt.Sprint(got) != fmt.Sprint(atPause) {
+		t.Errorf("resume restored %v, want the stock at the pause that happened %v", got, atPause)
 	}
 }

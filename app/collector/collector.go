@@ -103,14 +103,18 @@ func Start(o Options) (*Collector, error) {
 		st.Close()
 		return nil, fmt.Errorf("starting the engine: %w", err)
 	}
-	// Actions a stop left in flight are read back before new ones come:
-	// in the background, since a channel may be down.
+	// Actions a stop left in flight are marked unknown before any new
+	// request is taken, and read back in the background (a channel may be
+	// down).
+	if err := c.Actions.Recover(); err != nil {
+		cancel()
+		<-c.done
+		st.Close()
+		return nil, fmt.Errorf("recovering actions: %w", err)
+	}
 	c.actionsDone = make(chan struct{})
 	go func() {
 		defer close(c.actionsDone)
-		if err := c.Actions.Recover(ctx); err != nil {
-			o.Logger.Error("recovering actions", "err", err)
-		}
 		c.Actions.Run(ctx)
 	}()
 	return c, nil

@@ -104,6 +104,8 @@ func (e *Engine) SaleInfo(id string) (SaleInfo, bool) {
 // its undoing when the channel refused it), saves it, and recounts the
 // orders created between the old end and the new one.
 func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
+	e.controlMu.Lock()
+	defer e.controlMu.Unlock()
 	e.mu.Lock()
 	s, ch := e.saleLocked(saleID), e.chByID[channel]
 	if s == nil || ch == nil || !s.onChan[ch.idx] {
@@ -119,6 +121,12 @@ func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
 	if err := e.store.SaveControl(c); err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
+	// The new window first: an order a poller brings from now on is
+	// counted by it; the ones already saved are recounted below.
+	e.mu.Lock()
+	s.endOn[ch.idx] = end.UnixMilli()
+	s.rules.ExtendEnd(s.endTime())
+	e.mu.Unlock()
 	lo, hi := min(old, end.UnixMilli()), max(old, end.UnixMilli())
 	// Orders are read from the database outside the lock: a recount is
 	// rare, and polling goes on meanwhile.
@@ -133,7 +141,6 @@ func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
 		return fmt.Errorf("engine: %w", err)
 	}
 	e.mu.Lock()
-	s.endOn[ch.idx] = end.UnixMilli()
 	for i := range again {
 		e.ingest(ch, &again[i])
 	}
@@ -145,6 +152,8 @@ func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
 // SetChannelPaused records that flashdeck paused (or resumed) a sale on
 // one channel, and saves it.
 func (e *Engine) SetChannelPaused(saleID, channel string, paused bool) error {
+	e.controlMu.Lock()
+	defer e.controlMu.Unlock()
 	e.mu.Lock()
 	s, ch := e.saleLocked(saleID), e.chByID[channel]
 	if s == nil || ch == nil || !s.onChan[ch.idx] {

@@ -64,13 +64,16 @@ type Engine struct {
 	// unsavedFlags are flags whose last write failed, retried with the next.
 	unsavedFlags []rules.Flag
 
-	dirty    atomic.Bool
-	snap     atomic.Pointer[Snapshot]
-	seq      uint64
-	subsMu   sync.Mutex
-	subs     map[chan *Snapshot]struct{}
-	started  atomic.Bool
-	loadDone chan struct{}
+	dirty atomic.Bool
+	snap  atomic.Pointer[Snapshot]
+	seq   uint64
+	// controlMu serialises changes of a sale's end and pause, each saved
+	// whole: two at once must not save each other's old half.
+	controlMu sync.Mutex
+	subsMu    sync.Mutex
+	subs      map[chan *Snapshot]struct{}
+	started   atomic.Bool
+	loadDone  chan struct{}
 }
 
 type sale struct {
@@ -286,6 +289,7 @@ func (e *Engine) Load() error {
 	for _, c := range controls {
 		if s, ch := e.saleLocked(c.Sale), e.chByID[c.Channel]; s != nil && ch != nil {
 			s.applyControl(ch.idx, c)
+			s.rules.ExtendEnd(s.endTime())
 		}
 	}
 	e.mu.Unlock()

@@ -12,6 +12,12 @@ import (
 // ErrNoFlag is returned when reviewing an order that is not flagged.
 var ErrNoFlag = errors.New("no such flagged order")
 
+// ExtendEnd moves the end of the window the rules look at to end, when
+// that is later: an extended sale's late orders are checked too.
+func (s *Sale) ExtendEnd(end time.Time) {
+	s.end = max(s.end, end.UnixMilli())
+}
+
 // Flags returns every flag of the sale, the highest score first: the
 // orders the rules flag now, and flags restored from the store that the
 // replayed orders no longer produce (an order cancelled since, say).

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
 )
@@ -15,17 +16,25 @@ import (
 // maxActionBody bounds the body of an action request.
 const maxActionBody = 64 << 10
 
+// actionWait is how long an action's answer may take to write: a channel's
+// request and its read-back, with room to spare.
+const actionWait = 3 * time.Minute
+
 // act lets only an operator through: 401 without a valid token, 403 for a
 // viewer, and 403 for everyone when no users are configured (an open,
 // loopback-only collector reads but never acts).
 func (s *Server) act(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.AuthRequired() || s.opt.Actions == nil {
+		if !s.AuthRequired() {
 			writeError(w, http.StatusForbidden, "actions need an operator's bearer token, and this collector has no users configured (config users)")
 			return
 		}
 		s.read(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u, _ := UserFrom(r.Context())
+			if s.opt.Actions == nil {
+				writeError(w, http.StatusForbidden, "this collector takes no actions")
+				return
+			}
 			if u.Role != actions.RoleOperator {
 				writeError(w, http.StatusForbidden, fmt.Sprintf("user %s is a %s: a viewer sees everything and can act on nothing", u.Name, u.Role))
 				return
@@ -89,6 +98,9 @@ func (s *Server) actionPost(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &req) {
 		return
 	}
+	// Every channel may take its timeout and a read-back after it: the
+	// answer must not be cut off by the server's usual write timeout.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(actionWait))
 	a, err := s.opt.Actions.Submit(r.Context(), actor(r), req)
 	if err != nil {
 		actionError(w, err)
@@ -99,6 +111,7 @@ func (s *Server) actionPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) actionRetry(w http.ResponseWriter, r *http.Request) {
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(actionWait))
 	a, err := s.opt.Actions.Retry(r.Context(), actor(r), r.PathValue("id"))
 	if err != nil {
 		actionError(w, err)

@@ -285,6 +285,9 @@ func (v *ActionsView) askRequest(req actions.Request, reason string) {
 		v.onError(actions.ErrForbidden)
 		return
 	}
+	if req.IdempotencyKey == "" {
+		req.IdempotencyKey = newKey()
+	}
 	req.Reason = "planning" // a reason is required to plan; the real one comes from the dialog
 	plan, err := v.svc.Plan(req)
 	if err != nil {
@@ -430,14 +433,20 @@ func (v *ActionsView) retryShown() {
 	})
 }
 
+// confirmManual records a manual step off the UI goroutine: for an
+// extension the engine recounts the channel's orders.
 func (v *ActionsView) confirmManual(id, channel string) {
-	a, err := v.svc.ConfirmManual(v.user, id, channel)
-	if err != nil {
-		v.onError(err)
-		return
-	}
-	v.show(a)
-	v.Reload()
+	v.goRun(func() {
+		a, err := v.svc.ConfirmManual(v.user, id, channel)
+		fyne.Do(func() {
+			if err != nil {
+				v.onError(err)
+				return
+			}
+			v.show(a)
+			v.Reload()
+		})
+	})
 }
 
 // Reload reads the audit trail again, filtered. Call on the UI goroutine.

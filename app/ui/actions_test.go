@@ -120,3 +120,34 @@ func TestViewerCannotPressActionButtons(t *testing.T) {
 		t.Error("Mark reviewed is enabled for a viewer")
 	}
 }
+
+func TestFlaggedReviewGoesThroughSaleControl(t *testing.T) {
+	test.NewTempApp(t)
+	_, c := liveCollector(t)
+	deadline := time.Now().Add(20 * time.Second)
+	for len(c.Engine.Flags("")) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("no flags five minutes into the demo")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	d := NewDashboard(c.Engine.Snapshot())
+	test.NewTempWindow(t, d.Content())
+	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: actions.RoleOperator})
+	d.actions.goRun = func(f func()) { f() }
+	d.actions.onError = func(err error) { t.Errorf("error shown: %v", err) }
+	d.actions.confirm = func(_ actions.Action, reason string, ok func(string)) { ok(reason) }
+	d.SetFlags(c.Engine.Flags(""))
+	f := d.flagged.current()
+	if f == nil {
+		t.Fatal("no flag shown")
+	}
+	test.Tap(d.flagged.review)
+	rows := d.actions.Rows()
+	if len(rows) != 1 || rows[0].Kind != actions.ReviewOrder || rows[0].OrderID != f.OrderID || rows[0].Status() != actions.Applied {
+		t.Fatalf("audit after Mark reviewed: %+v", rows)
+	}
+	if rows[0].Reason != "Checked: not a scalper" || rows[0].User != "ayu" {
+		t.Errorf("review recorded as %q by %q", rows[0].Reason, rows[0].User)
+	}
+}

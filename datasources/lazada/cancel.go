@@ -58,7 +58,10 @@ func (c *Client) CancelOrder(ctx context.Context, orderID string, _ datasources.
 	}
 	ids := openItemIDs(o)
 	if len(ids) == 0 {
-		return nil
+		if o.IsCancelled() {
+			return nil // cancelled already: the state asked for
+		}
+		return c.refused(PathCancelCreate, fmt.Sprintf("order %s (%s) has no open item to cancel; nothing was sent", o.ID, o.Status))
 	}
 	list := itemIDList(ids)
 	reason, err := c.cancelReason(ctx, o.ID, list)

@@ -332,6 +332,11 @@ func (c *Client) batchFailed(err error, done, failed, rest []skuUpdate) error {
 	}
 	out.Message = fmt.Sprintf("%s — call %d of %d failed; applied: %s; %s: %s; not sent: %s",
 		msg, batch, total, listSKUs(skusOf(done)), status, listSKUs(skusOf(failed)), listSKUs(skusOf(rest)))
+	if len(done) > 0 && !datasources.OutcomeUnknown(err) {
+		// Some SKUs changed and some did not: neither applied nor failed.
+		// The caller reads the sale back to see where it stands.
+		out.Kind = datasources.ErrPartial
+	}
 	return &out
 }
 

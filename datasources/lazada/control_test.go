@@ -207,7 +207,7 @@ func TestUpdateBatches(t *testing.T) {
 		words   []string
 	}{
 		{name: "all applied", answers: []string{ok}, calls: 3},
-		{name: "second refused", calls: 2, kind: datasources.ErrRejected,
+		{name: "second refused", calls: 2, kind: datasources.ErrPartial, unknown: true,
 			answers: []string{ok, `{"type":"ISV","code":"InvalidParameter","message":"bad sku","detail":[{"field":"SellerSku","seller_sku":"SKU-077","message":"SellerSku SKU-077 does not exist"}],"request_id":"0b2"}`},
 			words:   []string{"call 2 of 3 failed", "applied: SKU-000, SKU-001", "not applied: SKU-050", "not sent: SKU-100", "SKU SKU-077: SellerSku: SellerSku SKU-077 does not exist", "… and 30 more"}},
 		{name: "second lost in a backend failure", calls: 2, kind: datasources.ErrUnavailable, unknown: true,
