@@ -612,7 +612,7 @@ func (s *Service) readBack(ctx context.Context, id string, t target) bool {
 		s.settle(id, t, outcome{partial: true}, "read back after an unclear answer: "+finding+"; Retry sends it again")
 		return true
 	}
-	s.settle(id, t, outcome{}, "read back after an unclear answer: "+finding+"; it was not applied, and Retry is safe")
+	s.settle(id, t, outcome{}, "read back after an unclear answer: "+finding+"; it is not in effect there, and Retry is safe")
 	return true
 }
 

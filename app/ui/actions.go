@@ -64,6 +64,9 @@ type ActionsView struct {
 	export *widget.Button
 	list   []actions.Action
 	shown  string // id of the action in the progress pane
+	// sending is the idempotency key of the action being submitted: its
+	// record is shown, channel by channel, as soon as the audit has it.
+	sending string
 
 	root   fyne.CanvasObject
 	saleID string
@@ -297,6 +300,7 @@ func (v *ActionsView) askRequest(req actions.Request, reason string) {
 	v.confirm(plan, reason, func(reason string) {
 		req.Reason = reason
 		v.current.SetText(plan.Summary + " — sending…")
+		v.sending, v.shown = req.IdempotencyKey, ""
 		v.goRun(func() {
 			a, err := v.svc.Submit(context.Background(), v.user, req)
 			fyne.Do(func() {
@@ -462,7 +466,7 @@ func (v *ActionsView) Reload() {
 	v.list = list
 	v.audit.Refresh()
 	for _, a := range list {
-		if a.ID == v.shown {
+		if a.ID == v.shown || v.shown == "" && v.sending != "" && a.Key == v.sending {
 			v.show(a)
 		}
 	}
