@@ -100,26 +100,51 @@ func (e *Engine) SaleInfo(id string) (SaleInfo, bool) {
 	return si, true
 }
 
+// saleChannel finds a sale and one of its channels.
+func (e *Engine) saleChannel(saleID, channel string) (*sale, *channel, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s, ch := e.saleLocked(saleID), e.chByID[channel]
+	if s == nil || ch == nil || !s.onChan[ch.idx] {
+		return nil, nil, fmt.Errorf("engine: sale %q has no channel %q", saleID, channel)
+	}
+	return s, ch, nil
+}
+
+// saveControl saves a sale's whole control state on a channel: its end
+// (left out when it is the configured one) and whether it is paused.
+// Callers hold controlMu, so no other change saves an older half.
+func (e *Engine) saveControl(s *sale, saleID, channel string, end int64, paused bool) error {
+	c := store.Control{Sale: saleID, Channel: channel, Paused: paused}
+	if end != s.end {
+		c.End = time.UnixMilli(end)
+	}
+	if err := e.store.SaveControl(c); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	return nil
+}
+
 // SetChannelEnd moves the end of a sale on one channel (an extension, or
 // its undoing when the channel refused it), saves it, and recounts the
 // orders created between the old end and the new one.
 func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
 	e.controlMu.Lock()
 	defer e.controlMu.Unlock()
+	s, ch, err := e.saleChannel(saleID, channel)
+	if err != nil {
+		return err
+	}
 	e.mu.Lock()
-	s, ch := e.saleLocked(saleID), e.chByID[channel]
-	if s == nil || ch == nil || !s.onChan[ch.idx] {
-		e.mu.Unlock()
-		return fmt.Errorf("engine: sale %q has no channel %q", saleID, channel)
-	}
-	old := s.endOn[ch.idx]
-	c := store.Control{Sale: saleID, Channel: channel, Paused: s.pausedOn[ch.idx]}
-	if end.UnixMilli() != s.end {
-		c.End = end
-	}
+	old, paused := s.endOn[ch.idx], s.pausedOn[ch.idx]
 	e.mu.Unlock()
-	if err := e.store.SaveControl(c); err != nil {
-		return fmt.Errorf("engine: %w", err)
+	if old == end.UnixMilli() {
+		// Set already (an extension is set before it is sent and again
+		// when applied): no save, and above all no scan of the orders.
+		return nil
+	}
+	if err := e.saveControl(s, saleID, channel, end.UnixMilli(), paused); err != nil {
+		return err
 	}
 	// The new window first: an order a poller brings from now on is
 	// counted by it; the ones already saved are recounted below.
@@ -131,7 +156,7 @@ func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
 	// Orders are read from the database outside the lock: a recount is
 	// rare, and polling goes on meanwhile.
 	var again []datasources.Order
-	err := e.store.EachOrder(channel, func(o *datasources.Order) error {
+	err = e.store.EachOrder(channel, func(o *datasources.Order) error {
 		if at := o.CreatedAt.UnixMilli(); at >= lo && at < hi {
 			again = append(again, *o)
 		}
@@ -154,19 +179,15 @@ func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
 func (e *Engine) SetChannelPaused(saleID, channel string, paused bool) error {
 	e.controlMu.Lock()
 	defer e.controlMu.Unlock()
+	s, ch, err := e.saleChannel(saleID, channel)
+	if err != nil {
+		return err
+	}
 	e.mu.Lock()
-	s, ch := e.saleLocked(saleID), e.chByID[channel]
-	if s == nil || ch == nil || !s.onChan[ch.idx] {
-		e.mu.Unlock()
-		return fmt.Errorf("engine: sale %q has no channel %q", saleID, channel)
-	}
-	c := store.Control{Sale: saleID, Channel: channel, Paused: paused}
-	if s.endOn[ch.idx] != s.end {
-		c.End = time.UnixMilli(s.endOn[ch.idx])
-	}
+	end := s.endOn[ch.idx]
 	e.mu.Unlock()
-	if err := e.store.SaveControl(c); err != nil {
-		return fmt.Errorf("engine: %w", err)
+	if err := e.saveControl(s, saleID, channel, end, paused); err != nil {
+		return err
 	}
 	e.mu.Lock()
 	s.pausedOn[ch.idx] = paused

@@ -301,17 +301,29 @@ func (v *ActionsView) askRequest(req actions.Request, reason string) {
 		req.Reason = reason
 		v.current.SetText(plan.Summary + " — sending…")
 		v.sending, v.shown = req.IdempotencyKey, ""
-		v.goRun(func() {
+		v.background(func() (actions.Action, error) {
 			a, err := v.svc.Submit(context.Background(), v.user, req)
-			fyne.Do(func() {
-				if err != nil {
-					v.current.SetText(plan.Summary + " — not done: " + err.Error())
-					v.onError(err)
-					return
-				}
-				v.show(a)
-				v.Reload()
-			})
+			if err != nil {
+				err = fmt.Errorf("%s — not done: %w", plan.Summary, err)
+			}
+			return a, err
+		})
+	})
+}
+
+// background runs a call to sale control off the UI goroutine, then shows
+// the action it returns, or its error.
+func (v *ActionsView) background(call func() (actions.Action, error)) {
+	v.goRun(func() {
+		a, err := call()
+		fyne.Do(func() {
+			if err != nil {
+				v.current.SetText(err.Error())
+				v.onError(err)
+				return
+			}
+			v.show(a)
+			v.Reload()
 		})
 	})
 }
@@ -424,33 +436,13 @@ func (v *ActionsView) retryShown() {
 		return
 	}
 	v.retry.Disable()
-	v.goRun(func() {
-		a, err := v.svc.Retry(context.Background(), v.user, id)
-		fyne.Do(func() {
-			if err != nil {
-				v.onError(err)
-				return
-			}
-			v.show(a)
-			v.Reload()
-		})
-	})
+	v.background(func() (actions.Action, error) { return v.svc.Retry(context.Background(), v.user, id) })
 }
 
 // confirmManual records a manual step off the UI goroutine: for an
 // extension the engine recounts the channel's orders.
 func (v *ActionsView) confirmManual(id, channel string) {
-	v.goRun(func() {
-		a, err := v.svc.ConfirmManual(v.user, id, channel)
-		fyne.Do(func() {
-			if err != nil {
-				v.onError(err)
-				return
-			}
-			v.show(a)
-			v.Reload()
-		})
-	})
+	v.background(func() (actions.Action, error) { return v.svc.ConfirmManual(v.user, id, channel) })
 }
 
 // Reload reads the audit trail again, filtered. Call on the UI goroutine.
