@@ -58,6 +58,7 @@ type logEntry struct {
 
 type event struct {
 	at   int64
+	seq  uint64 // scheduling order, for ties (see eventQueue)
 	idx  int32
 	kind uint8 // stReady or stCanceled
 }
@@ -89,7 +90,8 @@ type Book struct {
 	orders   []order
 	byID     map[uint64]int32
 	log      []logEntry // every update, sorted by time
-	events   []event    // scheduled status changes, sorted by time
+	live     liveIndex  // which log entries are their order's latest
+	events   eventQueue // scheduled status changes
 	state    []skuState
 	skuIdx   map[string]int32
 	cum      []float64     // cumulative popularity for weighted picks
@@ -114,6 +116,8 @@ type Faults struct {
 	Latency time.Duration `json:"latency"`
 	// Malformed: answers are cut off halfway (truncated JSON).
 	Malformed bool `json:"malformed"`
+	// Garbled: answers are well-formed JSON of the wrong shape, with a 200.
+	Garbled bool `json:"garbled"`
 	// TokenExpired: the current access token is refused until refreshed.
 	TokenExpired bool `json:"token_expired"`
 }
@@ -215,9 +219,8 @@ func (b *Book) advance() {
 		var entries []logEntry
 		// Scheduled changes first: a cancellation returns stock that this
 		// second's buyers may then take.
-		for len(b.events) > 0 && b.events[0].at < b.genUntil {
-			ev := b.events[0]
-			b.events = b.events[1:]
+		for b.events.len() > 0 && b.events.peek().at < b.genUntil {
+			ev := b.events.pop()
 			if e, ok := b.apply(ev); ok {
 				entries = append(entries, e)
 			}
@@ -229,10 +232,20 @@ func (b *Book) advance() {
 			return cmp.Or(cmp.Compare(x.at, y.at), cmp.Compare(b.orders[x.idx].id, b.orders[y.idx].id))
 		})
 		for _, e := range entries {
-			b.orders[e.idx].logPos = int32(len(b.log))
-			b.log = append(b.log, e)
+			b.appendLog(e)
 		}
 	}
+}
+
+// appendLog records an update as its order's latest. Callers hold mu.
+func (b *Book) appendLog(e logEntry) {
+	o := &b.orders[e.idx]
+	if o.logPos >= 0 {
+		b.live.add(int(o.logPos), -1)
+	}
+	o.logPos = int32(len(b.log))
+	b.log = append(b.log, e)
+	b.live.push(1)
 }
 
 // apply performs one scheduled status change.
@@ -356,16 +369,13 @@ func (b *Book) newOrder(buyer int32, at int64, sku int32, qty int) int32 {
 	idx := int32(len(b.orders))
 	b.orders = append(b.orders, order{
 		id: b.idBase + uint64(idx) + 1, buyer: buyer, created: at, updated: at,
-		status: stPending, items: []item{{sku: sku, qty: int16(qty)}},
+		status: stPending, items: []item{{sku: sku, qty: int16(qty)}}, logPos: -1,
 	})
 	b.byID[b.orders[idx].id] = idx
 	return idx
 }
 
-func (b *Book) schedule(ev event) {
-	i := sort.Search(len(b.events), func(i int) bool { return b.events[i].at > ev.at })
-	b.events = slices.Insert(b.events, i, ev)
-}
+func (b *Book) schedule(ev event) { b.events.push(ev) }
 
 // pick chooses a SKU that can be sold at `at`, weighted by popularity.
 func (b *Book) pick(at int64) (int32, bool) {
@@ -470,15 +480,21 @@ func (b *Book) Updates(q Query) (page []OrderView, total int) {
 		bf := q.Before.UnixMilli()
 		hi = sort.Search(len(b.log), func(i int) bool { return b.log[i].at > bf })
 	}
-	for p := lo; p < hi; p++ {
+	total = b.live.prefix(hi) - b.live.prefix(lo)
+	if q.Offset >= total {
+		return nil, total
+	}
+	skipped := 0
+	for p := lo; p < hi && (q.Limit <= 0 || len(page) < q.Limit); p++ {
 		e := b.log[p]
 		if b.orders[e.idx].logPos != int32(p) {
 			continue // superseded by a later update
 		}
-		if total >= q.Offset && (q.Limit <= 0 || len(page) < q.Limit) {
-			page = append(page, b.view(e.idx))
+		if skipped < q.Offset {
+			skipped++
+			continue
 		}
-		total++
+		page = append(page, b.view(e.idx))
 	}
 	return page, total
 }

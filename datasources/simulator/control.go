@@ -154,8 +154,7 @@ func (b *Book) CancelOrder(id string) (OrderView, error) {
 		at = max(at, b.log[len(b.log)-1].at)
 	}
 	e, _ := b.apply(event{at: at, idx: idx, kind: stCanceled})
-	b.orders[idx].logPos = int32(len(b.log))
-	b.log = append(b.log, e)
+	b.appendLog(e)
 	return b.view(idx), nil
 }
 

@@ -276,7 +276,7 @@ func (s *Server) Channels() []string {
 }
 
 // withFaults applies the faults every dialect shares: an outage, added
-// latency, and truncated answers. Rate limits and expired tokens are
+// latency, truncated answers and answers of the wrong shape. Rate limits and expired tokens are
 // answered by each dialect in its own words.
 func withFaults(b *Book, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -292,6 +292,11 @@ func withFaults(b *Book, next http.Handler) http.Handler {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = w.Write([]byte("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"))
+			return
+		}
+		if f.Garbled {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"data":"maintenance","orders":7,"code":{"x":[]},"success":"yes"}`))
 			return
 		}
 		if f.Malformed {
