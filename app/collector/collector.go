@@ -72,9 +72,13 @@ func Start(o Options) (*Collector, error) {
 	c := &Collector{Config: o.Config, Store: st, Now: o.Now, done: make(chan error, 1)}
 	var snap func() *engine.Snapshot
 	c.Metrics = metrics.New(func() *engine.Snapshot { return snap() })
+	speed := 1.0
+	if o.Config.Clock != nil {
+		speed = o.Config.Clock.Speed
+	}
 	eng, err := engine.New(engine.Options{
-		Config: o.Config, Sources: srcs, Store: st, Now: o.Now, Logger: o.Logger,
-		Hooks: engine.Hooks{OnPoll: c.Metrics.OnPoll},
+		Config: o.Config, Sources: srcs, Store: st, Now: o.Now, Logger: o.Logger, ClockSpeed: speed,
+		Hooks: engine.Hooks{OnPoll: c.Metrics.OnPoll, OnFresh: c.Metrics.OnFresh},
 	})
 	if err != nil {
 		st.Close()

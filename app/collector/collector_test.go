@@ -172,3 +172,48 @@ func channelSold(s *engine.Snapshot, id string) int {
 	}
 	return -1
 }
+
+// Orders seen while a channel is polled live are timed from their creation
+// to the snapshot that first shows them; the backfill's are not.
+func TestFreshnessCountsLiveOrdersOnly(t *testing.T) {
+	sim, clock := startDemo(t)
+	c := start(t, sim, clock)
+	defer c.Close()
+	converge(t, c, sim)
+	count := func() (n uint64, sum float64) {
+		mfs, err := c.Metrics.Registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == "flashdeck_order_freshness_seconds" {
+				for _, m := range mf.GetMetric() {
+					n += m.GetHistogram().GetSampleCount()
+					sum += m.GetHistogram().GetSampleSum()
+				}
+			}
+		}
+		return n, sum
+	}
+	if n, _ := count(); n != 0 {
+		t.Fatalf("%d backfilled orders were timed as live", n)
+	}
+	before := sim.Server.Truth()
+	clock.Advance(20 * time.Second)
+	converge(t, c, sim)
+	after := sim.Server.Truth()
+	taken := 0
+	for id, n := range after.Orders {
+		taken += n - before.Orders[id]
+	}
+	time.Sleep(600 * time.Millisecond) // the next publication reports them
+	n, sum := count()
+	if taken == 0 || int(n) != taken {
+		t.Fatalf("%d orders timed, %d taken live", n, taken)
+	}
+	// The clock jumped 20 s at once: every new order is between 0 and 20 s
+	// old (plus the wait for the poll) when first shown.
+	if mean := sum / float64(n); mean <= 0 || mean > 25 {
+		t.Errorf("mean freshness %.2f s, want within the 20 s the clock jumped", mean)
+	}
+}

@@ -26,6 +26,11 @@ type Hooks struct {
 	// OnPoll is called after each poll of a channel with its duration and
 	// its error (nil on success).
 	OnPoll func(channel string, d time.Duration, err error)
+	// OnFresh is called, when a snapshot is published, once for each order
+	// it shows for the first time that was created while the channel was
+	// polled live (not read back from a backfill or the store), with the
+	// wall time from the order's creation to the publication.
+	OnFresh func(channel string, d time.Duration)
 }
 
 // Options configure an engine.
@@ -35,9 +40,12 @@ type Options struct {
 	Sources map[string]datasources.Source
 	Store   *store.Store
 	// Now is the sale clock (time.Now unless a simulator runs time faster).
-	Now    func() time.Time
-	Hooks  Hooks
-	Logger *slog.Logger
+	Now func() time.Time
+	// ClockSpeed is how many sale seconds pass in a wall second (1 when
+	// zero): freshness is measured in wall time.
+	ClockSpeed float64
+	Hooks      Hooks
+	Logger     *slog.Logger
 	// MaxPagesPerPoll bounds one poll so a long backfill still publishes
 	// progress and yields to the schedule (default 20).
 	MaxPagesPerPoll int
@@ -144,6 +152,9 @@ type channel struct {
 	lastStock   time.Time
 	backfill    Backfill
 	lastCall    time.Time
+	// fresh holds the creation times (unix ms, sale clock) of orders first
+	// seen while polling live, until the next snapshot is published.
+	fresh []int64
 }
 
 // New builds an engine from the configuration. It loads nothing and polls
@@ -163,6 +174,9 @@ func New(opt Options) (*Engine, error) {
 	}
 	if opt.MaxPagesPerPoll <= 0 {
 		opt.MaxPagesPerPoll = 20
+	}
+	if opt.ClockSpeed <= 0 {
+		opt.ClockSpeed = 1
 	}
 	if opt.PublishEvery <= 0 {
 		opt.PublishEvery = 250 * time.Millisecond
@@ -480,47 +494,40 @@ func (e *Engine) pollLoop(ctx context.Context, ch *channel) {
 }
 
 // pollOnce reads pages of orders while the channel has more ready (up to
-// MaxPagesPerPoll), then stock when it is due. Each page is saved before it
-// is applied: a crash between the two replays it harmlessly.
+// MaxPagesPerPoll), then stock when it is due. Pages are saved before they
+// are applied: a crash between the two replays them harmlessly. A channel
+// with many pages ready (a backfill, a catch-up after an outage) has them
+// saved in groups of about saveBatch orders, one synced transaction each:
+// the disk's sync, not the channel, would otherwise set the pace.
 func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err error) {
+	e.mu.Lock()
+	var b pending
+	b.next = ch.cursor
+	e.mu.Unlock()
 	for range e.opt.MaxPagesPerPoll {
 		if err := e.space(ctx, ch); err != nil {
-			return false, err
+			return false, e.flush(ch, &b, err)
 		}
-		e.mu.Lock()
-		cur := ch.cursor
-		e.mu.Unlock()
-		page, err := ch.src.Orders(ctx, cur)
+		page, err := ch.src.Orders(ctx, b.next)
 		if err != nil {
-			return false, err
+			// Pages read before the failure are kept.
+			return false, e.flush(ch, &b, err)
 		}
-		if err := e.store.SavePage(ch.cfg.ID, store.Page{Orders: page.Orders, Cursor: &page.Next}); err != nil {
-			return false, &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
-		}
-		e.mu.Lock()
-		for i := range page.Orders {
-			e.ingest(ch, &page.Orders[i])
-		}
-		ch.cursor = page.Next
-		if ch.backfill.Active {
-			ch.backfill.Read += len(page.Orders)
-			if page.Total >= 0 {
-				ch.backfill.Total = max(page.Total, ch.backfill.Read)
-			}
-			if !page.More {
-				ch.backfill.Active = false
+		b.orders = append(b.orders, page.Orders...)
+		b.next, b.total, b.done = page.Next, page.Total, !page.More
+		b.pages++
+		more = page.More
+		if len(b.orders) >= saveBatch || !page.More {
+			if err := e.flush(ch, &b, nil); err != nil {
+				return false, err
 			}
 		}
-		e.mu.Unlock()
-		if err := e.saveFlags(); err != nil {
-			return false, &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
-		}
-		e.dirty.Store(true)
 		if !page.More {
-			more = false
 			break
 		}
-		more = true
+	}
+	if err := e.flush(ch, &b, nil); err != nil {
+		return false, err
 	}
 	if ch.caps.Stock && time.Since(ch.lastStock) >= ch.cfg.StockInterval.D() {
 		if err := e.space(ctx, ch); err != nil {
@@ -544,6 +551,57 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 		e.dirty.Store(true)
 	}
 	return more, nil
+}
+
+// saveBatch is about how many orders are saved in one transaction when a
+// channel has many pages ready.
+const saveBatch = 2000
+
+// pending is what a poll read and has not saved yet.
+type pending struct {
+	orders []datasources.Order
+	next   datasources.Cursor
+	total  int
+	pages  int
+	done   bool // the last page read said no more
+}
+
+// flush saves the pages read so far with the cursor after them, then
+// applies them, and returns cause (or the save's error, which wins).
+func (e *Engine) flush(ch *channel, b *pending, cause error) error {
+	if b.pages == 0 {
+		return cause
+	}
+	if err := e.store.SavePage(ch.cfg.ID, store.Page{Orders: b.orders, Cursor: &b.next}); err != nil {
+		return &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
+	}
+	e.mu.Lock()
+	for i := range b.orders {
+		o := &b.orders[i]
+		if e.opt.Hooks.OnFresh != nil && !ch.backfill.Active {
+			if _, seen := ch.orders[o.ID]; !seen {
+				ch.fresh = append(ch.fresh, o.CreatedAt.UnixMilli())
+			}
+		}
+		e.ingest(ch, o)
+	}
+	ch.cursor = b.next
+	if ch.backfill.Active {
+		ch.backfill.Read += len(b.orders)
+		if b.total >= 0 {
+			ch.backfill.Total = max(b.total, ch.backfill.Read)
+		}
+		if b.done {
+			ch.backfill.Active = false
+		}
+	}
+	e.mu.Unlock()
+	*b = pending{next: b.next}
+	if err := e.saveFlags(); err != nil {
+		return &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
+	}
+	e.dirty.Store(true)
+	return cause
 }
 
 // space waits so that calls to one channel are at least 1/max_calls_per_second apart.
@@ -628,8 +686,7 @@ func (e *Engine) record(ch *channel, d time.Duration, more bool, err error, inte
 		} else {
 			// Back off quickly at first, then at the poll interval, so the
 			// channel is seen again within one interval after it returns.
-			delay = min(time.Second<<min(ch.failures-1, 10), interval)
-			delay = jitter(delay, 0.2)
+			delay = min(jitter(time.Second<<min(ch.failures-1, 10), 0.2), interval)
 		}
 	}
 	ch.nextPoll = now.Add(delay)
@@ -650,6 +707,25 @@ func jitter(d time.Duration, frac float64) time.Duration {
 	}
 	f := 1 + frac*(2*rand.Float64()-1)
 	return time.Duration(float64(d) * f)
+}
+
+// reportFresh hands the freshness of the orders the new snapshot shows for
+// the first time to the OnFresh hook.
+func (e *Engine) reportFresh() {
+	if e.opt.Hooks.OnFresh == nil {
+		return
+	}
+	now := e.now().UnixMilli()
+	for _, ch := range e.channels {
+		e.mu.Lock()
+		fresh := ch.fresh
+		ch.fresh = nil
+		e.mu.Unlock()
+		for _, created := range fresh {
+			lag := time.Duration(float64(now-created)/e.opt.ClockSpeed) * time.Millisecond
+			e.opt.Hooks.OnFresh(ch.cfg.ID, max(lag, 0))
+		}
+	}
 }
 
 // Snapshot returns the latest snapshot (never nil).
@@ -695,6 +771,7 @@ func (e *Engine) publish() {
 	e.dirty.Store(false)
 	s := e.build()
 	e.snap.Store(s)
+	e.reportFresh()
 	e.subsMu.Lock()
 	defer e.subsMu.Unlock()
 	for c := range e.subs {

@@ -18,6 +18,7 @@ type Metrics struct {
 	Registry     *prometheus.Registry
 	pollDuration *prometheus.HistogramVec
 	pollErrors   *prometheus.CounterVec
+	freshness    *prometheus.HistogramVec
 	Actions      *prometheus.CounterVec
 }
 
@@ -34,11 +35,17 @@ func New(snapshot func() *engine.Snapshot) *Metrics {
 		Name: "flashdeck_channel_poll_errors_total",
 		Help: "Failed polls of a channel, by reason (unavailable, timeout, rate_limited, auth, malformed, rejected, signature).",
 	}, []string{"channel", "reason"})
+	m.freshness = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "flashdeck_order_freshness_seconds",
+		Help: "Time from an order's creation at a channel to its first appearance in a published snapshot, for orders seen while the channel is polled live (not backfill).",
+		// Fine around the poll interval (seconds), where the target is.
+		Buckets: []float64{0.1, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 4, 5, 7.5, 10, 15, 30, 60, 120, 300},
+	}, []string{"channel"})
 	m.Actions = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "flashdeck_actions_total",
 		Help: "Sale actions per channel by result (applied, failed, manual, unknown).",
 	}, []string{"kind", "channel", "result"})
-	m.Registry.MustRegister(m.pollDuration, m.pollErrors, m.Actions, &snapshotCollector{snapshot: snapshot},
+	m.Registry.MustRegister(m.pollDuration, m.pollErrors, m.freshness, m.Actions, &snapshotCollector{snapshot: snapshot},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -50,6 +57,11 @@ func (m *Metrics) OnPoll(channel string, d time.Duration, err error) {
 		reason := datasources.KindOf(err).Label()
 		m.pollErrors.WithLabelValues(channel, reason).Inc()
 	}
+}
+
+// OnFresh is the engine hook that records an order's freshness.
+func (m *Metrics) OnFresh(channel string, d time.Duration) {
+	m.freshness.WithLabelValues(channel).Observe(d.Seconds())
 }
 
 // Handler serves the exposition.

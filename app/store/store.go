@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/rules"
@@ -37,6 +38,28 @@ const schemaVersion = "1"
 type Store struct {
 	db   *bolt.DB
 	path string
+	// writeFault, when set, fails every write (see InjectWriteFault).
+	writeFault atomic.Pointer[error]
+}
+
+// InjectWriteFault makes every later write of the engine's state fail with
+// err, until called with nil: the chaos suite's stand-in for a disk
+// remounted read-only. (bbolt keeps the file open, so taking the file's
+// write permission away would not stop it, and root ignores it anyway.)
+func (s *Store) InjectWriteFault(err error) {
+	if err == nil {
+		s.writeFault.Store(nil)
+		return
+	}
+	s.writeFault.Store(&err)
+}
+
+// update runs a write transaction, unless a write fault is injected.
+func (s *Store) update(fn func(tx *bolt.Tx) error) error {
+	if p := s.writeFault.Load(); p != nil {
+		return *p
+	}
+	return s.db.Update(fn)
 }
 
 // Open opens (creating if needed) the database under dir.
@@ -100,11 +123,15 @@ type stockRecord struct {
 // SavePage writes a page atomically. An order is replaced only by a newer
 // update of itself, so re-delivered pages never move an order back in time.
 func (s *Store) SavePage(channel string, p Page) error {
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		ob, err := tx.CreateBucketIfNotExists([]byte(prefixOrders + channel))
 		if err != nil {
 			return err
 		}
+		// Order ids grow with time on every channel, so pages are mostly
+		// appended: fuller pages make a smaller file (bbolt's default
+		// splits them half full).
+		ob.FillPercent = 0.9
 		for i := range p.Orders {
 			o := &p.Orders[i]
 			key := []byte(o.ID)
@@ -228,7 +255,7 @@ func (s *Store) SaveFlags(fs []rules.Flag) error {
 	if len(fs) == 0 {
 		return nil
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketFlags)
 		for i := range fs {
 			v, err := json.Marshal(&fs[i])
@@ -288,7 +315,7 @@ func (s *Store) SaveControl(c Control) error {
 	if err != nil {
 		return err
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	err = s.update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketControl)
 		if err != nil {
 			return err
