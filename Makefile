@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz bench-rules simulate serve clean screenshots
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz bench bench-rules chaos soak simulate serve clean screenshots
 
 all: build
 
@@ -59,6 +59,21 @@ fuzz:
 ## bench-rules: the scalper rules on one core, with 1,000,000 orders already in the sale
 bench-rules:
 	$(GO) test -run '^$$' -bench '^BenchmarkObserve$$' -benchtime 500000x -benchmem -cpu 1 -count 3 ./app/rules
+
+## bench: the launch-scale harness (1,400 SKUs × 4 channels, 50,000 orders/min
+## at the peak) through the real binary: ingest, freshness, CPU and memory of
+## the collector and of the desktop. About 12 minutes.
+bench: deps
+	FLASHDECK_SCALE=bench $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleBench$$' -v -timeout 45m ./e2e
+
+## chaos: every fault scenario at full length (make test runs them short)
+chaos: deps
+	FLASHDECK_CHAOS=full $(GO) test -tags $(TAGS) -count=1 -run 'Chaos' -v -timeout 45m ./app/chaos ./e2e
+
+## soak: a 12-hour sale played in 30 minutes; memory and goroutines must stay flat
+SOAKFOR ?= 30m
+soak: deps
+	FLASHDECK_SCALE=soak FLASHDECK_SOAK_FOR=$(SOAKFOR) $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleSoak$$' -v -timeout 90m ./e2e
 
 ## simulate / serve: the two halves of the headless demo
 simulate: build

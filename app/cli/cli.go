@@ -26,6 +26,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
 	"github.com/flashdeck/flashdeck/app/serve"
+	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
 
 // Version is set at build time with -ldflags "-X …/app/cli.Version=…".
@@ -271,8 +272,23 @@ func simulateCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	speed := fs.Float64("speed", 1, "sale seconds per wall second")
 	out := fs.String("out", ".", "directory to write flashdeck-sim.yaml and flashdeck-sim.env into")
 	startAt := fs.String("sale-start", "", "when the simulated sale opens, RFC 3339 (default: 30 s ago); the same seed and start replay the same orders")
+	scenario := fs.String("scenario", "demo", "demo (10 POCO/Xiaomi products on 3 channels) or launch (1,400 products on 4 channels, for benchmarks)")
+	peak := fs.Float64("peak", simulator.LaunchPeakPerMinute, "launch only: orders a minute at the peak, all channels together")
+	length := fs.Duration("length", 10*time.Minute, "launch only: how long the sale lasts (sale time)")
+	stockFor := fs.Duration("stock-for", 0, "launch only: stock is allocated for the demand of this much of the sale (default: all of it)")
+	poll := fs.Duration("poll-interval", 2*time.Second, "poll interval written into the config")
+	calls := fs.Float64("max-calls-per-second", 20, "max_calls_per_second written into the config")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *scenario != "demo" && *scenario != "launch" {
+		return fmt.Errorf("--scenario %q: use demo or launch", *scenario)
+	}
+	if *peak <= 0 || *length <= 0 || *stockFor < 0 {
+		return fmt.Errorf("--peak, --length and --stock-for must be positive")
+	}
+	if *poll < 100*time.Millisecond || *calls <= 0 {
+		return fmt.Errorf("--poll-interval must be at least 100ms and --max-calls-per-second above 0")
 	}
 	if *startAt != "" {
 		if _, err := time.Parse(time.RFC3339, *startAt); err != nil {
@@ -286,12 +302,26 @@ func simulateCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	if *speed <= 0 || *speed > 10000 {
 		return fmt.Errorf("--speed %v: must be above 0 and at most 10000", *speed)
 	}
-	sim, err := demo.Start(demo.Options{Listen: *listen, Seed: *seed, Speed: *speed, Start: *startAt})
+	opt := demo.Options{Listen: *listen, Seed: *seed, Speed: *speed, Start: *startAt}
+	if *scenario == "launch" {
+		opt.Clock = simulator.NewClock(time.Now(), *speed)
+		open := opt.Clock.Now().Add(-30 * time.Second)
+		if *startAt != "" {
+			open, _ = time.Parse(time.RFC3339, *startAt)
+		}
+		sc := simulator.LaunchScenario(open, *length, *stockFor, *peak, *seed)
+		opt.Scenario = &sc
+	}
+	sim, err := demo.Start(opt)
 	if err != nil {
 		return err
 	}
 	defer sim.Close()
 	sim.Config.StateDir = "./flashdeck-sim-data"
+	for i := range sim.Config.Channels {
+		sim.Config.Channels[i].PollInterval = config.Duration(*poll)
+		sim.Config.Channels[i].MaxCallsPerSecond = *calls
+	}
 	y, err := demo.YAML(sim.Config)
 	if err != nil {
 		return err
