@@ -611,3 +611,48 @@ func TestHealth(t *testing.T) {
 		t.Errorf("refused token: %v", err)
 	}
 }
+
+// TestDensePagingWhileOrdersMove: more orders in one second than a page
+// holds (Akulaku's times have whole seconds), so the window is read by page
+// number; between pages an early order is accepted and leaves its place.
+// Read upwards, the order after each page's end would slip onto the page
+// just read and be skipped for good; every order must be read in its
+// latest state.
+func TestDensePagingWhileOrdersMove(t *testing.T) {
+	f, c, now := setup(t, Config{PageSize: 10})
+	f.set(func() {
+		for i := range 70 {
+			f.orders = append(f.orders, fakeOrder{id: strconv.Itoa(2000 + i), updated: t0.Add(-5*time.Minute + time.Duration(i)*10*time.Millisecond)})
+		}
+	})
+	cur := datasources.Cursor{UpdatedAfter: t0.Add(-time.Hour)}
+	latest := map[string]time.Time{}
+	for calls := 0; calls < 100; calls++ {
+		p, err := c.Orders(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range p.Orders {
+			if o.UpdatedAt.After(latest[o.ID]) {
+				latest[o.ID] = o.UpdatedAt
+			}
+		}
+		cur = p.Next
+		f.mu.Lock()
+		*now = now.Add(time.Second)
+		if calls < 6 {
+			f.orders[calls*3].updated = *now
+		}
+		f.mu.Unlock()
+		if !p.More && calls > 10 {
+			break
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, o := range f.orders {
+		if !latest[o.id].Equal(o.updated.Truncate(time.Second)) && !latest[o.id].Equal(o.updated) {
+			t.Errorf("order %s: read at %v, latest update %v", o.id, latest[o.id], o.updated)
+		}
+	}
+}

@@ -62,7 +62,10 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 	end := nowEnd
 	page := since.Page
 	var seen time.Time // latest update seen on earlier pages of this window
-	if page > 1 {
+	down := false      // reading the window's pages from the last one down
+	if e, s, ok := parseDownToken(since.Token); ok && page >= 1 && !start.IsZero() {
+		end, seen, down = e, s, true
+	} else if page > 1 {
 		e, s, ok := parseToken(since.Token)
 		if !ok || start.IsZero() {
 			page = 1 // not a cursor of ours: read the window again from its start
@@ -105,8 +108,33 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 	}
 	full := len(d.Result) >= c.pageSize || (len(d.Result) > 0 && int(d.TotalPages) > page)
 	switch {
+	case down && page > 1:
+		out.Next = datasources.Cursor{UpdatedAfter: start, Page: page - 1, Token: makeDownToken(end, seen)}
+		out.More = true
+	case down:
+		// Page 1 again, last: the window is read. Walk on as below.
+		next := seen.Add(-overlap)
+		if seen.IsZero() || next.Before(start) {
+			next = start
+		}
+		if behind {
+			next = end.Add(-overlap)
+			out.More = true
+		}
+		out.Next = datasources.Cursor{UpdatedAfter: next}
 	case full && ascending && last.Sub(start) >= jumpAfter:
 		out.Next = datasources.Cursor{UpdatedAfter: last.Add(-overlap)}
+		out.More = true
+	case full && page == 1 && int(d.TotalPages) > 1:
+		// More than a page in one stretch of seconds (the order times
+		// have whole seconds): page numbers it is. An order updated while
+		// we page leaves its place, and the orders after it move down one:
+		// read upwards, the first order of the next page would slip onto
+		// the one just read and be skipped. Read downwards from the last
+		// page, then page 1 again, they only move onto pages still to
+		// read. Orders that join the window meanwhile come after the
+		// latest update seen, where the next window starts.
+		out.Next = datasources.Cursor{UpdatedAfter: start, Page: int(d.TotalPages), Token: makeDownToken(end, seen)}
 		out.More = true
 	case full:
 		out.Next = datasources.Cursor{UpdatedAfter: start, Page: page + 1, Token: makeToken(end, seen)}
@@ -183,6 +211,18 @@ func makeToken(end, seen time.Time) string {
 		s = seen.UnixMilli()
 	}
 	return fmt.Sprintf("w%d.%d", end.UnixMilli(), s)
+}
+
+// makeDownToken is makeToken for a window read from its last page down.
+func makeDownToken(end, seen time.Time) string { return "d" + makeToken(end, seen)[1:] }
+
+// parseDownToken reads a token of makeDownToken.
+func parseDownToken(tok string) (end, seen time.Time, ok bool) {
+	rest, found := strings.CutPrefix(tok, "d")
+	if !found {
+		return time.Time{}, time.Time{}, false
+	}
+	return parseToken("w" + rest)
 }
 
 func parseToken(tok string) (end, seen time.Time, ok bool) {
