@@ -293,8 +293,14 @@ func TestChaos(t *testing.T) {
 			}
 			took := r.settle(bound + 30*time.Second)
 			t.Logf("%s: fault %s, back to the truth %s after it ended (bound %s)", sc.name, sc.faultFor(), took.Round(10*time.Millisecond), bound)
-			if took > bound {
+			// The bound is a timing target: `make chaos` runs alone and
+			// holds it; `make test` shares the machine with every other
+			// package's tests, so there it only has to recover.
+			switch {
+			case took > bound && full:
 				t.Errorf("recovered in %s, over the bound of %s", took.Round(10*time.Millisecond), bound)
+			case took > bound:
+				t.Logf("recovered in %s, over the bound of %s on a busy machine (make chaos checks it)", took.Round(10*time.Millisecond), bound)
 			}
 			if during.Sales[0].Sold >= r.c.Engine.Snapshot().Sales[0].Sold && len(sc.hit) > 0 {
 				t.Errorf("no sale was played during the fault: the scenario proves nothing")
