@@ -62,15 +62,6 @@ func TestChaosKillMidPoll(t *testing.T) {
 	}
 	srv := start(t, env, "serve", "--config", cfg, "--listen", apiAddr)
 	srv.waitLine(t, "listening on")
-	waitFor(t, 10*time.Minute, func() string {
-		var s scaleSnap
-		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
-			return err.Error()
-		}
-		if d := ordersDiffer(s, tr); d != "" {
-			return d
-		}
-		return soldDiffers(s, tr)
-	})
+	matchTruth(t, 10*time.Minute, simURL, api)
 	fmt.Printf("kill mid-poll: %d SIGKILLs while reading %d orders; after the last restart every order and unit equals the truth\n", kills, tr.total())
 }

@@ -178,6 +178,28 @@ func soldDiffers(s scaleSnap, tr scaleTruth) string {
 	return ""
 }
 
+// matchTruth waits until the collector at api holds exactly the
+// simulator's orders and units (every SKU on every channel), and returns
+// the truth it matched.
+func matchTruth(t *testing.T, within time.Duration, simURL, api string) scaleTruth {
+	t.Helper()
+	var tr scaleTruth
+	waitFor(t, within, func() string {
+		var s scaleSnap
+		if err := getJSON(simURL+"/_sim/truth", &tr); err != nil {
+			return err.Error()
+		}
+		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
+			return err.Error()
+		}
+		if d := ordersDiffer(s, tr); d != "" {
+			return d
+		}
+		return soldDiffers(s, tr)
+	})
+	return tr
+}
+
 // histogram is a Prometheus histogram read from an exposition, summed over
 // its label sets.
 type histogram struct {
@@ -364,18 +386,7 @@ func benchLive(t *testing.T, speed float64) {
 		}
 		return ""
 	})
-	waitFor(t, time.Minute, func() string {
-		if err := getJSON(simURL+"/_sim/truth", &tr); err != nil {
-			return err.Error()
-		}
-		if err := getJSON(api+"/api/v1/snapshot", &snap); err != nil {
-			return err.Error()
-		}
-		if d := ordersDiffer(snap, tr); d != "" {
-			return d
-		}
-		return soldDiffers(snap, tr)
-	})
+	tr = matchTruth(t, time.Minute, simURL, api)
 	wall := time.Since(began)
 	fresh := readHistogram(t, api+"/metrics", "flashdeck_order_freshness_seconds")
 	st := smp.finish()
@@ -558,20 +569,7 @@ func TestScaleSoak(t *testing.T) {
 			gor = append(gor, metricValue(m, "go_goroutines"))
 		}
 	}
-	var tr scaleTruth
-	var snap scaleSnap
-	waitFor(t, time.Minute, func() string {
-		if err := getJSON(simURL+"/_sim/truth", &tr); err != nil {
-			return err.Error()
-		}
-		if err := getJSON(api+"/api/v1/snapshot", &snap); err != nil {
-			return err.Error()
-		}
-		if d := ordersDiffer(snap, tr); d != "" {
-			return d
-		}
-		return soldDiffers(snap, tr)
-	})
+	tr := matchTruth(t, time.Minute, simURL, api)
 	ps, _ := readProc(pid)
 	mean := func(v []float64) float64 {
 		s := 0.0

@@ -495,31 +495,13 @@ func TestPagingWhileOrdersChange(t *testing.T) {
 			f.orders = append(f.orders, fakeOrder{id: strconv.Itoa(1000 + i), updated: t0.Add(-20*time.Minute + time.Duration(i)*10*time.Second)})
 		}
 	})
-	cur := datasources.Cursor{UpdatedAfter: t0.Add(-time.Hour)}
-	latest := map[string]time.Time{}
-	for calls := 0; calls < 100; calls++ {
-		p, err := c.Orders(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range p.Orders {
-			if o.UpdatedAt.After(latest[o.ID]) {
-				latest[o.ID] = o.UpdatedAt
-			}
-		}
-		cur = p.Next
-		// Between calls, the oldest not-yet-updated order is accepted by
-		// the seller: it moves to the end of the list.
-		f.mu.Lock()
-		*now = now.Add(time.Second)
+	// Between calls, the oldest not-yet-updated order is accepted by the
+	// seller: it moves to the end of the list.
+	latest := readWhile(t, c, f, now, 8, func(calls int) {
 		if calls < 5 {
 			f.orders[calls].updated = *now
 		}
-		f.mu.Unlock()
-		if !p.More && calls > 8 {
-			break
-		}
-	}
+	})
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, o := range f.orders {
@@ -625,6 +607,26 @@ func TestDensePagingWhileOrdersMove(t *testing.T) {
 			f.orders = append(f.orders, fakeOrder{id: strconv.Itoa(2000 + i), updated: t0.Add(-5*time.Minute + time.Duration(i)*10*time.Millisecond)})
 		}
 	})
+	latest := readWhile(t, c, f, now, 10, func(calls int) {
+		if calls < 6 {
+			f.orders[calls*3].updated = *now
+		}
+	})
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, o := range f.orders {
+		if !latest[o.id].Equal(o.updated.Truncate(time.Second)) && !latest[o.id].Equal(o.updated) {
+			t.Errorf("order %s: read at %v, latest update %v", o.id, latest[o.id], o.updated)
+		}
+	}
+}
+
+// readWhile polls from an hour back until the channel has no more (after at
+// least minCalls calls), moving the clock a second and calling change
+// (under the fake's lock) between calls. It returns each order's latest
+// update read.
+func readWhile(t *testing.T, c *Client, f *fake, now *time.Time, minCalls int, change func(calls int)) map[string]time.Time {
+	t.Helper()
 	cur := datasources.Cursor{UpdatedAfter: t0.Add(-time.Hour)}
 	latest := map[string]time.Time{}
 	for calls := 0; calls < 100; calls++ {
@@ -640,19 +642,11 @@ func TestDensePagingWhileOrdersMove(t *testing.T) {
 		cur = p.Next
 		f.mu.Lock()
 		*now = now.Add(time.Second)
-		if calls < 6 {
-			f.orders[calls*3].updated = *now
-		}
+		change(calls)
 		f.mu.Unlock()
-		if !p.More && calls > 10 {
+		if !p.More && calls > minCalls {
 			break
 		}
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for _, o := range f.orders {
-		if !latest[o.id].Equal(o.updated.Truncate(time.Second)) && !latest[o.id].Equal(o.updated) {
-			t.Errorf("order %s: read at %v, latest update %v", o.id, latest[o.id], o.updated)
-		}
-	}
+	return latest
 }
