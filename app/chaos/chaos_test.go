@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -50,7 +49,6 @@ type rig struct {
 	clock   *simulator.Clock
 	c       *collector.Collector
 	skew    atomic.Int64 // added to the collector's clock (ns)
-	playing sync.Mutex
 	stopped chan struct{}
 	done    chan struct{}
 }
