@@ -166,7 +166,9 @@ type Money datasources.Money
 func (m *Money) UnmarshalYAML(n *yaml.Node) error {
 	s := strings.ReplaceAll(strings.TrimSpace(n.Value), "_", "")
 	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f < 0 {
+	// Up to a trillion units: beyond that a price is a typo, and float64
+	// would no longer keep its cents (nor would int64 hold it at all).
+	if err != nil || !(f >= 0 && f <= 1e12) {
 		return fmt.Errorf("line %d: %q is not a price (write it in currency units, e.g. 1999000)", n.Line, n.Value)
 	}
 	*m = Money(int64(f*100 + 0.5))
@@ -179,6 +181,9 @@ type Duration time.Duration
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 	v, err := time.ParseDuration(strings.TrimSpace(n.Value))
+	if err == nil && v < 0 {
+		return fmt.Errorf("line %d: %q is a negative duration", n.Line, n.Value)
+	}
 	if err != nil {
 		return fmt.Errorf("line %d: %q is not a duration (write e.g. 15s, 2m)", n.Line, n.Value)
 	}

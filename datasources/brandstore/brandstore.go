@@ -240,7 +240,7 @@ func (c *Client) Health(ctx context.Context) error {
 		// The contract's only healthy word is "ok"; a store that answers
 		// 200 with anything else is telling us it is not serving.
 		return &datasources.Error{Channel: c.id, Op: PathHealth, Kind: datasources.ErrUnavailable,
-			Code: *h.Status, Message: c.scrub("the store reports status " + *h.Status)}
+			Code: c.scrub(*h.Status), Message: c.scrub("the store reports status " + *h.Status)}
 	}
 	return nil
 }

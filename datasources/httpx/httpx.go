@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/go-resty/resty/v2"
@@ -144,8 +145,10 @@ func RetryAfter(h http.Header, def time.Duration) time.Duration {
 	if v == "" {
 		return def
 	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 {
+		// A day at most: a larger wait is a channel's mistake, and
+		// seconds beyond 2^63 ns would overflow into the past.
+		return time.Duration(min(n, maxRetryAfter)) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := time.Until(t); d > 0 {
@@ -155,23 +158,32 @@ func RetryAfter(h http.Header, def time.Duration) time.Duration {
 	return def
 }
 
+// maxRetryAfter is the longest wait (in seconds) a Retry-After is taken for.
+const maxRetryAfter = 24 * 3600
+
 // Snippet shortens a response body for an error message.
 func Snippet(body []byte) string {
-	s := strings.TrimSpace(string(body))
+	s := strings.TrimSpace(strings.ToValidUTF8(string(body), "�"))
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 160 {
-		s = s[:160] + "…"
+	return cut(s, 160)
+}
+
+// cut shortens s to at most n bytes, at a character boundary, marking the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // Malformed builds the error for an answer that cannot be decoded.
 func Malformed(channel, op string, err error, body []byte) *datasources.Error {
 	msg := err.Error()
 	if sn := Snippet(body); sn != "" {
-		if len(sn) > 60 {
-			sn = sn[:60] + "…"
-		}
+		sn = cut(sn, 60)
 		msg += " in " + strconv.Quote(sn)
 	}
 	return &datasources.Error{Channel: channel, Op: op, Kind: datasources.ErrMalformed, Message: msg, Err: err}
