@@ -126,8 +126,11 @@ func (l *testLog) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func getJSON(url string, v any) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+func getJSON(url string, v any) error { return getJSONWithin(url, v, 5*time.Second) }
+
+// getJSONWithin is getJSON with its own time limit.
+func getJSONWithin(url string, v any, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
 	res, err := http.DefaultClient.Do(req)

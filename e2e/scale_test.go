@@ -416,8 +416,9 @@ func benchCatchUp(t *testing.T) {
 	open := time.Now().Add(-40 * time.Minute).Truncate(time.Second).Format(time.RFC3339)
 	simURL, cfg, env := launchSim(t, state, "--peak", "275000", "--seed", "12", "--sale-start", open)
 	var tr scaleTruth
-	// The simulator plays the orders on first read: not the collector's time.
-	if err := getJSON(simURL+"/_sim/truth", &tr); err != nil {
+	// The simulator plays the orders on first read (a million of them take
+	// a while): not the collector's time.
+	if err := getJSONWithin(simURL+"/_sim/truth", &tr, 5*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	apiAddr := freePort(t)
