@@ -13,7 +13,8 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz bench-rules simulate serve clean screenshots
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz bench-rules simulate serve clean screenshots \
+        package package-linux package-windows
 
 all: build
 
@@ -67,5 +68,19 @@ simulate: build
 serve: build
 	./$(BIN) serve --listen 127.0.0.1:9464
 
+## package-linux / package-windows: installable packages in dist/ (go tool fyne package),
+## stamped like `make build`
+PKGENV := VERSION="$(VERSION)" COMMIT="$(COMMIT)" LDFLAGS="$(LDFLAGS)"
+
+package: package-linux package-windows
+
+package-linux:
+	@scripts/install-deps.sh --package
+	@$(PKGENV) scripts/package.sh linux
+
+package-windows:
+	@scripts/install-deps.sh --package --windows
+	@$(PKGENV) scripts/package.sh windows
+
 clean:
-	rm -rf bin
+	rm -rf bin dist
