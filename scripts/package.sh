@@ -80,9 +80,10 @@ case "$target" in
     command -v "$cc" >/dev/null || { echo "package: $cc not found (scripts/install-deps.sh --windows)" >&2; exit 1; }
     # fyne package -os windows builds twice when it has to build at all: once plain,
     # then again with fyne.syso (icon, version info, manifest) — and the first build
-    # takes the -ldflags out of GOFLAGS for good (fyne.io/tools v1.7.4), so the second
-    # one, the one shipped, would lose the version and commit. Given an existing
-    # --executable it skips the first build, and the only build is the stamped one
+    # takes the -ldflags out of GOFLAGS for good (fyne.io/tools v1.7.4; reported as
+    # fyne-io/fyne#4368, fix proposed in fyne-io/tools#17), so the second one, the
+    # one shipped, would lose the version and commit. Given an existing --executable
+    # it skips the first build, and the only build is the stamped one
     # (scripts/check-packages.sh looks for the commit in the .exe).
     : >"$stage/flashdeck.exe"
     # An .ico holds images of at most 256×256; the app icon is 512×512.
