@@ -37,8 +37,8 @@ check() { # check "what" command…
 tmp=$(mktemp -d)
 xvfb="" app=""
 cleanup() {
-  [[ -n $app ]] && kill "$app" 2>/dev/null || true
-  [[ -n $xvfb ]] && kill "$xvfb" 2>/dev/null || true
+  if [[ -n $app ]]; then kill "$app" 2>/dev/null || true; fi
+  if [[ -n $xvfb ]]; then kill "$xvfb" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -71,7 +71,7 @@ check ".desktop file runs flashdeck and names its icon" \
 check "icon is a PNG ($(identify -format '%m %wx%h' "$icon" 2>/dev/null))" \
   bash -c "[[ \$(identify -format %m '$icon') == PNG ]]"
 
-got=$(cd "$tmp" && "$bin" --version 2>&1 || true)
+got=$(cd "$tmp"; "$bin" --version 2>&1) || true
 echo "   $bin --version: $got"
 check "--version prints $VERSION and commit $COMMIT" grep -Eq "$version_re, linux/$arch\\)\$" <<<"$got"
 
@@ -82,6 +82,7 @@ Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp >"$tmp/xvfb.log" 2>&1 &
 xvfb=$!
 exec 3>&-
 for _ in $(seq 50); do [[ -s $tmp/display ]] && break; sleep 0.1; done
+[[ -s $tmp/display ]] || { cat "$tmp/xvfb.log" >&2; bad "Xvfb started"; exit 1; }
 display=:$(cat "$tmp/display")
 mkdir -p "$tmp/home" "$(dirname "$shot")"
 (cd "$tmp" && HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config DISPLAY=$display \
