@@ -25,8 +25,8 @@ shot=dist/check/linux-demo.png
 WAIT=${CHECK_WAIT:-12}
 MIN_COLOURS=${CHECK_MIN_COLOURS:-200}
 
-failures=0
-ok() { echo "check-packages: ok    $*"; }
+failures=0 passes=0
+ok() { echo "check-packages: ok    $*"; passes=$((passes + 1)); }
 bad() { echo "check-packages: FAIL  $*" >&2; failures=$((failures + 1)); }
 check() { # check "what" command…
   local what=$1
@@ -133,8 +133,5 @@ check "scripts/sign-windows.sh signs with FLASHDECK_SIGN_PFX/FLASHDECK_SIGN_PASS
 check "osslsigncode verifies that signature" \
   bash -c "osslsigncode verify -CAfile '$tmp/cert.pem' -in '$tmp/signed.exe' 2>&1 | grep -q 'Signature verification: ok'"
 
-if ((failures)); then
-  echo "check-packages: $failures check(s) failed" >&2
-  exit 1
-fi
-echo "check-packages: all checks passed"
+echo "check-packages: $passes passed, $failures failed"
+((failures == 0))
