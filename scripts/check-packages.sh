@@ -4,13 +4,14 @@
 # and COMMIT):
 #   Linux:   the archive holds the binary, the .desktop file, the icon and the install
 #            Makefile; that Makefile installs them into a temporary prefix; the .desktop
-#            file validates; the installed binary prints the right version and commit;
+#            file validates; the installed binary was built with the migrated_fynedo
+#            and release tags and prints the right version and commit;
 #            it starts under Xvfb on the demo, stays up, and the screen it shows is not
 #            blank (screenshot kept as dist/check/linux-demo.png).
-#   Windows: a PE32+ x86-64 GUI executable; icon, version and manifest resources
-#            embedded; the version and commit stamped in; no DLL from mingw needed
-#            beside it; the signing script signs it with a throwaway certificate and
-#            osslsigncode verifies the signature.
+#   Windows: a PE32+ x86-64 GUI executable built with the same tags; icon, version
+#            and manifest resources embedded; the version and commit stamped in; no
+#            DLL from mingw needed beside it; the signing script signs it with a
+#            throwaway certificate and osslsigncode verifies the signature.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -43,6 +44,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# go version -m reads the build settings back from an ELF or PE binary.
+built_with_tags() {
+  local tags
+  tags=$(go version -m "$1" | awk '$1 == "build" && $2 ~ /^-tags=/ {sub(/^-tags=/, "", $2); print $2}')
+  echo "   $(basename "$1"): -tags=$tags"
+  [[ ,$tags, == *,migrated_fynedo,* && ,$tags, == *,release,* ]]
+}
+
 version_re="^flashdeck ${VERSION//./\\.} \\(commit $COMMIT, go1\\.[0-9.]+, Fyne v2\\.[0-9.]+"
 
 # ---- Linux ------------------------------------------------------------------
@@ -63,6 +72,7 @@ bin=$prefix/bin/flashdeck
 desktop=$prefix/share/applications/io.github.flashdeck.desktop
 icon=$prefix/share/pixmaps/io.github.flashdeck.png
 check "installed binary is an executable" test -x "$bin"
+check "built with -tags migrated_fynedo and release" built_with_tags "$bin"
 if command -v desktop-file-validate >/dev/null; then
   check ".desktop file validates" desktop-file-validate "$desktop"
 fi
@@ -105,6 +115,7 @@ echo "== $win ($(du -h "$win" | cut -f1))"
 kind=$(file -b "$win")
 echo "   file: $kind"
 check "PE32+ x86-64 GUI executable" bash -c "grep -q '^PE32+ executable (GUI) x86-64' <<<'$kind'"
+check "built with -tags migrated_fynedo and release" built_with_tags "$win"
 echo "   resources:"
 wrestool -l "$win" | sed 's/^/     /'
 check "icon resource (group icon and icons)" \

@@ -62,10 +62,10 @@ done
 # The pinned CLI, built (or taken from the cache) without the app's flags.
 fyne=$(cd "$stage" && go tool -n fyne)
 
-# --release: no debug features, symbols stripped, -trimpath. The migrated_fynedo
-# tag is added by fyne itself from FyneApp.toml ([Migrations] fyneDo) and named
-# again here so that it cannot silently go missing.
-args=(package --release --tags migrated_fynedo --app-version "$VERSION")
+# --release: no debug features, symbols stripped, -trimpath. fyne adds the
+# migrated_fynedo tag itself, from FyneApp.toml ([Migrations] fyneDo = true);
+# scripts/check-packages.sh reads the tags back from both binaries.
+args=(package --release --app-version "$VERSION")
 arch=$(go env GOARCH)
 start=$SECONDS
 case "$target" in
