@@ -13,7 +13,8 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz bench bench-rules chaos soak simulate serve clean screenshots
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz bench bench-rules chaos soak simulate serve clean screenshots \
+        package package-linux package-windows package-check
 
 all: build
 
@@ -82,5 +83,22 @@ simulate: build
 serve: build
 	./$(BIN) serve --listen 127.0.0.1:9464
 
+## package-linux / package-windows: installable packages in dist/ (go tool fyne package),
+## stamped like `make build`; package-check builds both and checks them (CI runs it)
+PKGENV := VERSION="$(VERSION)" COMMIT="$(COMMIT)" LDFLAGS="$(LDFLAGS)"
+
+package: package-linux package-windows
+
+package-linux:
+	@scripts/install-deps.sh --package
+	@$(PKGENV) scripts/package.sh linux
+
+package-windows:
+	@scripts/install-deps.sh --package --windows
+	@$(PKGENV) scripts/package.sh windows
+
+package-check: package-linux package-windows
+	@$(PKGENV) scripts/check-packages.sh
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

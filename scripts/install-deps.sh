@@ -5,12 +5,24 @@
 # what is missing, with sudo when not root. Go itself must be 1.26+ (from
 # go.dev or /usr/local/go); an older Go fetches the right toolchain through
 # the module proxy by itself (GOTOOLCHAIN=auto).
+#   --runtime   only what running the binary needs (instead of the build set)
+#   --package   also what packaging and checking the packages needs: xz, file,
+#               icoutils (reads the .exe's icon), mingw's binutils (its imports)
+#   --windows   also the mingw-w64 cross compiler for the Windows .exe, and
+#               osslsigncode to sign it
 set -euo pipefail
 
 pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev xvfb xauth dbus-x11 imagemagick)
-if [[ "${1:-}" == "--runtime" ]]; then
-  pkgs=(libgl1 libx11-6 xvfb xauth dbus-x11 imagemagick)
-fi
+extra=()
+for opt in "$@"; do
+  case "$opt" in
+    --runtime) pkgs=(libgl1 libx11-6 libwayland-client0 libxkbcommon0 libxrandr2 libxcursor1 libxinerama1 libxi6 libxxf86vm1 xvfb xauth dbus-x11 imagemagick) ;;
+    --package) extra+=(xz-utils file icoutils desktop-file-utils binutils-mingw-w64-x86-64 openssl) ;;
+    --windows) extra+=(gcc-mingw-w64-x86-64 osslsigncode) ;;
+    *) echo "install-deps: unknown option $opt (--runtime, --package, --windows)" >&2; exit 2 ;;
+  esac
+done
+pkgs+=("${extra[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do
