@@ -4,16 +4,23 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // The launch-scale harness: `make bench` and `make soak` run these with
@@ -202,39 +209,41 @@ func matchTruth(t *testing.T, within time.Duration, simURL, api string) scaleTru
 	return tr
 }
 
-// histogram is a Prometheus histogram read from an exposition, summed over
-// its label sets.
+// histogram is a Prometheus histogram, summed over its label sets.
 type histogram struct {
 	le     []float64
 	counts []float64 // cumulative
 	count  float64
 }
 
+// scrape parses a collector's /metrics with client_golang's own parser.
+func scrape(t *testing.T, metricsURL string) map[string]*dto.MetricFamily {
+	t.Helper()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := p.TextToMetricFamilies(strings.NewReader(fetch(t, metricsURL)))
+	if err != nil {
+		t.Fatalf("%s: %v", metricsURL, err)
+	}
+	return mfs
+}
+
 func readHistogram(t *testing.T, metricsURL, name string) histogram {
 	t.Helper()
-	text := fetch(t, metricsURL)
-	byLE := map[float64]float64{}
+	mf := scrape(t, metricsURL)[name]
+	if mf == nil {
+		t.Fatalf("%s has no %s", metricsURL, name)
+	}
 	h := histogram{}
-	for _, line := range strings.Split(text, "\n") {
-		switch {
-		case strings.HasPrefix(line, name+"_bucket{"):
-			i := strings.Index(line, `le="`)
-			j := strings.Index(line[i+4:], `"`)
-			le, err := strconv.ParseFloat(line[i+4:i+4+j], 64)
-			if err != nil {
-				le = math.Inf(1)
-			}
-			v, _ := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-			byLE[le] += v
-		case strings.HasPrefix(line, name+"_count"):
-			v, _ := strconv.ParseFloat(line[strings.LastIndexByte(line, ' ')+1:], 64)
-			h.count += v
+	byLE := map[float64]float64{}
+	for _, m := range mf.GetMetric() {
+		hm := m.GetHistogram()
+		h.count += float64(hm.GetSampleCount())
+		for _, b := range hm.GetBucket() {
+			byLE[b.GetUpperBound()] += float64(b.GetCumulativeCount())
 		}
 	}
-	for le := range byLE {
-		h.le = append(h.le, le)
-	}
-	sort.Float64s(h.le)
+	byLE[math.Inf(1)] = h.count
+	h.le = slices.Sorted(maps.Keys(byLE))
 	for _, le := range h.le {
 		h.counts = append(h.counts, byLE[le])
 	}
@@ -335,16 +344,11 @@ func TestScaleBench(t *testing.T) {
 			}
 		}
 	}
-	fmt.Printf("flashdeck launch-scale bench on %s (%s, %d cores)\n", host, cpu, numCPU())
+	fmt.Printf("flashdeck launch-scale bench on %s (%s, %d cores)\n", host, cpu, runtime.NumCPU())
 
 	t.Run("live", func(t *testing.T) { benchLive(t, speed) })
 	t.Run("catch-up", benchCatchUp)
 	t.Run("desktop", func(t *testing.T) { benchDesktop(t, speed) })
-}
-
-func numCPU() int {
-	b, _ := os.ReadFile("/proc/cpuinfo")
-	return strings.Count(string(b), "processor\t:")
 }
 
 // saleStartIn is the --sale-start for a sale opening after `wall` of wall
@@ -494,13 +498,10 @@ func benchDesktop(t *testing.T, speed float64) {
 	}
 }
 
-// metricValue reads one unlabelled sample from an exposition.
-func metricValue(text, name string) float64 {
-	for _, line := range strings.Split(text, "\n") {
-		if strings.HasPrefix(line, name+" ") {
-			v, _ := strconv.ParseFloat(strings.TrimSpace(line[len(name):]), 64)
-			return v
-		}
+// gauge is an unlabelled gauge's value in a scrape.
+func gauge(mfs map[string]*dto.MetricFamily, name string) float64 {
+	if mf := mfs[name]; mf != nil && len(mf.GetMetric()) > 0 {
+		return mf.GetMetric()[0].GetGauge().GetValue()
 	}
 	return math.NaN()
 }
@@ -567,16 +568,16 @@ func TestScaleSoak(t *testing.T) {
 		_, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
 		slowest = max(slowest, time.Since(asked))
-		m := fetch(t, api+"/metrics")
+		m := scrape(t, api+"/metrics")
 		ps, err := readProc(pid)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if el := time.Since(began); el >= warm {
 			xs = append(xs, el.Hours())
-			heap = append(heap, mib(int64(metricValue(m, "go_memstats_heap_inuse_bytes"))))
+			heap = append(heap, mib(int64(gauge(m, "go_memstats_heap_inuse_bytes"))))
 			rss = append(rss, mib(ps.RSS))
-			gor = append(gor, metricValue(m, "go_goroutines"))
+			gor = append(gor, gauge(m, "go_goroutines"))
 		}
 	}
 	tr := matchTruth(t, time.Minute, simURL, api)
@@ -594,28 +595,45 @@ func TestScaleSoak(t *testing.T) {
 	report("after warm-up (%d samples over %.0f min of wall time):", len(xs), span*60)
 	report("  Go heap in use: mean %.1f MiB, slope %+.2f MiB/hour of wall time (%+.2f%% of the mean over the run)", mean(heap), hs, 100*hs*span/mean(heap))
 	report("  RSS: mean %.1f MiB, slope %+.2f MiB/hour of wall time", mean(rss), rs)
-	report("  goroutines: mean %.1f, min %.0f, max %.0f, slope %+.2f/hour", mean(gor), minOf(gor), maxOf(gor), gs)
+	report("  goroutines: mean %.1f, min %.0f, max %.0f, slope %+.2f/hour", mean(gor), slices.Min(gor), slices.Max(gor), gs)
 	report("collector CPU: %.1f s over %s; slowest /api/v1/snapshot answer %s", ps.CPU, time.Since(began).Round(time.Second), slowest.Round(time.Millisecond))
 	if growth := hs * span / mean(heap); growth > 0.10 {
 		t.Errorf("the heap grew %.1f%% after warm-up: not flat", 100*growth)
 	}
-	if maxOf(gor)-minOf(gor) > 5 {
-		t.Errorf("goroutines ranged %.0f–%.0f after warm-up: not flat", minOf(gor), maxOf(gor))
+	if slices.Max(gor)-slices.Min(gor) > 5 {
+		t.Errorf("goroutines ranged %.0f–%.0f after warm-up: not flat", slices.Min(gor), slices.Max(gor))
 	}
 }
 
-func minOf(v []float64) float64 {
-	m := math.Inf(1)
-	for _, x := range v {
-		m = math.Min(m, x)
+// The harness reads a histogram summed over its label sets from a real
+// exposition and interpolates its quantiles as histogram_quantile does.
+func TestHarnessReadsHistogramQuantiles(t *testing.T) {
+	const text = `# TYPE h histogram
+h_bucket{channel="a",le="1"} 50
+h_bucket{channel="a",le="2"} 90
+h_bucket{channel="a",le="+Inf"} 100
+h_sum{channel="a"} 120
+h_count{channel="a"} 100
+h_bucket{channel="b",le="1"} 50
+h_bucket{channel="b",le="2"} 100
+h_bucket{channel="b",le="+Inf"} 100
+h_sum{channel="b"} 100
+h_count{channel="b"} 100
+# TYPE g gauge
+g 42
+`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, text) }))
+	defer srv.Close()
+	h := readHistogram(t, srv.URL, "h")
+	if h.count != 200 {
+		t.Fatalf("count %v, want 200", h.count)
 	}
-	return m
-}
-
-func maxOf(v []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range v {
-		m = math.Max(m, x)
+	for _, c := range []struct{ q, want float64 }{{0.25, 0.5}, {0.5, 1}, {0.9, 1 + 80.0/90}, {0.99, 2}} {
+		if got := h.quantile(c.q); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("q%.2f = %v, want %v", c.q, got, c.want)
+		}
 	}
-	return m
+	if g := gauge(scrape(t, srv.URL), "g"); g != 42 {
+		t.Errorf("gauge %v, want 42", g)
+	}
 }

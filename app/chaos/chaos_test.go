@@ -3,6 +3,7 @@ package chaos_test
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -260,7 +261,7 @@ func TestChaos(t *testing.T) {
 				hit[id] = true
 			}
 			for _, ch := range during.Channels {
-				heals := strings.Contains(strings.Join(sc.heals, ","), ch.ID)
+				heals := slices.Contains(sc.heals, ch.ID)
 				switch {
 				case hit[ch.ID] && !heals:
 					if ch.State == engine.StateOK {

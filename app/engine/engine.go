@@ -26,11 +26,11 @@ type Hooks struct {
 	// OnPoll is called after each poll of a channel with its duration and
 	// its error (nil on success).
 	OnPoll func(channel string, d time.Duration, err error)
-	// OnFresh is called, when a snapshot is published, once for each order
-	// it shows for the first time that was created while the channel was
-	// polled live (not read back from a backfill or the store), with the
-	// wall time from the order's creation to the publication.
-	OnFresh func(channel string, d time.Duration)
+	// OnFresh is called, when a snapshot is published, once per channel
+	// with the orders it shows for the first time that were created while
+	// the channel was polled live (not read back from a backfill or the
+	// store): the wall time from each order's creation to the publication.
+	OnFresh func(channel string, ds []time.Duration)
 }
 
 // Options configure an engine.
@@ -716,15 +716,21 @@ func (e *Engine) reportFresh() {
 		return
 	}
 	now := e.now().UnixMilli()
+	var ds []time.Duration
 	for _, ch := range e.channels {
 		e.mu.Lock()
 		fresh := ch.fresh
 		ch.fresh = nil
 		e.mu.Unlock()
+		if len(fresh) == 0 {
+			continue
+		}
+		ds = ds[:0]
 		for _, created := range fresh {
 			lag := time.Duration(float64(now-created)/e.opt.ClockSpeed) * time.Millisecond
-			e.opt.Hooks.OnFresh(ch.cfg.ID, max(lag, 0))
+			ds = append(ds, max(lag, 0))
 		}
+		e.opt.Hooks.OnFresh(ch.cfg.ID, ds)
 	}
 }
 

@@ -59,9 +59,13 @@ func (m *Metrics) OnPoll(channel string, d time.Duration, err error) {
 	}
 }
 
-// OnFresh is the engine hook that records an order's freshness.
-func (m *Metrics) OnFresh(channel string, d time.Duration) {
-	m.freshness.WithLabelValues(channel).Observe(d.Seconds())
+// OnFresh is the engine hook that records the freshness of a channel's
+// newly shown orders (the label is looked up once per snapshot, not per order).
+func (m *Metrics) OnFresh(channel string, ds []time.Duration) {
+	o := m.freshness.WithLabelValues(channel)
+	for _, d := range ds {
+		o.Observe(d.Seconds())
+	}
 }
 
 // Handler serves the exposition.
