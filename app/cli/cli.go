@@ -97,8 +97,10 @@ func usage(w io.Writer) {
   flashdeck --config flashdeck.yaml  the dashboard on configured channels
   flashdeck serve [--config F] [--listen ADDR]
                                      headless collector: /healthz, /metrics, /api/v1/snapshot
-  flashdeck simulate [--listen ADDR] [--seed N] [--speed X] [--out DIR]
+  flashdeck simulate [--listen ADDR] [--seed N] [--speed X] [--out DIR] [--scenario demo|launch]
                                      only the simulated channels; writes a ready config
+                                     (launch: 1,400 products on 4 channels; --peak, --length,
+                                     --stock-for; "flashdeck simulate -h" lists every flag)
   flashdeck secret set NAME | delete NAME
                                      keep a credential in the OS keyring (config: keyring: true)
   flashdeck --version
