@@ -539,7 +539,7 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 		}
 		at := e.now()
 		if err := e.store.SavePage(ch.cfg.ID, store.Page{Stock: readings, StockAt: at}); err != nil {
-			return more, &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
+			return more, saveError(ch, err)
 		}
 		e.mu.Lock()
 		for _, r := range readings {
@@ -551,6 +551,12 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 		e.dirty.Store(true)
 	}
 	return more, nil
+}
+
+// saveError is a failed write of the database, reported as the channel's
+// failure: its figures cannot move on until they are saved.
+func saveError(ch *channel, err error) error {
+	return &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
 }
 
 // saveBatch is about how many orders are saved in one transaction when a
@@ -573,7 +579,7 @@ func (e *Engine) flush(ch *channel, b *pending, cause error) error {
 		return cause
 	}
 	if err := e.store.SavePage(ch.cfg.ID, store.Page{Orders: b.orders, Cursor: &b.next}); err != nil {
-		return &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
+		return saveError(ch, err)
 	}
 	e.mu.Lock()
 	for i := range b.orders {
@@ -598,7 +604,7 @@ func (e *Engine) flush(ch *channel, b *pending, cause error) error {
 	e.mu.Unlock()
 	*b = pending{next: b.next}
 	if err := e.saveFlags(); err != nil {
-		return &datasources.Error{Channel: ch.cfg.ID, Op: "save", Kind: datasources.ErrUnavailable, Message: "cannot write the database: " + err.Error(), Err: err}
+		return saveError(ch, err)
 	}
 	e.dirty.Store(true)
 	return cause
