@@ -39,6 +39,7 @@ type Server struct {
 	users        []user
 	metricsToken string
 	mux          *http.ServeMux
+	frames       frameCache
 }
 
 type user struct {
@@ -93,6 +94,9 @@ func New(o Options) (*Server, error) {
 	s.mux.Handle("POST /api/v1/actions", s.act(http.HandlerFunc(s.actionPost)))
 	s.mux.Handle("POST /api/v1/actions/{id}/retry", s.act(http.HandlerFunc(s.actionRetry)))
 	s.mux.Handle("POST /api/v1/actions/{id}/confirm", s.act(http.HandlerFunc(s.actionConfirm)))
+	s.mux.Handle("GET /api/v1/stream", s.read(http.HandlerFunc(s.stream)))
+	s.mux.Handle("GET /api/v1/whoami", s.read(http.HandlerFunc(s.whoami)))
+	s.mux.Handle("POST /api/v1/actions/plan", s.act(http.HandlerFunc(s.actionPlan)))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
