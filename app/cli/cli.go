@@ -25,6 +25,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/remote"
 	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
@@ -38,7 +39,11 @@ var Commit = ""
 
 // DesktopOptions is what the desktop needs to start.
 type DesktopOptions struct {
+	// Collector is the engine in process; nil when Remote is set.
 	Collector *collector.Collector
+	// Remote is a collector elsewhere (--remote): the desktop reads its
+	// stream and acts through its API.
+	Remote *remote.Client
 	// Demo is the in-process simulator when no config was given.
 	Demo   *demo.Sim
 	Logger *slog.Logger
@@ -95,6 +100,8 @@ func usage(w io.Writer) {
 
   flashdeck                          the dashboard on the built-in demo (simulated channels)
   flashdeck --config flashdeck.yaml  the dashboard on configured channels
+  flashdeck --remote URL             the dashboard on a collector (token: $FLASHDECK_TOKEN;
+                                     --remote-ca FILE for a private CA)
   flashdeck serve [--config F] [--listen ADDR]
                                      headless collector: /healthz, /metrics, /api/v1/snapshot
   flashdeck simulate [--listen ADDR] [--seed N] [--speed X] [--out DIR] [--scenario demo|launch]
@@ -149,6 +156,8 @@ func desktopCmd(args []string, log *slog.Logger) error {
 	tab := fs.String("tab", "overview", "view to open on: overview, skus, channels, flagged or actions")
 	userName := fs.String("user", os.Getenv("FLASHDECK_USER"), "who sits at this desktop, one of the config's users (default: $FLASHDECK_USER, else the login name)")
 	wall := fs.Bool("wall", false, "open in wall mode (full screen, big numbers, cycling sales)")
+	remoteURL := fs.String("remote", "", "read a collector (flashdeck serve) at this URL instead of polling the channels; the token comes from $FLASHDECK_TOKEN")
+	remoteCA := fs.String("remote-ca", "", "with --remote: PEM file of the CA (or self-signed certificate) behind the collector's TLS certificate")
 	version := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -159,6 +168,15 @@ func desktopCmd(args []string, log *slog.Logger) error {
 	}
 	if Desktop == nil {
 		return errors.New("this build has no desktop; use `flashdeck serve`")
+	}
+	if *remoteURL != "" {
+		if *cfgPath != "" {
+			return errors.New("--remote and --config: choose one (a remote desktop reads the collector's channels, not its own)")
+		}
+		return remoteDesktop(DesktopOptions{Logger: log, Quit: *quit, Tab: *tab, Wall: *wall}, *remoteURL, *remoteCA, os.Getenv("FLASHDECK_TOKEN"))
+	}
+	if *remoteCA != "" {
+		return errors.New("--remote-ca is for --remote")
 	}
 	c, sim, err := open(*cfgPath, *speed, log)
 	if err != nil {
@@ -176,6 +194,34 @@ func desktopCmd(args []string, log *slog.Logger) error {
 		name = loginName()
 	}
 	return Desktop(DesktopOptions{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, User: name})
+}
+
+// remoteDesktop runs the desktop on a collector's stream. A wrong token
+// stops it at once with the collector's answer; an unreachable collector
+// does not: the window opens, shows the collector down, and connects when
+// it can.
+func remoteDesktop(o DesktopOptions, url, ca, token string) error {
+	c, err := remote.New(remote.Options{URL: url, Token: token, CAFile: ca, Logger: o.Logger})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	u, err := c.WhoAmI(ctx)
+	cancel()
+	var refused *remote.RefusedError
+	switch {
+	case errors.As(err, &refused):
+		return err
+	case err != nil:
+		o.Logger.Warn("collector not reachable yet; the dashboard shows it down and keeps trying", "url", url, "err", err)
+	default:
+		o.Logger.Info("remote desktop", "collector", url, "user", u.Name, "role", u.Role)
+	}
+	runCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go c.Run(runCtx)
+	o.Remote = c
+	return Desktop(o)
 }
 
 func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {

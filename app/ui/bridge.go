@@ -26,9 +26,9 @@ type bridge struct {
 	versions []uint64
 }
 
-func newBridge(e *engine.Engine, apply func(*engine.Snapshot), setFlags func([]rules.Flag)) *bridge {
-	sub, cancel := e.Subscribe()
-	return &bridge{sub: sub, cancel: cancel, apply: apply, flags: e.Flags, setFlags: setFlags}
+func newBridge(src Source, apply func(*engine.Snapshot), setFlags func([]rules.Flag)) *bridge {
+	sub, cancel := src.Subscribe()
+	return &bridge{sub: sub, cancel: cancel, apply: apply, flags: src.Flags, setFlags: setFlags}
 }
 
 // newFlags returns the flag list when a sale's flags changed since the

@@ -26,24 +26,64 @@ import (
 // AppID is the application id (also in FyneApp.toml).
 const AppID = "io.github.flashdeck"
 
+// Source is where the screens get their snapshots and flagged orders: the
+// engine in process, or a collector's stream (remote.Client).
+type Source interface {
+	Snapshot() *engine.Snapshot
+	Subscribe() (<-chan *engine.Snapshot, func())
+	Flags(sale string) []rules.Flag
+}
+
 // Run opens the dashboard and blocks until it is closed.
 func Run(o cli.DesktopOptions) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(icons.AppIcon)
-	title := "flashdeck"
-	if o.Demo != nil {
-		title += " — demo (simulated channels)"
-	} else if o.Collector.Config.Path != "" {
-		title += " — " + o.Collector.Config.Path
+	var (
+		src        Source
+		svc        ActionService
+		subActions func() (<-chan string, func())
+		u          actions.User
+		title      func(actions.User) string
+	)
+	if r := o.Remote; r != nil {
+		src, svc, subActions, u = r, r, r.SubscribeActions, r.User()
+		// The room must see at a glance which collector a desktop reads and
+		// as whom it acts.
+		title = func(u actions.User) string {
+			return fmt.Sprintf("flashdeck — collector %s — %s (%s)", r.Host(), u.Name, u.Role)
+		}
+	} else {
+		src, svc, subActions = o.Collector.Engine, o.Collector.Actions, o.Collector.Actions.Subscribe
+		u = actions.DesktopUser(o.Collector.Config.Users, o.User)
+		title = func(u actions.User) string {
+			t := "flashdeck"
+			if o.Demo != nil {
+				t += " — demo (simulated channels)"
+			} else if o.Collector.Config.Path != "" {
+				t += " — " + o.Collector.Config.Path
+			}
+			return t + fmt.Sprintf(" — %s (%s)", u.Name, u.Role)
+		}
 	}
-	u := actions.DesktopUser(o.Collector.Config.Users, o.User)
-	title += fmt.Sprintf(" — %s (%s)", u.Name, u.Role)
-	w := a.NewWindow(title)
-	d := NewDashboard(o.Collector.Engine.Snapshot())
+	w := a.NewWindow(title(u))
+	d := NewDashboard(src.Snapshot())
 	d.skus.window = w
 	d.flagged.window = w
 	d.window = w
-	d.SetActions(o.Collector.Actions, u)
+	d.SetActions(svc, u)
+	if r := o.Remote; r != nil {
+		// The token's user is known once the collector answers, and may
+		// change when the collector's config does.
+		r.OnConnect(func(nu actions.User) {
+			fyne.Do(func() {
+				if nu != u {
+					u = nu
+					d.SetActions(svc, u)
+					w.SetTitle(title(u))
+				}
+			})
+		})
+	}
 	w.SetContent(d.Content())
 	w.SetMainMenu(d.menu())
 	// F11 is the full-screen key people already know; Escape leaves the
@@ -62,10 +102,12 @@ func Run(o cli.DesktopOptions) error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	br := newBridge(o.Collector.Engine, d.Apply, d.SetFlags)
+	br := newBridge(src, d.Apply, d.SetFlags)
 	go br.run(ctx)
-	sub, unsub := o.Collector.Actions.Subscribe()
-	go watchActions(ctx, sub, unsub, d.actions.Reload)
+	sub, unsub := subActions()
+	// d.actions is replaced when the remote user changes: reload whichever
+	// view is current.
+	go watchActions(ctx, sub, unsub, func() { d.actions.Reload() })
 	if o.Quit > 0 {
 		go func() {
 			select {

@@ -1,0 +1,650 @@
+// Package remote is the desktop's side of a collector (`flashdeck serve`):
+// it reads the collector's snapshot stream and acts through its API, so the
+// same screens run against a collector elsewhere as against the engine in
+// process. A war-room of desktops then makes one set of channel calls, and
+// no laptop holds a channel credential.
+//
+// The collector itself appears in every snapshot as one more channel
+// (CollectorID): while the stream is lost it is down, every figure is
+// marked stale and keeps its age, and the client reconnects by itself.
+package remote
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/datasources/httpx"
+)
+
+// CollectorID is the id of the pseudo-channel that stands for the collector.
+const CollectorID = "collector"
+
+// CollectorKind is its kind, as the Channels view shows it.
+const CollectorKind = "collector"
+
+// Reconnection back-off: from the first to the longest wait.
+const (
+	firstWait = 500 * time.Millisecond
+	maxWait   = 5 * time.Second
+)
+
+// actionTimeout bounds an action's answer: the collector itself allows
+// three minutes for every channel and its read-back.
+const actionTimeout = 4 * time.Minute
+
+// Options configures a client.
+type Options struct {
+	// URL is the collector's base URL (http://host:port or https://…).
+	URL string
+	// Token is the bearer token (FLASHDECK_TOKEN).
+	Token string
+	// CAFile, when set, is a PEM file of the certificates that may sign the
+	// collector's TLS certificate (a room's own CA or a self-signed one).
+	CAFile string
+	// IdleTimeout is how long a stream may stay silent before it counts as
+	// lost; the collector's keepalive is far shorter. Default 30 s.
+	IdleTimeout time.Duration
+	Logger      *slog.Logger
+	// Transport overrides the HTTP transport (tests).
+	Transport http.RoundTripper
+}
+
+// Status is the state of the connection to the collector.
+type Status struct {
+	Connected bool
+	// Since is when it was last connected or lost.
+	Since time.Time
+	// Err is why it was lost ("" while connected).
+	Err string
+}
+
+// Client is a connection to one collector.
+type Client struct {
+	opt    Options
+	host   string
+	api    *resty.Client // reads: retried
+	act    *resty.Client // actions: sent once, never retried
+	stream *resty.Client // the stream: no timeout
+
+	snap atomic.Pointer[engine.Snapshot]
+
+	mu        sync.Mutex
+	subs      map[chan *engine.Snapshot]struct{}
+	actSubs   map[chan string]struct{}
+	onConnect []func(actions.User)
+	last      []byte    // the last snapshot's JSON, as received
+	lastAt    time.Time // when it arrived
+	status    Status
+	user      actions.User
+	flags     map[string][]rules.Flag
+	received  atomic.Uint64
+}
+
+// New checks the options and makes a client; Run connects it.
+func New(o Options) (*Client, error) {
+	u, err := url.Parse(o.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("--remote %q: not a collector URL (e.g. https://collector.example:9464)", o.URL)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return nil, fmt.Errorf("--remote %q: give the collector's base URL, without a path", o.URL)
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 30 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Transport == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		if o.CAFile != "" {
+			pem, err := os.ReadFile(o.CAFile)
+			if err != nil {
+				return nil, fmt.Errorf("--remote-ca: %w", err)
+			}
+			pool := x509.NewCertPool()
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("--remote-ca %s: no PEM certificate in the file", o.CAFile)
+			}
+			tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+		}
+		o.Transport = tr
+	}
+	base := strings.TrimRight(u.String(), "/")
+	hopt := httpx.Options{BaseURL: base, Transport: o.Transport, UserAgent: "flashdeck-desktop"}
+	c := &Client{
+		opt: o, host: u.Host,
+		api:     httpx.ReadClient(hopt),
+		subs:    map[chan *engine.Snapshot]struct{}{},
+		actSubs: map[chan string]struct{}{},
+		flags:   map[string][]rules.Flag{},
+		user:    actions.User{Name: "?", Role: actions.RoleViewer},
+	}
+	hopt.Timeout = actionTimeout
+	c.act = httpx.ActionClient(hopt)
+	c.stream = resty.New().SetTransport(o.Transport).SetBaseURL(base).SetHeader("User-Agent", "flashdeck-desktop")
+	for _, r := range []*resty.Client{c.api, c.act, c.stream} {
+		if o.Token != "" {
+			r.SetAuthToken(o.Token)
+		}
+	}
+	c.status = Status{Since: time.Now(), Err: "not connected yet"}
+	c.snap.Store(c.lostSnapshot(time.Now()))
+	return c, nil
+}
+
+// URL is the collector's base URL.
+func (c *Client) URL() string { return c.opt.URL }
+
+// Host is the collector's host:port, as titles show it.
+func (c *Client) Host() string { return c.host }
+
+// User is who the collector says the token belongs to (a viewer named "?"
+// until it has answered).
+func (c *Client) User() actions.User {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.user
+}
+
+// Status is the state of the connection.
+func (c *Client) Status() Status {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.status
+}
+
+// Received counts the snapshots read from the stream.
+func (c *Client) Received() uint64 { return c.received.Load() }
+
+// OnConnect registers fn to be called, off the caller's goroutine, with the
+// token's user each time the stream (re)connects.
+func (c *Client) OnConnect(fn func(actions.User)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.onConnect = append(c.onConnect, fn)
+}
+
+// WhoAmI asks the collector whose token this is.
+func (c *Client) WhoAmI(ctx context.Context) (actions.User, error) {
+	var who struct{ Name, Role string }
+	if err := c.get(ctx, "/api/v1/whoami", nil, &who); err != nil {
+		return actions.User{}, err
+	}
+	if who.Role != actions.RoleOperator && who.Role != actions.RoleViewer {
+		return actions.User{}, fmt.Errorf("%s/api/v1/whoami: unknown role %q", c.opt.URL, who.Role)
+	}
+	u := actions.User{Name: who.Name, Role: who.Role}
+	c.mu.Lock()
+	c.user = u
+	c.mu.Unlock()
+	return u, nil
+}
+
+// Snapshot is the latest snapshot (never nil).
+func (c *Client) Snapshot() *engine.Snapshot { return c.snap.Load() }
+
+// Subscribe returns a channel that receives each new snapshot, as
+// engine.Engine.Subscribe does: a slow reader skips to the newest.
+func (c *Client) Subscribe() (<-chan *engine.Snapshot, func()) {
+	ch := make(chan *engine.Snapshot, 1)
+	ch <- c.Snapshot()
+	c.mu.Lock()
+	c.subs[ch] = struct{}{}
+	c.mu.Unlock()
+	return ch, func() {
+		c.mu.Lock()
+		delete(c.subs, ch)
+		c.mu.Unlock()
+	}
+}
+
+// SubscribeActions returns a channel that receives the id of every action
+// the collector reports changed, as actions.Service.Subscribe does.
+func (c *Client) SubscribeActions() (<-chan string, func()) {
+	ch := make(chan string, 64)
+	c.mu.Lock()
+	c.actSubs[ch] = struct{}{}
+	c.mu.Unlock()
+	return ch, func() {
+		c.mu.Lock()
+		delete(c.actSubs, ch)
+		c.mu.Unlock()
+	}
+}
+
+func (c *Client) publish(s *engine.Snapshot) {
+	c.snap.Store(s)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for ch := range c.subs {
+		select {
+		case <-ch:
+		default:
+		}
+		select {
+		case ch <- s:
+		default:
+		}
+	}
+}
+
+// Run keeps the stream connected until ctx ends: it reconnects with a
+// growing, jittered wait (0.5 s to 5 s), and while it is lost publishes the
+// last snapshot every second with the collector down and every figure stale.
+func (c *Client) Run(ctx context.Context) {
+	lostTick := time.NewTicker(time.Second)
+	defer lostTick.Stop()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-lostTick.C:
+				if !c.Status().Connected {
+					c.publish(c.lostSnapshot(time.Now()))
+				}
+			}
+		}
+	}()
+	wait := firstWait
+	for ctx.Err() == nil {
+		got, err := c.streamOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		c.lose(err)
+		if got > 0 {
+			wait = firstWait
+		}
+		// Jitter keeps a room of desktops from reconnecting in step after
+		// the collector restarts.
+		d := wait/2 + rand.N(wait/2+1)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(d):
+		}
+		wait = min(wait*2, maxWait)
+	}
+}
+
+// lose records the stream as lost and shows it at once.
+func (c *Client) lose(err error) {
+	c.mu.Lock()
+	was := c.status.Connected
+	since := c.status.Since // still lost, or never connected: since then
+	if was {
+		since = time.Now()
+	}
+	c.status = Status{Since: since, Err: err.Error()}
+	c.mu.Unlock()
+	if was {
+		c.opt.Logger.Warn("collector lost", "url", c.opt.URL, "err", err)
+	} else {
+		c.opt.Logger.Debug("collector still unreachable", "url", c.opt.URL, "err", err)
+	}
+	c.publish(c.lostSnapshot(time.Now()))
+}
+
+// streamOnce reads one connection of the stream until it fails, and returns
+// how many snapshots it delivered.
+func (c *Client) streamOnce(ctx context.Context) (int, error) {
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// The watchdog: a stream silent for IdleTimeout is a lost stream, even
+	// when no TCP error says so (a collector frozen, a network cut).
+	var idle atomic.Bool
+	dog := time.AfterFunc(c.opt.IdleTimeout, func() { idle.Store(true); cancel() })
+	defer dog.Stop()
+	alive := func() { dog.Reset(c.opt.IdleTimeout) }
+
+	res, err := c.stream.R().SetContext(sctx).SetDoNotParseResponse(true).
+		SetHeader("Accept", "text/event-stream").Get("/api/v1/stream")
+	if err != nil {
+		return 0, c.transportError(err, idle.Load())
+	}
+	body := res.RawBody()
+	defer body.Close()
+	if res.StatusCode() != http.StatusOK {
+		b, _ := io.ReadAll(io.LimitReader(body, 4<<10))
+		return 0, c.statusError("/api/v1/stream", res.StatusCode(), b)
+	}
+	// Who the token belongs to can change with the collector's config:
+	// ask again on every connection.
+	u, err := c.WhoAmI(sctx)
+	if err != nil {
+		return 0, err
+	}
+	r := newSSEReader(body, MaxEvent)
+	got := 0
+	for {
+		ev, err := r.Next(alive)
+		if err != nil {
+			if ctx.Err() != nil {
+				return got, ctx.Err()
+			}
+			if errors.Is(err, ErrEventTooLarge) {
+				return got, fmt.Errorf("%s/api/v1/stream: an event over %d MB", c.opt.URL, MaxEvent>>20)
+			}
+			return got, c.transportError(err, idle.Load())
+		}
+		alive()
+		switch ev.Name {
+		case "snapshot":
+			s, err := c.decode(ev.Data, time.Now())
+			if err != nil {
+				return got, fmt.Errorf("%s/api/v1/stream: %s cannot be read: %w", c.opt.URL, ev, err)
+			}
+			if got == 0 {
+				c.connected(u)
+			}
+			got++
+			c.received.Add(1)
+			c.publish(s)
+		case "action":
+			var a struct{ ID string }
+			if json.Unmarshal(ev.Data, &a) == nil && a.ID != "" {
+				c.notifyAction(a.ID)
+			}
+		default:
+			// Events of a newer collector are ignored.
+		}
+	}
+}
+
+func (c *Client) connected(u actions.User) {
+	c.mu.Lock()
+	was := c.status
+	c.status = Status{Connected: true, Since: time.Now()}
+	hooks := append([]func(actions.User){}, c.onConnect...)
+	c.mu.Unlock()
+	c.opt.Logger.Info("collector connected", "url", c.opt.URL, "user", u.Name, "role", u.Role, "was", was.Err)
+	for _, fn := range hooks {
+		go fn(u)
+	}
+	// The audit trail may have changed while the stream was lost.
+	c.notifyAction("")
+}
+
+func (c *Client) notifyAction(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for ch := range c.actSubs {
+		select {
+		case ch <- id:
+		default:
+		}
+	}
+}
+
+// decode reads a snapshot and adds the collector, up, to its channels.
+func (c *Client) decode(data []byte, at time.Time) (*engine.Snapshot, error) {
+	var s engine.Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, err
+	}
+	if s.Wall.IsZero() {
+		return nil, errors.New("no wall time: not a snapshot")
+	}
+	c.mu.Lock()
+	c.last, c.lastAt = data, at
+	c.mu.Unlock()
+	c.addCollector(&s, engine.ChannelSnap{State: engine.StateOK, LastSuccess: at, Latency: max(at.Sub(s.Wall), 0)})
+	return &s, nil
+}
+
+func (c *Client) addCollector(s *engine.Snapshot, cs engine.ChannelSnap) {
+	cs.ID, cs.Kind = CollectorID, CollectorKind
+	cs.Name = "Collector " + c.host
+	// The collector publishes about once a second: three seconds without
+	// news turns its age red, as three missed polls do for a channel.
+	cs.PollInterval = time.Second
+	for _, ch := range s.Channels {
+		cs.Orders += ch.Orders
+	}
+	s.Channels = append([]engine.ChannelSnap{cs}, s.Channels...)
+}
+
+// lostSnapshot is the last snapshot as it stands with the collector lost:
+// the same figures with their real ages, all marked stale, and the
+// collector down, so that the screens say so as they do for a down channel.
+func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
+	c.mu.Lock()
+	data, lastAt, st := c.last, c.lastAt, c.status
+	c.mu.Unlock()
+	var s engine.Snapshot
+	if data != nil {
+		// A fresh copy: the screens may still hold the last one.
+		_ = json.Unmarshal(data, &s)
+	}
+	if !s.At.IsZero() && !s.Wall.IsZero() {
+		s.At = s.At.Add(now.Sub(s.Wall))
+	} else {
+		s.At = now
+	}
+	s.Wall = now
+	markStale(&s)
+	down := st.Since
+	if down.IsZero() {
+		down = now
+	}
+	c.addCollector(&s, engine.ChannelSnap{
+		State: engine.StateDown, LastSuccess: lastAt, LastError: "cannot reach " + c.opt.URL + ": " + st.Err,
+		LastErrorAt: now, DownSince: down,
+	})
+	return &s
+}
+
+// markStale marks every figure of a snapshot stale: nothing in it is being
+// kept up to date while the collector is lost.
+func markStale(s *engine.Snapshot) {
+	for i := range s.Sales {
+		sl := &s.Sales[i]
+		sl.Stale = true
+		for j := range sl.Channels {
+			sl.Channels[j].Stale = true
+		}
+		for j := range sl.SKUs {
+			sku := &sl.SKUs[j]
+			sku.Stale = true
+			for k := range sku.Channels {
+				sku.Channels[k].Stale = true
+			}
+		}
+	}
+}
+
+// transportError names a failed connection in the words a room needs.
+func (c *Client) transportError(err error, idle bool) error {
+	if idle {
+		return fmt.Errorf("%s: the stream was silent for %s", c.opt.URL, c.opt.IdleTimeout)
+	}
+	return fmt.Errorf("%s: %w", c.opt.URL, err)
+}
+
+// apiError is an error answer of the collector. It unwraps to the actions
+// error it stands for, so the screens treat it as they treat a local one.
+type apiError struct {
+	Status  int
+	Message string
+	kind    error
+}
+
+func (e *apiError) Error() string { return e.Message }
+func (e *apiError) Unwrap() error { return e.kind }
+
+// RefusedError is the collector refusing the token (401).
+type RefusedError struct{ URL string }
+
+func (e *RefusedError) Error() string {
+	return e.URL + " refused the token (401): set FLASHDECK_TOKEN to the token of one of its users"
+}
+
+func (c *Client) statusError(path string, status int, body []byte) error {
+	var env struct {
+		Error struct {
+			Message string `json:"message"`
+			Field   string `json:"field"`
+		} `json:"error"`
+	}
+	msg := ""
+	if json.Unmarshal(body, &env) == nil && env.Error.Message != "" {
+		msg = env.Error.Message
+	} else {
+		msg = httpx.Snippet(body)
+	}
+	switch status {
+	case http.StatusBadRequest:
+		if env.Error.Field != "" {
+			return &actions.InvalidError{Field: env.Error.Field, Message: strings.TrimPrefix(msg, env.Error.Field+": ")}
+		}
+	case http.StatusUnauthorized:
+		return &RefusedError{URL: c.opt.URL}
+	case http.StatusForbidden:
+		return &apiError{status, msg, actions.ErrForbidden}
+	case http.StatusNotFound:
+		return &apiError{status, msg, actions.ErrNotFound}
+	case http.StatusConflict:
+		return &apiError{status, msg, actions.ErrBusy}
+	case http.StatusUnprocessableEntity:
+		return &apiError{status, msg, actions.ErrKeyReused}
+	}
+	return &apiError{Status: status, Message: fmt.Sprintf("%s%s: %d %s: %s", c.opt.URL, path, status, http.StatusText(status), msg)}
+}
+
+func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
+	req := c.api.R().SetContext(ctx)
+	if q != nil {
+		req.SetQueryParamsFromValues(q)
+	}
+	res, err := req.Get(path)
+	return c.answer(path, res, err, out)
+}
+
+func (c *Client) post(ctx context.Context, path string, body, out any) error {
+	res, err := c.act.R().SetContext(ctx).SetHeader("Content-Type", "application/json").SetBody(body).Post(path)
+	return c.answer(path, res, err, out)
+}
+
+func (c *Client) answer(path string, res *resty.Response, err error, out any) error {
+	if err != nil {
+		return fmt.Errorf("%s%s: %w", c.opt.URL, path, err)
+	}
+	if res.StatusCode() != http.StatusOK {
+		return c.statusError(path, res.StatusCode(), res.Body())
+	}
+	if err := json.Unmarshal(res.Body(), out); err != nil {
+		return fmt.Errorf("%s%s: the answer is not what a collector sends: %w (%s)", c.opt.URL, path, err, httpx.Snippet(res.Body()))
+	}
+	return nil
+}
+
+// Flags returns the flagged orders of a sale ("" for every sale). When the
+// collector cannot be reached it returns the last list it gave.
+func (c *Client) Flags(sale string) []rules.Flag {
+	var out struct {
+		Flags []rules.Flag `json:"flags"`
+	}
+	q := url.Values{}
+	if sale != "" {
+		q.Set("sale", sale)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := c.get(ctx, "/api/v1/flags", q, &out); err != nil {
+		c.opt.Logger.Warn("flags: keeping the last list", "err", err)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.flags[sale]
+	}
+	c.mu.Lock()
+	c.flags[sale] = out.Flags
+	c.mu.Unlock()
+	return out.Flags
+}
+
+// Plan asks the collector what an action would do, without doing it.
+func (c *Client) Plan(req actions.Request) (actions.Action, error) {
+	var a actions.Action
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := c.post(ctx, "/api/v1/actions/plan", req, &a)
+	return a, err
+}
+
+// Submit carries out an action through the collector. The user is the
+// token's: the collector decides who acts, never the desktop. A request
+// that got no answer is not sent again here: its idempotency key makes a
+// retry safe, and the audit trail shows whether it was carried out.
+func (c *Client) Submit(ctx context.Context, _ actions.User, req actions.Request) (actions.Action, error) {
+	var a actions.Action
+	err := c.post(ctx, "/api/v1/actions", req, &a)
+	if err != nil && !isAnswer(err) {
+		err = fmt.Errorf("%w; the action may have been carried out: see its key %s in the audit trail before sending it again", err, req.IdempotencyKey)
+	}
+	return a, err
+}
+
+func isAnswer(err error) bool {
+	var ae *apiError
+	var ie *actions.InvalidError
+	var re *RefusedError
+	return errors.As(err, &ae) || errors.As(err, &ie) || errors.As(err, &re)
+}
+
+// Retry sends an action again to the channels where it failed.
+func (c *Client) Retry(ctx context.Context, _ actions.User, id string) (actions.Action, error) {
+	var a actions.Action
+	err := c.post(ctx, "/api/v1/actions/"+url.PathEscape(id)+"/retry", struct{}{}, &a)
+	return a, err
+}
+
+// ConfirmManual records that a manual step was done by hand.
+func (c *Client) ConfirmManual(_ actions.User, id, channel string) (actions.Action, error) {
+	var a actions.Action
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := c.post(ctx, "/api/v1/actions/"+url.PathEscape(id)+"/confirm", map[string]string{"channel": channel}, &a)
+	return a, err
+}
+
+// List reads the audit trail.
+func (c *Client) List(f actions.Filter) ([]actions.Action, error) {
+	q := url.Values{}
+	for k, v := range map[string]string{"sale": f.Sale, "channel": f.Channel, "kind": string(f.Kind), "user": f.User, "result": string(f.Result), "q": f.Text} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Limit > 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	var out struct {
+		Actions []actions.Action `json:"actions"`
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := c.get(ctx, "/api/v1/audit", q, &out)
+	return out.Actions, err
+}

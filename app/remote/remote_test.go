@@ -1,0 +1,283 @@
+package remote_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/collector"
+	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/remote"
+	"github.com/flashdeck/flashdeck/app/serve"
+	"github.com/flashdeck/flashdeck/datasources/simulator"
+)
+
+const (
+	opToken     = "op-token-0123456789"
+	viewerToken = "viewer-token-0123456789"
+)
+
+// room is a simulator, a collector on it and its API on a loopback port,
+// as `flashdeck serve` runs them; restart brings the collector back on the
+// same port and state, as a restarted process would.
+type room struct {
+	t    *testing.T
+	sim  *demo.Sim
+	cfg  *config.Config
+	now  func() time.Time
+	addr string
+	c    *collector.Collector
+	srv  *http.Server
+}
+
+func newRoom(t *testing.T) *room {
+	t.Helper()
+	t0 := time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
+	clock := simulator.NewClock(t0.Add(3*time.Minute), 1)
+	sc := simulator.DemoScenario(t0, 0, 42)
+	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	for i := range sim.Config.Channels {
+		sim.Config.Channels[i].PollInterval = config.Duration(500 * time.Millisecond)
+		sim.Config.Channels[i].MaxCallsPerSecond = 200
+	}
+	sim.Config.StateDir = t.TempDir()
+	sim.Config.Users = []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}, {Name: "wall", Role: "viewer", TokenEnv: "T_WALL"}}
+	sim.Env["T_AYU"], sim.Env["T_WALL"] = opToken, viewerToken
+	r := &room{t: t, sim: sim, cfg: sim.Config, now: clock.Now}
+	r.start()
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *room) start() {
+	r.t.Helper()
+	c, err := collector.Start(collector.Options{Config: r.cfg, Lookup: r.sim.Lookup(), Now: r.now, ActionTimeout: 10 * time.Second})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	api, err := serve.New(serve.Options{Config: r.cfg, Lookup: r.sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	addr := r.addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.addr = ln.Addr().String()
+	r.c, r.srv = c, serve.HTTPServer(r.addr, api.Handler())
+	go r.srv.Serve(ln)
+}
+
+// stop ends the API (closing every stream) and the collector.
+func (r *room) stop() {
+	if r.srv == nil {
+		return
+	}
+	_ = r.srv.Close()
+	r.c.Close()
+	r.srv = nil
+}
+
+// selling waits until the collector has read orders.
+func (r *room) selling() {
+	r.t.Helper()
+	waitFor(r.t, 15*time.Second, "the collector read no order", func() bool {
+		s := r.c.Engine.Snapshot()
+		return len(s.Sales) > 0 && s.Sales[0].Sold > 0
+	})
+}
+
+func (r *room) url() string { return "http://" + r.addr }
+
+func connect(t *testing.T, url, token string) *remote.Client {
+	t.Helper()
+	c, err := remote.New(remote.Options{URL: url, Token: token, IdleTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return c
+}
+
+// waitFor polls cond until it holds or the limit passes.
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after %s: %s", limit, what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func collectorOf(s *engine.Snapshot) engine.ChannelSnap {
+	c, _ := s.Channel(remote.CollectorID)
+	return c
+}
+
+// withoutCollector is the snapshot as the collector sent it.
+func withoutCollector(s *engine.Snapshot) string {
+	cp := *s
+	cp.Channels = cp.Channels[1:]
+	b, _ := json.Marshal(&cp)
+	return string(b)
+}
+
+func TestRemoteShowsTheCollectorsSnapshot(t *testing.T) {
+	r := newRoom(t)
+	r.selling()
+	c := connect(t, r.url(), viewerToken)
+	waitFor(t, 10*time.Second, "the stream never connected", func() bool { return collectorOf(c.Snapshot()).State == engine.StateOK })
+	if u := c.User(); u.Name != "wall" || u.Role != actions.RoleViewer {
+		t.Errorf("user %+v, want wall (viewer)", u)
+	}
+	if c.Snapshot().Channels[0].ID != remote.CollectorID {
+		t.Errorf("the collector is not the first channel: %+v", c.Snapshot().Channels[0])
+	}
+	// The same snapshot, seq for seq, as the collector holds.
+	var got, want string
+	waitFor(t, 10*time.Second, "no remote snapshot matched the collector's", func() bool {
+		local, rem := r.c.Engine.Snapshot(), c.Snapshot()
+		if rem.Seq != local.Seq || len(rem.Channels) < 2 {
+			return false
+		}
+		b, _ := json.Marshal(local)
+		got, want = withoutCollector(rem), string(b)
+		return got == want
+	})
+	if s := c.Snapshot(); s.Sales[0].Sold == 0 {
+		t.Errorf("sold 0 through the stream: %+v", s.Sales[0].Figures)
+	}
+	if fl := c.Flags(""); len(fl) != len(r.c.Engine.Flags("")) {
+		t.Errorf("%d flags through the API, the collector has %d", len(fl), len(r.c.Engine.Flags("")))
+	}
+}
+
+func TestRemoteActsThroughTheCollector(t *testing.T) {
+	r := newRoom(t)
+	r.selling()
+	op := connect(t, r.url(), opToken)
+	waitFor(t, 10*time.Second, "the stream never connected", func() bool { return op.Status().Connected })
+	acts, unsub := op.SubscribeActions()
+	defer unsub()
+	sale := r.cfg.Sales[0].ID
+	req := actions.Request{Kind: actions.Pause, Sale: sale, Reason: "scalper burst", IdempotencyKey: "k-remote-1"}
+	plan, err := op.Plan(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plan.Results) != 3 {
+		t.Errorf("plan %+v", plan)
+	}
+	a, err := op.Submit(context.Background(), actions.User{Name: "spoofed", Role: actions.RoleOperator}, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.User != "ayu" {
+		t.Errorf("acted as %q: the token's user must act, not the one the desktop names", a.User)
+	}
+	for _, res := range a.Results {
+		if res.Channel != "akulaku-id" && res.Result != actions.Applied {
+			t.Errorf("%s: %s (%s)", res.Channel, res.Result, res.Message)
+		}
+	}
+	if r.sim.Server.Book("lazada-id").ActionCount(simulator.OpPause) != 1 {
+		t.Error("Lazada ID: the pause did not reach the simulator exactly once")
+	}
+	select {
+	case <-acts:
+	case <-time.After(5 * time.Second):
+		t.Error("no action event on the stream")
+	}
+	list, err := op.List(actions.Filter{Text: "scalper"})
+	if err != nil || len(list) != 1 || list[0].ID != a.ID {
+		t.Errorf("audit through the API: %v %+v", err, list)
+	}
+	// The same key again answers the first action: sent once.
+	again, err := op.Submit(context.Background(), actions.User{}, req)
+	if err != nil || again.ID != a.ID || !again.Replayed {
+		t.Errorf("replayed key: %v %+v", err, again)
+	}
+
+	viewer := connect(t, r.url(), viewerToken)
+	_, err = viewer.Submit(context.Background(), actions.User{Name: "wall", Role: actions.RoleOperator}, actions.Request{Kind: actions.Resume, Sale: sale, Reason: "x", IdempotencyKey: "k-remote-2"})
+	if !errors.Is(err, actions.ErrForbidden) {
+		t.Errorf("a viewer's action: %v, want forbidden", err)
+	}
+	_, err = op.Submit(context.Background(), actions.User{}, actions.Request{Kind: actions.Extend, Sale: sale, By: "forever", Reason: "x", IdempotencyKey: "k-remote-3"})
+	var inv *actions.InvalidError
+	if !errors.As(err, &inv) || inv.Field != "by" {
+		t.Errorf("a bad field: %v, want an InvalidError naming by", err)
+	}
+}
+
+func TestRemoteWrongTokenIsRefused(t *testing.T) {
+	r := newRoom(t)
+	c, err := remote.New(remote.Options{URL: r.url(), Token: "not-a-token"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.WhoAmI(context.Background())
+	var refused *remote.RefusedError
+	if !errors.As(err, &refused) || !strings.Contains(err.Error(), "FLASHDECK_TOKEN") {
+		t.Fatalf("wrong token: %v", err)
+	}
+	c = connect(t, r.url(), "not-a-token")
+	waitFor(t, 5*time.Second, "a refused stream not shown on the collector", func() bool {
+		return strings.Contains(collectorOf(c.Snapshot()).LastError, "refused the token")
+	})
+}
+
+func TestRemoteShowsTheCollectorLostAndReconnects(t *testing.T) {
+	r := newRoom(t)
+	r.selling()
+	c := connect(t, r.url(), viewerToken)
+	waitFor(t, 10*time.Second, "the stream never connected", func() bool { s := c.Snapshot(); return c.Status().Connected && len(s.Sales) > 0 && s.Sales[0].Sold > 0 })
+	before := c.Snapshot()
+	sold := before.Sales[0].Sold
+
+	r.stop()
+	waitFor(t, 5*time.Second, "the collector's loss not shown", func() bool { return collectorOf(c.Snapshot()).State == engine.StateDown })
+	lost := c.Snapshot()
+	if !lost.Sales[0].Stale || !lost.Sales[0].SKUs[0].Stale || !lost.Sales[0].Channels[0].Stale {
+		t.Error("figures not marked stale while the collector is lost")
+	}
+	if lost.Sales[0].Sold < sold || lost.Sales[0].Sold == 0 {
+		t.Errorf("sold %d while lost, was %d: the last values must stay", lost.Sales[0].Sold, sold)
+	}
+	col := collectorOf(lost)
+	if !strings.Contains(col.LastError, r.url()) || col.DownSince.IsZero() || col.LastSuccess.IsZero() {
+		t.Errorf("the collector's row: %+v", col)
+	}
+	// Ages keep moving while it is lost.
+	waitFor(t, 5*time.Second, "the lost snapshot is not republished", func() bool { return c.Snapshot().Wall.After(lost.Wall) })
+
+	r.start()
+	waitFor(t, 15*time.Second, "no reconnection after the collector restarted", func() bool {
+		s := c.Snapshot()
+		return collectorOf(s).State == engine.StateOK && len(s.Sales) > 0 && !s.Sales[0].Stale
+	})
+	if got := c.Snapshot().Sales[0].Sold; got < sold {
+		t.Errorf("sold %d after the restart, %d before", got, sold)
+	}
+}
