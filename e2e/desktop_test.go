@@ -1,12 +1,16 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	_ "image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -15,6 +19,43 @@ import (
 // Xvfb, captures the screen and checks that it drew something, then checks
 // it quits cleanly.
 func TestDesktopRendersTheDemo(t *testing.T) {
+	runDesktop(t, nil)
+}
+
+// TestRemoteDesktopReadsTheCollector opens the real dashboard on a real
+// `flashdeck serve` through --remote: it connects, draws, and quits.
+func TestRemoteDesktopReadsTheCollector(t *testing.T) {
+	addr := freePort(t)
+	srv := start(t, nil, "serve", "--listen", addr)
+	srv.waitLine(t, "listening on")
+	log := runDesktop(t, nil, "--remote", "http://"+addr)
+	if !strings.Contains(log, "collector connected") || !strings.Contains(log, "user=anonymous role=viewer") {
+		t.Errorf("the remote desktop did not say it connected, and as whom:\n%s", log)
+	}
+}
+
+// lockedBuffer collects a process's log for a test to read afterwards.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// runDesktop runs the dashboard with args under Xvfb for 12 s, checks the
+// screen is drawn and the app quits cleanly, and returns its log.
+func runDesktop(t *testing.T, env []string, args ...string) string {
+	t.Helper()
 	for _, tool := range []string{"Xvfb", "import"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			if os.Getenv("CI") != "" {
@@ -31,9 +72,10 @@ func TestDesktopRendersTheDemo(t *testing.T) {
 	defer func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() }()
 	time.Sleep(time.Second)
 
-	app := exec.Command(binary, "--quit-after", "12s")
-	app.Env = append(os.Environ(), "DISPLAY="+display)
-	app.Stderr = &testLog{t: t, prefix: "desktop: "}
+	app := exec.Command(binary, append([]string{"--quit-after", "12s"}, args...)...)
+	app.Env = append(append(os.Environ(), "DISPLAY="+display), env...)
+	var log lockedBuffer
+	app.Stderr = io.MultiWriter(&testLog{t: t, prefix: "desktop: "}, &log)
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -77,4 +119,5 @@ func TestDesktopRendersTheDemo(t *testing.T) {
 		t.Fatalf("the screen looks blank: %d colours", len(colours))
 	}
 	t.Logf("screen rendered with %d colours", len(colours))
+	return log.String()
 }
