@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck fuzz bench bench-rules chaos soak simulate serve clean screenshots \
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos soak simulate serve clean screenshots \
         package package-linux package-windows package-check
 
 all: build
@@ -31,8 +31,9 @@ run: build
 	  xvfb-run -n 99 -s "-screen 0 1600x1000x24" ./$(BIN); \
 	else ./$(BIN); fi
 
-## test: vet, format, staticcheck, every test (headless; the window test under Xvfb)
-test: deps lint
+## test: vet, format, staticcheck, the Prometheus rules, every test (headless; the window
+## test under Xvfb; e2e/prometheus_test.go runs a real Prometheus on the collector)
+test: deps lint promcheck
 	$(GO) test -tags $(TAGS) -count=1 -timeout 12m ./...
 	$(GO) test -tags $(TAGS) -count=1 -race -timeout 10m ./app/actions/... ./app/collector/... ./app/engine/... ./app/rules/... ./app/serve/... ./app/store/... ./datasources/...
 
@@ -48,6 +49,15 @@ fmt-check:
 staticcheck:
 	@command -v staticcheck >/dev/null 2>&1 || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	staticcheck -tags $(TAGS) ./...
+
+## promcheck: the alert rules (lint, then their unit tests) and the sample scrape config in
+## deploy/prometheus, with Debian's promtool (scripts/install-deps.sh installs it). The config's
+## token file exists only on a real Prometheus host, hence --syntax-only.
+PROMDIR := deploy/prometheus
+promcheck: deps
+	promtool check rules --lint=all --lint-fatal $(PROMDIR)/flashdeck-rules.yml
+	promtool test rules $(PROMDIR)/flashdeck-rules.test.yml
+	promtool check config --syntax-only $(PROMDIR)/prometheus.yml
 
 ## fuzz: every fuzz target for FUZZTIME (default 30s) each
 FUZZTIME ?= 30s

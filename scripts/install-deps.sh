@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing flashdeck needs on Debian/Ubuntu:
 # the C toolchain and the X11/Wayland/GL headers Fyne's cgo build uses,
-# Xvfb and ImageMagick for the window tests and screenshots. Installs only
+# Xvfb and ImageMagick for the window tests and screenshots, and Prometheus
+# (promtool and the server) for the alert-rule checks and the e2e test that
+# scrapes a real collector. Installs only
 # what is missing, with sudo when not root. Go itself must be 1.26+ (from
 # go.dev or /usr/local/go); an older Go fetches the right toolchain through
 # the module proxy by itself (GOTOOLCHAIN=auto).
@@ -12,7 +14,10 @@
 #               osslsigncode to sign it
 set -euo pipefail
 
-pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev xvfb xauth dbus-x11 imagemagick)
+# Debian's prometheus starts its own service where systemd runs (not in CI);
+# the tests never use it: they start /usr/bin/prometheus on a free loopback
+# port with a temporary data directory.
+pkgs=(gcc pkg-config libgl1-mesa-dev xorg-dev libwayland-dev libxkbcommon-dev xvfb xauth dbus-x11 imagemagick prometheus)
 extra=()
 for opt in "$@"; do
   case "$opt" in

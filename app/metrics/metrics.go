@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -81,6 +82,9 @@ var (
 		"Units of a SKU allocated to a channel for the sale.", []string{"sale", "channel", "sku"}, nil)
 	descRemaining = prometheus.NewDesc("flashdeck_sku_units_remaining",
 		"Units of a SKU left on a channel (allocated minus sold).", []string{"sale", "channel", "sku"}, nil)
+	descETA = prometheus.NewDesc("flashdeck_sku_sellout_eta_seconds",
+		"Seconds of sale time until a SKU sells out on a channel at its current rate (last minute, else last 5 minutes). Absent when nothing sells, it is sold out, or the sale is not live.",
+		[]string{"sale", "channel", "sku"}, nil)
 	descRate = prometheus.NewDesc("flashdeck_sale_units_per_minute",
 		"Units sold per minute over the last minute, per sale and channel.", []string{"sale", "channel"}, nil)
 	descUp = prometheus.NewDesc("flashdeck_channel_up",
@@ -88,7 +92,7 @@ var (
 	descLastSuccess = prometheus.NewDesc("flashdeck_channel_last_success_timestamp_seconds",
 		"Unix time of the channel's last successful poll.", []string{"channel"}, nil)
 	descFlagged = prometheus.NewDesc("flashdeck_flagged_orders",
-		"Orders of the sale flagged by a rule on a channel, in any state (open, reviewed, cancelled). An order flagged by two rules counts under each.",
+		"Orders of the sale flagged by a rule on a channel, in any state (open, reviewed, cancelled). An order flagged by two rules counts under each. Every rule is exposed for every channel of the sale, 0 until it flags something, so a first burst shows as a rise.",
 		[]string{"sale", "channel", "rule"}, nil)
 )
 
@@ -97,7 +101,7 @@ type snapshotCollector struct {
 }
 
 func (c *snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descSold, descAllocated, descRemaining, descRate, descUp, descLastSuccess, descFlagged} {
+	for _, d := range []*prometheus.Desc{descSold, descAllocated, descRemaining, descETA, descRate, descUp, descLastSuccess, descFlagged} {
 		ch <- d
 	}
 }
@@ -113,13 +117,27 @@ func (c *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 				ch <- prometheus.MustNewConstMetric(descSold, prometheus.GaugeValue, float64(cell.Sold), sale.ID, cell.Channel, k.SKU)
 				ch <- prometheus.MustNewConstMetric(descAllocated, prometheus.GaugeValue, float64(cell.Allocated), sale.ID, cell.Channel, k.SKU)
 				ch <- prometheus.MustNewConstMetric(descRemaining, prometheus.GaugeValue, float64(cell.Remaining), sale.ID, cell.Channel, k.SKU)
+				if cell.ETASellout != nil {
+					ch <- prometheus.MustNewConstMetric(descETA, prometheus.GaugeValue, max(cell.ETASellout.Sub(s.At).Seconds(), 0), sale.ID, cell.Channel, k.SKU)
+				}
 			}
+		}
+		flagged := make(map[[2]string]int, len(sale.Flags.ByRule))
+		for _, fc := range sale.Flags.ByRule {
+			flagged[[2]string{fc.Channel, fc.Rule}] += fc.Count
 		}
 		for _, sc := range sale.Channels {
 			ch <- prometheus.MustNewConstMetric(descRate, prometheus.GaugeValue, sc.Rate1m, sale.ID, sc.Channel)
+			for _, rule := range rules.IDs {
+				n := flagged[[2]string{sc.Channel, rule}]
+				delete(flagged, [2]string{sc.Channel, rule})
+				ch <- prometheus.MustNewConstMetric(descFlagged, prometheus.GaugeValue, float64(n), sale.ID, sc.Channel, rule)
+			}
 		}
-		for _, fc := range sale.Flags.ByRule {
-			ch <- prometheus.MustNewConstMetric(descFlagged, prometheus.GaugeValue, float64(fc.Count), sale.ID, fc.Channel, fc.Rule)
+		// A count on a channel or rule the sale does not list is still
+		// exposed, never dropped.
+		for k, n := range flagged {
+			ch <- prometheus.MustNewConstMetric(descFlagged, prometheus.GaugeValue, float64(n), sale.ID, k[0], k[1])
 		}
 	}
 	for _, cs := range s.Channels {
