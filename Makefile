@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos soak simulate serve clean screenshots \
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos loadtest soak simulate serve clean screenshots \
         package package-linux package-windows package-check
 
 all: build
@@ -80,6 +80,11 @@ bench: deps
 ## chaos: every fault scenario at full length (make test runs them short)
 chaos: deps
 	FLASHDECK_CHAOS=full $(GO) test -tags $(TAGS) -count=1 -run 'Chaos' -v -timeout 45m ./app/chaos ./e2e
+
+## loadtest: a war-room on one collector: 50 desktops on its stream and 50 API clients
+## for 60 s; prints API latency, stream freshness, the collector's CPU and memory
+loadtest: deps
+	FLASHDECK_SCALE=room $(GO) test -tags $(TAGS) -count=1 -run '^TestRoomLoad$$' -v -timeout 10m ./e2e
 
 ## soak: a 12-hour sale played in 30 minutes; memory and goroutines must stay flat
 SOAKFOR ?= 30m

@@ -130,10 +130,16 @@ func getJSON(url string, v any) error { return getJSONWithin(url, v, 5*time.Seco
 
 // getJSONWithin is getJSON with its own time limit.
 func getJSONWithin(url string, v any, d time.Duration) error {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
+	req, _ := http.NewRequest("GET", url, nil)
+	return doJSON(req, v, d)
+}
+
+// doJSON makes a request and decodes its JSON answer, within d.
+func doJSON(req *http.Request, v any, d time.Duration) error {
+	ctx, cancel := context.WithTimeout(req.Context(), d)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
-	res, err := http.DefaultClient.Do(req)
+	url := req.URL.String()
+	res, err := http.DefaultClient.Do(req.WithContext(ctx))
 	if err != nil {
 		return err
 	}
