@@ -259,6 +259,7 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 		return fmt.Errorf("--listen %s: %w", *listen, err)
 	}
 	srv := serve.HTTPServer(*listen, api.Handler())
+	srv.RegisterOnShutdown(api.CloseStreams)
 	log.Info("serving", "url", "http://"+ln.Addr().String(), "config", c.Config.Path, "auth", api.AuthRequired())
 	fmt.Fprintf(stdout, "flashdeck serve: listening on http://%s\n", ln.Addr())
 	ctx, stop := signalContext()

@@ -449,6 +449,15 @@ func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 	if down.IsZero() {
 		down = now
 	}
+	// What the channels are doing now is not known: the last word was the
+	// collector's. None is shown OK on news that old.
+	for i := range s.Channels {
+		ch := &s.Channels[i]
+		if ch.State == engine.StateOK {
+			ch.State = engine.StateDegraded
+			ch.LastError, ch.LastErrorAt = "not known while the collector is lost (it was OK)", down
+		}
+	}
 	c.addCollector(&s, engine.ChannelSnap{
 		State: engine.StateDown, LastSuccess: lastAt, LastError: "cannot reach " + c.opt.URL + ": " + st.Err,
 		LastErrorAt: now, DownSince: down,

@@ -265,6 +265,11 @@ func TestRemoteShowsTheCollectorLostAndReconnects(t *testing.T) {
 	if lost.Sales[0].Sold < sold || lost.Sales[0].Sold == 0 {
 		t.Errorf("sold %d while lost, was %d: the last values must stay", lost.Sales[0].Sold, sold)
 	}
+	for _, ch := range lost.Channels[1:] {
+		if ch.State == engine.StateOK || !strings.Contains(ch.LastError, "collector is lost") {
+			t.Errorf("%s shown %s (%q) while the collector is lost: its state is not known", ch.ID, ch.State, ch.LastError)
+		}
+	}
 	col := collectorOf(lost)
 	if !strings.Contains(col.LastError, r.url()) || col.DownSince.IsZero() || col.LastSuccess.IsZero() {
 		t.Errorf("the collector's row: %+v", col)

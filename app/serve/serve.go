@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
@@ -40,6 +41,8 @@ type Server struct {
 	metricsToken string
 	mux          *http.ServeMux
 	frames       frameCache
+	closing      chan struct{}
+	closeOnce    sync.Once
 }
 
 type user struct {
@@ -66,7 +69,7 @@ func New(o Options) (*Server, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	s := &Server{opt: o, mux: http.NewServeMux()}
+	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{})}
 	for i, u := range o.Config.Users {
 		tok, ok := o.Lookup(u.TokenEnv)
 		if !ok || tok == "" {

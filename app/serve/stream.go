@@ -105,6 +105,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
 			return
+		case <-s.closing:
+			// The collector is stopping: end the stream now, so that
+			// desktops see it go at once rather than when the shutdown
+			// gives up waiting on their long-lived requests.
+			return
 		case snap := <-snaps:
 			f, err := s.frames.get(snap)
 			if err != nil {
@@ -126,6 +131,13 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// CloseStreams ends every open stream (and refuses new ones). Register it
+// with http.Server.RegisterOnShutdown: Shutdown waits for active requests,
+// and a stream never ends by itself.
+func (s *Server) CloseStreams() {
+	s.closeOnce.Do(func() { close(s.closing) })
 }
 
 // whoami is GET /api/v1/whoami: the user behind the token, so that a

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -135,5 +136,34 @@ func TestWhoAmI(t *testing.T) {
 	}
 	if code, _ := get(t, srv.URL+"/api/v1/whoami", ""); code != 401 {
 		t.Errorf("whoami without a token: %d", code)
+	}
+}
+
+// Stopping the collector ends its streams at once: http.Server.Shutdown
+// alone would wait on them until it gave up.
+func TestCloseStreamsEndsThemAtOnce(t *testing.T) {
+	_, c, sim := setup(t, nil, nil)
+	api, err := serve.New(serve.Options{Config: sim.Config, Lookup: sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(api.Handler())
+	t.Cleanup(srv.Close)
+	_, r := openStream(t, srv.URL, "")
+	readEvent(t, r)
+	ended := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := r.ReadString('\n'); err != nil {
+				ended <- err
+				return
+			}
+		}
+	}()
+	api.CloseStreams()
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the stream still open 5 s after CloseStreams")
 	}
 }
