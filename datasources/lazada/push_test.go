@@ -95,7 +95,7 @@ func TestParsePush(t *testing.T) {
 		`{"message_type":0,"data":{"trade_order_id":"12 OR 1=1"}}`:                 "data.trade_order_id \"12 OR 1=1\" is not a Lazada order id",
 		`{"message_type":0,"data":{"trade_order_id":"1","status_update_time":-5}}`: "data.status_update_time",
 		`{"message_type":0,"timestamp":"soon","data":{"trade_order_id":"1"}}`:      "timestamp:",
-		`{"message_type":0,"site":"lazada\u0007id","data":{"trade_order_id":"1"}}`:    "control characters",
+		`{"message_type":0,"site":"lazada\u0007id","data":{"trade_order_id":"1"}}`: "control characters",
 	} {
 		_, err := ParsePush([]byte(body))
 		if err == nil || !strings.Contains(err.Error(), want) {
