@@ -71,6 +71,10 @@ type Engine struct {
 	cells    []cell
 	// unsavedFlags are flags whose last write failed, retried with the next.
 	unsavedFlags []rules.Flag
+	// saveFlagsMu makes flag saves write in the order their changes were
+	// taken: the pollers and the reader of pushed orders all save, and an
+	// older version of a flag must not land after a newer one.
+	saveFlagsMu sync.Mutex
 
 	dirty atomic.Bool
 	snap  atomic.Pointer[Snapshot]
@@ -359,6 +363,8 @@ func (e *Engine) Load() error {
 // saveFlags writes the flags changed since the last save. A failed write
 // keeps them for the next attempt.
 func (e *Engine) saveFlags() error {
+	e.saveFlagsMu.Lock()
+	defer e.saveFlagsMu.Unlock()
 	e.mu.Lock()
 	fs := e.unsavedFlags
 	e.unsavedFlags = nil
