@@ -106,7 +106,7 @@ func New(o Options) (*Server, error) {
 	s.handle("POST /api/v1/actions/{id}/retry", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionRetry))))
 	s.handle("POST /api/v1/actions/{id}/confirm", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionConfirm))))
 	// Authenticated by Lazada's signature of the body, not by a bearer token.
-	s.handle("POST /webhooks/lazada", limitBody(lazada.MaxPushBody, http.HandlerFunc(s.lazadaWebhook)))
+	s.handle("POST /webhooks/lazada", limitBodyFunc(lazada.MaxPushBody, http.HandlerFunc(s.lazadaWebhook), s.webhookTooLarge))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -265,8 +265,17 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 // turns out larger while read fails the read with an *http.MaxBytesError,
 // which the handler answers with tooLarge.
 func limitBody(limit int64, next http.Handler) http.Handler {
+	return limitBodyFunc(limit, next, nil)
+}
+
+// limitBodyFunc is limitBody, calling refused (when set) for a body
+// refused by its Content-Length.
+func limitBodyFunc(limit int64, next http.Handler, refused func(*http.Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > limit {
+			if refused != nil {
+				refused(r)
+			}
 			writeTooLarge(w, limit)
 			return
 		}

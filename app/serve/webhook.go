@@ -112,12 +112,20 @@ func (s *Server) countWebhook(channel, result string) {
 	}
 }
 
+// webhookTooLarge counts and logs a push refused for its size, before it
+// is read (so before its signature is known).
+func (s *Server) webhookTooLarge(r *http.Request) {
+	s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
+	s.opt.Logger.Warn("webhook refused", "route", route(r), "status", http.StatusRequestEntityTooLarge,
+		"why", fmt.Sprintf("a body of %d bytes, more than %d", r.ContentLength, lazada.MaxPushBody), "remote", r.RemoteAddr)
+}
+
 func (s *Server) lazadaWebhook(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
-		s.opt.Logger.Warn("webhook refused", "route", route(r), "error", err.Error(), "remote", r.RemoteAddr)
+		s.opt.Logger.Warn("webhook refused", "route", route(r), "why", "reading the body: "+err.Error(), "remote", r.RemoteAddr)
 		if !tooLarge(w, err) {
 			writeError(w, http.StatusBadRequest, "reading the body: "+err.Error())
 		}

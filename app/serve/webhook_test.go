@@ -292,6 +292,9 @@ func TestForgedAndMalformedPushesAreRefused(t *testing.T) {
 	if code, answer, _ := pushTo(t, r.srv.URL, signPush(key, secret, string(big)), big); code != 413 || !strings.Contains(answer, "65536 bytes") {
 		t.Errorf("a 70 KiB push: %d %s, want 413 naming the limit", code, answer)
 	}
+	if got := webhooks(r, "unknown", "malformed"); got != 1 {
+		t.Errorf(`flashdeck_webhooks_total{channel="unknown",result="malformed"} = %v, want 1 (the 70 KiB push)`, got)
+	}
 	time.Sleep(200 * time.Millisecond)
 	if _, n := lazadaSold(r.c.Engine.Snapshot()); n != orders {
 		t.Errorf("refused pushes brought orders: %d, want %d", n, orders)
