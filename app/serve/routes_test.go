@@ -123,7 +123,7 @@ func TestEveryRouteChecksWhoAsks(t *testing.T) {
 			key, secret := r.sim.Server.Creds.LazadaAppKey, r.sim.Server.Creds.LazadaAppSecret
 			for _, rt := range routes {
 				t.Run(rt.pattern, func(t *testing.T) {
-					if !slices.Contains(registered, rt.pattern) {
+					if !slices.Contains(registered, rt.pattern) && notServed(t, r.srv.URL, rt) {
 						t.Skipf("%s is not served yet", rt.pattern)
 					}
 					for _, c := range []credential{noToken, badToken, viewer, operator, scraper, lazadaSig} {
@@ -157,6 +157,17 @@ func TestEveryRouteChecksWhoAsks(t *testing.T) {
 			}
 		})
 	}
+}
+
+// notServed reports whether the API answers an operator's request on the
+// route with its 404 for unknown endpoints (a route added with
+// s.mux.Handle instead of s.handle is missing from Routes, yet served).
+func notServed(t *testing.T, base string, rt route) bool {
+	t.Helper()
+	req, _ := http.NewRequest(rt.method, base+rt.path, strings.NewReader(rt.body))
+	req.Header.Set("Authorization", "Bearer ayu-secret")
+	code, body := send(t, req, rt.stream)
+	return code == http.StatusNotFound && strings.Contains(body, "no such endpoint")
 }
 
 // send makes a request and returns its status and (for a stream, the

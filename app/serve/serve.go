@@ -120,7 +120,8 @@ func where(c *config.Config) string {
 	return c.Path
 }
 
-// handle registers a route and remembers its pattern (Routes).
+// handle registers a route and remembers its pattern (Routes). Add every
+// route through it: the route table test checks each one for who may ask.
 func (s *Server) handle(pattern string, h http.Handler) {
 	s.routes = append(s.routes, pattern)
 	s.mux.Handle(pattern, h)
