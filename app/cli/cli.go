@@ -102,8 +102,9 @@ func usage(w io.Writer) {
   flashdeck --config flashdeck.yaml  the dashboard on configured channels
   flashdeck --remote URL             the dashboard on a collector (token: $FLASHDECK_TOKEN;
                                      --remote-ca FILE for a private CA)
-  flashdeck serve [--config F] [--listen ADDR]
-                                     headless collector: /healthz, /metrics, /api/v1/snapshot
+  flashdeck serve [--config F] [--listen ADDR] [--tls-cert FILE --tls-key FILE | --insecure]
+                                     headless collector: /healthz, /metrics, /api/v1/*, and
+                                     /webhooks/lazada for Lazada's pushes ("flashdeck serve -h")
   flashdeck simulate [--listen ADDR] [--seed N] [--speed X] [--out DIR] [--scenario demo|launch]
                                      only the simulated channels; writes a ready config
                                      (launch: 1,400 products on 4 channels; --peak, --length,
@@ -224,12 +225,59 @@ func remoteDesktop(o DesktopOptions, url, ca, token string) error {
 	return Desktop(o)
 }
 
+// serveUsage heads `flashdeck serve -h`: what is served, then the flags.
+const serveUsage = `flashdeck serve — the headless collector for a war-room: one poller, many desktops
+
+  flashdeck serve [--config F] [--listen ADDR] [--tls-cert FILE --tls-key FILE | --insecure]
+
+Routes:
+  GET  /healthz, /metrics                   open, or /metrics behind metrics_token_env
+  GET  /api/v1/snapshot, /stream, /whoami, /flags, /audit, /actions/{id}
+                                            any user's bearer token (users in the config);
+                                            /stream is Server-Sent Events for flashdeck --remote
+  POST /api/v1/actions, /actions/plan, /actions/{id}/retry, /actions/{id}/confirm
+                                            an operator's bearer token
+  POST /webhooks/lazada                     Lazada's push messages, verified by their signature
+                                            (no token): on the Lazada Open Platform console, set
+                                            the app's push URL to https://HOST/webhooks/lazada and
+                                            subscribe to trade order messages
+
+Listening: with no users configured, loopback only. Any other address needs TLS
+(--tls-cert and --tls-key), or --insecure behind a TLS-terminating proxy. Lazada
+pushes only to HTTPS with an OV or EV certificate.
+
+Flags:
+`
+
 func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	fs := flag.NewFlagSet("flashdeck serve", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), serveUsage)
+		fs.PrintDefaults()
+	}
 	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
-	listen := fs.String("listen", "127.0.0.1:9464", "address to serve on")
+	listen := fs.String("listen", "127.0.0.1:9464", "address to serve on, host:port (an empty host is every interface)")
+	certFile := fs.String("tls-cert", "", "serve HTTPS with this certificate chain (PEM file); needs --tls-key")
+	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM file)")
+	insecure := fs.Bool("insecure", false, "allow plain HTTP on an address other than loopback (a TLS-terminating proxy in front)")
 	speed := fs.Float64("demo-speed", 1, "demo only: sale seconds per wall second")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("flashdeck serve takes no arguments (got %q): see flashdeck serve -h", strings.Join(fs.Args(), " "))
+	}
+	// The certificate is read before anything starts: a bad file fails at
+	// once, naming the flag and the file.
+	tlsCfg, err := serve.LoadTLS(*certFile, *keyFile)
+	if err != nil {
+		return err
+	}
+	if tlsCfg != nil && *insecure {
+		return errors.New("--insecure allows plain HTTP, and --tls-cert/--tls-key serve HTTPS: give one or the other")
+	}
+	if err := serve.CheckListen(serve.ListenConfig{Addr: *listen, TLS: tlsCfg, Insecure: *insecure}); err != nil {
 		return err
 	}
 	c, sim, err := open(*cfgPath, *speed, log)
@@ -247,25 +295,21 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	host, _, err := net.SplitHostPort(*listen)
+	ln, err := serve.Listen(serve.ListenConfig{Addr: *listen, TLS: tlsCfg, Insecure: *insecure, Open: !api.AuthRequired()})
 	if err != nil {
-		return fmt.Errorf("--listen %q: %w", *listen, err)
-	}
-	if !api.AuthRequired() && !config.IsLoopback(host) {
-		return fmt.Errorf("--listen %s: no users are configured, so the API is open and flashdeck serve listens on loopback only (configure users with tokens to listen on other addresses)", *listen)
-	}
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fmt.Errorf("--listen %s: %w", *listen, err)
+		return err
 	}
 	srv := serve.HTTPServer(*listen, api.Handler())
 	srv.RegisterOnShutdown(api.CloseStreams)
-	log.Info("serving", "url", "http://"+ln.Addr().String(), "config", c.Config.Path, "auth", api.AuthRequired())
-	fmt.Fprintf(stdout, "flashdeck serve: listening on http://%s\n", ln.Addr())
+	log.Info("serving", "url", ln.URL, "tls", tlsCfg != nil, "config", c.Config.Path, "auth", api.AuthRequired())
+	if tlsCfg == nil && !config.IsLoopback(hostOf(*listen)) {
+		log.Warn("serving plain HTTP beyond loopback (--insecure): tokens cross the network in clear text unless a TLS proxy stands in front", "listen", *listen)
+	}
+	fmt.Fprintf(stdout, "flashdeck serve: listening on %s\n", ln.URL)
 	ctx, stop := signalContext()
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- ln.Serve(srv) }()
 	select {
 	case <-ctx.Done():
 	case err := <-errc:
@@ -276,6 +320,12 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// hostOf is the host of host:port ("" when it has none).
+func hostOf(addr string) string {
+	host, _, _ := net.SplitHostPort(addr)
+	return host
 }
 
 func lookupFor(sim *demo.Sim, cfg *config.Config) config.Lookup {

@@ -71,6 +71,10 @@ type Engine struct {
 	cells    []cell
 	// unsavedFlags are flags whose last write failed, retried with the next.
 	unsavedFlags []rules.Flag
+	// saveFlagsMu makes flag saves write in the order their changes were
+	// taken: the pollers and the reader of pushed orders all save, and an
+	// older version of a flag must not land after a newer one.
+	saveFlagsMu sync.Mutex
 
 	dirty atomic.Bool
 	snap  atomic.Pointer[Snapshot]
@@ -151,7 +155,12 @@ type channel struct {
 	rateLimited bool
 	lastStock   time.Time
 	backfill    Backfill
-	lastCall    time.Time
+	// callMu guards lastCall: the poller and the reader of pushed orders
+	// share the channel's call rate.
+	callMu   sync.Mutex
+	lastCall time.Time
+	// push queues the orders the channel pushed (nil when it does not).
+	push *pushQueue
 	// fresh holds the creation times (unix ms, sale clock) of orders first
 	// seen while polling live, until the next snapshot is published.
 	fresh []int64
@@ -201,6 +210,7 @@ func New(opt Options) (*Engine, error) {
 			}
 			ch.src = src
 			ch.caps = src.Capabilities()
+			ch.push = newPushQueue(ch)
 		}
 		e.channels = append(e.channels, ch)
 		e.chByID[cc.ID] = ch
@@ -353,6 +363,8 @@ func (e *Engine) Load() error {
 // saveFlags writes the flags changed since the last save. A failed write
 // keeps them for the next attempt.
 func (e *Engine) saveFlags() error {
+	e.saveFlagsMu.Lock()
+	defer e.saveFlagsMu.Unlock()
 	e.mu.Lock()
 	fs := e.unsavedFlags
 	e.unsavedFlags = nil
@@ -406,6 +418,13 @@ func (e *Engine) Run(ctx context.Context) error {
 			defer wg.Done()
 			e.pollLoop(ctx, ch)
 		}()
+		if ch.push != nil {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				e.pushLoop(ctx, ch)
+			}()
+		}
 	}
 	wg.Add(1)
 	go func() {
@@ -610,15 +629,23 @@ func (e *Engine) flush(ch *channel, b *pending, cause error) error {
 	return cause
 }
 
-// space waits so that calls to one channel are at least 1/max_calls_per_second apart.
+// space waits so that calls to one channel are at least
+// 1/max_calls_per_second apart. The poller and the reader of pushed orders
+// both call it: each takes the next free slot.
 func (e *Engine) space(ctx context.Context, ch *channel) error {
 	rps := ch.cfg.MaxCallsPerSecond
 	if rps <= 0 {
 		rps = defaultRPS(ch.cfg.Kind)
 	}
 	gap := time.Duration(float64(time.Second) / rps)
-	wait := time.Until(ch.lastCall.Add(gap))
-	if wait > 0 {
+	ch.callMu.Lock()
+	at := ch.lastCall.Add(gap)
+	if now := time.Now(); at.Before(now) {
+		at = now
+	}
+	ch.lastCall = at
+	ch.callMu.Unlock()
+	if wait := time.Until(at); wait > 0 {
 		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
@@ -627,8 +654,20 @@ func (e *Engine) space(ctx context.Context, ch *channel) error {
 		case <-t.C:
 		}
 	}
-	ch.lastCall = time.Now()
 	return nil
+}
+
+// holdCalls keeps every caller of space from calling the channel for d.
+func (e *Engine) holdCalls(ch *channel, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	ch.callMu.Lock()
+	defer ch.callMu.Unlock()
+	// The next slot is one gap after lastCall: end the hold there.
+	if until := time.Now().Add(d); until.After(ch.lastCall) {
+		ch.lastCall = until
+	}
 }
 
 // defaultRPS is a modest call rate per channel kind: Lazada may disable apps

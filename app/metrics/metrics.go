@@ -21,7 +21,30 @@ type Metrics struct {
 	pollErrors   *prometheus.CounterVec
 	freshness    *prometheus.HistogramVec
 	Actions      *prometheus.CounterVec
+	// Webhooks counts push messages (POST /webhooks/lazada) by channel and
+	// result: see WebhookResult.
+	Webhooks *prometheus.CounterVec
 }
+
+// Results of a webhook, the result label of flashdeck_webhooks_total.
+const (
+	// WebhookAccepted: signed, read, and its order queued (or known already).
+	WebhookAccepted = "accepted"
+	// WebhookDropped: accepted, but the channel's queue was full: the next
+	// poll brings the order.
+	WebhookDropped = "dropped"
+	// WebhookIgnored: signed, but not an order message, or for a market no
+	// channel here serves.
+	WebhookIgnored = "ignored"
+	// WebhookMalformed: signed, but not a message that can be read (or
+	// larger than the limit).
+	WebhookMalformed = "malformed"
+	// WebhookForged: the signature is missing or matches no channel's app.
+	WebhookForged = "forged"
+	// WebhookUnknownChannel is the channel label when the message cannot be
+	// tied to one channel.
+	WebhookUnknownChannel = "unknown"
+)
 
 // New registers flashdeck's metrics. snapshot is read at every scrape, so a
 // scrape shows exactly what the screens show.
@@ -46,7 +69,11 @@ func New(snapshot func() *engine.Snapshot) *Metrics {
 		Name: "flashdeck_actions_total",
 		Help: "Sale actions per channel by result (applied, failed, manual, unknown).",
 	}, []string{"kind", "channel", "result"})
-	m.Registry.MustRegister(m.pollDuration, m.pollErrors, m.freshness, m.Actions, &snapshotCollector{snapshot: snapshot},
+	m.Webhooks = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "flashdeck_webhooks_total",
+		Help: "Push messages received from a channel (POST /webhooks/lazada) by result: accepted, dropped (queue full, left to the next poll), ignored (not an order message), malformed, forged (signature missing or wrong; channel unknown).",
+	}, []string{"channel", "result"})
+	m.Registry.MustRegister(m.pollDuration, m.pollErrors, m.freshness, m.Actions, m.Webhooks, &snapshotCollector{snapshot: snapshot},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

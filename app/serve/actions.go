@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,26 +23,92 @@ const actionWait = 3 * time.Minute
 
 // act lets only an operator through: 401 without a valid token, 403 for a
 // viewer, and 403 for everyone when no users are configured (an open,
-// loopback-only collector reads but never acts).
+// loopback-only collector reads but never acts). Every refusal is logged
+// with the route and, when known, the user.
 func (s *Server) act(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.AuthRequired() {
+			s.refused(r, http.StatusForbidden, User{}, "no users configured")
 			writeError(w, http.StatusForbidden, "actions need an operator's bearer token, and this collector has no users configured (config users)")
 			return
 		}
-		s.read(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			u, _ := UserFrom(r.Context())
-			if s.opt.Actions == nil {
-				writeError(w, http.StatusForbidden, "this collector takes no actions")
-				return
-			}
-			if u.Role != actions.RoleOperator {
-				writeError(w, http.StatusForbidden, fmt.Sprintf("user %s is a %s: a viewer sees everything and can act on nothing", u.Name, u.Role))
-				return
-			}
-			next.ServeHTTP(w, r)
-		})).ServeHTTP(w, r)
+		u, ok := s.authenticate(r)
+		if !ok {
+			s.refused(r, http.StatusUnauthorized, User{}, "no valid bearer token")
+			w.Header().Set("WWW-Authenticate", `Bearer realm="flashdeck"`)
+			writeError(w, http.StatusUnauthorized, "a valid bearer token is required")
+			return
+		}
+		if s.opt.Actions == nil {
+			s.refused(r, http.StatusForbidden, u, "this collector takes no actions")
+			writeError(w, http.StatusForbidden, "this collector takes no actions")
+			return
+		}
+		if u.Role != actions.RoleOperator {
+			s.refused(r, http.StatusForbidden, u, "not an operator")
+			writeError(w, http.StatusForbidden, fmt.Sprintf("user %s is a %s: a viewer sees everything and can act on nothing", u.Name, u.Role))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, u)))
 	})
+}
+
+// refused logs an action attempt turned away.
+func (s *Server) refused(r *http.Request, code int, u User, why string) {
+	args := []any{"route", route(r), "status", code, "why", why, "remote", r.RemoteAddr}
+	if u.Name != "" {
+		args = append(args, "user", u.Name, "role", u.Role)
+	}
+	if id := r.PathValue("id"); id != "" {
+		args = append(args, "id", id)
+	}
+	s.opt.Logger.Warn("api action refused", args...)
+}
+
+// route names the route a request took ("POST /api/v1/actions/{id}/retry").
+func route(r *http.Request) string {
+	if r.Pattern != "" {
+		return r.Pattern
+	}
+	return r.Method + " " + r.URL.Path
+}
+
+// logAction writes one line for an action request carried out (or
+// answered again): what, on which channels with which result, by whom,
+// why, and how long it took.
+func (s *Server) logAction(r *http.Request, a actions.Action, start time.Time) {
+	u, _ := UserFrom(r.Context())
+	results := make([]string, 0, len(a.Results))
+	for _, c := range a.Results {
+		r := c.Channel + "=" + string(c.Result)
+		if c.Result == actions.Manual && c.ConfirmedBy != "" {
+			r += "(done, confirmed by " + c.ConfirmedBy + ")"
+		}
+		results = append(results, r)
+	}
+	args := []any{
+		"route", route(r), "id", a.ID, "kind", a.Kind, "sale", a.Sale,
+		"channels", strings.Join(results, ","), "status", a.Status(),
+		"user", u.Name, "role", u.Role, "reason", a.Reason, "replayed", a.Replayed,
+		"duration", time.Since(start).Round(time.Millisecond),
+	}
+	if a.OrderID != "" {
+		args = append(args, "order", a.OrderID)
+	}
+	if a.User != u.Name {
+		args = append(args, "requested_by", a.User)
+	}
+	s.opt.Logger.Info("api action", args...)
+}
+
+// logActionError writes one line for an action request that failed.
+func (s *Server) logActionError(r *http.Request, err error, start time.Time) {
+	u, _ := UserFrom(r.Context())
+	args := []any{"route", route(r), "user", u.Name, "role", u.Role, "error", err.Error(), "duration", time.Since(start).Round(time.Millisecond)}
+	if id := r.PathValue("id"); id != "" {
+		args = append(args, "id", id)
+	}
+	s.opt.Logger.Warn("api action failed", args...)
 }
 
 func actor(r *http.Request) actions.User {
@@ -52,17 +119,18 @@ func actor(r *http.Request) actions.User {
 // decodeBody reads a JSON body strictly: an unknown field or a wrong type
 // is a 400 that names it.
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	// The route's limitBody caps the body; this cap holds if one is missed.
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxActionBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if tooLarge(w, err) {
+			return false
+		}
 		var te *json.UnmarshalTypeError
-		var mbe *http.MaxBytesError
 		msg := "the body is not valid JSON: " + err.Error()
 		switch {
 		case errors.As(err, &te):
 			msg = fmt.Sprintf("%s: expected %s, got %s", te.Field, te.Type, te.Value)
-		case errors.As(err, &mbe):
-			msg = fmt.Sprintf("the body is larger than %d bytes", maxActionBody)
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
 			msg = strings.TrimPrefix(err.Error(), "json: ")
 		}
@@ -94,6 +162,7 @@ func actionError(w http.ResponseWriter, err error) {
 // actionPost carries out an action and answers it with its per-channel
 // results. A repeated idempotency key answers the first action again.
 func (s *Server) actionPost(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	var req actions.Request
 	if !decodeBody(w, r, &req) {
 		return
@@ -103,24 +172,29 @@ func (s *Server) actionPost(w http.ResponseWriter, r *http.Request) {
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(actionWait))
 	a, err := s.opt.Actions.Submit(r.Context(), actor(r), req)
 	if err != nil {
+		s.logActionError(r, err, start)
 		actionError(w, err)
 		return
 	}
-	s.opt.Logger.Info("api action", "id", a.ID, "kind", a.Kind, "user", a.User, "status", a.Status(), "replayed", a.Replayed)
+	s.logAction(r, a, start)
 	writeJSON(w, http.StatusOK, a)
 }
 
 func (s *Server) actionRetry(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(actionWait))
 	a, err := s.opt.Actions.Retry(r.Context(), actor(r), r.PathValue("id"))
 	if err != nil {
+		s.logActionError(r, err, start)
 		actionError(w, err)
 		return
 	}
+	s.logAction(r, a, start)
 	writeJSON(w, http.StatusOK, a)
 }
 
 func (s *Server) actionConfirm(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
 	var body struct {
 		Channel string `json:"channel"`
 	}
@@ -129,9 +203,11 @@ func (s *Server) actionConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	a, err := s.opt.Actions.ConfirmManual(actor(r), r.PathValue("id"), body.Channel)
 	if err != nil {
+		s.logActionError(r, err, start)
 		actionError(w, err)
 		return
 	}
+	s.logAction(r, a, start)
 	writeJSON(w, http.StatusOK, a)
 }
 

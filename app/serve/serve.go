@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/metrics"
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/datasources/lazada"
 )
 
 // Options for the API server.
@@ -43,6 +45,10 @@ type Server struct {
 	frames       frameCache
 	closing      chan struct{}
 	closeOnce    sync.Once
+	routes       []string
+	// lazadaApps are the Lazada apps whose pushes are taken, with their
+	// channels (one app may serve several markets).
+	lazadaApps []*lazadaApp
 }
 
 type user struct {
@@ -70,6 +76,7 @@ func New(o Options) (*Server, error) {
 		o.Logger = slog.Default()
 	}
 	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{})}
+	var err error
 	for i, u := range o.Config.Users {
 		tok, ok := o.Lookup(u.TokenEnv)
 		if !ok || tok == "" {
@@ -84,22 +91,29 @@ func New(o Options) (*Server, error) {
 		}
 		s.metricsToken = tok
 	}
-	s.mux.HandleFunc("GET /healthz", s.healthz)
+	if s.lazadaApps, err = lazadaApps(o.Config, o.Lookup); err != nil {
+		return nil, err
+	}
+	s.handle("GET /healthz", http.HandlerFunc(s.healthz))
 	var mh http.Handler = o.Metrics.Handler()
 	if s.metricsToken != "" {
 		mh = s.requireToken(s.metricsToken, mh)
 	}
-	s.mux.Handle("GET /metrics", mh)
-	s.mux.Handle("GET /api/v1/snapshot", s.read(http.HandlerFunc(s.snapshot)))
-	s.mux.Handle("GET /api/v1/flags", s.read(http.HandlerFunc(s.flags)))
-	s.mux.Handle("GET /api/v1/audit", s.read(http.HandlerFunc(s.auditList)))
-	s.mux.Handle("GET /api/v1/actions/{id}", s.read(http.HandlerFunc(s.actionGet)))
-	s.mux.Handle("POST /api/v1/actions", s.act(http.HandlerFunc(s.actionPost)))
-	s.mux.Handle("POST /api/v1/actions/{id}/retry", s.act(http.HandlerFunc(s.actionRetry)))
-	s.mux.Handle("POST /api/v1/actions/{id}/confirm", s.act(http.HandlerFunc(s.actionConfirm)))
-	s.mux.Handle("GET /api/v1/stream", s.read(http.HandlerFunc(s.stream)))
-	s.mux.Handle("GET /api/v1/whoami", s.read(http.HandlerFunc(s.whoami)))
-	s.mux.Handle("POST /api/v1/actions/plan", s.act(http.HandlerFunc(s.actionPlan)))
+	s.handle("GET /metrics", mh)
+	s.handle("GET /api/v1/snapshot", s.read(http.HandlerFunc(s.snapshot)))
+	s.handle("GET /api/v1/flags", s.read(http.HandlerFunc(s.flags)))
+	s.handle("GET /api/v1/audit", s.read(http.HandlerFunc(s.auditList)))
+	s.handle("GET /api/v1/actions/{id}", s.read(http.HandlerFunc(s.actionGet)))
+	// Every route that reads a body has a limit, checked before anything
+	// else (a body too large is a 413 whoever sends it).
+	s.handle("POST /api/v1/actions", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionPost))))
+	s.handle("POST /api/v1/actions/{id}/retry", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionRetry))))
+	s.handle("POST /api/v1/actions/{id}/confirm", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionConfirm))))
+	s.handle("GET /api/v1/stream", s.read(http.HandlerFunc(s.stream)))
+	s.handle("GET /api/v1/whoami", s.read(http.HandlerFunc(s.whoami)))
+	s.handle("POST /api/v1/actions/plan", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionPlan))))
+	// Authenticated by Lazada's signature of the body, not by a bearer token.
+	s.handle("POST /webhooks/lazada", limitBodyFunc(lazada.MaxPushBody, http.HandlerFunc(s.lazadaWebhook), s.webhookTooLarge))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
@@ -112,6 +126,17 @@ func where(c *config.Config) string {
 	}
 	return c.Path
 }
+
+// handle registers a route and remembers its pattern (Routes). Add every
+// route through it: the route table test checks each one for who may ask.
+func (s *Server) handle(pattern string, h http.Handler) {
+	s.routes = append(s.routes, pattern)
+	s.mux.Handle(pattern, h)
+}
+
+// Routes lists the patterns of every route served ("GET /healthz", "POST
+// /api/v1/actions", …), in the order they were added.
+func (s *Server) Routes() []string { return slices.Clone(s.routes) }
 
 // AuthRequired reports whether the API needs tokens (users are configured).
 func (s *Server) AuthRequired() bool { return len(s.users) > 0 }
@@ -241,6 +266,47 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 func writeError(w http.ResponseWriter, code int, msg string) {
 	writeJSON(w, code, map[string]any{"error": map[string]string{"message": msg}})
+}
+
+// limitBody caps a route's request body at limit bytes. A body that says
+// it is larger (Content-Length) is refused at once with a 413; one that
+// turns out larger while read fails the read with an *http.MaxBytesError,
+// which the handler answers with tooLarge.
+func limitBody(limit int64, next http.Handler) http.Handler {
+	return limitBodyFunc(limit, next, nil)
+}
+
+// limitBodyFunc is limitBody, calling refused (when set) for a body
+// refused by its Content-Length.
+func limitBodyFunc(limit int64, next http.Handler, refused func(*http.Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > limit {
+			if refused != nil {
+				refused(r)
+			}
+			writeTooLarge(w, limit)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// tooLarge answers a 413 when err is a body over its limit, and reports
+// whether it did.
+func tooLarge(w http.ResponseWriter, err error) bool {
+	var mbe *http.MaxBytesError
+	if !errors.As(err, &mbe) {
+		return false
+	}
+	writeTooLarge(w, mbe.Limit)
+	return true
+}
+
+func writeTooLarge(w http.ResponseWriter, limit int64) {
+	// The connection is closed after a body cut short: say so.
+	w.Header().Set("Connection", "close")
+	writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than this route takes: at most %d bytes (%d KiB)", limit, limit>>10))
 }
 
 // HTTPServer wraps the handler with the timeouts a room full of clients needs.

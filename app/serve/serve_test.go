@@ -3,9 +3,11 @@ package serve_test
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +22,65 @@ import (
 
 func setup(t *testing.T, users []config.User, env map[string]string) (*httptest.Server, *collector.Collector, *demo.Sim) {
 	t.Helper()
+	r := startRoom(t, roomOptions{users: users, env: env})
+	return r.srv, r.c, r.sim
+}
+
+// roomOptions start a collector on the demo simulator with its API.
+type roomOptions struct {
+	users []config.User
+	env   map[string]string
+	// poll is every channel's poll interval (1 s when zero).
+	poll time.Duration
+	// metricsTokenEnv sets metrics_token_env.
+	metricsTokenEnv string
+}
+
+// room is a collector serving its API on a test server.
+type room struct {
+	srv   *httptest.Server
+	c     *collector.Collector
+	sim   *demo.Sim
+	clock *simulator.Clock
+	api   *serve.Server
+	logs  *logBuffer
+}
+
+// logBuffer collects the API's log lines (debug and up).
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// lines returns the log lines that hold every one of the parts.
+func (l *logBuffer) lines(parts ...string) []string {
+	var out []string
+	for _, line := range strings.Split(l.String(), "\n") {
+		ok := line != ""
+		for _, p := range parts {
+			ok = ok && strings.Contains(line, p)
+		}
+		if ok {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+func startRoom(t *testing.T, o roomOptions) *room {
+	t.Helper()
 	t0 := time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
 	clock := simulator.NewManualClock(t0.Add(3 * time.Minute))
 	sc := simulator.DemoScenario(t0, 0, 42)
@@ -28,27 +89,34 @@ func setup(t *testing.T, users []config.User, env map[string]string) (*httptest.
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
+	poll := o.poll
+	if poll == 0 {
+		poll = time.Second
+	}
 	for i := range sim.Config.Channels {
-		sim.Config.Channels[i].PollInterval = config.Duration(time.Second)
+		sim.Config.Channels[i].PollInterval = config.Duration(poll)
 		sim.Config.Channels[i].MaxCallsPerSecond = 200
 	}
 	sim.Config.StateDir = t.TempDir()
-	sim.Config.Users = users
-	for k, v := range env {
+	sim.Config.Users = o.users
+	sim.Config.MetricsTokenEnv = o.metricsTokenEnv
+	for k, v := range o.env {
 		sim.Env[k] = v
 	}
-	c, err := collector.Start(collector.Options{Config: sim.Config, Lookup: sim.Lookup(), Now: clock.Now})
+	logs := &logBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c, err := collector.Start(collector.Options{Config: sim.Config, Lookup: sim.Lookup(), Now: clock.Now, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	api, err := serve.New(serve.Options{Config: sim.Config, Lookup: sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions})
+	api, err := serve.New(serve.Options{Config: sim.Config, Lookup: sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
-	return srv, c, sim
+	return &room{srv: srv, c: c, sim: sim, clock: clock, api: api, logs: logs}
 }
 
 func get(t *testing.T, url, token string) (int, string) {

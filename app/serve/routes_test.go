@@ -1,0 +1,197 @@
+package serve_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// access is who may use a route.
+type access int
+
+const (
+	// open: anyone (GET /healthz).
+	open access = iota
+	// scrape: anyone, or only the metrics token when metrics_token_env is set.
+	scrape
+	// read: any user's bearer token.
+	read
+	// act: an operator's bearer token; a viewer's is 403.
+	act
+	// signed: a Lazada push signature; bearer tokens open nothing.
+	signed
+)
+
+// route is one route of the API as a client calls it.
+type route struct {
+	// pattern is the route as the server registers it (Server.Routes).
+	pattern      string
+	method, path string
+	body         string
+	access       access
+	// stream: the answer does not end; only its status is read.
+	stream bool
+}
+
+// routes lists every route of the API. TestEveryRouteChecksWhoAsks fails
+// when the server registers one that is not here: add it.
+var routes = []route{
+	{pattern: "GET /healthz", method: "GET", path: "/healthz", access: open},
+	{pattern: "GET /metrics", method: "GET", path: "/metrics", access: scrape},
+	{pattern: "GET /api/v1/snapshot", method: "GET", path: "/api/v1/snapshot", access: read},
+	{pattern: "GET /api/v1/flags", method: "GET", path: "/api/v1/flags", access: read},
+	{pattern: "GET /api/v1/audit", method: "GET", path: "/api/v1/audit", access: read},
+	{pattern: "GET /api/v1/actions/{id}", method: "GET", path: "/api/v1/actions/nope", access: read},
+	{pattern: "GET /api/v1/stream", method: "GET", path: "/api/v1/stream", access: read, stream: true},
+	{pattern: "GET /api/v1/whoami", method: "GET", path: "/api/v1/whoami", access: read},
+	{pattern: "POST /api/v1/actions/plan", method: "POST", path: "/api/v1/actions/plan", access: act,
+		body: `{"kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"route table","idempotency_key":"routes-plan"}`},
+	{pattern: "POST /api/v1/actions", method: "POST", path: "/api/v1/actions", access: act,
+		body: `{"kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"route table","idempotency_key":"routes-1"}`},
+	{pattern: "POST /api/v1/actions/{id}/retry", method: "POST", path: "/api/v1/actions/nope/retry", access: act},
+	{pattern: "POST /api/v1/actions/{id}/confirm", method: "POST", path: "/api/v1/actions/nope/confirm", access: act, body: `{"channel":"akulaku-id"}`},
+	{pattern: "POST /webhooks/lazada", method: "POST", path: "/webhooks/lazada", access: signed,
+		body: `{"seller_id":"1","message_type":13,"data":{"status":"normal"},"timestamp":1,"site":"lazada_id"}`},
+}
+
+// credential is what a request carries.
+type credential struct {
+	name string
+	// token is a bearer token; sign signs the body as the Lazada channel.
+	token string
+	sign  bool
+}
+
+var (
+	noToken   = credential{name: "no token"}
+	badToken  = credential{name: "unknown token", token: "nobody-secret"}
+	viewer    = credential{name: "viewer", token: "wall-secret"}
+	operator  = credential{name: "operator", token: "ayu-secret"}
+	scraper   = credential{name: "metrics token", token: "metrics-secret"}
+	lazadaSig = credential{name: "lazada signature", sign: true}
+)
+
+// want is the status a credential gets on a route: an exact code, or
+// (when 0) anything but 401 and 403.
+func want(a access, c credential, metricsToken bool) int {
+	switch a {
+	case open:
+		return http.StatusOK
+	case scrape:
+		if !metricsToken || c == scraper {
+			return http.StatusOK
+		}
+		return http.StatusUnauthorized
+	case read, act:
+		switch c {
+		case noToken, badToken, scraper, lazadaSig:
+			return http.StatusUnauthorized
+		case viewer:
+			if a == act {
+				return http.StatusForbidden
+			}
+		}
+		return 0
+	case signed:
+		if c == lazadaSig {
+			return http.StatusOK
+		}
+		return http.StatusUnauthorized
+	}
+	panic("unknown access")
+}
+
+func TestEveryRouteChecksWhoAsks(t *testing.T) {
+	for _, metricsToken := range []bool{false, true} {
+		name := "metrics open"
+		o := roomOptions{users: roomUsers, env: map[string]string{"T_AYU": "ayu-secret", "T_WALL": "wall-secret"}}
+		if metricsToken {
+			name = "metrics token"
+			o.metricsTokenEnv, o.env["T_METRICS"] = "T_METRICS", "metrics-secret"
+		}
+		t.Run(name, func(t *testing.T) {
+			r := startRoom(t, o)
+			registered := r.api.Routes()
+			for _, p := range registered {
+				if !slices.ContainsFunc(routes, func(rt route) bool { return rt.pattern == p }) {
+					t.Errorf("route %q is served but not in the route table: add it", p)
+				}
+			}
+			key, secret := r.sim.Server.Creds.LazadaAppKey, r.sim.Server.Creds.LazadaAppSecret
+			for _, rt := range routes {
+				t.Run(rt.pattern, func(t *testing.T) {
+					if !slices.Contains(registered, rt.pattern) && notServed(t, r.srv.URL, rt) {
+						t.Skipf("%s is not served yet", rt.pattern)
+					}
+					for _, c := range []credential{noToken, badToken, viewer, operator, scraper, lazadaSig} {
+						req, err := http.NewRequest(rt.method, r.srv.URL+rt.path, strings.NewReader(rt.body))
+						if err != nil {
+							t.Fatal(err)
+						}
+						if c.token != "" {
+							req.Header.Set("Authorization", "Bearer "+c.token)
+						}
+						if c.sign {
+							req.Header.Set("Authorization", signPush(key, secret, rt.body))
+						}
+						code, body := send(t, req, rt.stream)
+						w := want(rt.access, c, metricsToken)
+						switch {
+						case w == 0 && (code == 401 || code == 403):
+							t.Errorf("%s with %s: %d, want neither 401 nor 403: %s", rt.pattern, c.name, code, body)
+						case w != 0 && code != w:
+							t.Errorf("%s with %s: %d, want %d: %s", rt.pattern, c.name, code, w, body)
+						}
+						if code >= 500 {
+							t.Errorf("%s with %s: %d %s", rt.pattern, c.name, code, body)
+						}
+					}
+				})
+			}
+			// The operator's pause went through; nothing else acted.
+			if got := r.sim.Server.Book("micom-id").ActionCount("pause"); got != 1 {
+				t.Errorf("micom-id paused %d times, want 1 (the operator's)", got)
+			}
+		})
+	}
+}
+
+// notServed reports whether the API answers an operator's request on the
+// route with its 404 for unknown endpoints (a route added with
+// s.mux.Handle instead of s.handle is missing from Routes, yet served).
+func notServed(t *testing.T, base string, rt route) bool {
+	t.Helper()
+	req, _ := http.NewRequest(rt.method, base+rt.path, strings.NewReader(rt.body))
+	req.Header.Set("Authorization", "Bearer ayu-secret")
+	code, body := send(t, req, rt.stream)
+	return code == http.StatusNotFound && strings.Contains(body, "no such endpoint")
+}
+
+// send makes a request and returns its status and (for a stream, the
+// start of) its body.
+func send(t *testing.T, req *http.Request, stream bool) (int, string) {
+	t.Helper()
+	if stream {
+		ctx, cancel := context.WithTimeout(req.Context(), 3*time.Second)
+		defer cancel()
+		req = req.WithContext(ctx)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	var b []byte
+	if stream && res.StatusCode == http.StatusOK {
+		b = make([]byte, 256)
+		n, _ := res.Body.Read(b)
+		b = b[:n]
+	} else {
+		b, _ = io.ReadAll(res.Body)
+	}
+	return res.StatusCode, string(b)
+}

@@ -1,0 +1,193 @@
+package serve
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/metrics"
+	"github.com/flashdeck/flashdeck/datasources"
+	"github.com/flashdeck/flashdeck/datasources/lazada"
+)
+
+// POST /webhooks/lazada takes Lazada's push messages (DESIGN.md section 7:
+// a public HTTPS endpoint, a signed body, a 200 within 500 ms). The
+// signature, not a bearer token, says who sent it: hex(HMAC-SHA256(app_key
+// + body, app_secret)) of the app of one of the configured Lazada channels.
+// The handler only verifies, reads and queues: the order itself is read
+// from the channel in the background (engine.QueueOrder), so a slow
+// channel never slows the answer.
+
+// lazadaApp is one Lazada app (app key and secret) and the channels it
+// reads: one app may serve a seller in several markets.
+type lazadaApp struct {
+	key, secret string
+	channels    []lazadaChannel
+}
+
+type lazadaChannel struct{ id, market string }
+
+// lazadaApps reads the app key and secret of every enabled Lazada channel,
+// the way the collector reads them (environment, or keyring). An error
+// names the channel and the variable, never a value.
+func lazadaApps(cfg *config.Config, lookup config.Lookup) ([]*lazadaApp, error) {
+	var apps []*lazadaApp
+	for i := range cfg.Channels {
+		ch := &cfg.Channels[i]
+		if ch.Kind != datasources.KindLazada || !ch.IsEnabled() {
+			continue
+		}
+		key, err := cfg.Secret(lookup, ch.ID, "app_key_env", ch.AppKeyEnv)
+		if err != nil {
+			return nil, err
+		}
+		secret, err := cfg.Secret(lookup, ch.ID, "app_secret_env", ch.AppSecretEnv)
+		if err != nil {
+			return nil, err
+		}
+		key = strings.TrimSpace(key)
+		if key == "" || secret == "" {
+			return nil, fmt.Errorf("%s: channel %s: app_key_env and app_secret_env are needed to verify Lazada's pushes", where(cfg), ch.ID)
+		}
+		c := lazadaChannel{id: ch.ID, market: strings.ToUpper(strings.TrimSpace(ch.Market))}
+		i := slices.IndexFunc(apps, func(a *lazadaApp) bool { return a.key == key && a.secret == secret })
+		if i < 0 {
+			apps = append(apps, &lazadaApp{key: key, secret: secret})
+			i = len(apps) - 1
+		}
+		apps[i].channels = append(apps[i].channels, c)
+	}
+	return apps, nil
+}
+
+// verify returns the app that signed body, or nil. Every app is checked,
+// each in constant time, whichever matches.
+func (s *Server) verifyLazada(body []byte, authorization string) *lazadaApp {
+	var found *lazadaApp
+	for _, a := range s.lazadaApps {
+		if lazada.VerifyPush(a.key, a.secret, body, authorization) && found == nil {
+			found = a
+		}
+	}
+	return found
+}
+
+// channelsFor lists the app's channels in a market ("" or a channel
+// without a market matches any).
+func (a *lazadaApp) channelsFor(market string) []string {
+	var out []string
+	for _, c := range a.channels {
+		if market == "" || c.market == "" || c.market == market {
+			out = append(out, c.id)
+		}
+	}
+	return out
+}
+
+// label is the channel a message from this app is counted under before
+// its site is known: the app's only channel, or "unknown".
+func (a *lazadaApp) label() string {
+	if len(a.channels) == 1 {
+		return a.channels[0].id
+	}
+	return metrics.WebhookUnknownChannel
+}
+
+// webhookAnswer is the body of a 200: Lazada reads only the status code.
+type webhookAnswer struct {
+	Status   string   `json:"status"`
+	OrderID  string   `json:"order_id,omitempty"`
+	Channels []string `json:"channels,omitempty"`
+	Reason   string   `json:"reason,omitempty"`
+}
+
+func (s *Server) countWebhook(channel, result string) {
+	if s.opt.Metrics != nil && s.opt.Metrics.Webhooks != nil {
+		s.opt.Metrics.Webhooks.WithLabelValues(channel, result).Inc()
+	}
+}
+
+// webhookTooLarge counts and logs a push refused for its size, before it
+// is read (so before its signature is known).
+func (s *Server) webhookTooLarge(r *http.Request) {
+	s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
+	s.opt.Logger.Warn("webhook refused", "route", route(r), "status", http.StatusRequestEntityTooLarge,
+		"why", fmt.Sprintf("a body of %d bytes, more than %d", r.ContentLength, lazada.MaxPushBody), "remote", r.RemoteAddr)
+}
+
+func (s *Server) lazadaWebhook(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
+		s.opt.Logger.Warn("webhook refused", "route", route(r), "why", "reading the body: "+err.Error(), "remote", r.RemoteAddr)
+		if !tooLarge(w, err) {
+			writeError(w, http.StatusBadRequest, "reading the body: "+err.Error())
+		}
+		return
+	}
+	auth := r.Header.Get("Authorization")
+	var app *lazadaApp
+	why := ""
+	switch {
+	case strings.TrimSpace(auth) == "":
+		why = "the Authorization header is missing: Lazada signs every push with hex(HMAC-SHA256(app_key + body, app_secret))"
+	case len(s.lazadaApps) == 0 || s.opt.Engine == nil:
+		why = "no Lazada channel is configured here, so no push can be verified"
+	default:
+		if app = s.verifyLazada(body, auth); app == nil {
+			why = "the Authorization header is not the signature of this body by the app of any Lazada channel configured here"
+		}
+	}
+	if app == nil {
+		s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookForged)
+		s.opt.Logger.Warn("webhook refused", "route", route(r), "status", http.StatusUnauthorized, "why", why, "remote", r.RemoteAddr, "bytes", len(body))
+		writeError(w, http.StatusUnauthorized, why)
+		return
+	}
+	p, err := lazada.ParsePush(body)
+	if err != nil {
+		s.countWebhook(app.label(), metrics.WebhookMalformed)
+		s.opt.Logger.Warn("webhook malformed", "route", route(r), "channel", app.label(), "error", err.Error(), "remote", r.RemoteAddr)
+		writeError(w, http.StatusBadRequest, "push message: "+err.Error())
+		return
+	}
+	if p.MessageType != lazada.PushTradeOrder || p.Order == nil {
+		s.countWebhook(app.label(), metrics.WebhookIgnored)
+		s.opt.Logger.Debug("webhook ignored", "channel", app.label(), "message_type", p.MessageType, "site", p.Site)
+		writeJSON(w, http.StatusOK, webhookAnswer{Status: metrics.WebhookIgnored, Reason: fmt.Sprintf("message_type %d is not a trade order message (0)", p.MessageType)})
+		return
+	}
+	chans := app.channelsFor(p.Market)
+	if len(chans) == 0 {
+		s.countWebhook(app.label(), metrics.WebhookIgnored)
+		s.opt.Logger.Info("webhook ignored: no channel here serves its site", "site", p.Site, "order", p.Order.ID)
+		writeJSON(w, http.StatusOK, webhookAnswer{Status: metrics.WebhookIgnored, OrderID: p.Order.ID,
+			Reason: fmt.Sprintf("site %q: no Lazada channel of this app serves that market here", p.Site)})
+		return
+	}
+	ans := webhookAnswer{Status: metrics.WebhookAccepted, OrderID: p.Order.ID, Channels: chans}
+	for _, ch := range chans {
+		result := metrics.WebhookAccepted
+		res, err := s.opt.Engine.QueueOrder(ch, p.Order.ID, p.Order.UpdatedAt)
+		switch {
+		case err != nil:
+			result = metrics.WebhookIgnored
+			s.opt.Logger.Info("webhook ignored", "channel", ch, "order", p.Order.ID, "error", err.Error())
+		case res == engine.PushDropped:
+			result = metrics.WebhookDropped
+		}
+		if len(chans) == 1 {
+			ans.Status = result
+		}
+		s.countWebhook(ch, result)
+		s.opt.Logger.Debug("webhook", "channel", ch, "order", p.Order.ID, "order_status", p.Order.Status,
+			"result", result, "queue", res.String(), "duration", time.Since(start))
+	}
+	writeJSON(w, http.StatusOK, ans)
+}

@@ -1,0 +1,154 @@
+package lazada
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+)
+
+// pushSample is the trade order message of Lazada's push documentation.
+const pushSample = `{"seller_id":"1234567","message_type":0,"data":{"order_status":"unpaid","trade_order_id":"260422900198363","trade_order_line_id":"260422900298363","status_update_time":1603698638},"timestamp":1603766859530,"site":"lazada_vn"}`
+
+func TestSignPushIsHMACOfAppKeyAndBody(t *testing.T) {
+	// Written out from the documentation's formula, not from SignPush:
+	// Authorization = HEX(HMAC-SHA256(app_key + body, app_secret)).
+	mac := hmac.New(sha256.New, []byte("helloworld"))
+	mac.Write([]byte("123456" + pushSample))
+	want := hex.EncodeToString(mac.Sum(nil))
+	if got := SignPush("123456", "helloworld", []byte(pushSample)); got != want {
+		t.Fatalf("SignPush = %s, want %s", got, want)
+	}
+	if want != strings.ToLower(want) {
+		t.Fatal("the signature is not lower-case hex")
+	}
+	body := []byte(pushSample)
+	for _, c := range []struct {
+		name, key, secret, auth string
+		body                    []byte
+		ok                      bool
+	}{
+		{"as sent", "123456", "helloworld", want, body, true},
+		{"upper-case hex", "123456", "helloworld", strings.ToUpper(want), body, true},
+		{"surrounding spaces", "123456", "helloworld", " " + want + " ", body, true},
+		{"wrong secret", "123456", "hello", want, body, false},
+		{"wrong app key", "654321", "helloworld", want, body, false},
+		{"changed body", "123456", "helloworld", want, []byte(strings.Replace(pushSample, "unpaid", "paid", 1)), false},
+		{"missing", "123456", "helloworld", "", body, false},
+		{"not hex", "123456", "helloworld", "Bearer " + want, body, false},
+		{"cut short", "123456", "helloworld", want[:62], body, false},
+		{"too long", "123456", "helloworld", want + "00", body, false},
+	} {
+		if got := VerifyPush(c.key, c.secret, c.body, c.auth); got != c.ok {
+			t.Errorf("%s: VerifyPush = %v, want %v", c.name, got, c.ok)
+		}
+	}
+}
+
+func TestParsePush(t *testing.T) {
+	p, err := ParsePush([]byte(pushSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.MessageType != PushTradeOrder || p.SellerID != "1234567" || p.Site != "lazada_vn" || p.Market != "VN" || p.Order == nil {
+		t.Fatalf("%+v", p)
+	}
+	if o := p.Order; o.ID != "260422900198363" || o.Status != "unpaid" || !o.UpdatedAt.Equal(time.Unix(1603698638, 0)) {
+		t.Errorf("order %+v", o)
+	}
+	if !p.Timestamp.Equal(time.UnixMilli(1603766859530)) {
+		t.Errorf("timestamp %v", p.Timestamp)
+	}
+
+	// The reverse order message: ids as numbers, a cancellation.
+	p, err = ParsePush([]byte(`{"seller_id":1000114855,"message_type":"0","data":{"order_status":"Canceled","reverse_order_id":501977696648153,"status_update_time":"1603703663","trade_order_id":252883361348153},"timestamp":1603715010,"site":"LAZADA_ID"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := p.Order; o == nil || o.ID != "252883361348153" || o.Status != "canceled" || o.ReverseOrderID != "501977696648153" || p.Market != "ID" {
+		t.Fatalf("%+v %+v", p, o)
+	}
+
+	// Other message types are read without their data.
+	p, err = ParsePush([]byte(`{"seller_id":"100053528","message_type":13,"data":{"status":"normal"},"timestamp":1627038397,"site":"lazada_sg"}`))
+	if err != nil || p.MessageType != 13 || p.Order != nil || p.Market != "SG" {
+		t.Fatalf("%+v %v", p, err)
+	}
+	if p, err := ParsePush([]byte(`{"message_type":12,"data":[1,2],"site":"lazada_xx"}`)); err != nil || p.Market != "" {
+		t.Fatalf("%+v %v", p, err)
+	}
+
+	for body, want := range map[string]string{
+		``:                              "empty",
+		`[]`:                            "not a JSON object",
+		`{"message_type":0,`:            "not a push message",
+		`{"data":{}}`:                   "message_type is missing",
+		`{"message_type":"zero"}`:       "message_type:",
+		`{"message_type":0.5}`:          "message_type:",
+		`{"message_type":0}`:            "data is missing",
+		`{"message_type":0,"data":"x"}`: "data is not a JSON object",
+		`{"message_type":0,"data":{}}`:  "data.trade_order_id is missing",
+		`{"message_type":0,"data":{"trade_order_id":{"a":1}}}`:                     "data.trade_order_id:",
+		`{"message_type":0,"data":{"trade_order_id":"12 OR 1=1"}}`:                 "data.trade_order_id \"12 OR 1=1\" is not a Lazada order id",
+		`{"message_type":0,"data":{"trade_order_id":"1","status_update_time":-5}}`: "data.status_update_time",
+		`{"message_type":0,"timestamp":"soon","data":{"trade_order_id":"1"}}`:      "timestamp:",
+		`{"message_type":0,"site":"lazada\u0007id","data":{"trade_order_id":"1"}}`: "control characters",
+	} {
+		_, err := ParsePush([]byte(body))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error with %q", body, err, want)
+		}
+	}
+	if _, err := ParsePush([]byte(`{"message_type":0,"pad":"` + strings.Repeat("x", MaxPushBody) + `"}`)); err == nil || !strings.Contains(err.Error(), "65536") {
+		t.Errorf("oversized body: %v", err)
+	}
+}
+
+// FuzzParsePush: any body is read without panicking; an accepted trade
+// order message names an order of digits, and written out again in the
+// documentation's shape it reads back the same.
+func FuzzParsePush(f *testing.F) {
+	f.Add([]byte(pushSample))
+	f.Add([]byte(`{"seller_id":1000114855,"message_type":"0","data":{"order_status":"canceled","reverse_order_id":501977696648153,"status_update_time":"1603703663","trade_order_id":252883361348153},"timestamp":1603715010,"site":"lazada_id"}`))
+	f.Add([]byte(`{"seller_id":"100053528","message_type":13,"data":{"status":"normal"},"timestamp":1627038397,"site":"lazada_sg"}`))
+	f.Add([]byte(`{"message_type":0,"data":{"trade_order_id":"1","status_update_time":1e3}}`))
+	f.Add([]byte(`{"message_type":0,"data":null}`))
+	f.Add([]byte(`[`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		p, err := ParsePush(body)
+		if err != nil {
+			if strings.TrimSpace(err.Error()) == "" {
+				t.Fatal("an error without words")
+			}
+			return
+		}
+		if p.MessageType != PushTradeOrder {
+			if p.Order != nil {
+				t.Fatalf("message type %d with an order", p.MessageType)
+			}
+			return
+		}
+		o := p.Order
+		if o == nil || !isDigits(o.ID) {
+			t.Fatalf("accepted a trade order message without an order id: %+v", p)
+		}
+		again := map[string]any{
+			"seller_id": p.SellerID, "message_type": p.MessageType, "site": p.Site,
+			"data": map[string]any{"order_status": o.Status, "trade_order_id": o.ID, "reverse_order_id": o.ReverseOrderID, "status_update_time": o.UpdatedAt.Unix()},
+		}
+		if !o.UpdatedAt.IsZero() && o.UpdatedAt.Nanosecond() != 0 {
+			again["data"].(map[string]any)["status_update_time"] = o.UpdatedAt.UnixMilli()
+		}
+		if o.UpdatedAt.IsZero() {
+			delete(again["data"].(map[string]any), "status_update_time")
+		}
+		b, _ := json.Marshal(again)
+		q, err := ParsePush(b)
+		if err != nil || q.Order == nil || *q.Order != *o || q.SellerID != p.SellerID || q.Market != p.Market {
+			t.Fatalf("%s read as %+v %+v; written again %s it reads %+v %v", body, p, o, b, q, err)
+		}
+	})
+}
