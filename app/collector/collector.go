@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
@@ -31,6 +32,8 @@ type Collector struct {
 	cancel      context.CancelFunc
 	done        chan error
 	actionsDone chan struct{}
+	closeOnce   sync.Once
+	closeErr    error
 }
 
 // Options start a collector.
@@ -126,11 +129,15 @@ func Start(o Options) (*Collector, error) {
 
 // Close stops polling, waits for the pollers and closes the store.
 func (c *Collector) Close() error {
-	c.cancel()
-	err := <-c.done
-	<-c.actionsDone
-	if cerr := c.Store.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	// Once: a test (or a restart) may close it before its cleanup does.
+	c.closeOnce.Do(func() {
+		c.cancel()
+		err := <-c.done
+		<-c.actionsDone
+		if cerr := c.Store.Close(); err == nil {
+			err = cerr
+		}
+		c.closeErr = err
+	})
+	return c.closeErr
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/remote"
 	"github.com/flashdeck/flashdeck/app/serve"
@@ -25,14 +26,14 @@ const (
 	viewerToken = "viewer-token-0123456789"
 )
 
-// room is a simulator, a collector on it and its API on a loopback port,
-// as `flashdeck serve` runs them; restart brings the collector back on the
+// room is the demo rig with the collector's API on a loopback port, as
+// `flashdeck serve` runs them; restart brings a new collector back on the
 // same port and state, as a restarted process would.
 type room struct {
 	t    *testing.T
+	rig  *demotest.Rig
 	sim  *demo.Sim
 	cfg  *config.Config
-	now  func() time.Time
 	addr string
 	c    *collector.Collector
 	srv  *http.Server
@@ -40,37 +41,18 @@ type room struct {
 
 func newRoom(t *testing.T) *room {
 	t.Helper()
-	t0 := time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
-	clock := simulator.NewClock(t0.Add(3*time.Minute), 1)
-	sc := simulator.DemoScenario(t0, 0, 42)
-	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	for i := range sim.Config.Channels {
-		sim.Config.Channels[i].PollInterval = config.Duration(500 * time.Millisecond)
-		sim.Config.Channels[i].MaxCallsPerSecond = 200
-	}
-	sim.Config.StateDir = t.TempDir()
-	sim.Config.Users = []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}, {Name: "wall", Role: "viewer", TokenEnv: "T_WALL"}}
-	sim.Env["T_AYU"], sim.Env["T_WALL"] = opToken, viewerToken
-	r := &room{t: t, sim: sim, cfg: sim.Config, now: clock.Now}
-	r.start()
+	rig := demotest.Start(t, demotest.Options{Live: true, Poll: 500 * time.Millisecond, ActionTimeout: 10 * time.Second,
+		Users: []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}, {Name: "wall", Role: "viewer", TokenEnv: "T_WALL"}},
+		Env:   map[string]string{"T_AYU": opToken, "T_WALL": viewerToken}})
+	r := &room{t: t, rig: rig, sim: rig.Sim, cfg: rig.Sim.Config, c: rig.Collector}
+	r.serve()
 	t.Cleanup(r.stop)
 	return r
 }
 
-func (r *room) start() {
+// serve serves the current collector's API on the room's port.
+func (r *room) serve() {
 	r.t.Helper()
-	c, err := collector.Start(collector.Options{Config: r.cfg, Lookup: r.sim.Lookup(), Now: r.now, ActionTimeout: 10 * time.Second})
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	api, err := serve.New(serve.Options{Config: r.cfg, Lookup: r.sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions})
-	if err != nil {
-		r.t.Fatal(err)
-	}
 	addr := r.addr
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -80,8 +62,14 @@ func (r *room) start() {
 		r.t.Fatal(err)
 	}
 	r.addr = ln.Addr().String()
-	r.c, r.srv = c, serve.HTTPServer(r.addr, api.Handler())
+	r.srv = serve.HTTPServer(r.addr, r.rig.API(r.t, r.c).Handler())
 	go r.srv.Serve(ln)
+}
+
+// restart starts a new collector on the same state and port.
+func (r *room) restart() {
+	r.c = r.rig.StartCollector(r.t)
+	r.serve()
 }
 
 // stop ends the API (closing every stream) and the collector.
@@ -277,7 +265,7 @@ func TestRemoteShowsTheCollectorLostAndReconnects(t *testing.T) {
 	// Ages keep moving while it is lost.
 	waitFor(t, 5*time.Second, "the lost snapshot is not republished", func() bool { return c.Snapshot().Wall.After(lost.Wall) })
 
-	r.start()
+	r.restart()
 	waitFor(t, 15*time.Second, "no reconnection after the collector restarted", func() bool {
 		s := c.Snapshot()
 		return collectorOf(s).State == engine.StateOK && len(s.Sales) > 0 && !s.Sales[0].Stale

@@ -14,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
@@ -81,42 +82,11 @@ func (l *logBuffer) lines(parts ...string) []string {
 
 func startRoom(t *testing.T, o roomOptions) *room {
 	t.Helper()
-	t0 := time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
-	clock := simulator.NewManualClock(t0.Add(3 * time.Minute))
-	sc := simulator.DemoScenario(t0, 0, 42)
-	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	poll := o.poll
-	if poll == 0 {
-		poll = time.Second
-	}
-	for i := range sim.Config.Channels {
-		sim.Config.Channels[i].PollInterval = config.Duration(poll)
-		sim.Config.Channels[i].MaxCallsPerSecond = 200
-	}
-	sim.Config.StateDir = t.TempDir()
-	sim.Config.Users = o.users
-	sim.Config.MetricsTokenEnv = o.metricsTokenEnv
-	for k, v := range o.env {
-		sim.Env[k] = v
-	}
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c, err := collector.Start(collector.Options{Config: sim.Config, Lookup: sim.Lookup(), Now: clock.Now, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	api, err := serve.New(serve.Options{Config: sim.Config, Lookup: sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(api.Handler())
-	t.Cleanup(srv.Close)
-	return &room{srv: srv, c: c, sim: sim, clock: clock, api: api, logs: logs}
+	rig := demotest.Start(t, demotest.Options{Poll: o.poll, Users: o.users, Env: o.env, MetricsTokenEnv: o.metricsTokenEnv, Logger: log})
+	srv, api := rig.Serve(t)
+	return &room{srv: srv, c: rig.Collector, sim: rig.Sim, clock: rig.Clock, api: api, logs: logs}
 }
 
 func get(t *testing.T, url, token string) (int, string) {

@@ -11,31 +11,15 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
 
 // liveCollector runs the demo simulator and a collector on it.
 func liveCollector(t *testing.T) (*demo.Sim, *collector.Collector) {
 	t.Helper()
-	start := time.Date(2026, 11, 23, 14, 0, 0, 0, wib)
-	clock := simulator.NewManualClock(start.Add(5 * time.Minute))
-	sc := simulator.DemoScenario(start, 0, 42)
-	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	for i := range sim.Config.Channels {
-		sim.Config.Channels[i].PollInterval = 1e9
-		sim.Config.Channels[i].MaxCallsPerSecond = 200
-	}
-	sim.Config.StateDir = t.TempDir()
-	c, err := collector.Start(collector.Options{Config: sim.Config, Lookup: sim.Lookup(), Now: clock.Now, ActionTimeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return sim, c
+	rig := demotest.Start(t, demotest.Options{Into: 5 * time.Minute, ActionTimeout: 10 * time.Second})
+	return rig.Sim, rig.Collector
 }
 
 func TestActionsTabPausesWithConfirmationAndRetries(t *testing.T) {

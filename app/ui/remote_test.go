@@ -15,43 +15,20 @@ import (
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/app/remote"
-	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
 
-// remoteDesktop runs the demo simulator, a collector with users and its
-// API, and a remote client on it with the operator's token.
+// remoteDesktop runs the demo rig with users and its API, and a remote
+// client on it with the operator's token.
 func remoteDesktop(t *testing.T) (*demo.Sim, *collector.Collector, *httptest.Server, *remote.Client) {
 	t.Helper()
-	start := time.Date(2026, 11, 23, 14, 0, 0, 0, wib)
-	clock := simulator.NewManualClock(start.Add(5 * time.Minute))
-	sc := simulator.DemoScenario(start, 0, 42)
-	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sim.Close() })
-	for i := range sim.Config.Channels {
-		sim.Config.Channels[i].PollInterval = config.Duration(500 * time.Millisecond)
-		sim.Config.Channels[i].MaxCallsPerSecond = 200
-	}
-	sim.Config.StateDir = t.TempDir()
-	sim.Config.Users = []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}}
-	sim.Env["T_AYU"] = "ayu-token"
-	c, err := collector.Start(collector.Options{Config: sim.Config, Lookup: sim.Lookup(), Now: clock.Now, ActionTimeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	api, err := serve.New(serve.Options{Config: sim.Config, Lookup: sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(api.Handler())
-	t.Cleanup(srv.Close)
+	rig := demotest.Start(t, demotest.Options{Into: 5 * time.Minute, Poll: 500 * time.Millisecond, ActionTimeout: 10 * time.Second,
+		Users: []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}}, Env: map[string]string{"T_AYU": "ayu-token"}})
+	srv, _ := rig.Serve(t)
 	rc, err := remote.New(remote.Options{URL: srv.URL, Token: "ayu-token"})
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +37,7 @@ func remoteDesktop(t *testing.T) (*demo.Sim, *collector.Collector, *httptest.Ser
 	done := make(chan struct{})
 	go func() { rc.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return sim, c, srv, rc
+	return rig.Sim, rig.Collector, srv, rc
 }
 
 func waitUntil(t *testing.T, what string, cond func() bool) {

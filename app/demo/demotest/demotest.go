@@ -1,0 +1,116 @@
+// Package demotest is the rig of tests that need the whole collector: the
+// demo's simulated channels (the POCO M3 sale on Lazada ID, Akulaku ID and
+// mi.com ID), a collector polling them, and the collector's API. It is for
+// tests only; it lives in its own package so that the engine's, the API's,
+// the remote client's and the screens' tests share one rig.
+package demotest
+
+import (
+	"log/slog"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/collector"
+	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/serve"
+	"github.com/flashdeck/flashdeck/datasources/simulator"
+)
+
+// Opened is when the demo sale opened, in the simulator's WIB.
+var Opened = time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
+
+// Options shape the rig; the zero value is a manual clock 3 minutes into
+// the sale, channels polled every second, no users.
+type Options struct {
+	// Into is how far into the sale the clock starts (default 3 minutes).
+	Into time.Duration
+	// Live runs the sale clock in real time instead of a manual clock.
+	Live bool
+	// Poll is every channel's poll interval (default 1 s).
+	Poll time.Duration
+	// Users, with their tokens by environment variable in Env.
+	Users           []config.User
+	Env             map[string]string
+	MetricsTokenEnv string
+	// ActionTimeout bounds a channel's answer to an action (default the
+	// collector's).
+	ActionTimeout time.Duration
+	Logger        *slog.Logger
+}
+
+// Rig is a running simulator and a collector on it.
+type Rig struct {
+	Sim       *demo.Sim
+	Collector *collector.Collector
+	Clock     *simulator.Clock
+	opt       Options
+}
+
+// Start runs the simulator and a collector; both stop when the test ends.
+func Start(t testing.TB, o Options) *Rig {
+	t.Helper()
+	if o.Into == 0 {
+		o.Into = 3 * time.Minute
+	}
+	if o.Poll == 0 {
+		o.Poll = time.Second
+	}
+	clock := simulator.NewManualClock(Opened.Add(o.Into))
+	if o.Live {
+		clock = simulator.NewClock(Opened.Add(o.Into), 1)
+	}
+	sc := simulator.DemoScenario(Opened, 0, 42)
+	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	for i := range sim.Config.Channels {
+		sim.Config.Channels[i].PollInterval = config.Duration(o.Poll)
+		sim.Config.Channels[i].MaxCallsPerSecond = 200
+	}
+	sim.Config.StateDir = t.TempDir()
+	sim.Config.Users = o.Users
+	sim.Config.MetricsTokenEnv = o.MetricsTokenEnv
+	for k, v := range o.Env {
+		sim.Env[k] = v
+	}
+	r := &Rig{Sim: sim, Clock: clock, opt: o}
+	r.Collector = r.StartCollector(t)
+	return r
+}
+
+// StartCollector starts a collector on the rig's simulator and state (a
+// second one after the first was closed is a restarted collector). It
+// stops when the test ends.
+func (r *Rig) StartCollector(t testing.TB) *collector.Collector {
+	t.Helper()
+	c, err := collector.Start(collector.Options{Config: r.Sim.Config, Lookup: r.Sim.Lookup(), Now: r.Clock.Now,
+		Logger: r.opt.Logger, ActionTimeout: r.opt.ActionTimeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// API builds the collector's API for c.
+func (r *Rig) API(t testing.TB, c *collector.Collector) *serve.Server {
+	t.Helper()
+	api, err := serve.New(serve.Options{Config: r.Sim.Config, Lookup: r.Sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: r.opt.Logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return api
+}
+
+// Serve serves the rig's collector's API on loopback until the test ends.
+func (r *Rig) Serve(t testing.TB) (*httptest.Server, *serve.Server) {
+	t.Helper()
+	api := r.API(t, r.Collector)
+	srv := httptest.NewServer(api.Handler())
+	t.Cleanup(srv.Close)
+	return srv, api
+}
