@@ -209,8 +209,8 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 // authenticate finds the user behind a bearer token.
 func (s *Server) authenticate(r *http.Request) (User, bool) {
 	h := r.Header.Get("Authorization")
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || tok == "" {
+	tok, ok := bearer(h)
+	if !ok {
 		return User{}, false
 	}
 	sum := sha256.Sum256([]byte(strings.TrimSpace(tok)))
@@ -222,6 +222,16 @@ func (s *Server) authenticate(r *http.Request) (User, bool) {
 		}
 	}
 	return found, hit
+}
+
+// bearer reads the token of an Authorization header. The scheme is
+// case-insensitive (RFC 9110 section 11.1); a bare token is not a bearer one.
+func bearer(h string) (string, bool) {
+	if len(h) < 7 || !strings.EqualFold(h[:7], "bearer ") {
+		return "", false
+	}
+	tok := strings.TrimSpace(h[7:])
+	return tok, tok != ""
 }
 
 // read lets any authenticated user (or anyone, with no users configured) through.
@@ -244,9 +254,9 @@ func (s *Server) read(next http.Handler) http.Handler {
 func (s *Server) requireToken(tok string, next http.Handler) http.Handler {
 	want := sha256.Sum256([]byte(tok))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		got, ok := bearer(r.Header.Get("Authorization"))
 		sum := sha256.Sum256([]byte(got))
-		if subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="flashdeck metrics"`)
 			writeError(w, http.StatusUnauthorized, "a valid bearer token is required")
 			return

@@ -324,3 +324,31 @@ func TestFlagsAPIAndMetric(t *testing.T) {
 		t.Fatalf("lint: %v %+v", err, problems)
 	}
 }
+
+// The bearer scheme is case-insensitive, and a token is only ever read
+// from it: a bare token is refused on /metrics as on the API.
+func TestBearerScheme(t *testing.T) {
+	r := startRoom(t, roomOptions{users: roomUsers, env: map[string]string{"T_AYU": "ayu-secret", "T_WALL": "wall-secret", "T_METRICS": "metrics-secret"}, metricsTokenEnv: "T_METRICS"})
+	for _, c := range []struct {
+		path, header string
+		want         int
+	}{
+		{"/api/v1/snapshot", "bearer wall-secret", 200},
+		{"/api/v1/snapshot", "BEARER wall-secret", 200},
+		{"/api/v1/snapshot", "wall-secret", 401},
+		{"/metrics", "bearer metrics-secret", 200},
+		{"/metrics", "metrics-secret", 401},
+		{"/metrics", "Basic metrics-secret", 401},
+	} {
+		req, _ := http.NewRequest("GET", r.srv.URL+c.path, nil)
+		req.Header.Set("Authorization", c.header)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != c.want {
+			t.Errorf("GET %s with %q: %d, want %d", c.path, c.header, res.StatusCode, c.want)
+		}
+	}
+}
