@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -137,7 +138,23 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 		writeError(w, http.StatusBadRequest, msg)
 		return false
 	}
+	// One JSON value and nothing after it: a second object would be
+	// silently dropped, and the sender could believe it was read.
+	if tok, err := dec.Token(); err != io.EOF {
+		if tooLarge(w, err) {
+			return false
+		}
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("the body holds more than one JSON value (%v after the first)", describeToken(tok, err)))
+		return false
+	}
 	return true
+}
+
+func describeToken(tok json.Token, err error) string {
+	if err != nil {
+		return "invalid JSON"
+	}
+	return fmt.Sprintf("%v", tok)
 }
 
 // actionError answers an error of the actions with its status.

@@ -101,3 +101,17 @@ func TestActionBadRequestsNameTheField(t *testing.T) {
 		t.Errorf("bad audit filter: %d %s", code, body)
 	}
 }
+
+func TestActionBodyIsOneJSONValue(t *testing.T) {
+	users := []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}}
+	srv, _, _ := setup(t, users, map[string]string{"T_AYU": "ayu-secret"})
+	one := `{"kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"test","idempotency_key":"k-one"}`
+	for _, body := range []string{one + `{"kind":"resume"}`, one + ` x`, one + `]`} {
+		if code, msg := post(t, srv.URL+"/api/v1/actions", "ayu-secret", body); code != 400 || !strings.Contains(msg, "more than one JSON value") {
+			t.Errorf("%q: %d %s", body, code, msg)
+		}
+	}
+	if code, msg := post(t, srv.URL+"/api/v1/actions", "ayu-secret", one+"\n"); code != 200 {
+		t.Errorf("one value and a newline: %d %s", code, msg)
+	}
+}
