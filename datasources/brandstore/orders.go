@@ -243,10 +243,15 @@ func (w *wireOrder) order() (datasources.Order, error) {
 			SKU:      sku,
 			Quantity: int(*it.Qty),
 			Price:    datasources.Money(it.UnitPrice),
-			// A cancelled order's lines are all cancelled, whatever
-			// each line says.
-			Cancelled: it.Cancelled || status == StatusCancelled,
+			// A cancelled (or refunded, returned, failed) order's lines
+			// are all cancelled, whatever each line says.
+			Cancelled: it.Cancelled,
 		})
+	}
+	if o.IsCancelled() {
+		for i := range o.Items {
+			o.Items[i].Cancelled = true
+		}
 	}
 	return o, nil
 }
