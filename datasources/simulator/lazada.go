@@ -244,7 +244,17 @@ func (d *lazadaDialect) auth(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (d *lazadaDialect) loc() *time.Location { return d.b.Sale().Start.Location() }
+// loc is the zone Lazada writes a market's local times in: UTC+8 for
+// Malaysia, the Philippines and Singapore, UTC+7 for Indonesia, Thailand
+// and Vietnam. A sale's times are the same instants in every market; only
+// the wall clock they are written in differs.
+func (d *lazadaDialect) loc() *time.Location {
+	switch strings.ToUpper(d.b.Spec().Market) {
+	case "MY", "PH", "SG":
+		return time.FixedZone("UTC+8", 8*3600)
+	}
+	return time.FixedZone("UTC+7", 7*3600)
+}
 
 func (d *lazadaDialect) orders(w http.ResponseWriter, p map[string]string) {
 	raw := p["update_after"]

@@ -18,6 +18,12 @@ import (
 // lasts through a half-hour sale.
 func lzGateway(t *testing.T) (*Server, *httptest.Server, *Clock) {
 	t.Helper()
+	return lzGatewayIn(t, "ID")
+}
+
+// lzGatewayIn is lzGateway for a Lazada market.
+func lzGatewayIn(t *testing.T, market string) (*Server, *httptest.Server, *Clock) {
+	t.Helper()
 	clock := NewManualClock(t0)
 	alloc := map[string]int{}
 	var skus []SKUSpec
@@ -30,7 +36,7 @@ func lzGateway(t *testing.T) (*Server, *httptest.Server, *Clock) {
 		Sale: SaleSpec{ID: "s", Name: "s", Start: t0, End: t0.Add(30 * time.Minute)},
 		SKUs: skus,
 		Channels: []ChannelSpec{{
-			ID: "lazada-id", Kind: datasources.KindLazada, Market: "ID", Name: "Lazada ID", Allocated: alloc, PeakPerMinute: 300,
+			ID: "lazada-id", Kind: datasources.KindLazada, Market: market, Name: "Lazada ID", Allocated: alloc, PeakPerMinute: 300,
 		}},
 	}, clock)
 	if err != nil {
@@ -364,5 +370,28 @@ func TestLazadaCancelFaults(t *testing.T) {
 	}
 	if got, _ := b.Order(o.ID); got.Status != StatusCanceled || b.ActionCount(OpCancel) != 1 {
 		t.Fatal("not cancelled")
+	}
+}
+
+// Lazada writes a sale's window in the market's own zone: the same end is
+// 14:30 in Jakarta and 15:30 in Kuala Lumpur. Written in WIB for Malaysia,
+// a client reading it in UTC+8 saw the sale end an hour early.
+func TestLazadaSaleWindowInTheMarketsZone(t *testing.T) {
+	for market, want := range map[string]string{"ID": "2026-11-23 14:30:00", "MY": "2026-11-23 15:30:00"} {
+		srv, hs, _ := lzGatewayIn(t, market)
+		a := lzDo(t, srv, hs, http.MethodGet, "/products/get", map[string]string{"sku_seller_list": `["A"]`, "limit": "50"}, nil)
+		var data struct {
+			Products []struct {
+				Skus []struct {
+					SpecialToTime string `json:"special_to_time"`
+				} `json:"skus"`
+			} `json:"products"`
+		}
+		if err := json.Unmarshal(a.Data, &data); err != nil || len(data.Products) != 1 {
+			t.Fatalf("%s: %+v: %v", market, a, err)
+		}
+		if got := data.Products[0].Skus[0].SpecialToTime; got != want {
+			t.Errorf("%s: special_to_time %q, want %q", market, got, want)
+		}
 	}
 }
