@@ -348,7 +348,8 @@ func TestScaleBench(t *testing.T) {
 
 	t.Run("live", func(t *testing.T) { benchLive(t, speed) })
 	t.Run("catch-up", benchCatchUp)
-	t.Run("desktop", func(t *testing.T) { benchDesktop(t, speed) })
+	t.Run("desktop", func(t *testing.T) { benchDesktop(t, speed, false) })
+	t.Run("remote-desktop", func(t *testing.T) { benchDesktop(t, speed, true) })
 }
 
 // saleStartIn is the --sale-start for a sale opening after `wall` of wall
@@ -452,7 +453,10 @@ func benchCatchUp(t *testing.T) {
 
 // benchDesktop runs the dashboard itself (its own collector and the
 // screens) on the live launch sale under Xvfb.
-func benchDesktop(t *testing.T, speed float64) {
+// benchDesktop runs the dashboard on a live launch-scale sale: with its own
+// pollers and engine, or (remote) on a `flashdeck serve` through --remote,
+// as a war-room desktop does.
+func benchDesktop(t *testing.T, speed float64, remote bool) {
 	for _, tool := range []string{"Xvfb", "import"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is missing: make bench installs it (scripts/install-deps.sh)", tool)
@@ -471,7 +475,17 @@ func benchDesktop(t *testing.T, speed float64) {
 	_, cfg, env := launchSim(t, state, "--speed", fmt.Sprint(speed), "--seed", "13",
 		"--sale-start", saleStartIn(5*time.Second, speed), "--length", sale.String())
 	run := time.Duration(float64(sale)/speed) + 20*time.Second
-	app := exec.Command(binary, "--config", cfg, "--tab", "skus", "--quit-after", run.String())
+	args := []string{"--config", cfg}
+	what := "the dashboard (its own pollers, engine and screens)"
+	if remote {
+		addr := freePort(t)
+		srv := start(t, env, "serve", "--config", cfg, "--listen", addr)
+		srv.waitLine(t, "listening on")
+		// The desktop gets no channel credential: it reads the collector.
+		args, env = []string{"--remote", "http://" + addr}, nil
+		what = "the dashboard with --remote on a collector (its stream, no pollers or engine of its own)"
+	}
+	app := exec.Command(binary, append(args, "--tab", "skus", "--quit-after", run.String())...)
 	app.Env = append(append(os.Environ(), env...), "DISPLAY="+display)
 	app.Stderr = &testLog{t: t, prefix: "desktop: "}
 	if err := app.Start(); err != nil {
@@ -481,6 +495,9 @@ func benchDesktop(t *testing.T, speed float64) {
 	began := time.Now()
 	time.Sleep(run / 2)
 	shot := filepath.Join(os.TempDir(), "flashdeck-bench-desktop.png")
+	if remote {
+		shot = filepath.Join(os.TempDir(), "flashdeck-bench-remote-desktop.png")
+	}
 	if out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput(); err != nil {
 		t.Errorf("import: %v %s", err, out)
 	}
@@ -489,7 +506,7 @@ func benchDesktop(t *testing.T, speed float64) {
 	if err := app.Wait(); err != nil {
 		t.Fatalf("the dashboard exited with %v", err)
 	}
-	fmt.Printf("desktop: the dashboard (its own pollers, engine and screens) on the same live sale under Xvfb, %s\n", time.Since(began).Round(time.Second))
+	fmt.Printf("desktop: %s on the same live sale under Xvfb, %s\n", what, time.Since(began).Round(time.Second))
 	report("desktop CPU: %.1f s (%.0f%% of one core)", st.CPU, 100*st.CPU/run.Seconds())
 	memLine("desktop", smp)
 	report("screenshot at mid-sale: %s", shot)
