@@ -173,6 +173,59 @@ func TestOrdersSurgeBeyondTheOffsetLimit(t *testing.T) {
 	}
 }
 
+// Orders paid or cancelled while a busy second is being paged must not be
+// skipped: paging upwards, an order leaving the second slides the next one
+// onto a page already read, and its own later update (a cancellation) is
+// never seen. The sale moves 200 ms between calls, so the reader falls
+// behind into seconds whose orders are still changing.
+func TestBusySecondsWhileOrdersMove(t *testing.T) {
+	clock := simulator.NewManualClock(t0)
+	sc := simulator.Scenario{
+		Seed: 9,
+		Sale: simulator.SaleSpec{ID: "surge", Name: "surge", Start: t0, End: t0.Add(time.Hour), PerBuyerLimit: 5},
+		SKUs: []simulator.SKUSpec{{SKU: "POCO-F1", Name: "POCO F1", ListPrice: 300000000, FlashPrice: 250000000, Popularity: 1}},
+		Channels: []simulator.ChannelSpec{{
+			ID: channel, Kind: datasources.KindLazada, Market: "ID", Name: "Lazada ID",
+			Allocated: map[string]int{"POCO-F1": 10_000_000}, PeakPerMinute: 30_000, BuyerPool: 500_000,
+		}},
+	}
+	sim, hs, rec := start(t, sc, clock)
+	c := newClient(t, sim, hs, nil)
+	clock.Advance(3 * time.Second)
+	l := sourcetest.Ledger{}
+	cur := datasources.Cursor{UpdatedAfter: t0.Add(-time.Second)}
+	for range 300 {
+		p, err := c.Orders(context.Background(), cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range p.Orders {
+			if old, ok := l[o.ID]; !ok || !o.UpdatedAt.Before(old.UpdatedAt) {
+				l[o.ID] = o
+			}
+		}
+		cur = p.Next
+		clock.Advance(200 * time.Millisecond)
+	}
+	// The sale stops moving; the reader catches up.
+	l.Poll(t, c, cur)
+	if len(l) != sim.Book(channel).OrderCount() {
+		t.Errorf("read %d orders, the channel took %d", len(l), sim.Book(channel).OrderCount())
+	}
+	if got, want := l.Sold()["POCO-F1"], sim.Book(channel).Sold()["POCO-F1"]; got != want {
+		t.Errorf("sold %d, simulator says %d: an update was skipped", got, want)
+	}
+	bounded := 0
+	for _, q := range rec.of("/orders/get") {
+		if q["update_before"] != "" {
+			bounded++
+		}
+	}
+	if bounded == 0 {
+		t.Error("no busy second was read on its own: the test does not cover it")
+	}
+}
+
 func TestStockMatchesTheSimulator(t *testing.T) {
 	clock := simulator.NewManualClock(t0)
 	sc := simulator.DemoScenario(t0, 10*time.Minute, 7)

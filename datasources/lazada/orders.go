@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -22,11 +23,17 @@ const (
 	MaxOffset = 5000
 	// ItemsBatch is the most order ids /orders/items/get takes in one call.
 	ItemsBatch = 50
-	// sameSecondOverlap is how many orders of the previous page are read
-	// again when a whole page shares one update second and the client has
-	// to page by offset: an order moving out of that second between two
-	// calls shifts the rest, and the overlap keeps that from skipping one.
-	sameSecondOverlap = 10
+)
+
+// Cursor tokens of a second read whole (see Orders).
+const (
+	// denseCount: the next call counts the second's orders. After the
+	// colon, how many orders the window from that second held.
+	denseCount = "lzc:"
+	// denseDown: the second is read from its last page down to offset 0.
+	// After the colon, "1" when later seconds hold orders already (the
+	// second is closed: nothing can be updated into it any more).
+	denseDown = "lzd:"
 )
 
 // Orders reads the next page of orders updated at or after the cursor's
@@ -36,54 +43,44 @@ const (
 // /orders/get refuses an offset above 5000. So the client pages by time:
 // after a full page the next window starts at the page's last update
 // second (re-reading that second's orders, which the engine de-duplicates)
-// with offset 0. Only when a whole page shares one second does it page by
-// offset within that second, and past offset 5000 it rolls over to the next
-// second (5000 orders updated in one second on one channel is beyond any
-// sale seen; the error message would say so if it happened).
+// with offset 0.
+//
+// When a whole page shares one update second, that second is read whole on
+// its own (update_before bounds it), from its last page down to its first.
+// Paging upwards, an order updated again meanwhile leaves the second and
+// the orders after it slide down a place, so one would slide onto a page
+// already read and never be seen (its cancellation lost, its units counted
+// for good). Paging downwards, a slide only moves an order onto the page
+// read next. The second is left for the next one only once a later second
+// holds orders: until then updates may still land in it, and each poll
+// reads it again.
 func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasources.OrderPage, error) {
 	after := since.UpdatedAfter.Truncate(time.Second)
 	if after.IsZero() || after.Before(time.Unix(0, 0)) {
 		after = time.Unix(0, 0)
 	}
 	offset := max(since.Offset, 0)
-	data, err := c.call(ctx, PathOrders, map[string]string{
-		"update_after":   after.In(c.loc).Format(time.RFC3339),
-		"sort_by":        "updated_at",
-		"sort_direction": "ASC",
-		"offset":         strconv.Itoa(offset),
-		"limit":          strconv.Itoa(PageLimit),
-	})
+	switch {
+	case strings.HasPrefix(since.Token, denseCount):
+		return c.countSecond(ctx, after, since)
+	case strings.HasPrefix(since.Token, denseDown):
+		return c.readSecondDown(ctx, after, min(offset, MaxOffset), since.Token == denseDown+"1")
+	}
+	w, orders, err := c.window(ctx, after, time.Time{}, offset)
 	if err != nil {
 		return datasources.OrderPage{}, err
 	}
-	var w wireOrders
-	if err := json.Unmarshal(data, &w); err != nil {
-		return datasources.OrderPage{}, c.malformed(PathOrders, "orders: "+err.Error(), data)
-	}
 	page := datasources.OrderPage{Total: int(w.CountTotal), Next: datasources.Cursor{UpdatedAfter: after, Offset: offset}}
-	if len(w.Orders) == 0 {
+	if len(orders) == 0 {
 		page.Next.Offset = 0
 		if offset == 0 {
 			page.Next = since
 		}
 		return page, nil
 	}
-	orders := make([]datasources.Order, 0, len(w.Orders))
-	ids := make([]string, 0, len(w.Orders))
-	for i := range w.Orders {
-		o, err := c.order(&w.Orders[i])
-		if err != nil {
-			return datasources.OrderPage{}, err
-		}
-		orders = append(orders, o)
-		ids = append(ids, o.ID)
-	}
-	if err := c.attachItems(ctx, orders, ids); err != nil {
-		return datasources.OrderPage{}, err
-	}
 	page.Orders = orders
 	last := orders[len(orders)-1].UpdatedAt.Truncate(time.Second)
-	full := len(w.Orders) >= PageLimit
+	full := len(orders) >= PageLimit
 	switch {
 	case last.After(after):
 		page.Next = datasources.Cursor{UpdatedAfter: last}
@@ -92,14 +89,119 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 		// The window's last orders all share its first second: the next
 		// poll starts there again.
 		page.Next = datasources.Cursor{UpdatedAfter: after}
-	case offset+len(w.Orders)-sameSecondOverlap > MaxOffset:
-		page.Next = datasources.Cursor{UpdatedAfter: after.Add(time.Second)}
-		page.More = true
 	default:
-		page.Next = datasources.Cursor{UpdatedAfter: after, Offset: offset + len(w.Orders) - sameSecondOverlap}
+		// A full page in one second: read that second whole, downwards.
+		page.Next = datasources.Cursor{UpdatedAfter: after, Token: denseCount + strconv.FormatInt(int64(w.CountTotal), 10)}
 		page.More = true
 	}
 	return page, nil
+}
+
+// countSecond counts the orders of one update second and sets the read of
+// it from its last page down.
+func (c *Client) countSecond(ctx context.Context, second time.Time, since datasources.Cursor) (datasources.OrderPage, error) {
+	fromSecond, _ := strconv.Atoi(strings.TrimPrefix(since.Token, denseCount))
+	data, err := c.call(ctx, PathOrders, c.windowParams(second, second, 0, 1))
+	if err != nil {
+		return datasources.OrderPage{}, err
+	}
+	var w wireOrders
+	if err := json.Unmarshal(data, &w); err != nil {
+		return datasources.OrderPage{}, c.malformed(PathOrders, "orders: "+err.Error(), data)
+	}
+	n := int(w.CountTotal)
+	page := datasources.OrderPage{Total: fromSecond, More: true}
+	if n <= 0 {
+		// The second emptied meanwhile (its orders updated again): page
+		// from it as usual.
+		page.Next = datasources.Cursor{UpdatedAfter: second}
+		return page, nil
+	}
+	top := (n - 1) / PageLimit * PageLimit
+	if top > MaxOffset {
+		// Over 5,100 orders updated in one second on one channel: beyond
+		// any sale seen, and beyond what /orders/get can page to.
+		slog.Warn("lazada: more orders in one second than /orders/get can page to; the rest come when updated again",
+			"channel", c.id, "second", second, "orders", n, "max_offset", MaxOffset)
+		top = MaxOffset
+	}
+	page.Next = datasources.Cursor{UpdatedAfter: second, Offset: top, Token: downToken(fromSecond > n)}
+	return page, nil
+}
+
+// downToken is the token of a second read downwards.
+func downToken(closed bool) string {
+	if closed {
+		return denseDown + "1"
+	}
+	return denseDown + "0"
+}
+
+// readSecondDown reads one page of an update second at offset, and moves
+// down to the page below, or past the second once offset 0 is read.
+func (c *Client) readSecondDown(ctx context.Context, second time.Time, offset int, closed bool) (datasources.OrderPage, error) {
+	w, orders, err := c.window(ctx, second, second, offset)
+	if err != nil {
+		return datasources.OrderPage{}, err
+	}
+	page := datasources.OrderPage{Total: int(w.CountTotal), Orders: orders, More: true}
+	switch {
+	case offset > 0:
+		page.Next = datasources.Cursor{UpdatedAfter: second, Offset: max(offset-PageLimit, 0), Token: downToken(closed)}
+	case closed:
+		page.Next = datasources.Cursor{UpdatedAfter: second.Add(time.Second)}
+	default:
+		// Later seconds hold nothing yet: updates may still land in this
+		// one, so the next poll reads it again.
+		page.Next = datasources.Cursor{UpdatedAfter: second}
+		page.More = false
+	}
+	return page, nil
+}
+
+// windowParams are /orders/get's parameters for orders updated from after
+// (inclusive) up to before (inclusive, to the second; zero for no bound).
+func (c *Client) windowParams(after, before time.Time, offset, limit int) map[string]string {
+	p := map[string]string{
+		"update_after":   after.In(c.loc).Format(time.RFC3339),
+		"sort_by":        "updated_at",
+		"sort_direction": "ASC",
+		"offset":         strconv.Itoa(offset),
+		"limit":          strconv.Itoa(limit),
+	}
+	if !before.IsZero() {
+		p["update_before"] = before.In(c.loc).Format(time.RFC3339)
+	}
+	return p
+}
+
+// window reads one page of /orders/get with its items.
+func (c *Client) window(ctx context.Context, after, before time.Time, offset int) (wireOrders, []datasources.Order, error) {
+	data, err := c.call(ctx, PathOrders, c.windowParams(after, before, offset, PageLimit))
+	if err != nil {
+		return wireOrders{}, nil, err
+	}
+	var w wireOrders
+	if err := json.Unmarshal(data, &w); err != nil {
+		return wireOrders{}, nil, c.malformed(PathOrders, "orders: "+err.Error(), data)
+	}
+	if len(w.Orders) == 0 {
+		return w, nil, nil
+	}
+	orders := make([]datasources.Order, 0, len(w.Orders))
+	ids := make([]string, 0, len(w.Orders))
+	for i := range w.Orders {
+		o, err := c.order(&w.Orders[i])
+		if err != nil {
+			return wireOrders{}, nil, err
+		}
+		orders = append(orders, o)
+		ids = append(ids, o.ID)
+	}
+	if err := c.attachItems(ctx, orders, ids); err != nil {
+		return wireOrders{}, nil, err
+	}
+	return w, orders, nil
 }
 
 // order converts one /orders/get entry; its items come later.

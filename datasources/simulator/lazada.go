@@ -287,9 +287,19 @@ func (d *lazadaDialect) orders(w http.ResponseWriter, p map[string]string) {
 		d.fail(w, "ISV", "InvalidParameter", "the simulator serves sort_by=updated_at, sort_direction=ASC only")
 		return
 	}
-	// update_after is inclusive ("updated after or on") at one-second
-	// precision; the book's window is exclusive in milliseconds.
-	page, total := d.b.Updates(Query{After: after.Add(-time.Millisecond), Offset: offset, Limit: limit})
+	// update_after and update_before are inclusive ("after or on", "before
+	// or on") at one-second precision; the book's After is exclusive and
+	// its Before inclusive, in milliseconds.
+	q := Query{After: after.Add(-time.Millisecond), Offset: offset, Limit: limit}
+	if raw := p["update_before"]; raw != "" {
+		before, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			d.fail(w, "ISV", "InvalidParameter", "update_before must be ISO 8601 like 2017-02-10T09:00:00+08:00")
+			return
+		}
+		q.Before = before.Truncate(time.Second).Add(time.Second - time.Millisecond)
+	}
+	page, total := d.b.Updates(q)
 	out := make([]map[string]any, 0, len(page))
 	for _, o := range page {
 		out = append(out, d.orderJSON(o))
