@@ -787,10 +787,13 @@ func (e *Engine) Snapshot() *Snapshot { return e.snap.Load() }
 // channel holds one, replaced when a newer one comes.
 func (e *Engine) Subscribe() (<-chan *Snapshot, func()) {
 	c := make(chan *Snapshot, 1)
+	// The first snapshot goes in before the channel is listed: listed
+	// first, a publish in between could fill its one slot, and this send
+	// would then wait for a reader that is not there yet.
+	c <- e.Snapshot()
 	e.subsMu.Lock()
 	e.subs[c] = struct{}{}
 	e.subsMu.Unlock()
-	c <- e.Snapshot()
 	return c, func() {
 		e.subsMu.Lock()
 		delete(e.subs, c)

@@ -65,7 +65,16 @@ func (c *frameCache) get(s *engine.Snapshot) ([]byte, error) {
 // A client that falls behind skips to the newest snapshot: it never sees
 // an old one after a newer, and never holds up the engine or other clients.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
+	select {
+	case <-s.closing:
+		writeError(w, http.StatusServiceUnavailable, "the collector is stopping")
+		return
+	default:
+	}
 	rc := http.NewResponseController(w)
+	// A stream is one long request: the server's read timeout is for
+	// reading a request, and must not end a stream that is still wanted.
+	_ = rc.SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -133,7 +142,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// CloseStreams ends every open stream (and refuses new ones). Register it
+// CloseStreams ends every open stream and refuses new ones (503). Register it
 // with http.Server.RegisterOnShutdown: Shutdown waits for active requests,
 // and a stream never ends by itself.
 func (s *Server) CloseStreams() {

@@ -163,6 +163,15 @@ func (s *Server) lazadaWebhook(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, webhookAnswer{Status: metrics.WebhookIgnored, Reason: fmt.Sprintf("message_type %d is not a trade order message (0)", p.MessageType)})
 		return
 	}
+	if strings.TrimSpace(p.Site) != "" && p.Market == "" {
+		// A site named but not known: reading the order in every market of
+		// the app would spend their call budgets on the wrong channels.
+		s.countWebhook(app.label(), metrics.WebhookIgnored)
+		s.opt.Logger.Info("webhook ignored: unknown site", "site", p.Site, "order", p.Order.ID)
+		writeJSON(w, http.StatusOK, webhookAnswer{Status: metrics.WebhookIgnored, OrderID: p.Order.ID,
+			Reason: fmt.Sprintf("site %q is not a Lazada market flashdeck knows", p.Site)})
+		return
+	}
 	chans := app.channelsFor(p.Market)
 	if len(chans) == 0 {
 		s.countWebhook(app.label(), metrics.WebhookIgnored)
