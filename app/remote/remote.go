@@ -98,6 +98,11 @@ type Client struct {
 	user      actions.User
 	flags     map[string][]rules.Flag
 	received  atomic.Uint64
+	losses    atomic.Uint64
+	// audit is the collector's audit trail as last read, newest first:
+	// List filters it here, so the screens never wait on the network.
+	audit     []actions.Action
+	auditKick chan struct{}
 }
 
 // New checks the options and makes a client; Run connects it.
@@ -138,7 +143,10 @@ func New(o Options) (*Client, error) {
 		subs:    map[chan *engine.Snapshot]struct{}{},
 		actSubs: map[chan string]struct{}{},
 		flags:   map[string][]rules.Flag{},
-		user:    actions.User{Name: "?", Role: actions.RoleViewer},
+		// One refresh of the audit trail waiting at most: a burst of
+		// action events makes one read.
+		auditKick: make(chan struct{}, 1),
+		user:      actions.User{Name: "?", Role: actions.RoleViewer},
 	}
 	hopt.Timeout = actionTimeout
 	c.act = httpx.ActionClient(hopt)
@@ -177,12 +185,19 @@ func (c *Client) Status() Status {
 // Received counts the snapshots read from the stream.
 func (c *Client) Received() uint64 { return c.received.Load() }
 
+// Losses counts the times a connected stream was lost.
+func (c *Client) Losses() uint64 { return c.losses.Load() }
+
 // OnConnect registers fn to be called, off the caller's goroutine, with the
 // token's user each time the stream (re)connects.
 func (c *Client) OnConnect(fn func(actions.User)) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.onConnect = append(c.onConnect, fn)
+	if c.status.Connected {
+		// Connected before the caller registered: it must hear of it too.
+		go fn(c.user)
+	}
 }
 
 // WhoAmI asks the collector whose token this is.
@@ -234,9 +249,24 @@ func (c *Client) SubscribeActions() (<-chan string, func()) {
 }
 
 func (c *Client) publish(s *engine.Snapshot) {
-	c.snap.Store(s)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.publishLocked(s)
+}
+
+// publishLost publishes the lost snapshot, unless the stream connected
+// meanwhile: a stale "collector down" must never follow a live snapshot.
+func (c *Client) publishLost() {
+	s := c.lostSnapshot(time.Now())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.status.Connected {
+		c.publishLocked(s)
+	}
+}
+
+func (c *Client) publishLocked(s *engine.Snapshot) {
+	c.snap.Store(s)
 	for ch := range c.subs {
 		select {
 		case <-ch:
@@ -261,12 +291,11 @@ func (c *Client) Run(ctx context.Context) {
 			case <-ctx.Done():
 				return
 			case <-lostTick.C:
-				if !c.Status().Connected {
-					c.publish(c.lostSnapshot(time.Now()))
-				}
+				c.publishLost()
 			}
 		}
 	}()
+	go c.auditLoop(ctx)
 	wait := firstWait
 	for ctx.Err() == nil {
 		got, err := c.streamOnce(ctx)
@@ -300,11 +329,12 @@ func (c *Client) lose(err error) {
 	c.status = Status{Since: since, Err: err.Error()}
 	c.mu.Unlock()
 	if was {
+		c.losses.Add(1)
 		c.opt.Logger.Warn("collector lost", "url", c.opt.URL, "err", err)
 	} else {
 		c.opt.Logger.Debug("collector still unreachable", "url", c.opt.URL, "err", err)
 	}
-	c.publish(c.lostSnapshot(time.Now()))
+	c.publishLost()
 }
 
 // streamOnce reads one connection of the stream until it fails, and returns
@@ -357,15 +387,16 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 				return got, fmt.Errorf("%s/api/v1/stream: %s cannot be read: %w", c.opt.URL, ev, err)
 			}
 			if got == 0 {
-				c.connected(u)
+				c.connected(u, s)
+			} else {
+				c.publish(s)
 			}
 			got++
 			c.received.Add(1)
-			c.publish(s)
 		case "action":
 			var a struct{ ID string }
 			if json.Unmarshal(ev.Data, &a) == nil && a.ID != "" {
-				c.notifyAction(a.ID)
+				c.kickAudit()
 			}
 		default:
 			// Events of a newer collector are ignored.
@@ -373,10 +404,13 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 	}
 }
 
-func (c *Client) connected(u actions.User) {
+// connected marks the stream connected and publishes its first snapshot
+// in one step, so that no lost snapshot can come between them.
+func (c *Client) connected(u actions.User, first *engine.Snapshot) {
 	c.mu.Lock()
 	was := c.status
 	c.status = Status{Connected: true, Since: time.Now()}
+	c.publishLocked(first)
 	hooks := append([]func(actions.User){}, c.onConnect...)
 	c.mu.Unlock()
 	c.opt.Logger.Info("collector connected", "url", c.opt.URL, "user", u.Name, "role", u.Role, "was", was.Err)
@@ -384,7 +418,64 @@ func (c *Client) connected(u actions.User) {
 		go fn(u)
 	}
 	// The audit trail may have changed while the stream was lost.
-	c.notifyAction("")
+	c.kickAudit()
+}
+
+// kickAudit asks for the audit trail to be read again.
+func (c *Client) kickAudit() {
+	select {
+	case c.auditKick <- struct{}{}:
+	default: // one is waiting already
+	}
+}
+
+// auditLimit is how much of the audit trail the client keeps: more than
+// the screens show (500).
+const auditLimit = 2000
+
+// auditLoop reads the audit trail whenever it is asked to, then tells the
+// screens, until ctx ends.
+func (c *Client) auditLoop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.auditKick:
+		}
+		rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		var out struct {
+			Actions []actions.Action `json:"actions"`
+		}
+		err := c.get(rctx, "/api/v1/audit", url.Values{"limit": {strconv.Itoa(auditLimit)}}, &out)
+		cancel()
+		if err != nil {
+			if ctx.Err() == nil {
+				c.opt.Logger.Warn("audit trail not read; keeping the last one", "err", err)
+			}
+			continue
+		}
+		c.mu.Lock()
+		c.audit = out.Actions
+		c.mu.Unlock()
+		c.notifyAction("")
+	}
+}
+
+// remember puts an action the collector answered into the audit trail
+// kept here, so the screens show it before the next read.
+func (c *Client) remember(a actions.Action) {
+	if a.ID == "" {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range c.audit {
+		if c.audit[i].ID == a.ID {
+			c.audit[i] = a
+			return
+		}
+	}
+	c.audit = append([]actions.Action{a}, c.audit...)
 }
 
 func (c *Client) notifyAction(id string) {
@@ -453,9 +544,16 @@ func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 	// collector's. None is shown OK on news that old.
 	for i := range s.Channels {
 		ch := &s.Channels[i]
+		if ch.State == engine.StateDisabled {
+			continue
+		}
+		was := strings.ToUpper(ch.State)
+		if ch.LastError != "" {
+			was += ": " + ch.LastError
+		}
+		ch.LastError, ch.LastErrorAt = "not known while the collector is lost (it was "+was+")", down
 		if ch.State == engine.StateOK {
-			ch.State = engine.StateDegraded
-			ch.LastError, ch.LastErrorAt = "not known while the collector is lost (it was OK)", down
+			ch.State = engine.StateDegraded // a worse state is kept
 		}
 	}
 	c.addCollector(&s, engine.ChannelSnap{
@@ -572,6 +670,13 @@ func (c *Client) answer(path string, res *resty.Response, err error, out any) er
 // Flags returns the flagged orders of a sale ("" for every sale). When the
 // collector cannot be reached it returns the last list it gave.
 func (c *Client) Flags(sale string) []rules.Flag {
+	fl, _ := c.FetchFlags(sale)
+	return fl
+}
+
+// FetchFlags reads the flagged orders of a sale from the collector; on
+// failure it returns the last list it read, and the error.
+func (c *Client) FetchFlags(sale string) ([]rules.Flag, error) {
 	var out struct {
 		Flags []rules.Flag `json:"flags"`
 	}
@@ -585,12 +690,12 @@ func (c *Client) Flags(sale string) []rules.Flag {
 		c.opt.Logger.Warn("flags: keeping the last list", "err", err)
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		return c.flags[sale]
+		return c.flags[sale], err
 	}
 	c.mu.Lock()
 	c.flags[sale] = out.Flags
 	c.mu.Unlock()
-	return out.Flags
+	return out.Flags, nil
 }
 
 // Plan asks the collector what an action would do, without doing it.
@@ -612,20 +717,28 @@ func (c *Client) Submit(ctx context.Context, _ actions.User, req actions.Request
 	if err != nil && !isAnswer(err) {
 		err = fmt.Errorf("%w; the action may have been carried out: see its key %s in the audit trail before sending it again", err, req.IdempotencyKey)
 	}
+	if err == nil {
+		c.remember(a)
+	}
 	return a, err
 }
 
+// isAnswer reports whether the collector answered the request for itself
+// (a 4xx): a 5xx may come from a proxy that gave up while the action ran.
 func isAnswer(err error) bool {
 	var ae *apiError
 	var ie *actions.InvalidError
 	var re *RefusedError
-	return errors.As(err, &ae) || errors.As(err, &ie) || errors.As(err, &re)
+	return errors.As(err, &ae) && ae.Status < 500 || errors.As(err, &ie) || errors.As(err, &re)
 }
 
 // Retry sends an action again to the channels where it failed.
 func (c *Client) Retry(ctx context.Context, _ actions.User, id string) (actions.Action, error) {
 	var a actions.Action
 	err := c.post(ctx, "/api/v1/actions/"+url.PathEscape(id)+"/retry", struct{}{}, &a)
+	if err == nil {
+		c.remember(a)
+	}
 	return a, err
 }
 
@@ -635,25 +748,26 @@ func (c *Client) ConfirmManual(_ actions.User, id, channel string) (actions.Acti
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := c.post(ctx, "/api/v1/actions/"+url.PathEscape(id)+"/confirm", map[string]string{"channel": channel}, &a)
+	if err == nil {
+		c.remember(a)
+	}
 	return a, err
 }
 
-// List reads the audit trail.
+// List filters the audit trail as last read from the collector (kept up to
+// date by the stream's action events): it never waits on the network, so
+// the screens can call it on the UI goroutine.
 func (c *Client) List(f actions.Filter) ([]actions.Action, error) {
-	q := url.Values{}
-	for k, v := range map[string]string{"sale": f.Sale, "channel": f.Channel, "kind": string(f.Kind), "user": f.User, "result": string(f.Result), "q": f.Text} {
-		if v != "" {
-			q.Set(k, v)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := []actions.Action{}
+	for i := range c.audit {
+		if f.Limit > 0 && len(out) >= f.Limit {
+			break
+		}
+		if f.Match(&c.audit[i]) {
+			out = append(out, c.audit[i])
 		}
 	}
-	if f.Limit > 0 {
-		q.Set("limit", strconv.Itoa(f.Limit))
-	}
-	var out struct {
-		Actions []actions.Action `json:"actions"`
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := c.get(ctx, "/api/v1/audit", q, &out)
-	return out.Actions, err
+	return out, nil
 }

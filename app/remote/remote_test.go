@@ -165,9 +165,17 @@ func TestRemoteActsThroughTheCollector(t *testing.T) {
 	r := newRoom(t)
 	r.selling()
 	op := connect(t, r.url(), opToken)
-	waitFor(t, 10*time.Second, "the stream never connected", func() bool { return op.Status().Connected })
-	acts, unsub := op.SubscribeActions()
+	// A second desktop, connected before the action: it can only learn of
+	// it from the stream's action event.
+	viewer := connect(t, r.url(), viewerToken)
+	acts, unsub := viewer.SubscribeActions()
 	defer unsub()
+	waitFor(t, 10*time.Second, "the streams never connected", func() bool { return op.Status().Connected && viewer.Status().Connected })
+	select {
+	case <-acts: // its first read of the audit trail, on connecting
+	case <-time.After(5 * time.Second):
+		t.Fatal("the audit trail was not read on connecting")
+	}
 	sale := r.cfg.Sales[0].ID
 	req := actions.Request{Kind: actions.Pause, Sale: sale, Reason: "scalper burst", IdempotencyKey: "k-remote-1"}
 	plan, err := op.Plan(req)
@@ -192,14 +200,13 @@ func TestRemoteActsThroughTheCollector(t *testing.T) {
 	if r.sim.Server.Book("lazada-id").ActionCount(simulator.OpPause) != 1 {
 		t.Error("Lazada ID: the pause did not reach the simulator exactly once")
 	}
-	select {
-	case <-acts:
-	case <-time.After(5 * time.Second):
-		t.Error("no action event on the stream")
-	}
-	list, err := op.List(actions.Filter{Text: "scalper"})
-	if err != nil || len(list) != 1 || list[0].ID != a.ID {
-		t.Errorf("audit through the API: %v %+v", err, list)
+	waitFor(t, 5*time.Second, "the other desktop never saw the action", func() bool {
+		list, _ := viewer.List(actions.Filter{Text: "scalper"})
+		return len(list) == 1 && list[0].ID == a.ID
+	})
+	<-acts
+	if list, err := op.List(actions.Filter{Text: "scalper"}); err != nil || len(list) != 1 || list[0].ID != a.ID {
+		t.Errorf("the acting desktop's audit trail: %v %+v", err, list)
 	}
 	// The same key again answers the first action: sent once.
 	again, err := op.Submit(context.Background(), actions.User{}, req)
@@ -207,7 +214,6 @@ func TestRemoteActsThroughTheCollector(t *testing.T) {
 		t.Errorf("replayed key: %v %+v", err, again)
 	}
 
-	viewer := connect(t, r.url(), viewerToken)
 	_, err = viewer.Submit(context.Background(), actions.User{Name: "wall", Role: actions.RoleOperator}, actions.Request{Kind: actions.Resume, Sale: sale, Reason: "x", IdempotencyKey: "k-remote-2"})
 	if !errors.Is(err, actions.ErrForbidden) {
 		t.Errorf("a viewer's action: %v, want forbidden", err)

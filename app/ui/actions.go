@@ -292,11 +292,23 @@ func (v *ActionsView) askRequest(req actions.Request, reason string) {
 		req.IdempotencyKey = newKey()
 	}
 	req.Reason = "planning" // a reason is required to plan; the real one comes from the dialog
-	plan, err := v.svc.Plan(req)
-	if err != nil {
-		v.onError(err)
-		return
-	}
+	// Planning reads the sale (through a collector's API, remotely): never
+	// on the UI goroutine.
+	svc := v.svc
+	v.goRun(func() {
+		plan, err := svc.Plan(req)
+		fyne.Do(func() {
+			if err != nil {
+				v.onError(err)
+				return
+			}
+			v.confirmPlan(req, plan, reason)
+		})
+	})
+}
+
+// confirmPlan asks for the confirmation of a planned action, then sends it.
+func (v *ActionsView) confirmPlan(req actions.Request, plan actions.Action, reason string) {
 	v.confirm(plan, reason, func(reason string) {
 		req.Reason = reason
 		v.current.SetText(plan.Summary + " — sending…")

@@ -21,14 +21,25 @@ type bridge struct {
 	sub      <-chan *engine.Snapshot
 	cancel   func()
 	apply    func(*engine.Snapshot)
-	flags    func(sale string) []rules.Flag
+	flags    func(sale string) ([]rules.Flag, error)
 	setFlags func([]rules.Flag)
 	versions []uint64
 }
 
+// flagFetcher is a Source whose flag list can fail to arrive (a collector
+// over the network): the bridge then asks again with the next snapshot
+// instead of showing an empty list.
+type flagFetcher interface {
+	FetchFlags(sale string) ([]rules.Flag, error)
+}
+
 func newBridge(src Source, apply func(*engine.Snapshot), setFlags func([]rules.Flag)) *bridge {
 	sub, cancel := src.Subscribe()
-	return &bridge{sub: sub, cancel: cancel, apply: apply, flags: src.Flags, setFlags: setFlags}
+	flags := func(sale string) ([]rules.Flag, error) { return src.Flags(sale), nil }
+	if f, ok := src.(flagFetcher); ok {
+		flags = f.FetchFlags
+	}
+	return &bridge{sub: sub, cancel: cancel, apply: apply, flags: flags, setFlags: setFlags}
 }
 
 // newFlags returns the flag list when a sale's flags changed since the
@@ -46,7 +57,13 @@ func (b *bridge) newFlags(s *engine.Snapshot) ([]rules.Flag, bool) {
 	if !changed {
 		return nil, false
 	}
-	return b.flags(""), true
+	fl, err := b.flags("")
+	if err != nil {
+		// Not read: keep what is shown, and ask again next time.
+		b.versions = nil
+		return nil, false
+	}
+	return fl, true
 }
 
 // run delivers snapshots until ctx ends.
