@@ -118,7 +118,11 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 			next = start
 		}
 		if behind {
-			next = end.Add(-overlap)
+			// Orders updated while the pages were read joined the window
+			// after its last page as first counted: they are after the
+			// latest update seen, not after the window's end. Only an
+			// empty window walks on from its end.
+			next = walkOn(start, end, seen)
 			out.More = true
 		}
 		out.Next = datasources.Cursor{UpdatedAfter: next}
@@ -141,7 +145,7 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 		out.More = true
 	case behind:
 		// This window is read to its end: walk on to the next one now.
-		out.Next = datasources.Cursor{UpdatedAfter: end.Add(-overlap)}
+		out.Next = datasources.Cursor{UpdatedAfter: walkOn(start, end, seen)}
 		out.More = true
 	case seen.IsZero():
 		out.Next = since
@@ -153,6 +157,22 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 		out.Next = datasources.Cursor{UpdatedAfter: next}
 	}
 	return out, nil
+}
+
+// walkOn is where the window after a window read to its end starts. A
+// window cut to maxWindow lies wholly in the past: the next one starts just
+// before its end. A window that ended at "now" when its first page was read
+// fell behind while its pages were read, and orders updated meanwhile
+// joined it after its last page as first counted, so the next one starts
+// just before the latest update seen, not after the end.
+func walkOn(start, end, seen time.Time) time.Time {
+	if seen.IsZero() || end.Sub(start) >= maxWindow {
+		return end.Add(-overlap)
+	}
+	if next := seen.Add(-overlap); next.After(start) {
+		return next
+	}
+	return start
 }
 
 // listOrders makes one order-list call.
