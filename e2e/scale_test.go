@@ -325,7 +325,7 @@ func (s *sampler) finish() procStats {
 }
 
 func memLine(what string, s *sampler) {
-	report("%s memory: peak RSS %.0f MiB (VmHWM), of which private (heap, stacks) at most %.0f MiB and the database file mapped at most %.0f MiB",
+	report("%s memory: peak RSS %.0f MiB (VmHWM), of which private (heap, stacks) at most %.0f MiB and file-backed (the database mapped, the binary, libraries) at most %.0f MiB",
 		what, mib(s.peak.HWM), mib(s.peak.Anon), mib(s.peak.File))
 }
 

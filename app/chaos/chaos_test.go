@@ -354,7 +354,18 @@ func TestChaosOrdersMovingWhilePaged(t *testing.T) {
 	tr := sim.Server.Truth()
 	deadline := time.Now().Add(3 * time.Minute)
 	last := ""
+	nextLog := time.Now()
 	for time.Now().Before(deadline) {
+		if time.Now().After(nextLog) {
+			// Progress tells reading slowly (the counts still move) from
+			// skipping (they stop short of the truth).
+			var held []string
+			for _, ch := range c.Engine.Snapshot().Channels {
+				held = append(held, fmt.Sprintf("%s %d/%d (%s)", ch.ID, ch.Orders, tr.Orders[ch.ID], ch.State))
+			}
+			t.Logf("reading: %s", strings.Join(held, ", "))
+			nextLog = time.Now().Add(10 * time.Second)
+		}
 		if last = agree(c.Engine.Snapshot(), tr); last == "" {
 			t.Logf("%d orders on 3 channels, none skipped", tr.Orders["akulaku-id"]+tr.Orders["lazada-id"]+tr.Orders["micom-id"])
 			return

@@ -110,7 +110,12 @@ func (r *Rig) API(t testing.TB, c *collector.Collector) *serve.Server {
 func (r *Rig) Serve(t testing.TB) (*httptest.Server, *serve.Server) {
 	t.Helper()
 	api := r.API(t, r.Collector)
-	srv := httptest.NewServer(api.Handler())
+	// With the production server's timeouts, so that a test sees what a
+	// room would (a stream must outlive them).
+	srv := httptest.NewUnstartedServer(api.Handler())
+	srv.Config = serve.HTTPServer("", api.Handler())
+	srv.Config.RegisterOnShutdown(api.CloseStreams)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv, api
 }
