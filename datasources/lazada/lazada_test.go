@@ -195,20 +195,11 @@ func TestBusySecondsWhileOrdersMove(t *testing.T) {
 	l := sourcetest.Ledger{}
 	cur := datasources.Cursor{UpdatedAfter: t0.Add(-time.Second)}
 	for range 300 {
-		p, err := c.Orders(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range p.Orders {
-			if old, ok := l[o.ID]; !ok || !o.UpdatedAt.Before(old.UpdatedAt) {
-				l[o.ID] = o
-			}
-		}
-		cur = p.Next
+		cur = l.Step(t, c, cur).Next
 		clock.Advance(200 * time.Millisecond)
 	}
 	// The sale stops moving; the reader catches up.
-	l.Poll(t, c, cur)
+	l.Drain(t, c, cur)
 	if len(l) != sim.Book(channel).OrderCount() {
 		t.Errorf("read %d orders, the channel took %d", len(l), sim.Book(channel).OrderCount())
 	}

@@ -1,7 +1,6 @@
 package simulator_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -43,15 +42,7 @@ func TestAkulakuClientWhileOrdersMove(t *testing.T) {
 	// after the pages it counted.
 	clock.Advance(3 * time.Minute)
 	for clock.Now().Before(t0.Add(8 * time.Minute)) {
-		p, err := c.Orders(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range p.Orders {
-			if old, ok := l[o.ID]; !ok || !o.UpdatedAt.Before(old.UpdatedAt) {
-				l[o.ID] = o
-			}
-		}
+		p := l.Step(t, c, cur)
 		cur = p.Next
 		clock.Advance(300 * time.Millisecond)
 		if !p.More {
@@ -60,13 +51,7 @@ func TestAkulakuClientWhileOrdersMove(t *testing.T) {
 		}
 	}
 	// The sale stops; poll as the engine does, until a poll brings nothing new.
-	for {
-		n, was := len(l), cur
-		cur = l.Poll(t, c, cur)
-		if len(l) == n && cur == was {
-			break
-		}
-	}
+	cur = l.Drain(t, c, cur)
 	b := srv.Book(akuChannel)
 	if len(l) != b.OrderCount() {
 		all, _ := b.Updates(simulator.Query{})

@@ -22,21 +22,44 @@ type Ledger map[string]datasources.Order
 func (l Ledger) Poll(t testing.TB, s datasources.Source, cur datasources.Cursor) datasources.Cursor {
 	t.Helper()
 	for range maxCalls {
-		p, err := s.Orders(context.Background(), cur)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, o := range p.Orders {
-			if old, ok := l[o.ID]; !ok || !o.UpdatedAt.Before(old.UpdatedAt) {
-				l[o.ID] = o
-			}
-		}
+		p := l.Step(t, s, cur)
 		cur = p.Next
 		if !p.More {
 			return cur
 		}
 	}
 	t.Fatalf("%s: Orders still has more after %d calls", s.ID(), maxCalls)
+	return cur
+}
+
+// Step reads one page from cur and keeps the newest version of each order.
+func (l Ledger) Step(t testing.TB, s datasources.Source, cur datasources.Cursor) datasources.OrderPage {
+	t.Helper()
+	p, err := s.Orders(context.Background(), cur)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range p.Orders {
+		if old, ok := l[o.ID]; !ok || !o.UpdatedAt.Before(old.UpdatedAt) {
+			l[o.ID] = o
+		}
+	}
+	return p
+}
+
+// Drain polls as the engine does once the sale stops moving, until a poll
+// brings nothing new and leaves the cursor where it was. (One Poll is not
+// enough: a source may end a poll with orders still after its cursor.)
+func (l Ledger) Drain(t testing.TB, s datasources.Source, cur datasources.Cursor) datasources.Cursor {
+	t.Helper()
+	for range maxCalls {
+		n, was := len(l), cur
+		cur = l.Poll(t, s, cur)
+		if len(l) == n && cur == was {
+			return cur
+		}
+	}
+	t.Fatalf("%s: still reading new orders after %d polls", s.ID(), maxCalls)
 	return cur
 }
 
