@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources"
 	bolt "go.etcd.io/bbolt"
@@ -54,8 +55,8 @@ type Service struct {
 	mu      sync.Mutex
 	running map[string]bool // action id → a goroutine is working on it
 
-	subsMu sync.Mutex
-	subs   map[chan string]struct{}
+	// subs hands out the ids of actions that change.
+	subs fanout.Fanout[string]
 }
 
 // New opens the audit trail and returns a service. Call Recover before
@@ -80,34 +81,15 @@ func New(o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{opt: o, audit: au, running: map[string]bool{}, subs: map[chan string]struct{}{}}, nil
+	return &Service{opt: o, audit: au, running: map[string]bool{}, subs: fanout.Fanout[string]{Buffer: 64}}, nil
 }
 
 // Subscribe returns a channel that receives the id of every action that
 // changes. Slow readers miss ids, never block the service: read the audit
 // trail again on the next one.
-func (s *Service) Subscribe() (<-chan string, func()) {
-	c := make(chan string, 64)
-	s.subsMu.Lock()
-	s.subs[c] = struct{}{}
-	s.subsMu.Unlock()
-	return c, func() {
-		s.subsMu.Lock()
-		delete(s.subs, c)
-		s.subsMu.Unlock()
-	}
-}
+func (s *Service) Subscribe() (<-chan string, func()) { return s.subs.Subscribe() }
 
-func (s *Service) notify(id string) {
-	s.subsMu.Lock()
-	defer s.subsMu.Unlock()
-	for c := range s.subs {
-		select {
-		case c <- id:
-		default:
-		}
-	}
-}
+func (s *Service) notify(id string) { s.subs.Send(id) }
 
 // Get returns an action by id.
 func (s *Service) Get(id string) (Action, error) { return s.audit.get(id) }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources"
@@ -82,10 +83,10 @@ type Engine struct {
 	// controlMu serialises changes of a sale's end and pause, each saved
 	// whole: two at once must not save each other's old half.
 	controlMu sync.Mutex
-	subsMu    sync.Mutex
-	subs      map[chan *Snapshot]struct{}
-	started   atomic.Bool
-	loadDone  chan struct{}
+	// subs hands each snapshot to its readers, the newest one always.
+	subs     fanout.Fanout[*Snapshot]
+	started  atomic.Bool
+	loadDone chan struct{}
 }
 
 type sale struct {
@@ -192,7 +193,7 @@ func New(opt Options) (*Engine, error) {
 	}
 	e := &Engine{
 		opt: opt, cfg: opt.Config, now: opt.Now, log: opt.Logger, store: opt.Store,
-		chByID: map[string]*channel{}, subs: map[chan *Snapshot]struct{}{}, loadDone: make(chan struct{}),
+		chByID: map[string]*channel{}, subs: fanout.Fanout[*Snapshot]{Buffer: 1, Latest: true}, loadDone: make(chan struct{}),
 	}
 	for i := range e.cfg.Channels {
 		cc := &e.cfg.Channels[i]
@@ -786,19 +787,7 @@ func (e *Engine) Snapshot() *Snapshot { return e.snap.Load() }
 // reader only ever misses intermediate snapshots, never the latest: the
 // channel holds one, replaced when a newer one comes.
 func (e *Engine) Subscribe() (<-chan *Snapshot, func()) {
-	c := make(chan *Snapshot, 1)
-	// The first snapshot goes in before the channel is listed: listed
-	// first, a publish in between could fill its one slot, and this send
-	// would then wait for a reader that is not there yet.
-	c <- e.Snapshot()
-	e.subsMu.Lock()
-	e.subs[c] = struct{}{}
-	e.subsMu.Unlock()
-	return c, func() {
-		e.subsMu.Lock()
-		delete(e.subs, c)
-		e.subsMu.Unlock()
-	}
+	return e.subs.Subscribe(e.Snapshot())
 }
 
 func (e *Engine) publishLoop(ctx context.Context) {
@@ -826,16 +815,5 @@ func (e *Engine) publish() {
 	s := e.build()
 	e.snap.Store(s)
 	e.reportFresh()
-	e.subsMu.Lock()
-	defer e.subsMu.Unlock()
-	for c := range e.subs {
-		select {
-		case <-c: // drop the unread older one
-		default:
-		}
-		select {
-		case c <- s:
-		default:
-		}
-	}
+	e.subs.Send(s)
 }

@@ -32,6 +32,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources/httpx"
 )
@@ -89,8 +90,8 @@ type Client struct {
 	snap atomic.Pointer[engine.Snapshot]
 
 	mu        sync.Mutex
-	subs      map[chan *engine.Snapshot]struct{}
-	actSubs   map[chan string]struct{}
+	snaps     fanout.Fanout[*engine.Snapshot]
+	acts      fanout.Fanout[string]
 	onConnect []func(actions.User)
 	last      []byte    // the last snapshot's JSON, as received
 	lastAt    time.Time // when it arrived
@@ -139,10 +140,10 @@ func New(o Options) (*Client, error) {
 	hopt := httpx.Options{BaseURL: base, Transport: o.Transport, UserAgent: "flashdeck-desktop"}
 	c := &Client{
 		opt: o, host: u.Host,
-		api:     httpx.ReadClient(hopt),
-		subs:    map[chan *engine.Snapshot]struct{}{},
-		actSubs: map[chan string]struct{}{},
-		flags:   map[string][]rules.Flag{},
+		api:   httpx.ReadClient(hopt),
+		snaps: fanout.Fanout[*engine.Snapshot]{Buffer: 1, Latest: true},
+		acts:  fanout.Fanout[string]{Buffer: 64},
+		flags: map[string][]rules.Flag{},
 		// One refresh of the audit trail waiting at most: a burst of
 		// action events makes one read.
 		auditKick: make(chan struct{}, 1),
@@ -222,31 +223,12 @@ func (c *Client) Snapshot() *engine.Snapshot { return c.snap.Load() }
 // Subscribe returns a channel that receives each new snapshot, as
 // engine.Engine.Subscribe does: a slow reader skips to the newest.
 func (c *Client) Subscribe() (<-chan *engine.Snapshot, func()) {
-	ch := make(chan *engine.Snapshot, 1)
-	ch <- c.Snapshot()
-	c.mu.Lock()
-	c.subs[ch] = struct{}{}
-	c.mu.Unlock()
-	return ch, func() {
-		c.mu.Lock()
-		delete(c.subs, ch)
-		c.mu.Unlock()
-	}
+	return c.snaps.Subscribe(c.Snapshot())
 }
 
 // SubscribeActions returns a channel that receives the id of every action
 // the collector reports changed, as actions.Service.Subscribe does.
-func (c *Client) SubscribeActions() (<-chan string, func()) {
-	ch := make(chan string, 64)
-	c.mu.Lock()
-	c.actSubs[ch] = struct{}{}
-	c.mu.Unlock()
-	return ch, func() {
-		c.mu.Lock()
-		delete(c.actSubs, ch)
-		c.mu.Unlock()
-	}
-}
+func (c *Client) SubscribeActions() (<-chan string, func()) { return c.acts.Subscribe() }
 
 func (c *Client) publish(s *engine.Snapshot) {
 	c.mu.Lock()
@@ -267,16 +249,7 @@ func (c *Client) publishLost() {
 
 func (c *Client) publishLocked(s *engine.Snapshot) {
 	c.snap.Store(s)
-	for ch := range c.subs {
-		select {
-		case <-ch:
-		default:
-		}
-		select {
-		case ch <- s:
-		default:
-		}
-	}
+	c.snaps.Send(s)
 }
 
 // Run keeps the stream connected until ctx ends: it reconnects with a
@@ -478,16 +451,7 @@ func (c *Client) remember(a actions.Action) {
 	c.audit = append([]actions.Action{a}, c.audit...)
 }
 
-func (c *Client) notifyAction(id string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for ch := range c.actSubs {
-		select {
-		case ch <- id:
-		default:
-		}
-	}
-}
+func (c *Client) notifyAction(id string) { c.acts.Send(id) }
 
 // decode reads a snapshot and adds the collector, up, to its channels.
 func (c *Client) decode(data []byte, at time.Time) (*engine.Snapshot, error) {
