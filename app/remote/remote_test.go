@@ -93,18 +93,7 @@ func (r *room) selling() {
 
 func (r *room) url() string { return "http://" + r.addr }
 
-func connect(t *testing.T, url, token string) *remote.Client {
-	t.Helper()
-	c, err := remote.New(remote.Options{URL: url, Token: token, IdleTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { c.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return c
-}
+func connect(t *testing.T, url, token string) *remote.Client { return demotest.Remote(t, url, token) }
 
 // waitFor polls cond until it holds or the limit passes.
 func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -29,15 +28,7 @@ func remoteDesktop(t *testing.T) (*demo.Sim, *collector.Collector, *httptest.Ser
 	rig := demotest.Start(t, demotest.Options{Into: 5 * time.Minute, Poll: 500 * time.Millisecond, ActionTimeout: 10 * time.Second,
 		Users: []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}}, Env: map[string]string{"T_AYU": "ayu-token"}})
 	srv, _ := rig.Serve(t)
-	rc, err := remote.New(remote.Options{URL: srv.URL, Token: "ayu-token"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { rc.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return rig.Sim, rig.Collector, srv, rc
+	return rig.Sim, rig.Collector, srv, demotest.Remote(t, srv.URL, "ayu-token")
 }
 
 func waitUntil(t *testing.T, what string, cond func() bool) {

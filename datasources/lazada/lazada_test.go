@@ -132,19 +132,25 @@ func TestOrdersMatchTheSimulatorsTruth(t *testing.T) {
 	}
 }
 
-// A surge of thousands of orders a second: windows far beyond offset 5000,
-// and whole pages sharing one update second.
-func TestOrdersSurgeBeyondTheOffsetLimit(t *testing.T) {
-	clock := simulator.NewManualClock(t0)
-	sc := simulator.Scenario{
-		Seed: 3,
+// surge is one POCO F1 selling on Lazada ID at peak orders a minute, with
+// stock that never runs out.
+func surge(seed int64, peak float64) simulator.Scenario {
+	return simulator.Scenario{
+		Seed: seed,
 		Sale: simulator.SaleSpec{ID: "surge", Name: "surge", Start: t0, End: t0.Add(time.Hour), PerBuyerLimit: 5},
 		SKUs: []simulator.SKUSpec{{SKU: "POCO-F1", Name: "POCO F1", ListPrice: 300000000, FlashPrice: 250000000, Popularity: 1}},
 		Channels: []simulator.ChannelSpec{{
 			ID: channel, Kind: datasources.KindLazada, Market: "ID", Name: "Lazada ID",
-			Allocated: map[string]int{"POCO-F1": 10_000_000}, PeakPerMinute: 90_000, BuyerPool: 500_000,
+			Allocated: map[string]int{"POCO-F1": 10_000_000}, PeakPerMinute: peak, BuyerPool: 500_000,
 		}},
 	}
+}
+
+// A surge of thousands of orders a second: windows far beyond offset 5000,
+// and whole pages sharing one update second.
+func TestOrdersSurgeBeyondTheOffsetLimit(t *testing.T) {
+	clock := simulator.NewManualClock(t0)
+	sc := surge(3, 90_000)
 	sim, hs, rec := start(t, sc, clock)
 	c := newClient(t, sim, hs, nil)
 	clock.Advance(12 * time.Second)
@@ -180,15 +186,7 @@ func TestOrdersSurgeBeyondTheOffsetLimit(t *testing.T) {
 // behind into seconds whose orders are still changing.
 func TestBusySecondsWhileOrdersMove(t *testing.T) {
 	clock := simulator.NewManualClock(t0)
-	sc := simulator.Scenario{
-		Seed: 9,
-		Sale: simulator.SaleSpec{ID: "surge", Name: "surge", Start: t0, End: t0.Add(time.Hour), PerBuyerLimit: 5},
-		SKUs: []simulator.SKUSpec{{SKU: "POCO-F1", Name: "POCO F1", ListPrice: 300000000, FlashPrice: 250000000, Popularity: 1}},
-		Channels: []simulator.ChannelSpec{{
-			ID: channel, Kind: datasources.KindLazada, Market: "ID", Name: "Lazada ID",
-			Allocated: map[string]int{"POCO-F1": 10_000_000}, PeakPerMinute: 30_000, BuyerPool: 500_000,
-		}},
-	}
+	sc := surge(9, 30_000)
 	sim, hs, rec := start(t, sc, clock)
 	c := newClient(t, sim, hs, nil)
 	clock.Advance(3 * time.Second)

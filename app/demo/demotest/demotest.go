@@ -6,6 +6,7 @@
 package demotest
 
 import (
+	"context"
 	"log/slog"
 	"net/http/httptest"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/remote"
 	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
@@ -118,4 +120,19 @@ func (r *Rig) Serve(t testing.TB) (*httptest.Server, *serve.Server) {
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv, api
+}
+
+// Remote connects a remote client (a --remote desktop's) to a collector's
+// API with token, running until the test ends.
+func Remote(t testing.TB, url, token string) *remote.Client {
+	t.Helper()
+	c, err := remote.New(remote.Options{URL: url, Token: token, IdleTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return c
 }
