@@ -41,3 +41,19 @@ if command -v xdotool >/dev/null; then
 else
   echo "xdotool not installed: no actions.png (apt-get install xdotool)" >&2
 fi
+
+# A desktop on a collector (--remote) just after the collector stopped: the
+# collector DOWN in the banner and the Channels view, figures kept and stale.
+port=${SHOT_PORT:-9477}
+bin/flashdeck serve --listen 127.0.0.1:$port >/dev/null 2>&1 &
+srv=$!
+sleep 2
+DISPLAY=$display bin/flashdeck --remote http://127.0.0.1:$port --tab channels --quit-after 30s 2>/dev/null &
+app=$!
+sleep "${SHOT_WAIT:-10}"
+kill -INT $srv
+wait $srv || true
+sleep 5
+DISPLAY=$display import -window root "$out/remote-lost.png"
+wait $app
+echo "wrote $out/remote-lost.png"

@@ -157,7 +157,7 @@ func New(o Options) (*Client, error) {
 			r.SetAuthToken(o.Token)
 		}
 	}
-	c.status = Status{Since: time.Now(), Err: "not connected yet"}
+	c.status = Status{Since: time.Now(), Err: o.URL + ": not connected yet"}
 	c.snap.Store(c.lostSnapshot(time.Now()))
 	return c, nil
 }
@@ -512,7 +512,7 @@ func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 			continue
 		}
 		was := strings.ToUpper(ch.State)
-		if ch.LastError != "" {
+		if ch.State != engine.StateOK && ch.LastError != "" {
 			was += ": " + ch.LastError
 		}
 		ch.LastError, ch.LastErrorAt = "not known while the collector is lost (it was "+was+")", down
@@ -521,7 +521,7 @@ func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 		}
 	}
 	c.addCollector(&s, engine.ChannelSnap{
-		State: engine.StateDown, LastSuccess: lastAt, LastError: "cannot reach " + c.opt.URL + ": " + st.Err,
+		State: engine.StateDown, LastSuccess: lastAt, LastError: st.Err, // it names the collector's URL
 		LastErrorAt: now, DownSince: down,
 	})
 	return &s
