@@ -91,8 +91,12 @@ type Channel struct {
 	// channel offers it (by default the first reason that does not zero
 	// the SKU's stock).
 	CancelReasonID string `yaml:"cancel_reason_id,omitempty"`
-	Enabled        *bool  `yaml:"enabled,omitempty"`
-	ReplacedBy     string `yaml:"replaced_by,omitempty"`
+	// WarehouseCode is the Lazada warehouse that holds the sale's stock
+	// (multiWarehouseInventories[].warehouseCode). Empty: every warehouse
+	// a SKU reports counts, and a pause takes the stock of each.
+	WarehouseCode string `yaml:"warehouse_code,omitempty"`
+	Enabled       *bool  `yaml:"enabled,omitempty"`
+	ReplacedBy    string `yaml:"replaced_by,omitempty"`
 }
 
 // IsEnabled reports whether the channel is polled (enabled unless said otherwise).

@@ -133,14 +133,19 @@ type line struct {
 }
 
 type channel struct {
-	cfg    *config.Channel
-	idx    int
-	src    datasources.Source
-	caps   datasources.Capabilities
-	skus   map[string][]int32 // seller SKU → cells
-	orders map[string]orderRec
-	cursor datasources.Cursor
-	spark  ring
+	cfg  *config.Channel
+	idx  int
+	src  datasources.Source
+	caps datasources.Capabilities
+	skus map[string][]int32 // seller SKU → cells
+	// saleSKUs are the seller SKUs the configured sales have on this
+	// channel, in config order: what a stock read asks for (a catalogue
+	// walk would read products no sale has, and Lazada stops paging a
+	// catalogue at offset 10,000).
+	saleSKUs []string
+	orders   map[string]orderRec
+	cursor   datasources.Cursor
+	spark    ring
 
 	stock   map[string]datasources.StockReading
 	stockAt time.Time
@@ -156,10 +161,6 @@ type channel struct {
 	rateLimited bool
 	lastStock   time.Time
 	backfill    Backfill
-	// callMu guards lastCall: the poller and the reader of pushed orders
-	// share the channel's call rate.
-	callMu   sync.Mutex
-	lastCall time.Time
 	// push queues the orders the channel pushed (nil when it does not).
 	push *pushQueue
 	// fresh holds the creation times (unix ms, sale clock) of orders first
@@ -232,6 +233,9 @@ func New(opt Options) (*Engine, error) {
 				ci := int32(len(e.cells))
 				e.cells = append(e.cells, cell{sale: si, sku: ki, ch: ch.idx, allocated: n, rate: newRing(5*time.Second, 60)})
 				ss.cells = append(ss.cells, ci)
+				if len(ch.skus[k.SKU]) == 0 {
+					ch.saleSKUs = append(ch.saleSKUs, k.SKU)
+				}
 				ch.skus[k.SKU] = append(ch.skus[k.SKU], ci)
 				if !seen[ch.idx] {
 					seen[ch.idx] = true
@@ -525,9 +529,6 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 	b.next = ch.cursor
 	e.mu.Unlock()
 	for range e.opt.MaxPagesPerPoll {
-		if err := e.space(ctx, ch); err != nil {
-			return false, e.flush(ch, &b, err)
-		}
 		page, err := ch.src.Orders(ctx, b.next)
 		if err != nil {
 			// Pages read before the failure are kept.
@@ -550,10 +551,7 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 		return false, err
 	}
 	if ch.caps.Stock && time.Since(ch.lastStock) >= ch.cfg.StockInterval.D() {
-		if err := e.space(ctx, ch); err != nil {
-			return more, err
-		}
-		readings, err := ch.src.Stock(ctx, nil)
+		readings, err := ch.src.Stock(ctx, ch.saleSKUs)
 		if err != nil {
 			return more, err
 		}
@@ -630,60 +628,6 @@ func (e *Engine) flush(ch *channel, b *pending, cause error) error {
 	return cause
 }
 
-// space waits so that calls to one channel are at least
-// 1/max_calls_per_second apart. The poller and the reader of pushed orders
-// both call it: each takes the next free slot.
-func (e *Engine) space(ctx context.Context, ch *channel) error {
-	rps := ch.cfg.MaxCallsPerSecond
-	if rps <= 0 {
-		rps = defaultRPS(ch.cfg.Kind)
-	}
-	gap := time.Duration(float64(time.Second) / rps)
-	ch.callMu.Lock()
-	at := ch.lastCall.Add(gap)
-	if now := time.Now(); at.Before(now) {
-		at = now
-	}
-	ch.lastCall = at
-	ch.callMu.Unlock()
-	if wait := time.Until(at); wait > 0 {
-		t := time.NewTimer(wait)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
-	return nil
-}
-
-// holdCalls keeps every caller of space from calling the channel for d.
-func (e *Engine) holdCalls(ch *channel, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	ch.callMu.Lock()
-	defer ch.callMu.Unlock()
-	// The next slot is one gap after lastCall: end the hold there.
-	if until := time.Now().Add(d); until.After(ch.lastCall) {
-		ch.lastCall = until
-	}
-}
-
-// defaultRPS is a modest call rate per channel kind: Lazada may disable apps
-// that call in a tight loop.
-func defaultRPS(kind string) float64 {
-	switch kind {
-	case datasources.KindLazada:
-		return 5
-	case datasources.KindAkulaku:
-		return 5
-	default:
-		return 10
-	}
-}
-
 // Failure thresholds: a channel is degraded from its first failure and
 // down from the third in a row (or when its last success is older than
 // three poll intervals).
@@ -706,7 +650,7 @@ func (e *Engine) record(ch *channel, d time.Duration, more bool, err error, inte
 		ch.rateLimited = false
 		ch.downSince = time.Time{}
 		if more {
-			delay = 0 // backfilling: continue at once (calls are still spaced)
+			delay = 0 // backfilling: continue at once (the client still spaces its calls)
 		} else {
 			delay = jitter(interval, 0.1)
 		}

@@ -191,8 +191,8 @@ func pushReadTimeout(ch *channel) time.Duration {
 // FetchOrder reads one order of a channel through its client now and
 // ingests it the way the poller does: saved to the store before it is
 // applied, and counted once however often it arrives (an order known with
-// the same state changes nothing). The read is spaced with the poller's
-// calls (max_calls_per_second); the channel's cursor is left alone. It
+// the same state changes nothing). The client spaces the read with the
+// poller's calls (max_calls_per_second); the channel's cursor is left alone. It
 // waits for the saved state to be loaded first.
 func (e *Engine) FetchOrder(ctx context.Context, channel, orderID string) error {
 	ch := e.chByID[channel]
@@ -208,15 +208,8 @@ func (e *Engine) FetchOrder(ctx context.Context, channel, orderID string) error 
 	case <-ctx.Done():
 		return fmt.Errorf("engine: order %s of %s: %w", orderID, channel, ctx.Err())
 	}
-	if err := e.space(ctx, ch); err != nil {
-		return fmt.Errorf("engine: order %s of %s: %w", orderID, channel, err)
-	}
 	o, err := rd.ReadOrder(ctx, orderID)
 	if err != nil {
-		if datasources.KindOf(err) == datasources.ErrRateLimited {
-			// The channel asked to slow down: poller and reader both wait.
-			e.holdCalls(ch, datasources.RetryAfterOf(err))
-		}
 		return fmt.Errorf("engine: order %s of %s: %w", orderID, channel, err)
 	}
 	if o.ID != orderID {

@@ -203,26 +203,3 @@ func TestQueueOrderIsBoundedAndSkipsRepeats(t *testing.T) {
 		t.Error("an empty order id was queued")
 	}
 }
-
-func TestSpaceIsSharedBetweenCallers(t *testing.T) {
-	e, _ := pushEngine(t, &pushSource{orders: map[string]datasources.Order{}})
-	ch := e.chByID["lazada-id"]
-	ch.cfg.MaxCallsPerSecond = 20 // 50ms apart
-	start := time.Now()
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Add(1)
-		go func() { defer wg.Done(); _ = e.space(context.Background(), ch) }()
-	}
-	wg.Wait()
-	// Four callers at once take four slots: the last 150ms on.
-	if d := time.Since(start); d < 140*time.Millisecond {
-		t.Errorf("four calls within %v, want at least 150ms", d)
-	}
-	e.holdCalls(ch, 200*time.Millisecond)
-	start = time.Now()
-	_ = e.space(context.Background(), ch)
-	if d := time.Since(start); d < 190*time.Millisecond {
-		t.Errorf("a call %v after a 200ms hold", d)
-	}
-}

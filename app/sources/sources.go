@@ -36,8 +36,9 @@ func Build(cfg *config.Config, lookup config.Lookup, now func() time.Time, log *
 		switch ch.Kind {
 		case datasources.KindLazada:
 			var c lazada.Config
+			c.CallsPerSecond = ch.MaxCallsPerSecond
 			c.ID, c.Market, c.BaseURL, c.AuthURL, c.Timeout, c.Now = ch.ID, ch.Market, ch.BaseURL, ch.AuthURL, ch.Timeout.D(), now
-			c.CancelReasonID = ch.CancelReasonID
+			c.CancelReasonID, c.WarehouseCode = ch.CancelReasonID, ch.WarehouseCode
 			if c.AppKey, err = secret("app_key_env", ch.AppKeyEnv); err != nil {
 				return nil, err
 			}
@@ -59,6 +60,7 @@ func Build(cfg *config.Config, lookup config.Lookup, now func() time.Time, log *
 			src, err = lazada.New(c)
 		case datasources.KindAkulaku:
 			var c akulaku.Config
+			c.CallsPerSecond = ch.MaxCallsPerSecond
 			c.ID, c.Market, c.BaseURL, c.Timeout, c.Now = ch.ID, ch.Market, ch.BaseURL, ch.Timeout.D(), now
 			if c.AppID, err = secret("app_id_env", ch.AppIDEnv); err != nil {
 				return nil, err
@@ -76,6 +78,7 @@ func Build(cfg *config.Config, lookup config.Lookup, now func() time.Time, log *
 			src, err = akulaku.New(c)
 		case datasources.KindBrandstore:
 			var c brandstore.Config
+			c.CallsPerSecond = ch.MaxCallsPerSecond
 			c.ID, c.Market, c.BaseURL, c.Timeout, c.Now = ch.ID, ch.Market, ch.BaseURL, ch.Timeout.D(), now
 			if c.Token, err = secret("token_env", ch.TokenEnv); err != nil {
 				return nil, err

@@ -63,6 +63,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/httpx"
+	"github.com/flashdeck/flashdeck/datasources/pace"
 	"github.com/go-resty/resty/v2"
 )
 
@@ -78,6 +79,10 @@ const PathOrderList = "/v1/open/order/list"
 // MaxPageSize is the largest page the order list is asked for: 30 is the
 // most a public client found Akulaku to accept.
 const MaxPageSize = 30
+
+// DefaultCallsPerSecond is the call rate when none is configured: Akulaku
+// publishes no limit, so the same modest rate as Lazada.
+const DefaultCallsPerSecond = 5
 
 // Config configures a Client. ID, AppID, AccessToken and PrivateKeyPEM are
 // required.
@@ -104,6 +109,10 @@ type Config struct {
 	PageSize int
 	// Timeout bounds one HTTP request (httpx.DefaultTimeout when zero).
 	Timeout time.Duration
+	// CallsPerSecond spaces every call of this client, whoever makes it
+	// (DefaultCallsPerSecond when zero); a 429 holds them all for its
+	// Retry-After.
+	CallsPerSecond float64
 	// Transport overrides the HTTP transport (tests).
 	Transport http.RoundTripper
 	// Now is the sale clock (default time.Now). It bounds the update-time
@@ -126,6 +135,8 @@ type Client struct {
 	// wall stamps requests: the signature's timestamp is checked against
 	// Akulaku's wall clock, never the (possibly accelerated) sale clock.
 	wall func() time.Time
+	// pace spaces every request and holds them through a rate limit.
+	pace *pace.Pacer
 }
 
 var _ datasources.Source = (*Client)(nil)
@@ -152,6 +163,9 @@ func New(cfg Config) (*Client, error) {
 	if shop != "" && !isDigits(shop) {
 		return nil, fmt.Errorf("akulaku %s: ShopID must be a number (Akulaku's shop id)", cfg.ID)
 	}
+	if cfg.CallsPerSecond < 0 {
+		return nil, fmt.Errorf("akulaku %s: CallsPerSecond must not be negative", cfg.ID)
+	}
 	if cfg.PageSize < 0 || cfg.PageSize > MaxPageSize {
 		return nil, fmt.Errorf("akulaku %s: PageSize %d outside 1..%d", cfg.ID, cfg.PageSize, MaxPageSize)
 	}
@@ -175,7 +189,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	// The order list is a POST, but a read: repeating it changes nothing,
 	// so it gets the read client's retries on transport errors and 5xx.
-	c.http = httpx.ReadClient(httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: cfg.Transport})
+	c.pace = pace.New(cmp.Or(cfg.CallsPerSecond, DefaultCallsPerSecond))
+	c.http = httpx.ReadClient(httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: cfg.Transport, Pacer: c.pace})
 	// Every failure is returned to the engine, which shows and counts it;
 	// resty's own log lines would only repeat it on stderr.
 	c.http.SetLogger(quietLogger{})

@@ -220,7 +220,12 @@ func (c *Client) post(ctx context.Context, op string, payload any) (json.RawMess
 	if err != nil {
 		return nil, httpx.TransportError(c.id, op, err)
 	}
-	return decodeEnvelope(c.id, op, resp.StatusCode(), resp.Header(), resp.Body())
+	data, err := decodeEnvelope(c.id, op, resp.StatusCode(), resp.Header(), resp.Body())
+	if datasources.KindOf(err) == datasources.ErrRateLimited {
+		// A refusal in the envelope (HTTP 200) holds every caller too.
+		c.pace.Hold(datasources.RetryAfterOf(err))
+	}
+	return data, err
 }
 
 // makeToken keeps a window's fixed end and the latest update seen so far

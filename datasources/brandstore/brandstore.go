@@ -25,6 +25,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/httpx"
+	"github.com/flashdeck/flashdeck/datasources/pace"
 	"github.com/go-resty/resty/v2"
 )
 
@@ -65,6 +66,10 @@ const (
 // only so that a test can lower it.
 var maxBody = 32 << 20
 
+// DefaultCallsPerSecond is the call rate when none is configured: the brand
+// store team sizes its API for the launch.
+const DefaultCallsPerSecond = 10
+
 // Config configures a Client. ID, BaseURL and Token are required.
 type Config struct {
 	// ID is the channel id from the configuration, e.g. "micom-id".
@@ -86,6 +91,10 @@ type Config struct {
 	PageSize int
 	// Timeout bounds one HTTP request (httpx.DefaultTimeout when zero).
 	Timeout time.Duration
+	// CallsPerSecond spaces every call of this client, whoever makes it
+	// (DefaultCallsPerSecond when zero); a 429 holds them all for its
+	// Retry-After.
+	CallsPerSecond float64
 	// Transport overrides the HTTP transport (tests).
 	Transport http.RoundTripper
 	// Now is the sale clock (default time.Now). The contract's order windows
@@ -124,6 +133,9 @@ func New(cfg Config) (*Client, error) {
 	if err := checkBaseURL(base); err != nil {
 		return nil, fmt.Errorf("brandstore %s: %w", cfg.ID, err)
 	}
+	if cfg.CallsPerSecond < 0 {
+		return nil, fmt.Errorf("brandstore %s: CallsPerSecond must not be negative", cfg.ID)
+	}
 	if cfg.PageSize < 0 || cfg.PageSize > MaxPageSize {
 		return nil, fmt.Errorf("brandstore %s: PageSize %d outside 1..%d", cfg.ID, cfg.PageSize, MaxPageSize)
 	}
@@ -140,7 +152,9 @@ func New(cfg Config) (*Client, error) {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.http = httpx.ReadClient(httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: cfg.Transport}).
+	// One pacer for reads and actions: they share the store's call budget.
+	pacer := pace.New(cmp.Or(cfg.CallsPerSecond, DefaultCallsPerSecond))
+	c.http = httpx.ReadClient(httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: cfg.Transport, Pacer: pacer}).
 		SetAuthToken(token).
 		SetHeader("Accept", "application/json").
 		SetResponseBodyLimit(maxBody).
@@ -149,7 +163,7 @@ func New(cfg Config) (*Client, error) {
 	if at == nil {
 		at = actionTransport()
 	}
-	c.act = httpx.ActionClient(httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: at}).
+	c.act = httpx.ActionClient(httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: at, Pacer: pacer}).
 		SetAuthToken(token).
 		SetHeader("Accept", "application/json").
 		SetResponseBodyLimit(maxBody).

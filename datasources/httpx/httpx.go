@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flashdeck/flashdeck/datasources"
+	"github.com/flashdeck/flashdeck/datasources/pace"
 	"github.com/go-resty/resty/v2"
 )
 
@@ -34,6 +35,11 @@ type Options struct {
 	UserAgent string
 	// Transport overrides the HTTP transport (tests, the simulator).
 	Transport http.RoundTripper
+	// Pacer, when set, spaces every request of the client (retries
+	// included) and holds them after an HTTP 429 for its Retry-After. A
+	// channel's read and action clients share one, as they share the
+	// channel's call budget.
+	Pacer *pace.Pacer
 }
 
 func base(o Options) *resty.Client {
@@ -54,6 +60,19 @@ func base(o Options) *resty.Client {
 	c.SetHeader("User-Agent", ua)
 	// Channels answer errors with bodies we decode ourselves.
 	c.SetDoNotParseResponse(false)
+	if p := o.Pacer; p != nil {
+		// Each attempt waits for its turn: resty runs this before every
+		// try, so a retried read is spaced like any other call.
+		c.OnBeforeRequest(func(_ *resty.Client, r *resty.Request) error {
+			return p.Wait(r.Context())
+		})
+		c.OnAfterResponse(func(_ *resty.Client, r *resty.Response) error {
+			if r.StatusCode() == http.StatusTooManyRequests {
+				p.Hold(RetryAfter(r.Header(), time.Second))
+			}
+			return nil
+		})
+	}
 	return c
 }
 

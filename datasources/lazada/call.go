@@ -208,6 +208,9 @@ func (c *Client) apiError(op string, env envelope) *datasources.Error {
 	case code == CodeAPICallLimit || code == CodeTooFrequent:
 		e.Kind = datasources.ErrRateLimited
 		e.RetryAfter = banFor(string(env.Message))
+		// Every caller of this client waits out the ban, not only the
+		// one that met it: a call during a ban lengthens it.
+		c.pace.Hold(e.RetryAfter)
 	case expiredTokenCodes[code] || code == CodeIllegalRefreshToken:
 		e.Kind = datasources.ErrAuth
 	case code == CodeIncompleteSignature:

@@ -33,6 +33,7 @@
 package lazada
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"strings"
@@ -41,8 +42,13 @@ import (
 
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/httpx"
+	"github.com/flashdeck/flashdeck/datasources/pace"
 	"github.com/go-resty/resty/v2"
 )
+
+// DefaultCallsPerSecond is the call rate when none is configured: modest,
+// because Lazada may disable apps that call in a tight loop.
+const DefaultCallsPerSecond = 5
 
 // DefaultAuthURL is Lazada's token service, shared by every market.
 const DefaultAuthURL = "https://auth.lazada.com/rest"
@@ -106,6 +112,10 @@ type Config struct {
 	RefreshToken string
 	// Timeout bounds one HTTP request (httpx.DefaultTimeout when zero).
 	Timeout time.Duration
+	// CallsPerSecond spaces every call of this client — polls, reads of
+	// pushed orders, stock, actions and their read-backs alike: they all
+	// spend the app's one call budget (DefaultCallsPerSecond when zero).
+	CallsPerSecond float64
 	// Transport overrides the HTTP transport (tests).
 	Transport http.RoundTripper
 	// Now is the sale clock (default time.Now): what "now" means when
@@ -123,6 +133,11 @@ type Config struct {
 	// Pricing Error") are never used, configured or not. When empty or not
 	// offered, the first other reason Lazada offers is used.
 	CancelReasonID string
+	// WarehouseCode is the warehouse holding the sale's stock
+	// (multiWarehouseInventories[].warehouseCode): stock is read from it
+	// and a pause takes it there only. Empty: every warehouse a SKU
+	// reports counts, and a pause takes the stock of each.
+	WarehouseCode string
 }
 
 // Client is one Lazada seller account in one market. It implements
@@ -140,6 +155,10 @@ type Client struct {
 	wall    func() time.Time
 	onToken func(access, refresh string, accessExpires time.Time)
 	reason  string // preferred cancel reason_id (Config.CancelReasonID)
+	wh      string // the sale's warehouse (Config.WarehouseCode), or "" for all
+	// pace spaces every request of the client and holds them through a
+	// ban (ApiCallLimit, 429): one budget for polls, pushes and actions.
+	pace *pace.Pacer
 
 	// mu guards the tokens; refreshMu makes concurrent callers that hit an
 	// expired token refresh it once between them.
@@ -190,6 +209,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Timeout < 0 {
 		return nil, fmt.Errorf("lazada %s: Timeout must not be negative", cfg.ID)
 	}
+	if cfg.CallsPerSecond < 0 {
+		return nil, fmt.Errorf("lazada %s: CallsPerSecond must not be negative", cfg.ID)
+	}
 	c := &Client{
 		id:      cfg.ID,
 		appKey:  strings.TrimSpace(cfg.AppKey),
@@ -199,13 +221,15 @@ func New(cfg Config) (*Client, error) {
 		wall:    time.Now,
 		onToken: cfg.OnTokenRefresh,
 		reason:  strings.TrimSpace(cfg.CancelReasonID),
+		wh:      strings.TrimSpace(cfg.WarehouseCode),
 		access:  strings.TrimSpace(cfg.AccessToken),
 		refresh: strings.TrimSpace(cfg.RefreshToken),
+		pace:    pace.New(cmp.Or(cfg.CallsPerSecond, DefaultCallsPerSecond)),
 	}
 	if c.now == nil {
 		c.now = time.Now
 	}
-	opts := httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: cfg.Transport}
+	opts := httpx.Options{BaseURL: base, Timeout: cfg.Timeout, Transport: cfg.Transport, Pacer: c.pace}
 	// Reads are retried with backoff on transport errors and 5xx; rate
 	// limits never are (httpx.ReadClient).
 	c.http = httpx.ReadClient(opts).SetLogger(quietLogger{})

@@ -1,0 +1,102 @@
+package pace
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The tests assert lower bounds only: a busy machine may make a call late,
+// never early, so they cannot flake by being slow.
+
+func TestWaitSpacesCallersSharingOnePacer(t *testing.T) {
+	p := New(20) // 50 ms apart
+	start := time.Now()
+	var mu sync.Mutex
+	var at []time.Duration
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if err := p.Wait(context.Background()); err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			at = append(at, time.Since(start))
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	// Four callers at once take four turns: the last one 150 ms on.
+	last := time.Duration(0)
+	for _, d := range at {
+		last = max(last, d)
+	}
+	if last < 145*time.Millisecond {
+		t.Errorf("four calls within %v, want the last at least 150ms after the first", last)
+	}
+}
+
+func TestHoldStopsEveryCallUntilItEnds(t *testing.T) {
+	p := New(1000)
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	p.Hold(200 * time.Millisecond)
+	p.Hold(50 * time.Millisecond) // a shorter ban never shortens a longer one
+	if p.HeldUntil().IsZero() {
+		t.Fatal("HeldUntil is zero during a hold")
+	}
+	start := time.Now()
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d < 190*time.Millisecond {
+		t.Errorf("a call %v into a 200ms hold", d)
+	}
+}
+
+func TestHoldAnnouncedWhileWaitingIsHonoured(t *testing.T) {
+	p := New(10) // 100 ms apart
+	_ = p.Wait(context.Background())
+	done := make(chan time.Time)
+	go func() {
+		_ = p.Wait(context.Background()) // its turn is 100 ms away
+		done <- time.Now()
+	}()
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	p.Hold(300 * time.Millisecond) // the ban comes while it waits
+	if d := (<-done).Sub(start); d < 290*time.Millisecond {
+		t.Errorf("a waiting call went out %v into a 300ms ban", d)
+	}
+}
+
+func TestWaitEndsWithItsContext(t *testing.T) {
+	p := New(1)
+	p.Hold(time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := p.Wait(ctx); err == nil {
+		t.Fatal("Wait returned nil during a one-hour hold")
+	}
+}
+
+func TestHoldIsBounded(t *testing.T) {
+	p := New(0)
+	p.Hold(1000 * time.Hour)
+	if until := p.HeldUntil(); time.Until(until) > MaxHold {
+		t.Errorf("held until %v, more than MaxHold away", until)
+	}
+}
+
+func TestNilPacerLetsEveryCallThrough(t *testing.T) {
+	var p *Pacer
+	p.Hold(time.Hour)
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !p.HeldUntil().IsZero() || p.Gap() != 0 {
+		t.Error("a nil pacer reports a hold or a gap")
+	}
+}
