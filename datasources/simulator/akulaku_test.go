@@ -52,6 +52,9 @@ func akuClient(t *testing.T, srv *simulator.Server, change func(*akulaku.Config)
 		ID: akuChannel, Market: "ID", BaseURL: srv.BaseURL(akuChannel),
 		AppID: srv.Creds.AkulakuAppID, AccessToken: srv.Creds.AkulakuAccessToken, PrivateKeyPEM: srv.Creds.AkulakuKeyPEM(),
 		Timeout: 5 * time.Second, Now: srv.Clock.Now,
+		// Tests read many pages at once; the default pace is for a real
+		// channel's call budget.
+		CallsPerSecond: 1000,
 	}
 	if change != nil {
 		change(&cfg)

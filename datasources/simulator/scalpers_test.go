@@ -42,12 +42,12 @@ func testScalpers(t *testing.T, seed int64) {
 		ID: "lazada-id", Market: "ID", BaseURL: srv.BaseURL("lazada-id"), AuthURL: srv.AuthURL("lazada-id"),
 		AppKey: srv.Creds.LazadaAppKey, AppSecret: srv.Creds.LazadaAppSecret,
 		AccessToken: srv.Creds.LazadaAccessToken, RefreshToken: srv.Creds.LazadaRefreshToken,
-		Timeout: 5 * time.Second, Now: clock.Now,
+		Timeout: 5 * time.Second, Now: clock.Now, CallsPerSecond: 1000,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	bs, err := brandstore.New(brandstore.Config{ID: "micom-id", Market: "ID", BaseURL: srv.BaseURL("micom-id"), Token: srv.Creds.StoreToken, Timeout: 5 * time.Second, Now: clock.Now})
+	bs, err := brandstore.New(brandstore.Config{ID: "micom-id", Market: "ID", BaseURL: srv.BaseURL("micom-id"), Token: srv.Creds.StoreToken, Timeout: 5 * time.Second, Now: clock.Now, CallsPerSecond: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
