@@ -63,12 +63,72 @@ type event struct {
 	kind uint8 // stReady or stCanceled
 }
 
+// skuState is one SKU's stock and listing on a channel. Its stock follows
+// Lazada's inventory logic: an order moves units from sellable to
+// reserved (Lazada's occupyQuantity), a cancellation moves them back to
+// sellable, and ready-to-ship takes them out of reserved; the total
+// (Lazada's totalQuantity) is sellable + reserved. Unpaid orders, whose
+// units Lazada withholds (withholdQuantity), do not occur: the
+// simulator's orders start paid.
 type skuState struct {
-	allocated int
-	sold      int // units in orders not cancelled
-	end       time.Time
-	paused    bool
-	locked    int // units a platform campaign holds (Lazada 4170 on update)
+	// sellable is what buyers can order, per warehouse (Book.warehouses).
+	// Orders take from the first warehouse first, then the next; units
+	// that come back (a cancellation) go to the first.
+	sellable []int
+	// reserved is the units of orders neither ready to ship nor
+	// cancelled. The book keeps them all on the first warehouse: it does
+	// not track which warehouse an order's units came from.
+	reserved int
+	sold     int // units in orders not cancelled
+	end      time.Time
+	paused   bool
+	locked   int       // units a platform campaign holds (Lazada's channelInventories)
+	lockedAt time.Time // sale time the campaign's hold began
+	// The listing as the seller last set it (the end is above): list
+	// price, sale price and the sale price's start. The start is
+	// reported only; selling begins with the sale and ends at end.
+	price, salePrice datasources.Money
+	start            time.Time
+}
+
+// available is the SKU's sellable stock over every warehouse.
+func (s *skuState) available() int {
+	n := 0
+	for _, v := range s.sellable {
+		n += v
+	}
+	return n
+}
+
+// take moves qty ordered units from sellable to reserved, the first
+// warehouse's first. Callers checked that qty units are available.
+func (s *skuState) take(qty int) {
+	s.sold += qty
+	s.reserved += qty
+	for w := range s.sellable {
+		n := min(qty, s.sellable[w])
+		s.sellable[w] -= n
+		if qty -= n; qty == 0 {
+			return
+		}
+	}
+}
+
+// giveBack returns the units of a cancelled order line: out of reserved
+// when the order had not reached ready-to-ship, and back to the first
+// warehouse's sellable stock either way.
+func (s *skuState) giveBack(qty int, wasPending bool) {
+	s.sold -= qty
+	if wasPending {
+		s.reserved -= qty
+	}
+	s.sellable[0] += qty
+}
+
+// clone copies the state, its warehouses included.
+func (s skuState) clone() skuState {
+	s.sellable = slices.Clone(s.sellable)
+	return s
 }
 
 // Book is one simulated channel's order book: the ground truth the dialect
@@ -97,7 +157,10 @@ type Book struct {
 	cum      []float64     // cumulative popularity for weighted picks
 	bought   map[int32]int // units ordinary buyers ordered, cancelled or not
 	faults   Faults
+	ban      banState
 	af       actionFaults
+	// warehouses are the seller's warehouse codes, the default first.
+	warehouses []string
 
 	plants      []plant // this channel's scripted orders, by time
 	nextPlant   int     // plants[nextPlant:] are still to come
@@ -120,6 +183,19 @@ type Faults struct {
 	Garbled bool `json:"garbled"`
 	// TokenExpired: the current access token is refused until refreshed.
 	TokenExpired bool `json:"token_expired"`
+	// Ban arms a rate-limit ban (Lazada only; JSON "ban":"3s"): the next
+	// request is refused with ApiCallLimit, "this ban will last N
+	// seconds", and so is every request for that long (wall time) after
+	// it. Each request that arrives during the ban counts as a violation
+	// (Book.BanViolations). The fault is spent when the ban starts.
+	Ban time.Duration `json:"ban"`
+}
+
+// banState is a rate-limit ban in force (see Faults.Ban).
+type banState struct {
+	until      time.Time // wall time the ban ends
+	secs       int       // its length as the refusal names it
+	violations int       // requests that arrived during a ban
 }
 
 // NewBook creates the order book of one channel of the scenario.
@@ -154,17 +230,31 @@ func NewBook(sc *Scenario, ch ChannelSpec, clock *Clock) *Book {
 		b.idBase = 5_000_000_000
 	}
 	b.idBase += (h % 1000) * 1_000_000
+	b.warehouses = ch.Warehouses
+	if len(b.warehouses) == 0 {
+		b.warehouses = []string{DefaultWarehouse}
+	}
+	start, end := sc.Sale.Start, sc.Sale.End
+	if ch.Kind == datasources.KindLazada {
+		// Lazada keeps a sale price's window to the minute: the channel
+		// holds, and sells until, the minute the scenario's times fall in.
+		start, end = start.Truncate(time.Minute), end.Truncate(time.Minute)
+	}
 	b.state = make([]skuState, len(sc.SKUs))
 	total := 0.0
 	b.cum = make([]float64, len(sc.SKUs))
 	for i, s := range sc.SKUs {
 		b.skuIdx[s.SKU] = int32(i)
-		b.state[i] = skuState{allocated: ch.Allocated[s.SKU], end: sc.Sale.End}
+		alloc := ch.Allocated[s.SKU]
+		b.state[i] = skuState{
+			sellable: splitStock(alloc, len(b.warehouses)), end: end,
+			price: s.ListPrice, salePrice: s.FlashPrice, start: start,
+		}
 		w := s.Popularity
 		if w <= 0 {
 			w = 1
 		}
-		if b.state[i].allocated == 0 {
+		if alloc == 0 {
 			w = 0
 		}
 		total += w
@@ -173,6 +263,22 @@ func NewBook(sc *Scenario, ch ChannelSpec, clock *Clock) *Book {
 	b.genUntil = sc.Sale.Start.UnixMilli()
 	b.addPlants(sc)
 	return b
+}
+
+// DefaultWarehouse is the warehouse code of a channel that names none:
+// Lazada's code for a seller's own (dropshipping) stock.
+const DefaultWarehouse = "dropshipping"
+
+// splitStock splits a SKU's allocation over n warehouses: every warehouse
+// after the first holds a tenth of it (rounded down), the first the rest.
+func splitStock(alloc, n int) []int {
+	out := make([]int, n)
+	out[0] = alloc
+	for w := 1; w < n; w++ {
+		out[w] = alloc / 10
+		out[0] -= alloc / 10
+	}
+	return out
 }
 
 // poolOf is how many distinct ordinary buyers shop on a channel.
@@ -204,6 +310,37 @@ func (b *Book) SetFaults(f Faults) {
 	b.mu.Lock()
 	b.faults = f
 	b.mu.Unlock()
+}
+
+// TakeBan is asked by a dialect for every request it receives, before
+// anything else. banned says the request must be refused as rate limited
+// by a ban of secs seconds: one is in force (the request counts as a
+// violation of it), or Faults.Ban armed one and this request starts it.
+// Bans run in wall time, as a client waits them out.
+func (b *Book) TakeBan() (secs int, banned bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := time.Now()
+	if now.Before(b.ban.until) {
+		b.ban.violations++
+		return b.ban.secs, true
+	}
+	if d := b.faults.Ban; d > 0 {
+		b.faults.Ban = 0
+		b.ban.until = now.Add(d)
+		b.ban.secs = int((d + time.Second - 1) / time.Second)
+		return b.ban.secs, true
+	}
+	return 0, false
+}
+
+// BanViolations is how many requests arrived while a rate-limit ban was in
+// force, not counting the one that started each ban: a test's proof that a
+// client made no call during a ban.
+func (b *Book) BanViolations() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ban.violations
 }
 
 // advance generates orders and applies scheduled changes up to now. Callers hold mu.
@@ -254,12 +391,18 @@ func (b *Book) apply(ev event) (logEntry, bool) {
 	if o.status == stCanceled || o.status >= ev.kind {
 		return logEntry{}, false
 	}
-	if ev.kind == stCanceled {
-		for i := range o.items {
-			if !o.items[i].cancelled {
-				o.items[i].cancelled = true
-				b.state[o.items[i].sku].sold -= int(o.items[i].qty)
-			}
+	for i := range o.items {
+		it := &o.items[i]
+		if it.cancelled {
+			continue
+		}
+		switch ev.kind {
+		case stCanceled:
+			it.cancelled = true
+			b.state[it.sku].giveBack(int(it.qty), o.status == stPending)
+		case stReady:
+			// Ready to ship: the units leave the channel's stock.
+			b.state[it.sku].reserved -= int(it.qty)
 		}
 	}
 	o.status = ev.kind
@@ -349,8 +492,8 @@ func (b *Book) arrival(at int64) (e logEntry, ok, done bool) {
 		qty = min(qty, lim-b.bought[buyer])
 	}
 	st := &b.state[sku]
-	qty = min(qty, st.allocated-st.sold)
-	st.sold += qty
+	qty = min(qty, st.available())
+	st.take(qty)
 	b.bought[buyer] += qty
 	idx := b.newOrder(buyer, at, sku, qty)
 	// Later: most orders are accepted within minutes, a few are cancelled
@@ -381,7 +524,7 @@ func (b *Book) schedule(ev event) { b.events.push(ev) }
 func (b *Book) pick(at int64) (int32, bool) {
 	open := func(i int) bool {
 		s := &b.state[i]
-		return !s.paused && s.sold < s.allocated && at < s.end.UnixMilli() && at >= b.sale.Start.UnixMilli()
+		return !s.paused && s.available() > 0 && at < s.end.UnixMilli() && at >= b.sale.Start.UnixMilli()
 	}
 	total := b.cum[len(b.cum)-1]
 	if total <= 0 {
@@ -537,20 +680,40 @@ func (b *Book) view(idx int32) OrderView {
 
 // StockView is one SKU's stock and sale state on this channel.
 type StockView struct {
-	SKU       string
-	Name      string
+	SKU  string
+	Name string
+	// Allocated is Sold + Sellable: the units the channel has had to sell.
 	Allocated int
-	Sold      int
-	Sellable  int
-	Price     datasources.Money
-	SalePrice datasources.Money
-	SaleStart time.Time
-	SaleEnd   time.Time
-	State     datasources.SaleState
+	// Sold is the units in orders not cancelled.
+	Sold int
+	// Sellable is what buyers can order now, over every warehouse
+	// (Lazada's sellableQuantity).
+	Sellable int
+	// Reserved is the units of orders neither ready to ship nor cancelled
+	// (Lazada's occupyQuantity). Sellable + Reserved is the SKU's total
+	// stock (Lazada's totalQuantity).
+	Reserved int
+	// Warehouses is the stock per warehouse, the default first; the book
+	// keeps every reserved unit on the first.
+	Warehouses []WarehouseStock
+	Price      datasources.Money
+	SalePrice  datasources.Money
+	SaleStart  time.Time
+	SaleEnd    time.Time
+	State      datasources.SaleState
 	// Locked is how many units a platform campaign holds (SetLocked):
-	// Lazada's channelInventories, and the reason it refuses an update
-	// of the SKU with error 4170.
+	// Lazada's channelInventories, and the reason it refuses a decrease
+	// of the SKU's stock with error 4170.
 	Locked int
+	// LockedFrom is the sale time the campaign's hold began.
+	LockedFrom time.Time
+}
+
+// WarehouseStock is one warehouse's stock of a SKU.
+type WarehouseStock struct {
+	Code     string
+	Sellable int
+	Reserved int
 }
 
 // Stock returns every SKU allocated to this channel, now.
@@ -569,9 +732,16 @@ func (b *Book) Stock() []StockView {
 			continue
 		}
 		v := StockView{
-			SKU: s.SKU, Name: s.Name, Allocated: st.allocated, Sold: st.sold,
-			Sellable: st.allocated - st.sold, Price: s.ListPrice, SalePrice: s.FlashPrice,
-			SaleStart: b.sale.Start, SaleEnd: st.end, Locked: st.locked,
+			SKU: s.SKU, Name: s.Name, Allocated: st.sold + st.available(), Sold: st.sold,
+			Sellable: st.available(), Reserved: st.reserved, Price: st.price, SalePrice: st.salePrice,
+			SaleStart: st.start, SaleEnd: st.end, Locked: st.locked, LockedFrom: st.lockedAt,
+		}
+		for w, code := range b.warehouses {
+			ws := WarehouseStock{Code: code, Sellable: st.sellable[w]}
+			if w == 0 {
+				ws.Reserved = st.reserved
+			}
+			v.Warehouses = append(v.Warehouses, ws)
 		}
 		switch {
 		case now.Before(b.sale.Start):
@@ -597,7 +767,7 @@ func (b *Book) Sold() map[string]int {
 	b.advance()
 	out := make(map[string]int, len(b.skus))
 	for i, s := range b.skus {
-		if b.state[i].allocated > 0 {
+		if b.spec.Allocated[s.SKU] > 0 {
 			out[s.SKU] = b.state[i].sold
 		}
 	}

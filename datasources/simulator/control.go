@@ -3,8 +3,11 @@ package simulator
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/flashdeck/flashdeck/datasources"
 )
 
 // Errors of the book's control primitives; each dialect answers them in its
@@ -16,34 +19,39 @@ var (
 	ErrNoSuchOrder = errors.New("no such order")
 	// ErrInvalidState: the order can no longer be cancelled (shipped).
 	ErrInvalidState = errors.New("the order is shipped and can no longer be cancelled")
-	// ErrLocked: the SKU's stock is held by a platform campaign (Lazada 4170).
+	// ErrLocked: the SKU's stock is held by a platform campaign and may
+	// not be lowered (Lazada 4170).
 	ErrLocked = errors.New("the stock is locked by a platform campaign")
 )
 
 // SetSellable sets a SKU's sellable stock, as Lazada's SellableQuantity
-// does: the units already sold stay sold and n more can be bought. A SKU
-// whose stock a platform campaign holds (SetLocked) refuses with ErrLocked.
+// does: the units already sold stay sold and n more can be bought, all
+// from the first warehouse (any other is set to 0). A decrease of a SKU
+// whose stock a platform campaign holds (SetLocked) is refused with
+// ErrLocked; an increase is allowed.
 func (b *Book) SetSellable(sku string, n int) error {
 	if n < 0 {
 		return fmt.Errorf("sellable quantity %d is negative", n)
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.advance()
-	i, ok := b.skuIdx[sku]
-	if !ok || b.spec.Allocated[sku] == 0 {
-		return ErrNoSuchSKU
+	u := SKUUpdate{SKU: sku}
+	for w, code := range b.warehouses {
+		c := WarehouseChange{Warehouse: code, Op: StockSet}
+		if w == 0 {
+			c.N = n
+		}
+		u.Stock = append(u.Stock, c)
 	}
-	st := &b.state[i]
-	if st.locked > 0 {
-		return ErrLocked
+	res, ok := b.UpdateSKUs([]SKUUpdate{u})
+	if !ok {
+		return res[0].Err
 	}
-	st.allocated = st.sold + n
 	return nil
 }
 
-// SetLocked marks n units of a SKU as held by a platform campaign (Lazada's
-// channelInventories): an update of that SKU's stock or price is refused.
+// SetLocked marks n units of a SKU as held by a platform campaign from
+// now (Lazada's channelInventories; 0 ends the campaign). While it holds
+// them, the SKU's sellable stock may be raised but not lowered, nor set
+// below n (Lazada's 4170), and its price and sale window cannot be edited.
 func (b *Book) SetLocked(sku string, n int) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -51,7 +59,183 @@ func (b *Book) SetLocked(sku string, n int) error {
 	if !ok {
 		return ErrNoSuchSKU
 	}
-	b.state[i].locked = n
+	st := &b.state[i]
+	if st.locked == 0 && n > 0 {
+		st.lockedAt = b.clock.Now()
+	}
+	st.locked = max(n, 0)
+	return nil
+}
+
+// More refusals of a seller's update (UpdateSKUs), beside ErrNoSuchSKU and
+// ErrLocked.
+var (
+	// ErrNoSuchWarehouse: the seller has no warehouse of that code.
+	ErrNoSuchWarehouse = errors.New("no such warehouse for this seller")
+	// ErrNegativeStock: the sellable stock would be below 0.
+	ErrNegativeStock = errors.New("the sellable stock cannot be negative")
+	// ErrBelowReserved: a total stock below the units orders reserve.
+	ErrBelowReserved = errors.New("the total stock cannot be less than the stock orders reserve")
+	// ErrSaleWindow: the sale price's start would not be before its end.
+	ErrSaleWindow = errors.New("the sale price's start must be before its end")
+	// ErrSalePrice: the sale price would not be below the price.
+	ErrSalePrice = errors.New("the sale price must be below the price")
+	// ErrInCampaign: the price or sale window of a SKU a platform campaign
+	// holds cannot be edited.
+	ErrInCampaign = errors.New("the SKU takes part in a platform campaign: its price and sale window cannot be edited")
+)
+
+// StockOp is how a WarehouseChange moves a warehouse's stock.
+type StockOp uint8
+
+const (
+	// StockSet sets the sellable stock (Lazada's UpdateSellableQuantity).
+	StockSet StockOp = iota
+	// StockAdd adds N, which may be negative, to the sellable stock
+	// (Lazada's AdjustSellableQuantity).
+	StockAdd
+	// StockSetTotal sets the total stock, sellable plus reserved (Lazada's
+	// UpdatePriceQuantity Quantity): the sellable stock becomes N less
+	// what orders reserve there.
+	StockSetTotal
+)
+
+// WarehouseChange is one change of a SKU's stock in one warehouse.
+type WarehouseChange struct {
+	Warehouse string // "" is the SKU's first warehouse
+	Op        StockOp
+	N         int
+}
+
+// SKUUpdate is a seller's change of one SKU: its stock, warehouse by
+// warehouse in order, and its listing. A nil field stays as it is.
+type SKUUpdate struct {
+	SKU       string
+	Stock     []WarehouseChange
+	Price     *datasources.Money
+	SalePrice *datasources.Money
+	SaleStart *time.Time
+	SaleEnd   *time.Time
+}
+
+// SKUResult is what an update did, or would do, to one SKU.
+type SKUResult struct {
+	SKU string
+	// Before and After are the SKU's sellable stock over all warehouses.
+	Before, After int
+	// Err says why the update is refused; nil when it is not.
+	Err error
+}
+
+// UpdateSKUs applies a seller's updates, in order, all or nothing: when
+// ok is false one of the results says why it was refused and nothing
+// changed. A SKU a campaign holds (SetLocked) refuses a lower sellable
+// stock, or one below the units held, with ErrLocked.
+func (b *Book) UpdateSKUs(us []SKUUpdate) (res []SKUResult, ok bool) {
+	return b.updateSKUs(us, true)
+}
+
+// CheckSKUs is UpdateSKUs without applying anything: what it would do now.
+func (b *Book) CheckSKUs(us []SKUUpdate) (res []SKUResult, ok bool) {
+	return b.updateSKUs(us, false)
+}
+
+func (b *Book) updateSKUs(us []SKUUpdate, apply bool) ([]SKUResult, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.advance()
+	// Changed SKUs are worked on in copies, so that a refusal anywhere
+	// leaves the book as it was.
+	work := map[int32]*skuState{}
+	res := make([]SKUResult, len(us))
+	ok := true
+	for k, u := range us {
+		res[k] = SKUResult{SKU: u.SKU}
+		i, known := b.skuIdx[u.SKU]
+		if !known || b.spec.Allocated[u.SKU] == 0 {
+			res[k].Err, ok = ErrNoSuchSKU, false
+			continue
+		}
+		st := work[i]
+		if st == nil {
+			c := b.state[i].clone()
+			st = &c
+		}
+		next := st.clone()
+		res[k].Before = next.available()
+		res[k].Err = b.updateSKU(&next, u)
+		res[k].After = next.available()
+		if res[k].Err != nil {
+			ok = false
+			continue
+		}
+		work[i] = &next
+	}
+	if ok && apply {
+		for i, st := range work {
+			b.state[i] = *st
+		}
+	}
+	return res, ok
+}
+
+// updateSKU applies one update to a copy of a SKU's state.
+func (b *Book) updateSKU(st *skuState, u SKUUpdate) error {
+	before := st.available()
+	for _, c := range u.Stock {
+		w := 0
+		if c.Warehouse != "" {
+			w = slices.Index(b.warehouses, c.Warehouse)
+			if w < 0 {
+				return fmt.Errorf("%w: %q", ErrNoSuchWarehouse, c.Warehouse)
+			}
+		}
+		reserved := 0
+		if w == 0 {
+			reserved = st.reserved
+		}
+		n := c.N
+		switch c.Op {
+		case StockAdd:
+			n = st.sellable[w] + c.N
+		case StockSetTotal:
+			if c.N < reserved {
+				return fmt.Errorf("%w: a total of %d, with %d reserved", ErrBelowReserved, c.N, reserved)
+			}
+			n = c.N - reserved
+		}
+		if n < 0 {
+			return fmt.Errorf("%w: it would be %d", ErrNegativeStock, n)
+		}
+		st.sellable[w] = n
+	}
+	if after := st.available(); st.locked > 0 && (after < before || after < st.locked) {
+		return fmt.Errorf("%w: %d units are held, the sellable stock is %d and would be %d", ErrLocked, st.locked, before, after)
+	}
+	if u.Price == nil && u.SalePrice == nil && u.SaleStart == nil && u.SaleEnd == nil {
+		return nil
+	}
+	if st.locked > 0 {
+		return ErrInCampaign
+	}
+	if u.Price != nil {
+		st.price = *u.Price
+	}
+	if u.SalePrice != nil {
+		st.salePrice = *u.SalePrice
+	}
+	if (u.Price != nil || u.SalePrice != nil) && st.salePrice >= st.price {
+		return fmt.Errorf("%w: a sale price of %d against %d (cents)", ErrSalePrice, st.salePrice, st.price)
+	}
+	if u.SaleStart != nil {
+		st.start = *u.SaleStart
+	}
+	if u.SaleEnd != nil {
+		st.end = *u.SaleEnd
+	}
+	if (u.SaleStart != nil || u.SaleEnd != nil) && !st.start.Before(st.end) {
+		return fmt.Errorf("%w: from %s to %s", ErrSaleWindow, st.start.Format(time.DateTime), st.end.Format(time.DateTime))
+	}
 	return nil
 }
 
@@ -172,13 +356,23 @@ type ActionFault struct {
 	// Mode: "timeout" applies the action and then holds the answer back
 	// for Delay (longer than a client waits: the result is unknown to the
 	// caller, and only a read-back finds it applied); "fail" answers the
-	// dialect's server error without applying anything.
+	// dialect's server error without applying anything. The Lazada
+	// dialect takes two more: "ignore" answers success and applies
+	// nothing (a gateway that dropped the request's fields); "detail"
+	// answers success with per-SKU failures in detail[] for SKUs, or
+	// when SKUs is empty for the first SKU of the payload and every other
+	// one after it, and applies the rest.
 	Mode string `json:"mode"`
 	// Delay is how long a "timeout" holds the answer (default 30 s).
 	Delay time.Duration `json:"delay"`
 	// Times is how many requests the fault applies to (default 1).
 	Times int `json:"times"`
+	// SKUs are the seller SKUs a "detail" fault fails.
+	SKUs []string `json:"skus,omitempty"`
 }
+
+// ActionFaultModes are the modes an ActionFault may have.
+var ActionFaultModes = []string{"timeout", "fail", "ignore", "detail"}
 
 type actionFaults struct {
 	mu      sync.Mutex

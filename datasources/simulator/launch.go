@@ -57,14 +57,18 @@ func LaunchScenario(start time.Time, dur, stockFor time.Duration, peakPerMinute 
 			Popularity: pop,
 		})
 	}
+	// Lazada MY sells from two warehouses, a tenth of each SKU in the
+	// second (see ChannelSpec.Warehouses), so that a seller's stock spread
+	// over warehouses is played at launch scale.
 	shares := []struct {
 		id, kind, market, name string
 		share                  float64
+		warehouses             []string
 	}{
-		{"lazada-id", datasources.KindLazada, "ID", "Lazada ID", 0.40},
-		{"lazada-my", datasources.KindLazada, "MY", "Lazada MY", 0.15},
-		{"akulaku-id", datasources.KindAkulaku, "ID", "Akulaku ID", 0.15},
-		{"micom-id", datasources.KindBrandstore, "ID", "mi.com ID", 0.30},
+		{"lazada-id", datasources.KindLazada, "ID", "Lazada ID", 0.40, nil},
+		{"lazada-my", datasources.KindLazada, "MY", "Lazada MY", 0.15, []string{DefaultWarehouse, "MY-KL-01"}},
+		{"akulaku-id", datasources.KindAkulaku, "ID", "Akulaku ID", 0.15, nil},
+		{"micom-id", datasources.KindBrandstore, "ID", "mi.com ID", 0.30, nil},
 	}
 	var chans []ChannelSpec
 	for _, c := range shares {
@@ -86,7 +90,8 @@ func LaunchScenario(start time.Time, dur, stockFor time.Duration, peakPerMinute 
 			ID: c.id, Kind: c.kind, Market: c.market, Name: c.name, Allocated: alloc,
 			PeakPerMinute: peak,
 			// Buyers enough that the limit of two rarely turns one away.
-			BuyerPool: max(20000, int(orders*2)),
+			BuyerPool:  max(20000, int(orders*2)),
+			Warehouses: c.warehouses,
 		})
 	}
 	return Scenario{

@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/xml"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -17,7 +15,6 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/datasources"
-	"github.com/flashdeck/flashdeck/datasources/jsonx"
 )
 
 // The Lazada dialect: the Open Platform gateway under /rest and the token
@@ -65,7 +62,9 @@ func newLazadaDialect(b *Book, cr *Credentials) http.Handler {
 		"/order/get":        d.order,
 	}
 	d.acts = map[string]lzAction{
-		"/product/price_quantity/update": {method: http.MethodPost, h: d.priceQuantity},
+		"/product/price_quantity/update": {method: http.MethodPost, h: d.stockUpdate(lzPriceQuantity)},
+		"/product/stock/sellable/update": {method: http.MethodPost, h: d.stockUpdate(lzSellableUpdate)},
+		"/product/stock/sellable/adjust": {method: http.MethodPost, h: d.stockUpdate(lzSellableAdjust)},
 		"/order/reverse/cancel/validate": {h: d.cancelValidate},
 		"/order/reverse/cancel/create":   {h: d.cancelCreate},
 	}
@@ -75,7 +74,20 @@ func newLazadaDialect(b *Book, cr *Credentials) http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, "ISV", "InvalidApiPath", "The specified API path is invalid")
 	})
-	return mux
+	// A rate-limit ban (Faults.Ban) refuses every request of the channel,
+	// before anything else is looked at.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if secs, banned := b.TakeBan(); banned {
+			d.fail(w, "ISV", "ApiCallLimit", lzBanMessage(secs))
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// lzBanMessage is Lazada's words for a rate-limit ban of secs seconds.
+func lzBanMessage(secs int) string {
+	return fmt.Sprintf("Api access frequency exceeds the limit. this ban will last %d seconds.", secs)
 }
 
 type lzError struct {
@@ -192,7 +204,7 @@ func (d *lazadaDialect) verify(w http.ResponseWriter, r *http.Request, path stri
 		}
 	}
 	if d.b.Faults().RateLimited {
-		d.fail(w, "ISV", "ApiCallLimit", "The request has exceeded the limit of this API, this ban will last 1 seconds")
+		d.fail(w, "ISV", "ApiCallLimit", lzBanMessage(1))
 		return nil, false
 	}
 	return p, true
@@ -404,18 +416,68 @@ func (d *lazadaDialect) orderItems(w http.ResponseWriter, p map[string]string) {
 	d.ok(w, out)
 }
 
+// Lazada's product ids: each product of the scenario is one item of one
+// SKU, numbered by its place in the scenario.
+const (
+	lzItemIDBase = 3_000_000_000
+	lzSkuIDBase  = 11_000_000_000
+)
+
+func lzItemIDOf(i int32) int64 { return lzItemIDBase + int64(i) }
+func lzSkuIDOf(i int32) int64  { return lzSkuIDBase + int64(i) }
+
+const (
+	// lzProductsMaxOffset is the largest offset /products/get takes: past
+	// it, sku_seller_list is the way to a SKU.
+	lzProductsMaxOffset = 10_000
+	// lzSellerListMax is the most SKUs a sku_seller_list query returns.
+	lzSellerListMax = 100
+	// The formats of a sale price's window in /products/get.
+	lzSpecialTimeFormat = "yyyy-MM-dd HH:mm"
+	lzMinuteLayout      = "2006-01-02 15:04"
+	lzDateLayout        = "2006-01-02"
+	// lzCampaignLength is how long a platform campaign's hold on stock
+	// lasts, as channelInventories and error 4170 report it.
+	lzCampaignLength = 24 * time.Hour
+)
+
+// lzProductFilters are the filter values /products/get takes (the last is
+// the legacy API's, still listed).
+var lzProductFilters = map[string]bool{
+	"all": true, "live": true, "inactive": true, "deleted": true, "pending": true,
+	"rejected": true, "sold-out": true, "image-missing": true,
+}
+
+// products serves /products/get (GetProducts): one product per SKU, paged
+// by offset (at most 10,000) and limit (at most 50), or selected by
+// sku_seller_list. A SKU's sellable stock is reported only per warehouse,
+// in multiWarehouseInventories, as Lazada reports it; the SKU's quantity
+// and Available are its sellable stock over all warehouses, as in
+// Lazada's sample. The date filters (update_after…) are checked and
+// otherwise ignored: every product is listed, a superset of what they ask.
 func (d *lazadaDialect) products(w http.ResponseWriter, p map[string]string) {
 	limit, offset := 10, 0
 	var err error
 	if v := p["limit"]; v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > lzProductsLimit {
-			d.fail(w, "ISV", "InvalidParameter", "limit must be between 1 and 50")
+			d.fail(w, "ISV", "19", fmt.Sprintf("E019: Invalid Limit: %q, the limit should be from 1 to a maximum of 50", v))
 			return
 		}
 	}
 	if v := p["offset"]; v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			d.fail(w, "ISV", "InvalidParameter", "offset must not be negative")
+		if offset, err = strconv.Atoi(v); err != nil || offset < 0 || offset > lzProductsMaxOffset {
+			d.fail(w, "ISV", "14", fmt.Sprintf("E014: Invalid Offset: %q, the offset should be from 0 to a maximum of 10000; query a SKU by sku_seller_list", v))
+			return
+		}
+	}
+	filter := p["filter"]
+	if filter != "" && !lzProductFilters[filter] {
+		d.fail(w, "ISV", "36", fmt.Sprintf("E036: Invalid status filter: %q; possible values are all, live, inactive, deleted, pending, rejected, sold-out", filter))
+		return
+	}
+	for _, k := range []string{"update_after", "update_before", "create_after", "create_before"} {
+		if v := p[k]; v != "" && !lzISOTime(v) {
+			d.fail(w, "ISV", "17", fmt.Sprintf("E017: Invalid Date Format: %s %q, use ISO 8601 like 2010-01-01T00:00:00+0800", k, v))
 			return
 		}
 	}
@@ -423,7 +485,7 @@ func (d *lazadaDialect) products(w http.ResponseWriter, p map[string]string) {
 	if v := p["sku_seller_list"]; v != "" {
 		var skus []string
 		if err := json.Unmarshal([]byte(v), &skus); err != nil {
-			d.fail(w, "ISV", "InvalidParameter", "sku_seller_list must be a JSON array of seller SKUs")
+			d.fail(w, "ISV", "70", `E070: corrupt sku seller list: sku_seller_list must be a JSON array of seller SKUs, like ["A","B"]`)
 			return
 		}
 		want = make(map[string]bool, len(skus))
@@ -431,42 +493,103 @@ func (d *lazadaDialect) products(w http.ResponseWriter, p map[string]string) {
 			want[s] = true
 		}
 	}
-	all := d.b.Stock()
 	var sel []StockView
-	for _, s := range all {
-		if want == nil || want[s.SKU] {
-			sel = append(sel, s)
+	for _, s := range d.b.Stock() {
+		if want != nil && !want[s.SKU] {
+			continue
 		}
+		switch filter {
+		case "", "all":
+		case "live":
+			if lzSkuStatus(s) != "active" {
+				continue
+			}
+		case "inactive":
+			if lzSkuStatus(s) != "inactive" {
+				continue
+			}
+		case "sold-out":
+			if s.Sellable > 0 {
+				continue
+			}
+		default: // deleted, pending, rejected, image-missing: none here
+			continue
+		}
+		sel = append(sel, s)
+	}
+	if want != nil && len(sel) > lzSellerListMax {
+		sel = sel[:lzSellerListMax]
 	}
 	total := len(sel)
 	sel = sel[min(offset, len(sel)):min(offset+limit, len(sel))]
 	products := make([]map[string]any, 0, len(sel))
-	for i, s := range sel {
-		status := "active"
-		if s.State == datasources.SalePaused {
-			status = "inactive"
-		}
-		sku := map[string]any{
-			"SellerSku":         s.SKU,
-			"Status":            status,
-			"quantity":          s.Allocated,
-			"sellableQuantity":  strconv.Itoa(max(s.Sellable, 0)),
-			"price":             lzMoney(s.Price),
-			"special_price":     lzMoney(s.SalePrice),
-			"special_from_time": s.SaleStart.In(d.loc()).Format(lzSaleLayout),
-			"special_to_time":   s.SaleEnd.In(d.loc()).Format(lzSaleLayout),
-		}
-		if s.Locked > 0 {
-			sku["channelInventories"] = d.campaignStock(s)
-		}
+	for _, s := range sel {
+		i := d.b.skuIdx[s.SKU] // fixed when the book was made
 		products = append(products, map[string]any{
-			"item_id":    strconv.Itoa(3000000000 + offset + i),
+			"item_id":    lzItemIDOf(i),
 			"status":     "Active",
 			"attributes": map[string]any{"name": s.Name},
-			"skus":       []map[string]any{sku},
+			"skus":       []map[string]any{d.skuJSON(s, i)},
 		})
 	}
 	d.ok(w, map[string]any{"total_products": total, "products": products})
+}
+
+// lzISOTime reports whether v is an ISO 8601 time as GetProducts takes it.
+func lzISOTime(v string) bool {
+	for _, layout := range []string{"2006-01-02T15:04:05-0700", time.RFC3339} {
+		if _, err := time.Parse(layout, v); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// lzSkuStatus is a SKU's Status: inactive while the book pauses its sale.
+func lzSkuStatus(s StockView) string {
+	if s.State == datasources.SalePaused {
+		return "inactive"
+	}
+	return "active"
+}
+
+// skuJSON is one SKU as /products/get reports it. The book keeps every
+// reserved unit on the first warehouse, so only the first reports an
+// occupyQuantity; withholdQuantity is always 0 (no order is unpaid).
+func (d *lazadaDialect) skuJSON(s StockView, i int32) map[string]any {
+	loc := d.loc()
+	whs := make([]map[string]any, len(s.Warehouses))
+	for k, wh := range s.Warehouses {
+		whs[k] = map[string]any{
+			"warehouseCode":    wh.Code,
+			"quantity":         wh.Sellable,
+			"sellableQuantity": wh.Sellable,
+			"occupyQuantity":   wh.Reserved,
+			"withholdQuantity": 0,
+			"totalQuantity":    wh.Sellable + wh.Reserved,
+		}
+	}
+	sku := map[string]any{
+		"SellerSku":                 s.SKU,
+		"SkuId":                     lzSkuIDOf(i),
+		"ShopSku":                   fmt.Sprintf("%d_%s-%d", lzItemIDOf(i), strings.ToUpper(d.b.Spec().Market), lzSkuIDOf(i)),
+		"Status":                    lzSkuStatus(s),
+		"quantity":                  s.Sellable,
+		"Available":                 s.Sellable,
+		"price":                     lzMoney(s.Price),
+		"special_price":             lzMoney(s.SalePrice),
+		"special_time_format":       lzSpecialTimeFormat,
+		"special_from_time":         s.SaleStart.In(loc).Format(lzMinuteLayout),
+		"special_to_time":           s.SaleEnd.In(loc).Format(lzMinuteLayout),
+		"special_from_date":         s.SaleStart.In(loc).Format(lzDateLayout),
+		"special_to_date":           s.SaleEnd.In(loc).Format(lzDateLayout),
+		"multiWarehouseInventories": whs,
+		"fblWarehouseInventories":   []any{},
+	}
+	if s.Locked > 0 {
+		sku["channelInventories"] = d.campaignStock(s)
+	}
+	return sku
 }
 
 func (d *lazadaDialect) seller(w http.ResponseWriter, _ map[string]string) {
@@ -477,15 +600,15 @@ func (d *lazadaDialect) seller(w http.ResponseWriter, _ map[string]string) {
 }
 
 // campaignStock is a SKU's locked stock as /products/get reports it: a
-// platform campaign's channelInventories, active now (the book locks stock
-// from the moment SetLocked is called).
+// platform campaign's channelInventories, from the moment SetLocked was
+// called, for a day.
 func (d *lazadaDialect) campaignStock(s StockView) []map[string]any {
-	now := d.b.Now().In(d.loc())
+	from := s.LockedFrom.In(d.loc())
 	return []map[string]any{{
 		"channelName":      "Mega Campaign",
 		"sellableQuantity": strconv.Itoa(s.Locked),
-		"startTime":        now.Add(-time.Hour).Format(lzSaleLayout),
-		"endTime":          now.Add(24 * time.Hour).Format(lzSaleLayout),
+		"startTime":        from.Format(lzSaleLayout),
+		"endTime":          from.Add(lzCampaignLength).Format(lzSaleLayout),
 	}}
 }
 
@@ -508,9 +631,11 @@ func (d *lazadaDialect) noOrder(w http.ResponseWriter, id string) {
 }
 
 // The change requests. Each is verified like every call, then checked as a
-// whole before anything is applied (Lazada refuses a payload with one bad
-// SKU), then subject to the book's action faults: "fail" answers a backend
-// error without applying, "timeout" applies and then holds the answer back.
+// whole before anything is applied (the simulator refuses a payload with
+// one bad SKU, naming it in detail[]), then subject to the book's action
+// faults: "fail" answers a backend error without applying, "ignore" a
+// success without applying, "detail" a success with per-SKU failures
+// (lazada_stock.go), and "timeout" applies and then holds the answer back.
 
 // lzAction is the handler of a change request and the HTTP method it
 // needs ("" for any).
@@ -521,7 +646,7 @@ type lzAction struct {
 
 func (d *lazadaDialect) act(w http.ResponseWriter, r *http.Request, path string, a lzAction) {
 	if a.method != "" && r.Method != a.method {
-		d.fail(w, "ISV", "InvalidHttpMethod", "The API "+path+" must be called with "+a.method)
+		d.fail(w, "ISV", "UnsupportedHTTPMethod", fmt.Sprintf("The HTTP method %s is not supported by the API %s: call it with %s", r.Method, path, a.method))
 		return
 	}
 	p, ok := d.verify(w, r, path, true)
@@ -531,13 +656,21 @@ func (d *lazadaDialect) act(w http.ResponseWriter, r *http.Request, path string,
 	a.h(w, r, p)
 }
 
-// takeFault takes the action fault armed for op, if any. A "fail" is
-// answered here, as Lazada answers a backend failure: HTTP 200 and an
-// ISP error; the caller then returns without applying anything.
-func (d *lazadaDialect) takeFault(w http.ResponseWriter, op string) (f ActionFault, failed bool) {
+// takeFault takes the action fault armed for op, if any. "fail" and
+// "ignore" are answered here: a backend failure as Lazada answers one
+// (HTTP 200 and an ISP error), or a success that applied nothing (a
+// gateway that dropped the request's fields). done tells the caller to
+// return without applying anything. Other modes are the caller's.
+func (d *lazadaDialect) takeFault(w http.ResponseWriter, op string) (f ActionFault, done bool) {
 	f, ok := d.b.TakeActionFault(op)
-	if ok && f.Mode == "fail" {
+	switch {
+	case !ok:
+		return ActionFault{}, false
+	case f.Mode == "fail":
 		d.fail(w, "ISP", "ServiceUnavailable", "Backend service is unavailable, please try again later")
+		return f, true
+	case f.Mode == "ignore":
+		d.ok(w, map[string]any{})
 		return f, true
 	}
 	return f, false
@@ -553,223 +686,6 @@ func hold(r *http.Request, f ActionFault) {
 	case <-time.After(f.Delay):
 	case <-r.Context().Done():
 	}
-}
-
-// lzUpdatePayload is /product/price_quantity/update's XML payload, read
-// here independently of the client's writer.
-type lzUpdatePayload struct {
-	XMLName xml.Name      `xml:"Request"`
-	Skus    []lzSkuUpdate `xml:"Product>Skus>Sku"`
-}
-
-type lzSkuUpdate struct {
-	SellerSku        string  `xml:"SellerSku"`
-	SellableQuantity *string `xml:"SellableQuantity"`
-	Quantity         *string `xml:"Quantity"`
-	Price            *string `xml:"Price"`
-	SalePrice        *string `xml:"SalePrice"`
-	SaleStartDate    *string `xml:"SaleStartDate"`
-	SaleEndDate      *string `xml:"SaleEndDate"`
-}
-
-// lzUpdateMax is the most SKUs one update takes.
-const lzUpdateMax = 50
-
-// lzCodeStockLocked is Lazada's refusal of an update of stock that a
-// platform campaign holds.
-const lzCodeStockLocked = "4170"
-
-// skuChange is one SKU's checked change.
-type skuChange struct {
-	sku      string
-	sellable int
-	setStock bool
-	end      time.Time
-}
-
-// priceQuantity serves POST /product/price_quantity/update: SellableQuantity
-// sets a SKU's sellable stock, SaleEndDate (with the SalePrice and
-// SaleStartDate it must come with) moves its sale end. The simulator
-// changes nothing else: other fields, or a sale price or start different
-// from the book's, are refused.
-func (d *lazadaDialect) priceQuantity(w http.ResponseWriter, r *http.Request, p map[string]string) {
-	raw := p["payload"]
-	if strings.TrimSpace(raw) == "" {
-		d.fail(w, "ISV", "MissingParameter", "The input parameter \"payload\" that is mandatory for processing this request is not supplied")
-		return
-	}
-	var pl lzUpdatePayload
-	if err := xml.Unmarshal([]byte(raw), &pl); err != nil {
-		d.fail(w, "ISV", "InvalidParameter", "The payload is not valid XML: "+err.Error())
-		return
-	}
-	switch n := len(pl.Skus); {
-	case n == 0:
-		d.fail(w, "ISV", "InvalidParameter", "The payload has no Request/Product/Skus/Sku to update")
-		return
-	case n > lzUpdateMax:
-		d.fail(w, "ISV", "InvalidParameter", fmt.Sprintf("The payload has %d SKUs; at most %d SKUs can be updated in one request", n, lzUpdateMax))
-		return
-	}
-	changes, ok := d.checkUpdate(w, pl.Skus)
-	if !ok {
-		return
-	}
-	op := updateOp(changes)
-	f, failed := d.takeFault(w, op)
-	if failed {
-		return
-	}
-	if locked := d.applyUpdate(changes); len(locked) > 0 {
-		d.failLocked(w, locked)
-		return
-	}
-	d.b.CountAction(op)
-	hold(r, f)
-	writeJSON(w, http.StatusOK, map[string]any{"code": "0", "request_id": d.requestID()})
-}
-
-// checkUpdate checks every SKU of an update before any is applied, and
-// answers the refusal when one is wrong: stock a campaign holds (4170)
-// first, then anything else, each SKU named in the detail.
-func (d *lazadaDialect) checkUpdate(w http.ResponseWriter, skus []lzSkuUpdate) ([]skuChange, bool) {
-	stock := map[string]StockView{}
-	for _, s := range d.b.Stock() {
-		stock[s.SKU] = s
-	}
-	var locked []string
-	var bad []lzDetail
-	changes := make([]skuChange, 0, len(skus))
-	for _, u := range skus {
-		sku := strings.TrimSpace(u.SellerSku)
-		sv, known := stock[sku]
-		switch {
-		case !known:
-			bad = append(bad, lzDetail{Field: "SellerSku", SellerSku: sku, Message: fmt.Sprintf("SellerSku %q does not exist", sku)})
-		case sv.Locked > 0:
-			locked = append(locked, sku)
-		default:
-			c, problem := d.checkSKU(u, sv)
-			if problem != "" {
-				bad = append(bad, lzDetail{Field: "Sku", SellerSku: sku, Message: problem})
-				continue
-			}
-			changes = append(changes, c)
-		}
-	}
-	switch {
-	case len(locked) > 0:
-		d.failLocked(w, locked)
-		return nil, false
-	case len(bad) > 0:
-		msgs := make([]string, len(bad))
-		for i, b := range bad {
-			msgs[i] = b.Message
-		}
-		writeJSON(w, http.StatusOK, lzError{
-			Type: "ISV", Code: "InvalidParameter", Message: strings.Join(msgs, "; "), Detail: bad, RequestID: d.requestID(),
-		})
-		return nil, false
-	}
-	return changes, true
-}
-
-// checkSKU reads one SKU's change; problem says what is wrong with it.
-func (d *lazadaDialect) checkSKU(u lzSkuUpdate, sv StockView) (c skuChange, problem string) {
-	c.sku = sv.SKU
-	if u.Quantity != nil || u.Price != nil {
-		return c, "the simulator changes SellableQuantity and the sale window only, not Quantity or Price"
-	}
-	if u.SellableQuantity != nil {
-		n, err := strconv.Atoi(strings.TrimSpace(*u.SellableQuantity))
-		if err != nil || n < 0 {
-			return c, fmt.Sprintf("SellableQuantity %q is not a whole number of 0 or more", *u.SellableQuantity)
-		}
-		c.sellable, c.setStock = n, true
-	}
-	if u.SaleEndDate == nil {
-		if u.SalePrice != nil || u.SaleStartDate != nil {
-			return c, "SalePrice and SaleStartDate come with a SaleEndDate"
-		}
-		if !c.setStock {
-			return c, "nothing to update: give SellableQuantity or a sale window"
-		}
-		return c, ""
-	}
-	end, problem := d.checkWindow(u, sv)
-	c.end = end
-	return c, problem
-}
-
-// checkWindow reads a sale window: SalePrice, SaleStartDate and
-// SaleEndDate together, the price and start unchanged.
-func (d *lazadaDialect) checkWindow(u lzSkuUpdate, sv StockView) (time.Time, string) {
-	if u.SalePrice == nil || u.SaleStartDate == nil {
-		return time.Time{}, "SaleEndDate needs SalePrice and SaleStartDate in the same Sku"
-	}
-	price, err := jsonx.ParseMoney(*u.SalePrice)
-	if err != nil || price != sv.SalePrice {
-		return time.Time{}, fmt.Sprintf("SalePrice %q: the simulator keeps the sale price %s", *u.SalePrice, lzMoney(sv.SalePrice))
-	}
-	start, err := time.ParseInLocation(lzSaleLayout, strings.TrimSpace(*u.SaleStartDate), d.loc())
-	if err != nil || !start.Equal(sv.SaleStart) {
-		return time.Time{}, fmt.Sprintf("SaleStartDate %q: the simulator keeps the sale start %s", *u.SaleStartDate, sv.SaleStart.In(d.loc()).Format(lzSaleLayout))
-	}
-	end, err := time.ParseInLocation(lzSaleLayout, strings.TrimSpace(*u.SaleEndDate), d.loc())
-	if err != nil {
-		return time.Time{}, fmt.Sprintf("SaleEndDate %q is not a date like 2006-01-02 15:04:05", *u.SaleEndDate)
-	}
-	if !end.After(start) {
-		return time.Time{}, "SaleEndDate must be after SaleStartDate"
-	}
-	return end, ""
-}
-
-// updateOp names an update for faults and counting: a sale end moved is an
-// extension, every SKU set to 0 a pause, anything else a resume.
-func updateOp(changes []skuChange) string {
-	pause := true
-	for _, c := range changes {
-		if !c.end.IsZero() {
-			return OpExtend
-		}
-		pause = pause && c.setStock && c.sellable == 0
-	}
-	if pause {
-		return OpPause
-	}
-	return OpResume
-}
-
-// applyUpdate applies checked changes. It returns SKUs a campaign locked
-// since they were checked (a race only a test could make).
-func (d *lazadaDialect) applyUpdate(changes []skuChange) (locked []string) {
-	for _, c := range changes {
-		var err error
-		if c.setStock {
-			err = d.b.SetSellable(c.sku, c.sellable)
-		}
-		if err == nil && !c.end.IsZero() {
-			err = d.b.SetEnd(c.sku, c.end)
-		}
-		if errors.Is(err, ErrLocked) {
-			locked = append(locked, c.sku)
-		}
-	}
-	return locked
-}
-
-func (d *lazadaDialect) failLocked(w http.ResponseWriter, skus []string) {
-	detail := make([]lzDetail, len(skus))
-	for i, s := range skus {
-		detail[i] = lzDetail{Field: "SellableQuantity", SellerSku: s,
-			Message: "The stock of this SKU is locked by an ongoing campaign (channelInventories) and cannot be updated"}
-	}
-	writeJSON(w, http.StatusOK, lzError{
-		Type: "ISV", Code: lzCodeStockLocked,
-		Message: fmt.Sprintf("Inventory of SellerSku %s is locked by a campaign and cannot be updated until the campaign ends", strings.Join(skus, ", ")),
-		Detail:  detail, RequestID: d.requestID(),
-	})
 }
 
 // lzCancelReasons are the reasons a seller may cancel with, as Lazada
@@ -884,8 +800,18 @@ func (d *lazadaDialect) cancelCreate(w http.ResponseWriter, r *http.Request, p m
 		d.fail(w, "ISV", "InvalidParameter", fmt.Sprintf("reason_id %q is not a cancel reason of this order: ask /order/reverse/cancel/validate", p["reason_id"]))
 		return
 	}
-	f, failed := d.takeFault(w, OpCancel)
-	if failed {
+	f, done := d.takeFault(w, OpCancel)
+	if done {
+		return
+	}
+	if f.Mode == "detail" {
+		// Accepted in words, refused item by item: nothing is cancelled.
+		var detail []lzDetail
+		for id := range items {
+			detail = append(detail, lzDetail{Field: "order_item_id", Message: "E501: cancellation of order item " + id + " failed"})
+		}
+		sort.Slice(detail, func(i, j int) bool { return detail[i].Message < detail[j].Message })
+		writeJSON(w, http.StatusOK, map[string]any{"code": "0", "data": map[string]any{}, "detail": detail, "request_id": d.requestID()})
 		return
 	}
 	if _, err := d.b.CancelOrder(o.ID); err != nil {

@@ -15,14 +15,20 @@ import (
 )
 
 // lzGateway serves a small Lazada channel: three SKUs with stock that
-// lasts through a half-hour sale.
+// lasts through a half-hour sale, in one warehouse.
 func lzGateway(t *testing.T) (*Server, *httptest.Server, *Clock) {
 	t.Helper()
-	return lzGatewayIn(t, "ID")
+	return lzGatewayWith(t, nil)
 }
 
 // lzGatewayIn is lzGateway for a Lazada market.
 func lzGatewayIn(t *testing.T, market string) (*Server, *httptest.Server, *Clock) {
+	t.Helper()
+	return lzGatewayWith(t, func(sc *Scenario) { sc.Channels[0].Market = market })
+}
+
+// lzGatewayWith is lzGateway with its scenario changed by tweak first.
+func lzGatewayWith(t *testing.T, tweak func(*Scenario)) (*Server, *httptest.Server, *Clock) {
 	t.Helper()
 	clock := NewManualClock(t0)
 	alloc := map[string]int{}
@@ -31,20 +37,31 @@ func lzGatewayIn(t *testing.T, market string) (*Server, *httptest.Server, *Clock
 		alloc[s] = 50_000
 		skus = append(skus, SKUSpec{SKU: s, Name: s, ListPrice: datasources.Money(200000 + i), FlashPrice: datasources.Money(150000 + i*100), Popularity: 1})
 	}
-	srv, err := New(Scenario{
+	sc := Scenario{
 		Seed: 5,
 		Sale: SaleSpec{ID: "s", Name: "s", Start: t0, End: t0.Add(30 * time.Minute)},
 		SKUs: skus,
 		Channels: []ChannelSpec{{
-			ID: "lazada-id", Kind: datasources.KindLazada, Market: market, Name: "Lazada ID", Allocated: alloc, PeakPerMinute: 300,
+			ID: "lazada-id", Kind: datasources.KindLazada, Market: "ID", Name: "Lazada ID", Allocated: alloc, PeakPerMinute: 300,
 		}},
-	}, clock)
+	}
+	if tweak != nil {
+		tweak(&sc)
+	}
+	srv, err := New(sc, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
 	return srv, hs, clock
+}
+
+// lzTwoWarehouses is lzGateway with a second warehouse, W2: each SKU has
+// 45,000 units in dropshipping and 5,000 in W2.
+func lzTwoWarehouses(t *testing.T) (*Server, *httptest.Server, *Clock) {
+	t.Helper()
+	return lzGatewayWith(t, func(sc *Scenario) { sc.Channels[0].Warehouses = []string{DefaultWarehouse, "W2"} })
 }
 
 // lzAnswer is a decoded gateway answer.
@@ -105,15 +122,45 @@ func lzDo(t *testing.T, srv *Server, hs *httptest.Server, method, path string, p
 	return a
 }
 
-const updatePath = "/product/price_quantity/update"
+// The update endpoints.
+const (
+	sellablePath = "/product/stock/sellable/update"
+	adjustPath   = "/product/stock/sellable/adjust"
+	pricePath    = "/product/price_quantity/update"
+)
 
 // payload writes an update payload of raw <Sku> elements.
 func payload(skus ...string) string {
 	return `<?xml version="1.0" encoding="UTF-8"?><Request><Product><Skus>` + strings.Join(skus, "") + `</Skus></Product></Request>`
 }
 
+// stockSKU is a single-warehouse <Sku> setting (or adjusting) SellableQuantity.
 func stockSKU(sku string, n int) string {
 	return fmt.Sprintf("<Sku><SellerSku>%s</SellerSku><SellableQuantity>%d</SellableQuantity></Sku>", sku, n)
+}
+
+// whSKU is a multi-warehouse <Sku>: field (SellableQuantity or Quantity)
+// per warehouse code, from pairs of code and quantity.
+func whSKU(sku, field string, pairs ...any) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<Sku><SellerSku>%s</SellerSku><MultiWarehouseInventories>", sku)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		fmt.Fprintf(&b, "<MultiWarehouseInventory><WarehouseCode>%s</WarehouseCode><%s>%v</%s></MultiWarehouseInventory>", pairs[i], field, pairs[i+1], field)
+	}
+	b.WriteString("</MultiWarehouseInventories></Sku>")
+	return b.String()
+}
+
+// skuXML is a <Sku> of the given elements, in order, from pairs of name
+// and text.
+func skuXML(sku string, pairs ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<Sku><SellerSku>%s</SellerSku>", sku)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		fmt.Fprintf(&b, "<%s>%s</%s>", pairs[i], pairs[i+1], pairs[i])
+	}
+	b.WriteString("</Sku>")
+	return b.String()
 }
 
 func sellableOf(b *Book) map[string]int {
@@ -124,121 +171,53 @@ func sellableOf(b *Book) map[string]int {
 	return out
 }
 
-func TestLazadaUpdateIsSignedWithItsPayload(t *testing.T) {
-	srv, hs, _ := lzGateway(t)
-	b := srv.Book("lazada-id")
-	before := fmt.Sprint(sellableOf(b))
-	// The payload is signed: one changed after signing is refused.
-	a := lzDo(t, srv, hs, http.MethodPost, updatePath, map[string]string{"payload": payload(stockSKU("A", 0))},
-		func(f url.Values) { f.Set("payload", payload(stockSKU("A", 0), stockSKU("B", 0))) })
-	if a.Code != "IncompleteSignature" {
-		t.Fatalf("tampered payload: %+v", a)
+// warehousesOf is each SKU's sellable stock per warehouse.
+func warehousesOf(b *Book) map[string][]int {
+	out := map[string][]int{}
+	for _, s := range b.Stock() {
+		for _, w := range s.Warehouses {
+			out[s.SKU] = append(out[s.SKU], w.Sellable)
+		}
 	}
-	// Updates are POSTs.
-	if a := lzDo(t, srv, hs, http.MethodGet, updatePath, map[string]string{"payload": payload(stockSKU("A", 0))}, nil); a.Code != "InvalidHttpMethod" {
-		t.Fatalf("GET: %+v", a)
-	}
-	if got := fmt.Sprint(sellableOf(b)); got != before || b.ActionCount(OpPause) != 0 {
-		t.Fatalf("stock changed to %s", got)
-	}
-	if a := lzDo(t, srv, hs, http.MethodPost, updatePath, map[string]string{"payload": payload(stockSKU("A", 0))}, nil); a.Code != "0" {
-		t.Fatalf("signed: %+v", a)
-	}
-	if sellableOf(b)["A"] != 0 || b.ActionCount(OpPause) != 1 {
-		t.Fatalf("not applied: %v", sellableOf(b))
-	}
+	return out
 }
 
-func TestLazadaUpdateRefusals(t *testing.T) {
-	many := make([]string, 51)
-	for i := range many {
-		many[i] = stockSKU("A", 0)
+// counts is the book's applied action requests, by operation.
+func counts(b *Book) map[string]int {
+	out := map[string]int{}
+	for _, op := range []string{OpPause, OpResume, OpExtend, OpCancel} {
+		if n := b.ActionCount(op); n > 0 {
+			out[op] = n
+		}
 	}
-	window := func(sku, price, start, end string) string {
-		return fmt.Sprintf("<Sku><SellerSku>%s</SellerSku><SalePrice>%s</SalePrice><SaleStartDate>%s</SaleStartDate><SaleEndDate>%s</SaleEndDate></Sku>", sku, price, start, end)
-	}
-	for _, tc := range []struct {
-		name, payload, code, words, detailSKU string
-	}{
-		{"not XML", "<Request><Product>", "InvalidParameter", "not valid XML", ""},
-		{"no SKUs", payload(), "InvalidParameter", "no Request/Product/Skus/Sku", ""},
-		{"51 SKUs", payload(many...), "InvalidParameter", "at most 50", ""},
-		{"unknown SKU", payload(stockSKU("A", 0), stockSKU("NOPE", 0)), "InvalidParameter", `SellerSku "NOPE" does not exist`, "NOPE"},
-		{"locked SKU", payload(stockSKU("A", 0), stockSKU("B", 0)), "4170", "SellerSku B is locked", "B"},
-		{"negative stock", payload(stockSKU("A", -1)), "InvalidParameter", "not a whole number", "A"},
-		{"end without price", payload("<Sku><SellerSku>A</SellerSku><SaleEndDate>2026-11-23 15:00:00</SaleEndDate></Sku>"), "InvalidParameter", "needs SalePrice and SaleStartDate", "A"},
-		{"another sale price", payload(window("A", "1.00", "2026-11-23 14:00:00", "2026-11-23 15:00:00")), "InvalidParameter", "keeps the sale price 1500.00", "A"},
-		{"another start", payload(window("A", "1500.00", "2026-11-23 14:00:01", "2026-11-23 15:00:00")), "InvalidParameter", "keeps the sale start", "A"},
-		{"end before start", payload(window("A", "1500.00", "2026-11-23 14:00:00", "2026-11-23 13:00:00")), "InvalidParameter", "after SaleStartDate", "A"},
-		{"list price", payload("<Sku><SellerSku>A</SellerSku><Price>9.00</Price></Sku>"), "InvalidParameter", "not Quantity or Price", "A"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	return out
+}
+
+func TestLazadaUpdateIsSignedWithItsPayload(t *testing.T) {
+	for _, path := range []string{sellablePath, adjustPath, pricePath} {
+		t.Run(path, func(t *testing.T) {
 			srv, hs, _ := lzGateway(t)
 			b := srv.Book("lazada-id")
-			if err := b.SetLocked("B", 10); err != nil {
-				t.Fatal(err)
+			before := fmt.Sprint(b.Stock())
+			// Each endpoint takes its own quantity and ignores the other's.
+			body := payload(skuXML("A", "SellableQuantity", "0", "Quantity", "0"))
+			// The payload is signed: one changed after signing is refused.
+			a := lzDo(t, srv, hs, http.MethodPost, path, map[string]string{"payload": body},
+				func(f url.Values) { f.Set("payload", payload(stockSKU("A", 0), stockSKU("B", 0))) })
+			if a.Code != "IncompleteSignature" {
+				t.Fatalf("tampered payload: %+v", a)
 			}
-			before := fmt.Sprint(sellableOf(b))
-			a := lzDo(t, srv, hs, http.MethodPost, updatePath, map[string]string{"payload": tc.payload}, nil)
-			if a.Code != tc.code || !strings.Contains(a.Message, tc.words) {
-				t.Fatalf("got %+v", a)
+			// Updates are POSTs: GET is refused, whatever the page says.
+			if a := lzDo(t, srv, hs, http.MethodGet, path, map[string]string{"payload": body}, nil); a.Code != "UnsupportedHTTPMethod" || !strings.Contains(a.Message, "POST") {
+				t.Fatalf("GET: %+v", a)
 			}
-			if tc.detailSKU != "" && (len(a.Detail) != 1 || a.Detail[0].SellerSku != tc.detailSKU) {
-				t.Fatalf("detail %+v", a.Detail)
+			if got := fmt.Sprint(b.Stock()); got != before || len(counts(b)) != 0 {
+				t.Fatalf("stock changed to %s, counts %v", got, counts(b))
 			}
-			// Refused as a whole: not even the good SKUs changed.
-			if got := fmt.Sprint(sellableOf(b)); got != before || !b.End().Equal(t0.Add(30*time.Minute)) {
-				t.Fatalf("changed to %s, end %v", got, b.End())
-			}
-			for _, op := range []string{OpPause, OpResume, OpExtend} {
-				if n := b.ActionCount(op); n != 0 {
-					t.Fatalf("%d %s counted", n, op)
-				}
+			if a := lzDo(t, srv, hs, http.MethodPost, path, map[string]string{"payload": body}, nil); a.Code != "0" || string(a.Data) != "{}" {
+				t.Fatalf("signed: %+v", a)
 			}
 		})
-	}
-}
-
-func TestLazadaUpdateOps(t *testing.T) {
-	srv, hs, clock := lzGateway(t)
-	b := srv.Book("lazada-id")
-	clock.Advance(time.Minute)
-	for _, tc := range []struct {
-		op, payload string
-	}{
-		{OpPause, payload(stockSKU("A", 0), stockSKU("B", 0))},
-		{OpResume, payload(stockSKU("A", 7), stockSKU("B", 0))},
-		{OpExtend, payload("<Sku><SellerSku>C</SellerSku><SalePrice>1502.00</SalePrice><SaleStartDate>2026-11-23 14:00:00</SaleStartDate><SaleEndDate>2026-11-23 15:10:05</SaleEndDate></Sku>")},
-	} {
-		if a := lzDo(t, srv, hs, http.MethodPost, updatePath, map[string]string{"payload": tc.payload}, nil); a.Code != "0" {
-			t.Fatalf("%s: %+v", tc.op, a)
-		}
-		if n := b.ActionCount(tc.op); n != 1 {
-			t.Fatalf("%s counted %d times", tc.op, n)
-		}
-	}
-	st := map[string]StockView{}
-	for _, s := range b.Stock() {
-		st[s.SKU] = s
-	}
-	if st["A"].Sellable != 7 || st["B"].Sellable != 0 || !st["C"].SaleEnd.Equal(t0.Add(70*time.Minute+5*time.Second)) || !st["A"].SaleEnd.Equal(t0.Add(30*time.Minute)) {
-		t.Fatalf("stock %+v", st)
-	}
-}
-
-func TestLazadaUpdateFaults(t *testing.T) {
-	srv, hs, _ := lzGateway(t)
-	b := srv.Book("lazada-id")
-	b.SetActionFault(OpPause, ActionFault{Mode: "fail"})
-	a := lzDo(t, srv, hs, http.MethodPost, updatePath, map[string]string{"payload": payload(stockSKU("A", 0))}, nil)
-	if a.Type != "ISP" || sellableOf(b)["A"] == 0 || b.ActionCount(OpPause) != 0 {
-		t.Fatalf("fail: %+v, stock %v", a, sellableOf(b))
-	}
-	b.SetActionFault(OpPause, ActionFault{Mode: "timeout", Delay: 300 * time.Millisecond})
-	began := time.Now()
-	a = lzDo(t, srv, hs, http.MethodPost, updatePath, map[string]string{"payload": payload(stockSKU("A", 0))}, nil)
-	if a.Code != "0" || time.Since(began) < 300*time.Millisecond || sellableOf(b)["A"] != 0 || b.ActionCount(OpPause) != 1 {
-		t.Fatalf("timeout: %+v after %v", a, time.Since(began))
 	}
 }
 
@@ -377,7 +356,7 @@ func TestLazadaCancelFaults(t *testing.T) {
 // 14:30 in Jakarta and 15:30 in Kuala Lumpur. Written in WIB for Malaysia,
 // a client reading it in UTC+8 saw the sale end an hour early.
 func TestLazadaSaleWindowInTheMarketsZone(t *testing.T) {
-	for market, want := range map[string]string{"ID": "2026-11-23 14:30:00", "MY": "2026-11-23 15:30:00"} {
+	for market, want := range map[string]string{"ID": "2026-11-23 14:30", "MY": "2026-11-23 15:30"} {
 		srv, hs, _ := lzGatewayIn(t, market)
 		a := lzDo(t, srv, hs, http.MethodGet, "/products/get", map[string]string{"sku_seller_list": `["A"]`, "limit": "50"}, nil)
 		var data struct {

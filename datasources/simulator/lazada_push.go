@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,6 +50,56 @@ func (s *Server) LazadaPush(channel, orderID string) (body []byte, authorization
 	}
 	return body, SignLazadaPush(s.Creds.LazadaAppKey, s.Creds.LazadaAppSecret, body), nil
 }
+
+// LazadaReversePush is the reverse-order message (message_type 10) that
+// Lazada's push mechanism may send, instead of a trade order message, for a
+// cancelled order of a simulated Lazada channel: its ids as JSON numbers,
+// reverse_status CANCEL_SUCCESS and status_update_time in seconds, as
+// Lazada's reverse order sample has them, and the Authorization header
+// that signs it. An order that is not cancelled has no such message.
+func (s *Server) LazadaReversePush(channel, orderID string) (body []byte, authorization string, err error) {
+	b := s.books[channel]
+	if b == nil || b.Spec().Kind != datasources.KindLazada {
+		return nil, "", fmt.Errorf("simulator: %q is not a simulated Lazada channel", channel)
+	}
+	o, ok := b.Order(orderID)
+	if !ok {
+		return nil, "", fmt.Errorf("simulator: %s has no order %q", channel, orderID)
+	}
+	if o.Status != StatusCanceled || len(o.Items) == 0 {
+		return nil, "", fmt.Errorf("simulator: order %s of %s is %s, not cancelled: Lazada pushes no reverse order for it", orderID, channel, o.Status)
+	}
+	// Ids as numbers: every one is digits, an order line's at most 19.
+	id, _ := strconv.ParseUint(o.ID, 10, 64)
+	line, _ := strconv.ParseUint(lzItemID(o.Items[0], 0), 10, 64)
+	buyer, _ := strconv.ParseUint(o.BuyerID, 10, 64)
+	msg := map[string]any{
+		"seller_id":    "100" + strings.ToUpper(b.Spec().Market) + "0042",
+		"message_type": 10,
+		"data": map[string]any{
+			"reverse_order_id":      lzReverseBase + id,
+			"reverse_order_line_id": lzReverseBase*10_000 + line, // the reverse order's id and the line's suffix
+			"reverse_status":        "CANCEL_SUCCESS",
+			"trade_order_id":        id,
+			"trade_order_line_id":   line,
+			"buyer_id":              buyer,
+			"seller_id":             1000123456,
+			"extraParams":           map[string]any{},
+			"status_update_time":    o.UpdatedAt.Unix(),
+		},
+		"timestamp": time.Now().Unix(),
+		"site":      "lazada_" + strings.ToLower(b.Spec().Market),
+	}
+	body, err = json.Marshal(msg)
+	if err != nil {
+		return nil, "", fmt.Errorf("simulator: push message: %w", err)
+	}
+	return body, SignLazadaPush(s.Creds.LazadaAppKey, s.Creds.LazadaAppSecret, body), nil
+}
+
+// lzReverseBase offsets a reverse order's id from its order's, so that
+// the two are never mistaken for each other.
+const lzReverseBase = 200_000_000_000_000
 
 // SignLazadaPush signs a push message body as Lazada does.
 func SignLazadaPush(appKey, appSecret string, body []byte) string {

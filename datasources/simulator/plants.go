@@ -98,10 +98,10 @@ func (b *Book) plantsBefore(until int64, out []logEntry) []logEntry {
 		p := b.plants[b.nextPlant]
 		b.nextPlant++
 		st := &b.state[p.sku]
-		if st.paused || st.allocated-st.sold < p.qty || p.at < b.sale.Start.UnixMilli() || p.at >= st.end.UnixMilli() {
+		if st.paused || st.available() < p.qty || p.at < b.sale.Start.UnixMilli() || p.at >= st.end.UnixMilli() {
 			continue // cannot be sold now: skipped, and not listed
 		}
-		st.sold += p.qty
+		st.take(p.qty)
 		idx := b.newOrder(p.buyer, p.at, p.sku, p.qty)
 		id := b.orders[idx].id
 		// Accepted two to ten minutes later, like most orders. The delay

@@ -3,6 +3,7 @@ package simulator
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/flashdeck/flashdeck/datasources"
@@ -51,6 +52,11 @@ type ChannelSpec struct {
 	PeakPerMinute float64
 	// BuyerPool is how many distinct buyers shop here (default 20000).
 	BuyerPool int
+	// Warehouses are the seller's warehouse codes on a Lazada channel,
+	// the default first (none: one, DefaultWarehouse). Each SKU's
+	// allocation is split over them: every warehouse after the first
+	// holds a tenth of it, the first the rest.
+	Warehouses []string
 }
 
 // Validate checks the scenario is playable.
@@ -74,6 +80,11 @@ func (s *Scenario) Validate() error {
 			return fmt.Errorf("simulator: channel %q has unknown kind %q", c.ID, c.Kind)
 		}
 		buyers += uint64(poolOf(c))
+		for i, w := range c.Warehouses {
+			if w == "" || slices.Index(c.Warehouses, w) != i {
+				return fmt.Errorf("simulator: channel %q has warehouse code %q empty or repeated", c.ID, w)
+			}
+		}
 	}
 	if buyers > addressSpace {
 		return fmt.Errorf("simulator: %d buyers over all channels, more than the %d distinct addresses", buyers, addressSpace)

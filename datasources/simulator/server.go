@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -148,6 +149,10 @@ type Truth struct {
 	// operation (pause, resume, extend, cancel); replays of an idempotency
 	// key are not counted.
 	Actions map[string]map[string]int `json:"actions"`
+	// BanViolations counts, per channel, the requests that arrived while
+	// a rate-limit ban (Faults.Ban) was in force, not counting the one
+	// that started it: 0 proves a client made no call during a ban.
+	BanViolations map[string]int `json:"ban_violations"`
 }
 
 // Truth reads the ground truth now.
@@ -155,13 +160,14 @@ func (s *Server) Truth() Truth {
 	t := Truth{
 		SaleTime: s.Clock.Now(), Sold: map[string]map[string]int{}, Orders: map[string]int{},
 		Planted: map[string][]PlantedOrder{}, Decoys: map[string][]PlantedOrder{},
-		Actions: map[string]map[string]int{},
+		Actions: map[string]map[string]int{}, BanViolations: map[string]int{},
 	}
 	for id, b := range s.books {
 		t.Sold[id] = b.Sold()
 		t.Orders[id] = b.OrderCount()
 		t.Planted[id] = b.Planted()
 		t.Decoys[id] = b.Decoys()
+		t.BanViolations[id] = b.BanViolations()
 		t.Actions[id] = map[string]int{}
 		for _, op := range []string{OpPause, OpResume, OpExtend, OpCancel} {
 			t.Actions[id][op] = b.ActionCount(op)
@@ -191,7 +197,8 @@ func (s *Server) handleFaults(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// handleSetFaults takes {"down":true,"latency":"10s",...}; latency as a Go duration.
+// handleSetFaults takes {"down":true,"latency":"10s","ban":"3s",...};
+// latency and ban as Go durations.
 func (s *Server) handleSetFaults(w http.ResponseWriter, r *http.Request) {
 	b := s.books[r.PathValue("channel")]
 	if b == nil {
@@ -201,6 +208,7 @@ func (s *Server) handleSetFaults(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Faults
 		Latency string `json:"latency"`
+		Ban     string `json:"ban"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16)).Decode(&in); err != nil {
 		http.Error(w, "bad faults: "+err.Error(), http.StatusBadRequest)
@@ -215,12 +223,21 @@ func (s *Server) handleSetFaults(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Latency = d
 	}
+	if in.Ban != "" {
+		d, err := time.ParseDuration(in.Ban)
+		if err != nil {
+			http.Error(w, "bad ban: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		f.Ban = d
+	}
 	b.SetFaults(f)
 	writeJSON(w, http.StatusOK, f)
 }
 
 // handleActionFault arms a fault for the next action requests of one
-// operation: {"mode":"timeout","delay":"60s","times":1} or {"mode":"fail"}.
+// operation: {"mode":"timeout","delay":"60s","times":1}, {"mode":"fail"},
+// {"mode":"ignore"} or {"mode":"detail","skus":["A"]} (see ActionFault).
 func (s *Server) handleActionFault(w http.ResponseWriter, r *http.Request) {
 	b := s.books[r.PathValue("channel")]
 	if b == nil {
@@ -235,19 +252,25 @@ func (s *Server) handleActionFault(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Mode  string `json:"mode"`
-		Delay string `json:"delay"`
-		Times int    `json:"times"`
+		Mode  string   `json:"mode"`
+		Delay string   `json:"delay"`
+		Times int      `json:"times"`
+		SKUs  []string `json:"skus"`
 	}
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<12)).Decode(&in); err != nil {
 		http.Error(w, "bad fault: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	if in.Mode != "timeout" && in.Mode != "fail" {
-		http.Error(w, "mode: use timeout or fail", http.StatusBadRequest)
+	if !slices.Contains(ActionFaultModes, in.Mode) {
+		http.Error(w, "mode: use "+strings.Join(ActionFaultModes, ", "), http.StatusBadRequest)
 		return
 	}
-	f := ActionFault{Mode: in.Mode, Times: in.Times}
+	if (in.Mode == "ignore" || in.Mode == "detail") && b.Spec().Kind != datasources.KindLazada {
+		// Only the Lazada dialect answers them; another would apply the action.
+		http.Error(w, "mode "+in.Mode+": Lazada channels only", http.StatusBadRequest)
+		return
+	}
+	f := ActionFault{Mode: in.Mode, Times: in.Times, SKUs: in.SKUs}
 	if in.Delay != "" {
 		d, err := time.ParseDuration(in.Delay)
 		if err != nil {
