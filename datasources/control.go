@@ -10,22 +10,31 @@ import (
 // channel really supports; the others return an *Error of kind
 // ErrUnsupported.
 //
-// Every change is a state to reach, never a step to repeat: pause means
-// "sellable stock 0" or "state paused", extend means "end at until", cancel
-// means "order cancelled". Sending one twice therefore cannot do twice the
-// harm. Even so, the caller sends each request once: an error of kind
-// ErrTimeout, ErrUnavailable or ErrMalformed leaves the outcome unknown, and
-// the caller settles it with ReadSale or ReadOrder, never by resending.
+// A change answered OK is not yet a change made: a gateway may ignore a
+// field it does not take, and a batch may carry per-SKU failures. The
+// caller reads the channel back after every change (ReadSale, ReadOrder)
+// and calls it applied only when the channel shows it. Pause, extend and
+// cancel are states to reach ("sellable stock 0", "end at until", "order
+// cancelled"); a resume of stock is a step ("give back these units"), so
+// the caller gives back only what its read-back shows still owed. Each
+// request goes out once: an error of kind ErrTimeout, ErrUnavailable,
+// ErrMalformed or ErrPartial leaves the outcome open, and the read-back
+// settles it, never a resend.
 type Controller interface {
 	// ReadSale reads what the sale is on the channel now: before a pause,
-	// what a resume must restore; after an action whose answer was lost,
-	// whether it took effect.
+	// the stock a pause will take; after any change, whether it took
+	// effect.
 	ReadSale(ctx context.Context, t SaleTarget) (SaleControl, error)
-	// PauseSale stops the sale selling on the channel.
-	PauseSale(ctx context.Context, t SaleTarget, m ActionMeta) error
-	// ResumeSale sells again, restoring what ReadSale read before the pause
-	// (prev) where the channel needs it (Lazada's sellable stock).
-	ResumeSale(ctx context.Context, t SaleTarget, prev SaleControl, m ActionMeta) error
+	// PauseSale stops the sale selling on the channel. before is ReadSale's
+	// reading just before (a channel that pauses by stock takes what it
+	// shows, warehouse by warehouse).
+	PauseSale(ctx context.Context, t SaleTarget, before SaleControl, m ActionMeta) error
+	// ResumeSale sells again. owed is what earlier pauses took and no
+	// resume has given back yet, per SKU (and warehouse), where the
+	// channel pauses by stock: those units are added to whatever the
+	// channel has now, so units that came back during the pause (a
+	// cancellation, an unpaid order released) are kept.
+	ResumeSale(ctx context.Context, t SaleTarget, owed SaleControl, m ActionMeta) error
 	// ExtendSale moves the sale's end to until.
 	ExtendSale(ctx context.Context, t SaleTarget, until time.Time, m ActionMeta) error
 	// CancelOrder cancels a whole order (every line).
@@ -48,6 +57,9 @@ type SaleControl struct {
 	// Paused is true when the sale takes no orders because it was paused
 	// (Lazada: every SKU's sellable stock is 0; brand store: state paused).
 	Paused bool `json:"paused"`
+	// ByStock is true when the channel pauses by sellable stock (Lazada):
+	// a pause or resume is judged SKU by SKU from SKUs, not from Paused.
+	ByStock bool `json:"by_stock,omitempty"`
 	// End is when the sale ends on the channel: the earliest end among its
 	// SKUs, so that "End is at or after until" means every SKU was extended.
 	End time.Time `json:"end,omitzero"`

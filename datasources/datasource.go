@@ -162,7 +162,11 @@ const (
 
 // StockReading is what a channel reports for one SKU at one moment.
 type StockReading struct {
-	SKU       string    `json:"sku"`
+	SKU string `json:"sku"`
+	// ItemID and SkuID are the channel's own ids of the product and the
+	// SKU where it has them (Lazada): its updates name SKUs by them.
+	ItemID    string    `json:"item_id,omitempty"`
+	SkuID     string    `json:"sku_id,omitempty"`
 	Sellable  int       `json:"sellable"`
 	Price     Money     `json:"price"`
 	SalePrice Money     `json:"sale_price"`
@@ -172,4 +176,29 @@ type StockReading struct {
 	// Locked is stock held by a platform campaign (Lazada's
 	// channelInventories): not sellable through the seller's own sale.
 	Locked int `json:"locked,omitempty"`
+	// Reserved is stock held by orders not yet shipped (Lazada's
+	// withholdQuantity + occupyQuantity), when the channel reports it:
+	// an order moves units from Sellable to Reserved, a cancellation
+	// moves them back. Sellable + Reserved therefore moves only when the
+	// seller changes the stock or a parcel ships, which is what lets a
+	// read-back tell "the pause took the stock" from "units came back".
+	Reserved int `json:"reserved,omitempty"`
+	// HasReserved says Reserved was reported (0 may be a reading).
+	HasReserved bool `json:"has_reserved,omitempty"`
+	// Warehouses are the per-warehouse figures behind Sellable and
+	// Reserved where the channel keeps stock per warehouse (Lazada's
+	// multiWarehouseInventories), so a pause can take, and a resume give
+	// back, each warehouse's own units.
+	Warehouses []WarehouseStock `json:"warehouses,omitempty"`
 }
+
+// WarehouseStock is one warehouse's stock of a SKU.
+type WarehouseStock struct {
+	Code     string `json:"code"`
+	Sellable int    `json:"sellable"`
+	Reserved int    `json:"reserved,omitempty"`
+}
+
+// Total is the stock the seller holds for the SKU that no seller action
+// moved since: Sellable + Reserved.
+func (r StockReading) Total() int { return r.Sellable + r.Reserved }

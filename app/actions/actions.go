@@ -40,9 +40,13 @@ const (
 	// Pending: the request is being made (or flashdeck stopped before the
 	// answer; a restart turns it into Unknown).
 	Pending Result = "pending"
-	// Applied: the channel did it (said so, or a read-back shows it).
+	// Applied: the channel's own read-back, taken after its answer, shows
+	// the change (an OK alone is not enough: a gateway may ignore what it
+	// was sent).
 	Applied Result = "applied"
-	// Failed: the channel refused, in its own words; nothing changed there.
+	// Failed: the channel refused, in its own words, and nothing changed
+	// there; or its read-back does not show the change, or shows it for
+	// some SKUs only ("partly applied"), naming what it shows.
 	Failed Result = "failed"
 	// Manual: the channel has no API for it; a person does it in the
 	// channel's seller centre and confirms here.
@@ -131,9 +135,14 @@ type ChannelResult struct {
 	// ConfirmedBy is who confirmed a manual step as done, and when.
 	ConfirmedBy string    `json:"confirmed_by,omitempty"`
 	ConfirmedAt time.Time `json:"confirmed_at,omitzero"`
-	// Before is the sale on the channel as read before a pause: what
-	// resume restores (Lazada's sellable stock per SKU).
+	// Before is the sale on the channel as read just before the request
+	// (a pause's stock, which it takes; a resume's, which its read-back
+	// compares with), kept so a read-back after a lost answer judges the
+	// same way.
 	Before *datasources.SaleControl `json:"before,omitempty"`
+	// Sent is what a resume gave back per SKU (and warehouse): the stock
+	// owed when it went out.
+	Sent *datasources.SaleControl `json:"sent,omitempty"`
 	// PrevEnd is the channel's end before an extension, to undo the
 	// engine's window when the channel refuses.
 	PrevEnd time.Time `json:"prev_end,omitzero"`
@@ -262,7 +271,7 @@ func (r *Request) sameAs(a *Action) bool {
 		}
 	}
 	return a.Kind == r.Kind && a.Sale == r.Sale && a.OrderID == r.OrderID &&
-		a.Reason == strings.TrimSpace(r.Reason) && a.By == r.By && (r.Until.IsZero() || a.Until.Equal(r.Until))
+		a.Reason == strings.TrimSpace(r.Reason) && a.By == r.By && (r.Until.IsZero() || a.Until.Equal(ceilMinute(r.Until)))
 }
 
 // DesktopUser is who runs the desktop app: the user named (the --user
@@ -281,4 +290,13 @@ func DesktopUser(users []config.User, name string) User {
 		}
 	}
 	return User{Name: name, Role: RoleViewer}
+}
+
+// ceilMinute rounds t up to a whole minute: the precision sale ends are
+// kept at (Lazada's sale times are yyyy-MM-dd HH:mm).
+func ceilMinute(t time.Time) time.Time {
+	if m := t.Truncate(time.Minute); !m.Equal(t) {
+		return m.Add(time.Minute)
+	}
+	return t
 }

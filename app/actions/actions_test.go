@@ -3,15 +3,10 @@ package actions
 import (
 	"bytes"
 	"encoding/csv"
-	"fmt"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/config"
-	"github.com/flashdeck/flashdeck/datasources"
-	bolt "go.etcd.io/bbolt"
 )
 
 func TestDesktopUser(t *testing.T) {
@@ -79,58 +74,5 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	}
 	if rows[2][9] != "akulaku-id" || rows[2][11] != "manual" {
 		t.Errorf("second row %v", rows[2])
-	}
-}
-
-func TestRememberBeforeKeepsStockToRestore(t *testing.T) {
-	db, err := bolt.Open(filepath.Join(t.TempDir(), "a.db"), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	au, err := openAudit(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	read := func(pairs ...any) datasources.SaleControl {
-		var c datasources.SaleControl
-		for i := 0; i < len(pairs); i += 2 {
-			c.SKUs = append(c.SKUs, datasources.StockReading{SKU: pairs[i].(string), Sellable: pairs[i+1].(int)})
-		}
-		return c
-	}
-	steps := []struct {
-		now  datasources.SaleControl
-		want string
-	}{
-		// First pause: the stock as read.
-		{read("A", 10, "B", 20), "A=10 B=20"},
-		// That pause got halfway (A went to 0) and a second one reads A=0:
-		// A keeps 10; B, which sold meanwhile, takes its new value.
-		{read("A", 0, "B", 15), "A=10 B=15"},
-		// A SKU not remembered before that reads 0 stays 0.
-		{read("A", 0, "B", 15, "C", 0), "A=10 B=15 C=0"},
-	}
-	for i, s := range steps {
-		if err := au.rememberBefore("s", "lazada-id", s.now); err != nil {
-			t.Fatal(err)
-		}
-		got, ok, err := au.before("s", "lazada-id")
-		if err != nil || !ok {
-			t.Fatalf("step %d: %v %v", i, ok, err)
-		}
-		var parts []string
-		for _, r := range got.SKUs {
-			parts = append(parts, fmt.Sprintf("%s=%d", r.SKU, r.Sellable))
-		}
-		if g := strings.Join(parts, " "); g != s.want {
-			t.Errorf("step %d: remembered %s, want %s", i, g, s.want)
-		}
-	}
-	if err := au.forget("s", "lazada-id"); err != nil {
-		t.Fatal(err)
-	}
-	if _, ok, _ := au.before("s", "lazada-id"); ok {
-		t.Error("forget left the memory")
 	}
 }

@@ -3,7 +3,6 @@ package actions
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/flashdeck/flashdeck/datasources"
@@ -14,7 +13,11 @@ import (
 var (
 	bucketActions = []byte("actions")     // id → Action (JSON)
 	bucketKeys    = []byte("action_keys") // idempotency key → id
-	bucketBefore  = []byte("paused_from") // sale \x00 channel → SaleControl before the pause
+	// bucketOwed keeps, per sale and channel, the stock pauses took and no
+	// resume gave back yet (a SaleControl whose SKUs' Sellable are the
+	// units owed). Its name is from when it held the stock read before a
+	// pause, which meant the same for the one pause it followed.
+	bucketOwed = []byte("paused_from") // sale \x00 channel → SaleControl owed
 )
 
 // audit is the audit trail in bbolt. Every write is one transaction that
@@ -26,7 +29,7 @@ type audit struct {
 
 func openAudit(db *bolt.DB) (*audit, error) {
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketActions, bucketKeys, bucketBefore} {
+		for _, b := range [][]byte{bucketActions, bucketKeys, bucketOwed} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -154,61 +157,85 @@ func (au *audit) each(fn func(a *Action) bool) error {
 	})
 }
 
-func beforeKey(sale, channel string) []byte { return []byte(sale + "\x00" + channel) }
+func owedKey(sale, channel string) []byte { return []byte(sale + "\x00" + channel) }
 
-// rememberBefore keeps what a sale was on a channel before flashdeck
-// paused it: what resume restores. The stock read now wins, except where
-// it is 0 and an earlier pause is remembered for that SKU: a pause that got
-// halfway (one batch of SKUs applied, the next refused) must not make a
-// resume restore its zeros, while stock that moved since a refused pause
-// must not be restored to its old value.
-func (au *audit) rememberBefore(sale, channel string, c datasources.SaleControl) error {
-	return au.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketBefore)
-		if old := b.Get(beforeKey(sale, channel)); old != nil {
-			var prev datasources.SaleControl
-			if err := json.Unmarshal(old, &prev); err != nil {
-				return fmt.Errorf("the stock remembered for %s on %s is unreadable: %w", sale, channel, err)
-			}
-			was := map[string]int{}
-			for _, r := range prev.SKUs {
-				was[r.SKU] = r.Sellable
-			}
-			c.SKUs = slices.Clone(c.SKUs)
-			for i, r := range c.SKUs {
-				if n, ok := was[r.SKU]; ok && r.Sellable == 0 {
-					c.SKUs[i].Sellable = n
-				}
-			}
-		}
-		v, err := json.Marshal(c)
-		if err != nil {
-			return err
-		}
-		return b.Put(beforeKey(sale, channel), v)
-	})
-}
-
-// before returns what to restore on a channel, if a pause is remembered.
-func (au *audit) before(sale, channel string) (datasources.SaleControl, bool, error) {
+// owed returns what pauses took from a sale on a channel and no resume has
+// given back yet, per SKU and warehouse (the ledger of a channel that
+// pauses by stock). A record written by an older flashdeck — the stock read
+// before its pause — reads the same way: what that pause took.
+func (au *audit) owed(sale, channel string) (datasources.SaleControl, error) {
 	var c datasources.SaleControl
-	found := false
 	err := au.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketBefore).Get(beforeKey(sale, channel))
+		v := tx.Bucket(bucketOwed).Get(owedKey(sale, channel))
 		if v == nil {
 			return nil
 		}
-		found = true
-		return json.Unmarshal(v, &c)
+		if err := json.Unmarshal(v, &c); err != nil {
+			return fmt.Errorf("the stock owed to %s on %s is unreadable: %w", sale, channel, err)
+		}
+		return nil
 	})
-	return c, found, err
+	return c, err
 }
 
-// forget drops the remembered pause once a resume restored it.
-func (au *audit) forget(sale, channel string) error {
-	return au.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketBefore).Delete(beforeKey(sale, channel))
+// updateOwing changes an action, and the stock owed on one of its channels
+// by delta (sign 1 adds, -1 takes off), in one transaction: a crash between
+// the two could otherwise give back stock no pause took, or none that one
+// did.
+func (au *audit) updateOwing(id, sale, channel string, delta []datasources.StockReading, sign int, fn func(a *Action) error) (Action, error) {
+	var a Action
+	err := au.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketActions)
+		v := b.Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("action %s is unreadable: %w", id, err)
+		}
+		if err := fn(&a); err != nil {
+			return err
+		}
+		nv, err := json.Marshal(&a)
+		if err != nil {
+			return err
+		}
+		if err := b.Put([]byte(id), nv); err != nil {
+			return err
+		}
+		return owe(tx, sale, channel, delta, sign)
 	})
+	return a, err
+}
+
+// owe adds delta to the ledger of a sale on a channel (sign 1) or takes it
+// off (sign -1), in a transaction of its own.
+func (au *audit) owe(sale, channel string, delta []datasources.StockReading, sign int) error {
+	return au.db.Update(func(tx *bolt.Tx) error { return owe(tx, sale, channel, delta, sign) })
+}
+
+// owe adds delta to the ledger (sign 1) or takes it off (sign -1), inside
+// tx; a ledger that owes nothing any more is deleted.
+func owe(tx *bolt.Tx, sale, channel string, delta []datasources.StockReading, sign int) error {
+	if len(delta) == 0 {
+		return nil
+	}
+	b := tx.Bucket(bucketOwed)
+	var cur datasources.SaleControl
+	if v := b.Get(owedKey(sale, channel)); v != nil {
+		if err := json.Unmarshal(v, &cur); err != nil {
+			return fmt.Errorf("the stock owed to %s on %s is unreadable: %w", sale, channel, err)
+		}
+	}
+	next := addOwed(cur, delta, sign)
+	if len(next.SKUs) == 0 {
+		return b.Delete(owedKey(sale, channel))
+	}
+	v, err := json.Marshal(next)
+	if err != nil {
+		return err
+	}
+	return b.Put(owedKey(sale, channel), v)
 }
 
 // Filter selects actions from the audit trail. Zero fields match all.

@@ -347,7 +347,7 @@ func FuzzAuditRecord(f *testing.F) {
 			if err := tx.Bucket(bucketKeys).Put([]byte(key), []byte(id)); err != nil {
 				return err
 			}
-			return tx.Bucket(bucketBefore).Put(beforeKey(fzSale, "micom-id"), saved)
+			return tx.Bucket(bucketOwed).Put(owedKey(fzSale, "micom-id"), saved)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -404,15 +404,15 @@ func FuzzAuditRecord(f *testing.F) {
 		}
 		var sc datasources.SaleControl
 		readableBefore := json.Unmarshal(saved, &sc) == nil
-		if _, _, err := s.audit.before(fzSale, "micom-id"); readableBefore != (err == nil) && len(saved) > 0 {
-			t.Fatalf("before of %q: %v", saved, err)
+		if _, err := s.audit.owed(fzSale, "micom-id"); readableBefore != (err == nil) && len(saved) > 0 {
+			t.Fatalf("owed of %q: %v", saved, err)
 		}
-		err = s.audit.rememberBefore(fzSale, "micom-id", datasources.SaleControl{SKUs: []datasources.StockReading{{SKU: "POCO-M3"}}})
+		err = s.audit.owe(fzSale, "micom-id", []datasources.StockReading{{SKU: "POCO-M3", Sellable: 1}}, 1)
 		if len(saved) > 0 && readableBefore != (err == nil) {
-			t.Fatalf("rememberBefore over %q: %v", saved, err)
+			t.Fatalf("owing over %q: %v", saved, err)
 		}
 		if err != nil && !strings.Contains(err.Error(), "unreadable") {
-			t.Fatalf("rememberBefore over %q: %v does not say the record is unreadable", saved, err)
+			t.Fatalf("owing over %q: %v does not say the record is unreadable", saved, err)
 		}
 	})
 }

@@ -64,7 +64,11 @@ func (p *plan) endWords() string {
 	if y, m, d := u.Date(); y != base.In(loc).Year() || m != base.In(loc).Month() || d != base.In(loc).Day() {
 		s = u.Format("Mon 2 Jan 15:04")
 	}
-	return s + " (+" + span(p.until.Sub(base)) + ")"
+	s += " (+" + span(p.until.Sub(base)) + ")"
+	if !p.asked.IsZero() {
+		s += ", " + p.asked.In(loc).Format("15:04:05") + " rounded up to the minute"
+	}
+	return s
 }
 
 // span is a duration in a manager's words: "1 h", "1 h 30 min", "45 min".
@@ -91,12 +95,12 @@ func (p *plan) effect(t target) string {
 	switch p.req.Kind {
 	case Pause:
 		if lazada {
-			return fmt.Sprintf("%s: sellable stock of %s set to 0 (the current stock is saved first and restored by Resume)", name, plural(n, "SKU"))
+			return fmt.Sprintf("%s: sellable stock of %s set to 0 (what it takes is saved first and given back by Resume)", name, plural(n, "SKU"))
 		}
 		return name + ": " + sale + " paused (new orders refused until resumed)"
 	case Resume:
 		if lazada {
-			return fmt.Sprintf("%s: sellable stock of %s restored to what it was before the pause", name, plural(n, "SKU"))
+			return fmt.Sprintf("%s: the stock pauses took from %s given back, on top of units that came back meanwhile", name, plural(n, "SKU"))
 		}
 		return name + ": " + sale + " selling again"
 	case Extend:

@@ -120,6 +120,8 @@ type plan struct {
 	sale    engine.SaleInfo
 	targets []target
 	until   time.Time
+	// asked is the end asked for when until is it rounded up to the minute.
+	asked   time.Time
 	summary string
 	effects []string
 }
@@ -233,6 +235,12 @@ func (p *plan) resolveUntil(now time.Time) error {
 	if p.req.By != "" {
 		field = "by"
 	}
+	// Sale ends are kept to the minute (Lazada's sale times are
+	// yyyy-MM-dd HH:mm): an end with seconds becomes the next whole
+	// minute, never an earlier one, and the confirmation says so.
+	if m := ceilMinute(until); !m.Equal(until) {
+		p.asked, until = until, m
+	}
 	if !until.After(now) {
 		return invalid(field, "the new end %s is not in the future", until.In(p.sale.Location).Format("2006-01-02 15:04"))
 	}
@@ -338,7 +346,7 @@ func (s *Service) run(ctx context.Context, id string, p *plan, only []string) (A
 		wg.Go(func() {
 			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.Timeout)
 			defer cancel()
-			s.act(cctx, &a, t)
+			s.execute(cctx, a.ID, t)
 		})
 	}
 	wg.Wait()
@@ -347,7 +355,21 @@ func (s *Service) run(ctx context.Context, id string, p *plan, only []string) (A
 
 // set records a channel's new result (synced) and reports it.
 func (s *Service) set(id, channel string, fn func(r *ChannelResult)) (Action, error) {
-	a, err := s.audit.update(id, func(a *Action) error {
+	return s.setOwing(id, channel, nil, 0, fn)
+}
+
+// setOwing is set with the stock owed on the channel changed by delta in
+// the same transaction (see audit.updateOwing).
+func (s *Service) setOwing(id, channel string, delta []datasources.StockReading, sign int, fn func(r *ChannelResult)) (Action, error) {
+	var sale string
+	if len(delta) > 0 {
+		a, err := s.audit.get(id)
+		if err != nil {
+			return a, err
+		}
+		sale = a.Sale
+	}
+	a, err := s.audit.updateOwing(id, sale, channel, delta, sign, func(a *Action) error {
 		r, ok := a.Result(channel)
 		if !ok {
 			return fmt.Errorf("action %s has no channel %s", id, channel)
@@ -378,47 +400,82 @@ func meta(a *Action, channel string, attempt int) datasources.ActionMeta {
 	return datasources.ActionMeta{Key: fmt.Sprintf("%s:%s:%d", a.Key, channel, attempt), Reason: a.Reason, Actor: a.User}
 }
 
-// act makes one channel's request and records its result.
-func (s *Service) act(ctx context.Context, a *Action, t target) {
+// execute is one channel's part of an action, in a straight line. The
+// record is on disk already (Submit wrote it before this); then: prepare
+// what the request needs (the stock a pause takes, saved before anything
+// is sent), send the request once, read the channel back, and settle the
+// result from what the channel shows — never from its answer alone.
+func (s *Service) execute(ctx context.Context, id string, t target) {
 	ch := t.ch.ID
-	cur, err := s.set(a.ID, ch, func(r *ChannelResult) { r.Attempts++; r.Message = "" })
+	a, err := s.set(id, ch, func(r *ChannelResult) { r.Attempts++; r.Message = "" })
 	if err != nil {
 		return
 	}
-	r, _ := cur.Result(ch)
-	m := meta(&cur, ch, r.Attempts)
-	st := datasources.SaleTarget{SaleID: a.Sale, SKUs: t.ch.SKUs}
-	switch a.Kind {
-	case ReviewOrder:
+	if a.Kind == ReviewOrder {
+		// A review is flashdeck's own record: nothing to send or read back.
 		_, err := s.opt.Engine.ReviewFlag(a.Sale, ch, a.OrderID, a.User, a.Reason)
-		s.finish(ctx, &cur, t, err, false)
+		v := verdict{result: Applied}
+		if err != nil {
+			v = verdict{result: Failed, msg: err.Error(), refused: true}
+		}
+		s.settle(id, t, v)
 		return
+	}
+	st, err := s.prepare(ctx, &a, t)
+	if err != nil {
+		s.settle(id, t, verdict{result: Failed, msg: err.Error(), refused: true})
+		return
+	}
+	answer := s.send(ctx, &a, t, st)
+	// The read-back gets time of its own: the request may have used all
+	// of ctx's.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.Timeout)
+	defer cancel()
+	s.settle(id, t, s.verify(rctx, &a, t, st, answer))
+}
+
+// prepare reads and records, before anything is sent, what the request and
+// its judgement need. An error means nothing was sent.
+func (s *Service) prepare(ctx context.Context, a *Action, t target) (*step, error) {
+	ch := t.ch.ID
+	r, _ := a.Result(ch)
+	st := &step{target: datasources.SaleTarget{SaleID: a.Sale, SKUs: t.ch.SKUs}, meta: meta(a, ch, r.Attempts)}
+	switch a.Kind {
 	case Pause:
-		before, err := t.ctl.ReadSale(ctx, st)
+		before, err := t.ctl.ReadSale(ctx, st.target)
 		if err != nil {
-			s.finish(ctx, &cur, t, fmt.Errorf("could not read the sale before pausing, so nothing was sent: %w", err), false)
-			return
+			return nil, fmt.Errorf("could not read the sale before pausing, so nothing was sent: %w", err)
 		}
-		// What resume restores is on disk before the pause goes out.
-		if !before.Paused {
-			if err := s.audit.rememberBefore(a.Sale, ch, before); err != nil {
-				s.finish(ctx, &cur, t, fmt.Errorf("could not save the stock to restore, so nothing was sent: %w", err), false)
-				return
-			}
+		st.before = &before
+		// What the pause may take is owed back, with the reading it came
+		// from, before it goes out: a crash after the request must not
+		// lose what a resume gives back. The read-back trims it to what
+		// the pause really took.
+		var owe []datasources.StockReading
+		if before.ByStock {
+			owe = before.SKUs
 		}
-		if _, err := s.set(a.ID, ch, func(r *ChannelResult) { r.Before = &before }); err != nil {
-			return
+		if _, err := s.setOwing(a.ID, ch, owe, 1, func(r *ChannelResult) { r.Before = &before; r.Sent = nil }); err != nil {
+			return nil, fmt.Errorf("could not save the stock to give back, so nothing was sent: %w", err)
 		}
-		err = t.ctl.PauseSale(ctx, st, m)
-		s.finish(ctx, &cur, t, err, datasources.OutcomeUnknown(err))
 	case Resume:
-		prev, _, err := s.audit.before(a.Sale, ch)
+		owed, err := s.audit.owed(a.Sale, ch)
 		if err != nil {
-			s.finish(ctx, &cur, t, err, false)
-			return
+			return nil, fmt.Errorf("nothing was sent: %w", err)
 		}
-		err = t.ctl.ResumeSale(ctx, st, prev, m)
-		s.finish(ctx, &cur, t, err, datasources.OutcomeUnknown(err))
+		st.owed = &owed
+		if owedUnits(owed) > 0 {
+			// The stock just before the resume: what the read-back
+			// compares with to see the units given back.
+			pre, err := t.ctl.ReadSale(ctx, st.target)
+			if err != nil {
+				return nil, fmt.Errorf("could not read the sale before resuming, so nothing was sent: %w", err)
+			}
+			st.before = &pre
+		}
+		if _, err := s.set(a.ID, ch, func(r *ChannelResult) { r.Before = st.before; r.Sent = st.owed }); err != nil {
+			return nil, err
+		}
 	case Extend:
 		// The engine counts orders up to the new end from now on: the
 		// channel may sell past the old end as soon as it has the request.
@@ -427,108 +484,225 @@ func (s *Service) act(ctx context.Context, a *Action, t target) {
 				r.PrevEnd = t.ch.End
 			}
 		}); err != nil {
-			return
+			return nil, err
 		}
 		if err := s.opt.Engine.SetChannelEnd(a.Sale, ch, a.Until); err != nil {
-			s.finish(ctx, &cur, t, err, false)
-			return
+			return nil, fmt.Errorf("nothing was sent: %w", err)
 		}
-		err = t.ctl.ExtendSale(ctx, st, a.Until, m)
-		s.finish(ctx, &cur, t, err, datasources.OutcomeUnknown(err))
-	case CancelOrder:
-		err := t.ctl.CancelOrder(ctx, a.OrderID, m)
-		s.finish(ctx, &cur, t, err, datasources.OutcomeUnknown(err))
 	}
+	return st, nil
 }
 
-// finish records the answer of a request: applied, failed with the
-// channel's words, or unknown, in which case the channel is read back at
-// once.
-func (s *Service) finish(ctx context.Context, a *Action, t target, err error, unclear bool) {
-	switch {
-	case err == nil:
-		s.settle(a.ID, t, outcome{applied: true}, "")
-	case unclear:
-		msg := "no clear answer (" + err.Error() + "); reading the channel back"
-		if _, werr := s.set(a.ID, t.ch.ID, func(r *ChannelResult) { r.Result, r.Message = Unknown, msg }); werr != nil {
-			return
-		}
-		// The read-back gets time of its own: the request may have used
-		// all of ctx's.
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.Timeout)
-		defer cancel()
-		if !s.readBack(rctx, a.ID, t) {
-			s.count(a.Kind, t.ch.ID, Unknown)
+// send makes the request, once.
+func (s *Service) send(ctx context.Context, a *Action, t target, st *step) error {
+	switch a.Kind {
+	case Pause:
+		return t.ctl.PauseSale(ctx, st.target, *st.before, st.meta)
+	case Resume:
+		return t.ctl.ResumeSale(ctx, st.target, *st.owed, st.meta)
+	case Extend:
+		return t.ctl.ExtendSale(ctx, st.target, a.Until, st.meta)
+	case CancelOrder:
+		return t.ctl.CancelOrder(ctx, a.OrderID, st.meta)
+	}
+	return fmt.Errorf("action kind %q has nothing to send", a.Kind)
+}
+
+// verdict is a channel's result as settled, with its words.
+type verdict struct {
+	result Result
+	msg    string
+	// refused: the channel said no, so nothing changed there.
+	refused bool
+	// partial: the read-back saw the change made for some SKUs only.
+	partial bool
+	// found is the read-back behind it (nil when there was none).
+	found *datasources.SaleControl
+	// given are the SKUs a resume's read-back shows their units back.
+	given []string
+}
+
+// errNoAnswer stands for the answer of a request whose answer was never
+// seen (flashdeck stopped, or the read-back after it failed before).
+var errNoAnswer = &datasources.Error{Kind: datasources.ErrTimeout, Message: "no answer was recorded"}
+
+// verify settles a request from its answer and the channel's read-back. A
+// clear refusal changed nothing and needs no read-back. Anything else —
+// an OK, an answer lost, a batch half applied — is read back, and only
+// what the channel shows decides: "applied" only when the read-back shows
+// the new state.
+func (s *Service) verify(ctx context.Context, a *Action, t target, st *step, answer error) verdict {
+	if answer != nil && !datasources.OutcomeUnknown(answer) {
+		return verdict{result: Failed, msg: answer.Error(), refused: true}
+	}
+	if t.ctl == nil {
+		return verdict{result: Unknown, msg: "no client to read the channel back with"}
+	}
+	var (
+		f     finding
+		found *datasources.SaleControl
+		given []string
+		err   error
+	)
+	switch a.Kind {
+	case CancelOrder:
+		var o datasources.Order
+		if o, err = t.ctl.ReadOrder(ctx, a.OrderID); err == nil {
+			f = judgeCancel(o)
 		}
 	default:
-		// A refusal: nothing changed at the channel.
-		s.settle(a.ID, t, outcome{refused: true}, err.Error())
+		var c datasources.SaleControl
+		if c, err = t.ctl.ReadSale(ctx, st.target); err == nil {
+			found = &c
+			switch a.Kind {
+			case Pause:
+				f = judgePause(st.before, c)
+			case Resume:
+				f, given = judgeResume(st.before, st.owed, c)
+			case Extend:
+				f = judgeExtend(a.Until, c, s.location(a.Sale))
+			}
+		}
 	}
+	said := ""
+	switch {
+	case answer == nil:
+		said = t.ch.Name + " answered OK"
+	case answer != errNoAnswer:
+		said = "no clear answer (" + answer.Error() + ")"
+	}
+	if err != nil {
+		msg := "the read-back failed (" + err.Error() + "); flashdeck reads it again"
+		if said != "" {
+			msg = said + ", but " + msg
+		}
+		return verdict{result: Unknown, msg: msg}
+	}
+	v := verdict{found: found, given: given, partial: f.partial}
+	switch {
+	case f.done:
+		v.result, v.msg = Applied, "read back: "+f.words
+		if said != "" && answer != nil {
+			v.msg = said + "; " + v.msg
+		}
+	case f.partial:
+		v.result, v.msg = Failed, "partly applied: "+f.words
+		if answer != nil && answer != errNoAnswer {
+			v.msg += " (" + answer.Error() + ")"
+		}
+	default:
+		v.result = Failed
+		switch {
+		case answer == nil:
+			v.msg = said + ", but " + f.words
+		case answer == errNoAnswer:
+			v.msg = "read back: " + f.words + ": it did not take effect there"
+		default:
+			v.msg = said + "; read back: " + f.words + ": it did not take effect there"
+		}
+	}
+	return v
 }
 
-// outcome is what is known about a channel's part of an action when it is
-// settled.
-type outcome struct {
-	applied bool
-	// refused: the channel said no, so nothing changed there (not a
-	// read-back finding, which may see a change half made).
-	refused bool
-	// partial: a read-back saw the change made for some SKUs only.
-	partial bool
+// location is the sale's zone, for the times a finding names.
+func (s *Service) location(sale string) *time.Location {
+	if si, ok := s.opt.Engine.SaleInfo(sale); ok && si.Location != nil {
+		return si.Location
+	}
+	return time.Local
 }
 
-// settle makes a channel's result final and makes the engine follow what
-// the channel now does.
-func (s *Service) settle(id string, t target, o outcome, msg string) {
+// settle records a channel's verdict and makes flashdeck follow what the
+// channel now shows: the stock owed back (in the same transaction as the
+// result), then the engine's pause and end. A verdict that leaves the
+// result unknown changes nothing but the record: reconciliation reads the
+// channel again.
+func (s *Service) settle(id string, t target, v verdict) {
+	ch := t.ch.ID
 	a, err := s.audit.get(id)
 	if err != nil {
 		return
 	}
-	ch := t.ch.ID
 	r, ok := a.Result(ch)
 	if !ok {
 		return
 	}
-	var side error
-	switch {
-	case o.applied:
-		side = s.applySide(&a, ch)
-	case a.Kind == Extend && !o.partial && !r.PrevEnd.IsZero():
-		// Not extended: the engine's window goes back, unless another
-		// action moved it since. (Half extended, the SKUs that were sell
-		// past the old end, and the window stays to count them.)
-		if si, ok := s.opt.Engine.SaleInfo(a.Sale); ok {
-			if c, ok := si.Channel(ch); ok && c.End.Equal(a.Until) {
-				side = s.opt.Engine.SetChannelEnd(a.Sale, ch, r.PrevEnd)
-			}
-		}
-	case a.Kind == Pause && o.refused && r.Before != nil && !r.Before.Paused:
-		// The stock saved for a resume belongs to a pause that never
-		// happened; a later pause reads the stock again.
-		side = s.audit.forget(a.Sale, ch)
+	var (
+		delta []datasources.StockReading
+		sign  int
+		side  func() error
+	)
+	if v.result != Unknown {
+		delta, sign, side = s.follow(&a, r, v)
+	}
+	msg := v.msg
+	if _, err := s.setOwing(id, ch, delta, sign, func(r *ChannelResult) { r.Result, r.Message = v.result, msg }); err != nil {
+		return
 	}
 	if side != nil {
-		msg = strings.TrimSpace(msg + " (flashdeck could not record it: " + side.Error() + ")")
+		if err := side(); err != nil {
+			msg = strings.TrimSpace(msg + " (flashdeck could not record it: " + err.Error() + ")")
+			_, _ = s.set(id, ch, func(r *ChannelResult) { r.Message = msg })
+		}
 	}
-	res := Failed
-	if o.applied {
-		res = Applied
-	}
-	if _, err := s.set(id, ch, func(r *ChannelResult) { r.Result, r.Message = res, msg }); err == nil {
-		s.count(a.Kind, ch, res)
-		s.opt.Logger.Info("action result", "id", id, "channel", ch, "result", res, "message", msg)
-	}
+	s.count(a.Kind, ch, v.result)
+	s.opt.Logger.Info("action result", "id", id, "channel", ch, "result", v.result, "message", msg)
 }
 
-// applySide is what an applied action changes in flashdeck itself.
+// follow is what a settled result changes in flashdeck itself: the stock
+// owed back on the channel (delta, taken off when sign is -1) and what
+// the engine shows (side).
+func (s *Service) follow(a *Action, r *ChannelResult, v verdict) (delta []datasources.StockReading, sign int, side func() error) {
+	sale, ch := a.Sale, r.Channel
+	switch a.Kind {
+	case Pause:
+		// The pause owed back, before it went out, all the stock it read;
+		// now only what it really took stays owed.
+		if r.Before != nil && r.Before.ByStock {
+			excess := addOwed(datasources.SaleControl{}, r.Before.SKUs, 1)
+			if !v.refused && v.found != nil {
+				excess = addOwed(excess, takenBy(r.Before, *v.found), -1)
+			}
+			delta, sign = excess.SKUs, -1
+		}
+		if v.result == Applied {
+			side = func() error { return s.opt.Engine.SetChannelPaused(sale, ch, true) }
+		}
+	case Resume:
+		if r.Sent != nil && len(v.given) > 0 {
+			delta, sign = only(*r.Sent, v.given), -1
+		}
+		if v.result == Applied {
+			side = func() error { return s.opt.Engine.SetChannelPaused(sale, ch, false) }
+		}
+	case Extend:
+		until, prev := a.Until, r.PrevEnd
+		switch {
+		case v.result == Applied:
+			side = func() error { return s.opt.Engine.SetChannelEnd(sale, ch, until) }
+		case !v.partial && !prev.IsZero():
+			// Not extended: the engine's window goes back, unless another
+			// action moved it since. (Half extended, the SKUs that were
+			// sell past the old end, and the window stays to count them.)
+			side = func() error {
+				if si, ok := s.opt.Engine.SaleInfo(sale); ok {
+					if c, ok := si.Channel(ch); ok && c.End.Equal(until) {
+						return s.opt.Engine.SetChannelEnd(sale, ch, prev)
+					}
+				}
+				return nil
+			}
+		}
+	}
+	return delta, sign, side
+}
+
+// applySide is what a manual step confirmed by hand changes in flashdeck.
 func (s *Service) applySide(a *Action, ch string) error {
 	switch a.Kind {
 	case Pause:
 		return s.opt.Engine.SetChannelPaused(a.Sale, ch, true)
 	case Resume:
-		if err := s.audit.forget(a.Sale, ch); err != nil {
-			return err
-		}
 		return s.opt.Engine.SetChannelPaused(a.Sale, ch, false)
 	case Extend:
 		return s.opt.Engine.SetChannelEnd(a.Sale, ch, a.Until)
@@ -536,9 +710,10 @@ func (s *Service) applySide(a *Action, ch string) error {
 	return nil
 }
 
-// readBack settles an unknown result by reading the channel: the action
-// took effect or it did not. A failed read leaves it unknown for the
-// next reconciliation, and returns false.
+// readBack settles an unknown result by reading the channel, with what
+// the record kept of the request (the readings before it, what a resume
+// sent). A failed read leaves it unknown for the next reconciliation, and
+// returns false.
 func (s *Service) readBack(ctx context.Context, id string, t target) bool {
 	a, err := s.audit.get(id)
 	if err != nil {
@@ -546,92 +721,25 @@ func (s *Service) readBack(ctx context.Context, id string, t target) bool {
 	}
 	if a.Kind == ReviewOrder {
 		// A review is flashdeck's own record: doing it again is harmless.
-		_, err := s.opt.Engine.ReviewFlag(a.Sale, t.ch.ID, a.OrderID, a.User, a.Reason)
-		s.finish(ctx, &a, t, err, false)
+		s.execute(ctx, id, t)
 		return true
 	}
 	if t.ctl == nil {
 		return false
 	}
-	st := datasources.SaleTarget{SaleID: a.Sale, SKUs: t.ch.SKUs}
-	var done, partial bool
-	var finding string
-	switch a.Kind {
-	case Pause:
-		var c datasources.SaleControl
-		c, err = t.ctl.ReadSale(ctx, st)
-		done = c.Paused
-		finding = map[bool]string{true: "the sale is paused there", false: "the sale is still selling there"}[c.Paused]
-	case Resume:
-		var c datasources.SaleControl
-		c, err = t.ctl.ReadSale(ctx, st)
-		done, finding = s.resumed(a.Sale, t, c)
-	case Extend:
-		var c datasources.SaleControl
-		c, err = t.ctl.ReadSale(ctx, st)
-		done = !c.End.Before(a.Until)
-		finding = "the sale ends at " + c.End.Format("2006-01-02 15:04") + " there"
-		if n := endsFrom(c, a.Until); !done && n > 0 {
-			partial = true
-			finding = fmt.Sprintf("%d of %d SKUs end at the new time, the others at %s: partly applied", n, len(c.SKUs), c.End.Format("2006-01-02 15:04"))
-		}
-	case CancelOrder:
-		var o datasources.Order
-		o, err = t.ctl.ReadOrder(ctx, a.OrderID)
-		done = o.IsCancelled()
-		finding = "the order is " + o.Status
-	}
-	if err != nil {
-		msg := "still unknown: the read-back failed too (" + err.Error() + "); flashdeck reads it again"
-		_, _ = s.set(id, t.ch.ID, func(r *ChannelResult) { r.Result, r.Message = Unknown, msg })
+	r, ok := a.Result(t.ch.ID)
+	if !ok {
 		return false
 	}
-	if done {
-		s.settle(id, t, outcome{applied: true}, "read back after an unclear answer: "+finding)
-		return true
+	st := &step{target: datasources.SaleTarget{SaleID: a.Sale, SKUs: t.ch.SKUs}, before: r.Before, owed: r.Sent}
+	if a.Kind == Resume && st.owed == nil {
+		st.owed = &datasources.SaleControl{}
 	}
-	if partial {
-		s.settle(id, t, outcome{partial: true}, "read back after an unclear answer: "+finding+"; Retry sends it again")
-		return true
+	v := s.verify(ctx, &a, t, st, errNoAnswer)
+	if v.result == Unknown {
+		_, _ = s.set(id, t.ch.ID, func(r *ChannelResult) { r.Result, r.Message = Unknown, "still unknown: "+v.msg })
+		return false
 	}
-	s.settle(id, t, outcome{}, "read back after an unclear answer: "+finding+"; it is not in effect there, and Retry is safe")
+	s.settle(id, t, v)
 	return true
-}
-
-// resumed judges a read-back after a resume. Where the stock to restore
-// was saved (Lazada), every SKU that had stock must have some again: one
-// SKU selling again proves only that one batch, or a buyer's cancellation,
-// got through.
-func (s *Service) resumed(sale string, t target, c datasources.SaleControl) (bool, string) {
-	prev, ok, err := s.audit.before(sale, t.ch.ID)
-	// Only Lazada's pause is stock at 0; a paused brand store keeps its
-	// stock, and a SKU sold out there says nothing about the resume.
-	if t.ch.Kind != datasources.KindLazada || err != nil || !ok || len(prev.SKUs) == 0 || len(c.SKUs) == 0 {
-		return !c.Paused, map[bool]string{true: "the sale is still paused there", false: "the sale is selling there"}[c.Paused]
-	}
-	now := map[string]int{}
-	for _, r := range c.SKUs {
-		now[r.SKU] = r.Sellable
-	}
-	var still []string
-	for _, r := range prev.SKUs {
-		if r.Sellable > 0 && now[r.SKU] == 0 {
-			still = append(still, r.SKU)
-		}
-	}
-	if len(still) == 0 {
-		return true, "every SKU has its stock back there"
-	}
-	return false, fmt.Sprintf("%d of %d SKUs are still at 0 there (%s)", len(still), len(prev.SKUs), strings.Join(still[:min(len(still), 5)], ", "))
-}
-
-// endsFrom counts the SKUs whose sale ends at or after until.
-func endsFrom(c datasources.SaleControl, until time.Time) int {
-	n := 0
-	for _, r := range c.SKUs {
-		if !r.SaleEnd.IsZero() && !r.SaleEnd.Before(until) {
-			n++
-		}
-	}
-	return n
 }

@@ -157,10 +157,10 @@ func (s *Server) lazadaWebhook(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "push message: "+err.Error())
 		return
 	}
-	if p.MessageType != lazada.PushTradeOrder || p.Order == nil {
+	if !p.NamesOrder() {
 		s.countWebhook(app.label(), metrics.WebhookIgnored)
 		s.opt.Logger.Debug("webhook ignored", "channel", app.label(), "message_type", p.MessageType, "site", p.Site)
-		writeJSON(w, http.StatusOK, webhookAnswer{Status: metrics.WebhookIgnored, Reason: fmt.Sprintf("message_type %d is not a trade order message (0)", p.MessageType)})
+		writeJSON(w, http.StatusOK, webhookAnswer{Status: metrics.WebhookIgnored, Reason: fmt.Sprintf("message_type %d is not a trade order (0) or reverse order (10) message", p.MessageType)})
 		return
 	}
 	if strings.TrimSpace(p.Site) != "" && p.Market == "" {

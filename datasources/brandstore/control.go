@@ -73,7 +73,7 @@ func (c *Client) ReadSale(ctx context.Context, t datasources.SaleTarget) (dataso
 
 // PauseSale stops the sale selling: POST /v1/sales/{sale_id}/pause. A sale
 // already paused is answered 200 by the store, so this is a state to reach.
-func (c *Client) PauseSale(ctx context.Context, t datasources.SaleTarget, m datasources.ActionMeta) error {
+func (c *Client) PauseSale(ctx context.Context, t datasources.SaleTarget, _ datasources.SaleControl, m datasources.ActionMeta) error {
 	return c.saleAction(ctx, t.SaleID, actPause, m, time.Time{})
 }
 

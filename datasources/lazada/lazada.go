@@ -25,11 +25,15 @@
 //
 // Lazada has no flash-sale API: a seller's flash sale is a sale price with
 // SaleStartDate/SaleEndDate plus limited sellable stock. So the Controller
-// pauses by setting each SKU's sellable stock to 0, resumes by restoring
-// what ReadSale read before, and extends by pushing a later SaleEndDate,
-// all through POST /product/price_quantity/update (control.go); it cancels
-// an order's items through /order/reverse/cancel/validate and /create
-// (cancel.go). Change requests go out once and are never retried.
+// pauses by setting each SKU's sellable stock to 0
+// (/product/stock/sellable/update), resumes by adding back what the pause
+// took (/product/stock/sellable/adjust), and extends by pushing a later
+// SaleEndDate at minute precision (/product/price_quantity/update), see
+// control.go; it cancels an order's items through
+// /order/reverse/cancel/validate and /create (cancel.go). Change requests
+// go out once and are never retried, except a batch Lazada refused for a
+// rate limit, sent again once the ban is over. Every call of a client,
+// polls and changes alike, is spaced by one pacer (datasources/pace).
 package lazada
 
 import (
@@ -62,9 +66,14 @@ const (
 	PathTokenRefresh = "/auth/token/refresh"
 	// PathOrder reads one order (ReadOrder).
 	PathOrder = "/order/get"
-	// PathPriceQuantity changes sellable stock and the sale window of up to
-	// UpdateBatch SKUs (pause, resume, extend). POST, XML payload.
+	// PathPriceQuantity changes prices, the sale window and the *total*
+	// stock (Quantity) of up to UpdateBatch SKUs: flashdeck's extend.
 	PathPriceQuantity = "/product/price_quantity/update"
+	// PathSellableUpdate sets sellable stock absolutely (pause);
+	// PathSellableAdjust adds to it or takes from it (resume). POST, XML
+	// payload, up to UpdateBatch SKUs each.
+	PathSellableUpdate = "/product/stock/sellable/update"
+	PathSellableAdjust = "/product/stock/sellable/adjust"
 	// PathCancelValidate says whether order items can be cancelled and
 	// with which reasons; PathCancelCreate cancels them.
 	PathCancelValidate = "/order/reverse/cancel/validate"

@@ -303,7 +303,8 @@ func (c *Client) attachItems(ctx context.Context, orders []datasources.Order, id
 }
 
 // orderStatus reduces Lazada's per-item statuses to one word: the first
-// status that is not a cancellation, or "canceled" when every item is.
+// item status under which the unit is sold, or, when no item's is, the
+// word of the first item (a word datasources.Order.IsCancelled knows).
 func orderStatus(statuses []jsonx.String) string {
 	first := ""
 	for _, s := range statuses {
@@ -321,16 +322,47 @@ func orderStatus(statuses []jsonx.String) string {
 	if first == "" {
 		return "unknown"
 	}
-	return first
+	return unsoldWord(first)
 }
 
-// itemCancelled reports item statuses under which the unit is not sold.
+// itemStatuses is every order item status Lazada documents (GetOrders'
+// status filter, its error 6 list and its statuses field), with whether
+// the unit counts as sold under it. A unit is sold from the order until it
+// is delivered; an order cancelled, failed, lost or damaged in transit,
+// sent back or scrapped sold nothing (the buyer is refunded and the unit
+// does not reach them).
+var itemStatuses = map[string]bool{
+	"unpaid": true, "pending": true, "repacked": true, "packed": true, "topack": true, "toship": true,
+	"ready_to_ship_pending": true, "ready_to_ship": true, "shipping": true, "shipped": true, "delivered": true,
+	"canceled": false, "cancelled": false, "returned": false, "failed": false, "failed_delivery": false,
+	"lost": false, "lost_by_3pl": false, "damaged_by_3pl": false,
+	"shipped_back": false, "shipped_back_success": false, "shipped_back_failed": false, "package_scrapped": false,
+}
+
+// itemCancelled reports item statuses under which the unit is not sold. A
+// status Lazada does not document is taken as sold: a new step of a live
+// order is likelier than a new way of not selling, and counting an order
+// stops only when Lazada says it is undone.
 func itemCancelled(status string) bool {
-	switch strings.ToLower(strings.TrimSpace(status)) {
-	case "canceled", "cancelled", "returned", "failed", "lost_by_3pl", "damaged_by_3pl", "shipped_back", "package_scrapped":
-		return true
+	sold, known := itemStatuses[strings.ToLower(strings.TrimSpace(status))]
+	return known && !sold
+}
+
+// unsoldWord is the order status flashdeck gives an order none of whose
+// units is sold: Lazada's own word where the rest of flashdeck knows it
+// (canceled, returned, failed), else the nearest of them — a parcel lost,
+// damaged or scrapped on its way is a failed order, one sent back a
+// returned one.
+func unsoldWord(status string) string {
+	switch {
+	case status == "canceled" || status == "cancelled" || status == "returned" || status == "failed":
+		return status
+	case strings.HasPrefix(status, "shipped_back"):
+		return "returned"
+	case itemCancelled(status):
+		return "failed"
 	}
-	return false
+	return status
 }
 
 func nonEmpty(ss ...string) []string {

@@ -28,8 +28,10 @@ import (
 // The Authorization header is hex(HMAC-SHA256(app_key + raw body, app
 // secret)); Lazada expects a 200 within 500 ms and retries a failed
 // delivery (12 times, 30 minutes apart). Message type 0 is a trade order's
-// status change, reverse orders (cancellations, returns) included: the
-// message names the order, and the order itself is read through the API.
+// status change (older sellers get cancellations and returns this way too);
+// type 10 is a reverse order (a cancellation, a return, a refund) naming
+// the trade order it undoes. Either way the message names the order, and
+// the order itself is read through the API.
 
 // MaxPushBody bounds a push message's body: an order message is a few
 // hundred bytes.
@@ -37,6 +39,11 @@ const MaxPushBody = 64 << 10
 
 // PushTradeOrder is the message_type of a trade order status change.
 const PushTradeOrder = 0
+
+// PushReverseOrder is the message_type of a reverse order (a cancellation,
+// a return, a refund): it names the trade order it undoes, which is read
+// again like the order of a trade message.
+const PushReverseOrder = 10
 
 // SignPush is the Authorization header Lazada sends with a push message:
 // hex(HMAC-SHA256(appKey + body, appSecret)), lower case.
@@ -73,16 +80,24 @@ type Push struct {
 	Market string
 	// Timestamp is when Lazada sent the message (zero when absent).
 	Timestamp time.Time
-	// Order is the order a trade order message (PushTradeOrder) names; nil
-	// for other message types.
+	// Order is the order a trade order (PushTradeOrder) or reverse order
+	// (PushReverseOrder) message names; nil for other message types.
 	Order *PushOrder
+}
+
+// NamesOrder reports whether the message is about a trade order that must
+// be read again: a trade order message, or a reverse order message (a
+// cancellation or return changes what the order counts).
+func (p Push) NamesOrder() bool {
+	return p.Order != nil && (p.MessageType == PushTradeOrder || p.MessageType == PushReverseOrder)
 }
 
 // PushOrder is the order a trade order message is about.
 type PushOrder struct {
 	// ID is the trade order id: the order_id of /order/get.
 	ID string
-	// Status is the order's new status ("unpaid", "pending", "canceled"…).
+	// Status is the order's new status ("unpaid", "pending", "canceled"…);
+	// for a reverse order message, its reverse_status ("cancel_success"…).
 	Status string
 	// UpdatedAt is status_update_time (zero when absent).
 	UpdatedAt time.Time
@@ -100,16 +115,20 @@ type wirePush struct {
 	Site        json.RawMessage `json:"site"`
 }
 
+// wireTradeOrder is the data of a trade order message and of a reverse
+// order message: the second carries reverse_status instead of
+// order_status, and its ids as JSON numbers.
 type wireTradeOrder struct {
 	Status         json.RawMessage `json:"order_status"`
+	ReverseStatus  json.RawMessage `json:"reverse_status"`
 	OrderID        json.RawMessage `json:"trade_order_id"`
 	UpdateTime     json.RawMessage `json:"status_update_time"`
 	ReverseOrderID json.RawMessage `json:"reverse_order_id"`
 }
 
 // ParsePush reads a push message. The error names what is wrong and where
-// ("data.trade_order_id: …"). Message types other than PushTradeOrder are
-// returned without their data, which is not read.
+// ("data.trade_order_id: …"). Message types other than PushTradeOrder and
+// PushReverseOrder are returned without their data, which is not read.
 func ParsePush(body []byte) (Push, error) {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
@@ -152,12 +171,12 @@ func ParsePush(body []byte) (Push, error) {
 	if p.Timestamp, err = epoch(int64(ts)); err != nil {
 		return Push{}, fmt.Errorf("timestamp: %w", err)
 	}
-	if p.MessageType != PushTradeOrder {
+	if p.MessageType != PushTradeOrder && p.MessageType != PushReverseOrder {
 		return p, nil
 	}
 	d := bytes.TrimSpace(w.Data)
 	if isNull(d) {
-		return Push{}, errors.New("data is missing: a trade order message (message_type 0) names its order in data")
+		return Push{}, fmt.Errorf("data is missing: a message of type %d names its order in data", p.MessageType)
 	}
 	if d[0] != '{' {
 		return Push{}, errors.New("data is not a JSON object")
@@ -170,11 +189,15 @@ func ParsePush(body []byte) (Push, error) {
 		id, status, reverse jsonx.String
 		updated             jsonx.Int
 	)
+	statusField, statusRaw := "data.order_status", wo.Status
+	if p.MessageType == PushReverseOrder {
+		statusField, statusRaw = "data.reverse_status", wo.ReverseStatus
+	}
 	for _, f := range []struct {
 		name string
 		raw  json.RawMessage
 		dst  json.Unmarshaler
-	}{{"data.trade_order_id", wo.OrderID, &id}, {"data.order_status", wo.Status, &status},
+	}{{"data.trade_order_id", wo.OrderID, &id}, {statusField, statusRaw, &status},
 		{"data.reverse_order_id", wo.ReverseOrderID, &reverse}, {"data.status_update_time", wo.UpdateTime, &updated}} {
 		if err := decodeField(f.name, f.raw, f.dst); err != nil {
 			return Push{}, err
@@ -187,7 +210,7 @@ func ParsePush(body []byte) (Push, error) {
 		return Push{}, fmt.Errorf("data.trade_order_id %q is not a Lazada order id (digits)", clip(string(id)))
 	}
 	if !printable(string(status)) || !printable(string(reverse)) {
-		return Push{}, errors.New("data.order_status or data.reverse_order_id holds control characters")
+		return Push{}, fmt.Errorf("%s or data.reverse_order_id holds control characters", statusField)
 	}
 	po := &PushOrder{ID: string(id), Status: strings.ToLower(string(status)), ReverseOrderID: string(reverse)}
 	if po.UpdatedAt, err = epoch(int64(updated)); err != nil {

@@ -14,13 +14,21 @@ import (
 // ProductsLimit is the most products /products/get returns in one call.
 const ProductsLimit = 50
 
-// maxProductPages bounds a full catalogue walk (50 × 400 = 20,000 products)
-// so a channel that keeps answering full pages cannot hold a poll forever.
-const maxProductPages = 400
+// MaxProductsOffset is the largest offset /products/get takes: a catalogue
+// walk stops there, and SKUs beyond it are read by sku_seller_list (Stock
+// with the SKUs named), which has no offset at all.
+const MaxProductsOffset = 10000
 
 // Stock reads sellable stock, prices and the sale window of seller SKUs
 // through /products/get: by sku_seller_list in batches of ProductsLimit when
-// skus are given, otherwise the whole catalogue page by page.
+// skus are given (any number of them: the list has no offset limit),
+// otherwise the catalogue page by page up to Lazada's offset limit of
+// 10,000 (a larger catalogue is read by naming its SKUs).
+//
+// Sellable stock is read from multiWarehouseInventories — the configured
+// warehouse's, or the sum of every warehouse listed — with the stock held
+// by orders not yet shipped (withhold + occupy) as Reserved; a SKU that
+// lists no warehouse falls back to its quantity.
 //
 // A seller-run flash sale on Lazada is a special price with a window
 // (special_from_time, special_to_time) plus limited sellable stock, so the
@@ -47,9 +55,9 @@ func (c *Client) Stock(ctx context.Context, skus []string) ([]datasources.StockR
 		}
 		return out, nil
 	}
-	for page := 0; page < maxProductPages; page++ {
+	for offset := 0; offset <= MaxProductsOffset; offset += ProductsLimit {
 		w, err := c.products(ctx, map[string]string{
-			"filter": "all", "offset": strconv.Itoa(page * ProductsLimit), "limit": strconv.Itoa(ProductsLimit),
+			"filter": "all", "offset": strconv.Itoa(offset), "limit": strconv.Itoa(ProductsLimit),
 		})
 		if err != nil {
 			return nil, err
@@ -87,13 +95,12 @@ func (c *Client) readings(out []datasources.StockReading, w wireProducts, want m
 			}
 			r := datasources.StockReading{
 				SKU:       sku,
-				Sellable:  int(s.Quantity),
+				ItemID:    strings.TrimSpace(string(p.ItemID)),
+				SkuID:     strings.TrimSpace(string(s.SkuID)),
 				Price:     datasources.Money(s.Price),
 				SalePrice: datasources.Money(s.SpecialPrice),
 			}
-			if s.SellableQuantity != nil {
-				r.Sellable = int(*s.SellableQuantity)
-			}
+			c.warehouseStock(&r, s)
 			for _, ci := range s.ChannelInventories {
 				if c.activeWindow(ci.StartTime, ci.EndTime, now) {
 					r.Locked += int(ci.SellableQuantity)
@@ -107,6 +114,32 @@ func (c *Client) readings(out []datasources.StockReading, w wireProducts, want m
 		}
 	}
 	return out
+}
+
+// warehouseStock fills a reading's stock from the SKU's warehouses: the
+// configured one only when a code is configured (a SKU that does not list
+// it has none there), else every one listed. A SKU listing no warehouse at
+// all falls back to its quantity, with the reserve unknown.
+func (c *Client) warehouseStock(r *datasources.StockReading, s wireSKU) {
+	if len(s.Warehouses) == 0 {
+		r.Sellable = max(int(s.Quantity), 0)
+		return
+	}
+	r.HasReserved = true
+	for _, w := range s.Warehouses {
+		code := strings.TrimSpace(w.WarehouseCode)
+		if c.wh != "" && code != c.wh {
+			continue
+		}
+		ws := datasources.WarehouseStock{
+			Code:     code,
+			Sellable: max(int(w.SellableQuantity), 0),
+			Reserved: max(int(w.OccupyQuantity)+int(w.WithholdQuantity), 0),
+		}
+		r.Sellable += ws.Sellable
+		r.Reserved += ws.Reserved
+		r.Warehouses = append(r.Warehouses, ws)
+	}
 }
 
 func saleState(r datasources.StockReading, status string, windowOK bool, now time.Time) datasources.SaleState {

@@ -45,13 +45,16 @@ func decodeEnvelope(body []byte) (envelope, error) {
 
 // timeLayouts are the forms Lazada writes times in: "2024-11-11 00:00:05
 // +0700" in orders, "2024-11-11 00:00" or "2024-11-11 00:00:00" (market
-// local time) in a product's sale window, and ISO 8601 in newer APIs.
+// local time) in a product's sale window, and ISO 8601 in newer APIs. The
+// answer samples of GetProducts and GetProductItem write a sale window
+// without the space ("2020-02-0300:00"), so that is read too.
 var timeLayouts = []string{
 	"2006-01-02 15:04:05 -0700",
 	time.RFC3339,
 	"2006-01-02T15:04:05-0700",
 	"2006-01-02 15:04:05",
 	"2006-01-02 15:04",
+	"2006-01-0215:04",
 }
 
 // parseTime reads a Lazada time; one without a zone is in the market's.
@@ -124,16 +127,35 @@ type wireProduct struct {
 	Skus   []wireSKU    `json:"skus"`
 }
 
+// wireSKU is one SKU of a product. Sellable stock is only inside
+// multiWarehouseInventories: Lazada has no SKU-level sellable figure, and
+// its SKU-level quantity is the fallback when no warehouse is listed.
 type wireSKU struct {
 	SellerSku          string             `json:"SellerSku"`
+	SkuID              jsonx.String       `json:"SkuId"`
 	Status             string             `json:"Status"`
 	Quantity           jsonx.Int          `json:"quantity"`
-	SellableQuantity   *jsonx.Int         `json:"sellableQuantity"`
+	Warehouses         []wireWarehouse    `json:"multiWarehouseInventories"`
 	Price              jsonx.Money        `json:"price"`
 	SpecialPrice       jsonx.Money        `json:"special_price"`
 	SpecialFromTime    string             `json:"special_from_time"`
 	SpecialToTime      string             `json:"special_to_time"`
+	SpecialTimeFormat  string             `json:"special_time_format"`
 	ChannelInventories []wireChannelStock `json:"channelInventories"`
+}
+
+// wireWarehouse is a SKU's stock in one warehouse. Lazada's inventory
+// logic: an unpaid order holds units in withholdQuantity, a paid one in
+// occupyQuantity until it is ready to ship; a cancellation (or an order
+// left unpaid for 30 minutes) moves them back to sellableQuantity;
+// totalQuantity is the sum of the three.
+type wireWarehouse struct {
+	WarehouseCode    string    `json:"warehouseCode"`
+	Quantity         jsonx.Int `json:"quantity"`
+	TotalQuantity    jsonx.Int `json:"totalQuantity"`
+	SellableQuantity jsonx.Int `json:"sellableQuantity"`
+	OccupyQuantity   jsonx.Int `json:"occupyQuantity"`
+	WithholdQuantity jsonx.Int `json:"withholdQuantity"`
 }
 
 // wireChannelStock is stock a platform campaign holds for itself.
