@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos loadtest soak simulate serve clean screenshots \
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos launch-actions loadtest soak simulate serve clean screenshots \
         package package-linux package-windows package-check
 
 all: build
@@ -35,7 +35,7 @@ run: build
 ## test under Xvfb; e2e/prometheus_test.go runs a real Prometheus on the collector)
 test: deps lint promcheck
 	$(GO) test -tags $(TAGS) -count=1 -timeout 12m ./...
-	$(GO) test -tags $(TAGS) -count=1 -race -timeout 10m ./app/actions/... ./app/collector/... ./app/engine/... ./app/rules/... ./app/serve/... ./app/store/... ./datasources/...
+	$(GO) test -tags $(TAGS) -count=1 -race -short -timeout 10m ./app/actions/... ./app/collector/... ./app/engine/... ./app/rules/... ./app/serve/... ./app/store/... ./datasources/...
 
 lint: vet fmt-check staticcheck
 
@@ -80,6 +80,11 @@ bench: deps
 ## chaos: every fault scenario at full length (make test runs them short)
 chaos: deps
 	FLASHDECK_CHAOS=full $(GO) test -tags $(TAGS) -count=1 -run 'Chaos' -v -timeout 45m ./app/chaos ./e2e
+
+## launch-actions: the 1,400-product launch sale paused and resumed at its peak
+## at Lazada's default call rate (5/s), with bans; prints how long each took
+launch-actions: deps
+	FLASHDECK_LAUNCH_RPS=5 FLASHDECK_REPORT=1 $(GO) test -tags $(TAGS) -count=1 -run '^TestLaunchPauseAndResume$$' -v -timeout 20m ./app/collector
 
 ## loadtest: a war-room on one collector: 50 desktops on its stream and 50 API clients
 ## for 60 s; prints API latency, stream freshness, the collector's CPU and memory

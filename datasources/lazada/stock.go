@@ -70,8 +70,20 @@ func (c *Client) Stock(ctx context.Context, skus []string) ([]datasources.StockR
 	return out, nil
 }
 
+// products reads one page of products. A page refused for a rate limit is
+// asked for again once the ban is over (the pacer holds the call until
+// then), a few times: a stock read of 1,400 SKUs is 28 pages, and one ban
+// in the middle must not throw away the pages before it — nor fail an
+// action's read-back.
 func (c *Client) products(ctx context.Context, params map[string]string) (wireProducts, error) {
-	data, err := c.call(ctx, PathProducts, params)
+	var data json.RawMessage
+	var err error
+	for try := 1; ; try++ {
+		data, err = c.call(ctx, PathProducts, params)
+		if err == nil || datasources.KindOf(err) != datasources.ErrRateLimited || try == rateLimitTries || ctx.Err() != nil {
+			break
+		}
+	}
 	if err != nil {
 		return wireProducts{}, err
 	}

@@ -1,0 +1,182 @@
+package collector_test
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/collector"
+	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/datasources/simulator"
+)
+
+// launchRate is the Lazada channels' max_calls_per_second in the launch
+// test: FLASHDECK_LAUNCH_RPS, or 20 (what `flashdeck simulate` writes).
+// `make launch-actions` runs it at Lazada's default, 5.
+func launchRate(t *testing.T) float64 {
+	v := os.Getenv("FLASHDECK_LAUNCH_RPS")
+	if v == "" {
+		return 20
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f <= 0 {
+		t.Fatalf("FLASHDECK_LAUNCH_RPS=%q is not a positive number", v)
+	}
+	return f
+}
+
+// stockByWarehouse is the simulator's truth for a Lazada channel: sellable
+// stock per SKU and warehouse ("SKU@code").
+func stockByWarehouse(b *simulator.Book) map[string]int {
+	out := map[string]int{}
+	for _, s := range b.Stock() {
+		for _, w := range s.Warehouses {
+			out[s.SKU+"@"+w.Code] = w.Sellable
+		}
+	}
+	return out
+}
+
+// banEvery arms a rate-limit ban of d on each channel every `every`, until
+// stop is closed: the clients must wait out each one.
+func banEvery(sim *demo.Sim, channels []string, every, d time.Duration, stop <-chan struct{}) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				for _, ch := range channels {
+					b := sim.Server.Book(ch)
+					f := b.Faults()
+					f.Ban = d
+					b.SetFaults(f)
+				}
+			}
+		}
+	})
+	return &wg
+}
+
+// TestLaunchPauseAndResume pauses and resumes the 1,400-product launch sale
+// at its peak on every channel, with Lazada banning the app now and then:
+// every Lazada SKU (in each of Lazada MY's two warehouses) reads 0 after
+// the pause and gets back what the pause took plus what buyers' cancellations
+// returned meanwhile, and no call reaches Lazada during a ban.
+func TestLaunchPauseAndResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("launch scale")
+	}
+	opened := time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
+	sc := simulator.LaunchScenario(opened, 10*time.Minute, 0, simulator.LaunchPeakPerMinute, 7)
+	clock := simulator.NewManualClock(opened.Add(30 * time.Second))
+	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	rps := launchRate(t)
+	lazadas := []string{"lazada-id", "lazada-my"}
+	for i := range sim.Config.Channels {
+		ch := &sim.Config.Channels[i]
+		ch.PollInterval, ch.StockInterval = 1e9, 1e9*3600
+		ch.MaxCallsPerSecond = 200
+		if strings.HasPrefix(ch.ID, "lazada") {
+			ch.MaxCallsPerSecond = rps
+		}
+	}
+	sim.Config.StateDir = t.TempDir()
+	c, err := collector.Start(collector.Options{
+		Config: sim.Config, Lookup: sim.Lookup(), Now: clock.Now,
+		ActionTimeout: 5 * time.Minute, ReconcileEvery: time.Minute,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	converge(t, c, sim)
+
+	before := map[string]map[string]int{}
+	for _, ch := range lazadas {
+		before[ch] = stockByWarehouse(sim.Server.Book(ch))
+	}
+	stop := make(chan struct{})
+	bans := banEvery(sim, lazadas, 2500*time.Millisecond, time.Second, stop)
+	defer func() { close(stop); bans.Wait() }()
+
+	start := time.Now()
+	pause := submit(t, c, actions.Request{Kind: actions.Pause, Sale: sc.Sale.ID})
+	pauseTook := time.Since(start)
+	for _, ch := range append(lazadas, "micom-id") {
+		if r, _ := pause.Result(ch); r.Result != actions.Applied {
+			t.Fatalf("pause on %s: %s %q", ch, r.Result, r.Message)
+		}
+	}
+	for _, ch := range lazadas {
+		for k, n := range stockByWarehouse(sim.Server.Book(ch)) {
+			if n != 0 {
+				t.Errorf("%s: %s has %d sellable after the pause", ch, k, n)
+			}
+		}
+	}
+
+	// Buyers cancel while the sale is paused; their units come back.
+	back := map[string]map[string]int{}
+	for _, ch := range lazadas {
+		cancelPendingOrders(t, sim.Server.Book(ch), 20)
+		back[ch] = stockByWarehouse(sim.Server.Book(ch))
+	}
+	start = time.Now()
+	resume := submit(t, c, actions.Request{Kind: actions.Resume, Sale: sc.Sale.ID, Channels: append(lazadas, "micom-id")})
+	resumeTook := time.Since(start)
+	if resume.Status() != actions.Applied {
+		t.Fatalf("resume: %s", results(resume))
+	}
+	skus := 0
+	for _, ch := range lazadas {
+		got := stockByWarehouse(sim.Server.Book(ch))
+		for k, n := range before[ch] {
+			if want := n + back[ch][k]; got[k] != want {
+				t.Errorf("%s: %s has %d sellable after the resume, want %d (%d before the pause + %d returned)", ch, k, got[k], want, n, back[ch][k])
+			}
+		}
+		skus += len(sim.Server.Book(ch).Stock())
+	}
+	tr := sim.Server.Truth()
+	for _, ch := range lazadas {
+		if n := tr.BanViolations[ch]; n != 0 {
+			t.Errorf("%s: %d calls arrived during a ban", ch, n)
+		}
+	}
+	report := fmt.Sprintf("launch pause and resume: %d Lazada SKUs on %d channels at %.0f calls/s: pause %.1f s, resume %.1f s, bans honoured (0 calls during a ban)",
+		skus, len(lazadas), rps, pauseTook.Seconds(), resumeTook.Seconds())
+	t.Log(report)
+	if os.Getenv("FLASHDECK_REPORT") != "" {
+		fmt.Println(report)
+	}
+}
+
+// cancelPendingOrders cancels up to n pending orders of a book.
+func cancelPendingOrders(t *testing.T, b *simulator.Book, n int) {
+	t.Helper()
+	orders, _ := b.Updates(simulator.Query{})
+	for _, o := range orders {
+		if n == 0 {
+			return
+		}
+		if o.Status == simulator.StatusPending {
+			if _, err := b.CancelOrder(o.ID); err != nil {
+				t.Fatal(err)
+			}
+			n--
+		}
+	}
+}
