@@ -20,6 +20,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources"
+	"github.com/flashdeck/flashdeck/datasources/akulaku"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -82,6 +83,18 @@ type Channel struct {
 	PrivateKeyEnv   string `yaml:"private_key_env,omitempty"`
 	TokenEnv        string `yaml:"token_env,omitempty"`
 
+	// Akulaku: ClientIDEnv and ClientSecretEnv name the variables holding
+	// the app's client credentials, from which the client obtains its
+	// access tokens and renews them before they expire (access_token_env
+	// is then optional); ShopID is the shop whose orders are read, sent as
+	// shopId (digits, up to 19; required with client credentials).
+	ClientIDEnv     string `yaml:"client_id_env,omitempty"`
+	ClientSecretEnv string `yaml:"client_secret_env,omitempty"`
+	ShopID          string `yaml:"shop_id,omitempty"`
+	// Akulaku holds what no public source confirms about Akulaku's API;
+	// each setting has a default (see AkulakuOptions).
+	Akulaku *AkulakuOptions `yaml:"akulaku,omitempty"`
+
 	PollInterval  Duration `yaml:"poll_interval,omitempty"`
 	StockInterval Duration `yaml:"stock_interval,omitempty"`
 	Timeout       Duration `yaml:"timeout,omitempty"`
@@ -108,6 +121,37 @@ func (c *Channel) DisplayName() string {
 		return c.Name
 	}
 	return c.ID
+}
+
+// AkulakuOptions is the akulaku: block of an Akulaku channel: what no
+// public source confirms about Akulaku's API (its documentation is behind
+// the seller portal). Each setting is optional and defaults to what the
+// client assumes; change one when Akulaku's own documentation or an answer
+// of the real service says otherwise. A nested block keeps these apart
+// from the confirmed settings, so a reader sees which are guesses.
+type AkulakuOptions struct {
+	// TimestampUnit of the timestamp header: ms (default; two of three
+	// public clients) or s (the third).
+	TimestampUnit string `yaml:"timestamp_unit,omitempty"`
+	// PageSize of the order list: 30 by default (one public client calls
+	// it Akulaku's maximum), at most 100 (what two others send).
+	PageSize int `yaml:"page_size,omitempty"`
+	// Window is the longest update-time window one order-list call asks
+	// for: 360h (15 days, how one public client reads) by default,
+	// between 10m and 2160h (90 days).
+	Window Duration `yaml:"window,omitempty"`
+	// StatusMap maps order status codes to words, over the defaults
+	// (2 unpaid, 3 awaiting_acceptance, 4 awaiting_shipment, 5 shipped,
+	// 6 completed, -1 cancelled); a code mapped to "" is removed. A word
+	// cancelled, canceled, returned, refunded or failed counts no units.
+	StatusMap map[int64]string `yaml:"status_map,omitempty"`
+	// TokenErrorCodes are the errCodes that mean the access token is
+	// invalid or expired (renewed, and the call repeated); by default
+	// ACCESS_TOKEN_INVALID and ACCESS_TOKEN_EXPIRED.
+	TokenErrorCodes []string `yaml:"token_error_codes,omitempty"`
+	// RateLimitCodes are the errCodes of a rate limit; by default
+	// REQUEST_TOO_FREQUENT.
+	RateLimitCodes []string `yaml:"rate_limit_codes,omitempty"`
 }
 
 // Sale is one launch.
@@ -532,6 +576,9 @@ func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
 		return
 	}
 	checkURL(v, f+".base_url", ch.BaseURL, true)
+	if ch.Akulaku != nil && ch.Kind != datasources.KindAkulaku {
+		v.add(f+".akulaku", "only a channel of kind akulaku takes this block")
+	}
 	need := func(field, val string) { checkEnv(v, f+"."+field, val, true) }
 	switch ch.Kind {
 	case datasources.KindLazada:
@@ -545,11 +592,72 @@ func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
 			checkEnv(v, f+".refresh_token_env", ch.RefreshTokenEnv, false)
 		}
 	case datasources.KindAkulaku:
-		need("app_id_env", ch.AppIDEnv)
-		need("access_token_env", ch.AccessTokenEnv)
-		need("private_key_env", ch.PrivateKeyEnv)
+		validateAkulaku(v, f, ch)
 	case datasources.KindBrandstore:
 		need("token_env", ch.TokenEnv)
+	}
+}
+
+// validateAkulaku checks an Akulaku channel: client credentials (both or
+// neither) or a static access token, the shop with client credentials, and
+// the akulaku: block's settings.
+func validateAkulaku(v *validator, f string, ch *Channel) {
+	checkEnv(v, f+".app_id_env", ch.AppIDEnv, true)
+	checkEnv(v, f+".private_key_env", ch.PrivateKeyEnv, true)
+	creds := ch.ClientIDEnv != "" || ch.ClientSecretEnv != ""
+	switch {
+	case creds:
+		checkEnv(v, f+".client_id_env", ch.ClientIDEnv, true)
+		checkEnv(v, f+".client_secret_env", ch.ClientSecretEnv, true)
+		checkEnv(v, f+".access_token_env", ch.AccessTokenEnv, false)
+		if ch.ShopID == "" {
+			v.add(f+".shop_id", "required with client credentials: the shop whose orders are read (an app token serves every shop the app is authorised for)")
+		}
+	case ch.AccessTokenEnv == "":
+		v.add(f+".client_id_env", "required: client_id_env and client_secret_env (the client obtains and renews its tokens), or access_token_env (a token that expires after about 2 hours, mid-sale)")
+	default:
+		checkEnv(v, f+".access_token_env", ch.AccessTokenEnv, true)
+	}
+	if err := akulaku.CheckShopID(ch.ShopID); err != nil {
+		v.add(f+".shop_id", "%v", err)
+	}
+	o := ch.Akulaku
+	if o == nil {
+		return
+	}
+	f += ".akulaku"
+	switch o.TimestampUnit {
+	case "", akulaku.UnitMillis, akulaku.UnitSeconds:
+	default:
+		v.add(f+".timestamp_unit", "%q is not a unit: ms (the default) or s", o.TimestampUnit)
+	}
+	if o.PageSize < 0 || o.PageSize > akulaku.MaxPageSize {
+		v.add(f+".page_size", "%d is outside 1..%d (or leave it out for %d)", o.PageSize, akulaku.MaxPageSize, akulaku.DefaultPageSize)
+	}
+	if w := o.Window.D(); w != 0 && (w < akulaku.MinWindow || w > akulaku.MaxWindow) {
+		v.add(f+".window", "%s is outside %s..%s (or leave it out for %s)", w, akulaku.MinWindow, akulaku.MaxWindow, akulaku.DefaultWindow)
+	}
+	codes := make([]int64, 0, len(o.StatusMap))
+	for code := range o.StatusMap {
+		codes = append(codes, code)
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		if w := o.StatusMap[code]; w != "" {
+			if err := akulaku.CheckStatusWord(w); err != nil {
+				v.add(fmt.Sprintf("%s.status_map.%d", f, code), "%v", err)
+			}
+		}
+	}
+	for _, l := range []struct {
+		field string
+		codes []string
+	}{{"token_error_codes", o.TokenErrorCodes}, {"rate_limit_codes", o.RateLimitCodes}} {
+		for i, c := range l.codes {
+			if strings.TrimSpace(c) == "" {
+				v.add(fmt.Sprintf("%s.%s[%d]", f, l.field, i), "an empty error code")
+			}
+		}
 	}
 }
 

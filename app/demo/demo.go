@@ -113,8 +113,13 @@ func ConfigFor(srv *simulator.Server) (*config.Config, map[string]string) {
 			env[c.AppKeyEnv], env[c.AppSecretEnv] = cr.LazadaAppKey, cr.LazadaAppSecret
 			env[c.AccessTokenEnv], env[c.RefreshTokenEnv] = cr.LazadaAccessToken, cr.LazadaRefreshToken
 		case datasources.KindAkulaku:
-			c.AppIDEnv, c.AccessTokenEnv, c.PrivateKeyEnv = envName(ch.ID, "APP_ID"), envName(ch.ID, "ACCESS_TOKEN"), envName(ch.ID, "PRIVATE_KEY")
-			env[c.AppIDEnv], env[c.AccessTokenEnv], env[c.PrivateKeyEnv] = cr.AkulakuAppID, cr.AkulakuAccessToken, cr.AkulakuKeyPEM()
+			// As a real seller's: client credentials, from which the
+			// client obtains and renews its own tokens, and the shop.
+			c.AppIDEnv, c.PrivateKeyEnv = envName(ch.ID, "APP_ID"), envName(ch.ID, "PRIVATE_KEY")
+			c.ClientIDEnv, c.ClientSecretEnv = envName(ch.ID, "CLIENT_ID"), envName(ch.ID, "CLIENT_SECRET")
+			c.ShopID = cr.AkulakuShopID
+			env[c.AppIDEnv], env[c.PrivateKeyEnv] = cr.AkulakuAppID, cr.AkulakuKeyPEM()
+			env[c.ClientIDEnv], env[c.ClientSecretEnv] = cr.AkulakuClientID, cr.AkulakuClientSecret
 		case datasources.KindBrandstore:
 			c.TokenEnv = envName(ch.ID, "TOKEN")
 			env[c.TokenEnv] = cr.StoreToken

@@ -65,11 +65,31 @@ func Build(cfg *config.Config, lookup config.Lookup, now func() time.Time, log *
 			if c.AppID, err = secret("app_id_env", ch.AppIDEnv); err != nil {
 				return nil, err
 			}
+			// Client credentials obtain and renew tokens; a static token
+			// is optional with them (used first, until refused).
+			if c.ClientID, err = secret("client_id_env", ch.ClientIDEnv); err != nil {
+				return nil, err
+			}
+			if c.ClientSecret, err = secret("client_secret_env", ch.ClientSecretEnv); err != nil {
+				return nil, err
+			}
 			if c.AccessToken, err = secret("access_token_env", ch.AccessTokenEnv); err != nil {
 				return nil, err
 			}
 			if c.PrivateKeyPEM, err = secret("private_key_env", ch.PrivateKeyEnv); err != nil {
 				return nil, err
+			}
+			c.ShopID = ch.ShopID
+			if o := ch.Akulaku; o != nil {
+				c.TimestampUnit, c.PageSize, c.Window = o.TimestampUnit, o.PageSize, o.Window.D()
+				c.StatusWords, c.TokenErrorCodes, c.RateLimitCodes = o.StatusMap, o.TokenErrorCodes, o.RateLimitCodes
+			}
+			// Every two hours or so, and at every start: worth a debug
+			// line, not an operator's attention (a failure to renew shows
+			// as the channel's error).
+			id := ch.ID
+			c.OnTokenRenew = func(expires time.Time) {
+				log.Debug("access token obtained", "channel", id, "expires", expires.Format(time.RFC3339))
 			}
 			// Keys kept in one-line variables carry their newlines as \n.
 			if !strings.Contains(c.PrivateKeyPEM, "\n") {

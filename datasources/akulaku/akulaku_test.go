@@ -1,6 +1,7 @@
 package akulaku
 
 import (
+	"cmp"
 	"context"
 	"crypto/rsa"
 	"encoding/json"
@@ -152,6 +153,8 @@ func setup(t *testing.T, cfg Config) (*fake, *Client, *time.Time) {
 	cfg.ID, cfg.Market, cfg.BaseURL = "akulaku-id", "ID", srv.URL
 	cfg.AppID, cfg.AccessToken, cfg.PrivateKeyPEM = "test-app", "test-token", testKeyPEM(t)
 	cfg.Now = func() time.Time { return now }
+	// Spacing calls at the production rate would only make the tests wait.
+	cfg.CallsPerSecond = cmp.Or(cfg.CallsPerSecond, 1000)
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -170,10 +173,19 @@ func TestNewValidates(t *testing.T) {
 		errHas string
 	}{
 		{"no app id", func(c *Config) { c.AppID = "" }, "AppID required"},
-		{"nothing", func(c *Config) { *c = Config{} }, "ID, AppID, AccessToken, PrivateKeyPEM required"},
+		{"nothing", func(c *Config) { *c = Config{} }, "ID, AppID, ClientID and ClientSecret (or AccessToken), PrivateKeyPEM required"},
+		{"no token, no client credentials", func(c *Config) { c.AccessToken = "" }, "ClientID and ClientSecret (or AccessToken) required"},
+		{"client id without secret", func(c *Config) { c.ClientID = "cid" }, "ClientSecret required with ClientID"},
+		{"client secret without id", func(c *Config) { c.ClientSecret = "secret-token-value" }, "ClientID required with ClientSecret"},
+		{"client credentials without shop", func(c *Config) { c.ClientID, c.ClientSecret = "cid", "secret-token-value" }, "ShopID required with client credentials"},
+		{"shop id too long", func(c *Config) { c.ShopID = "12345678901234567890" }, "up to 19 digits"},
+		{"shop id beyond a long", func(c *Config) { c.ShopID = "9999999999999999999" }, "larger than a shop id can be"},
+		{"window too short", func(c *Config) { c.Window = time.Minute }, "Window 1m0s outside 10m0s..2160h0m0s"},
+		{"timestamp unit", func(c *Config) { c.TimestampUnit = "us" }, `TimestampUnit "us" is neither "ms" nor "s"`},
+		{"status word", func(c *Config) { c.StatusWords = map[int64]string{7: "On Hold"} }, `StatusWords: code 7: "On Hold": a status word is lower-case`},
 		{"bad key", func(c *Config) { c.PrivateKeyPEM = "c2VjcmV0LXNlY3JldC1zZWNyZXQ=" }, "akulaku akulaku-id: private key"},
 		{"shop id not a number", func(c *Config) { c.ShopID = "shop-1" }, "ShopID must be a number"},
-		{"page too large", func(c *Config) { c.PageSize = 31 }, "PageSize 31 outside 1..30"},
+		{"page too large", func(c *Config) { c.PageSize = 101 }, "PageSize 101 outside 1..100"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -282,6 +294,16 @@ func TestErrorMapping(t *testing.T) {
 		{name: "200 HTML", answer: func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.WriteString(w, "<html>maintenance</html>")
 		}, kind: datasources.ErrMalformed},
+		{name: "refusal without the envelope", answer: func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, `{"errcode":500,"errmsg":"invalid appid"}`)
+		}, kind: datasources.ErrAuth, code: "500", msgHas: "invalid appid"},
+		{name: "refusal without the envelope, other words", answer: func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, `{"errcode":"10001","errmsg":"system busy"}`)
+		}, kind: datasources.ErrRejected, code: "10001", msgHas: "system busy"},
+		{name: "refusal without the envelope, HTTP 500", answer: func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, `{"errcode":500,"errmsg":"internal error"}`)
+		}, kind: datasources.ErrUnavailable, code: "500", msgHas: "internal error"},
 		{name: "JSON, not an envelope", answer: func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.WriteString(w, `{"status":"ok"}`)
 		}, kind: datasources.ErrMalformed, msgHas: "no success field"},
@@ -303,19 +325,21 @@ func TestErrorMapping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, c, _ := setup(t, Config{Timeout: tt.timeout})
-			f.set(func() { f.answer = tt.answer })
 			for _, call := range []struct {
 				name string
-				do   func() error
+				do   func(c *Client) error
 			}{
-				{"Orders", func() error {
+				{"Orders", func(c *Client) error {
 					_, err := c.Orders(context.Background(), datasources.Cursor{UpdatedAfter: t0.Add(-time.Hour)})
 					return err
 				}},
-				{"Health", func() error { return c.Health(context.Background()) }},
+				{"Health", func(c *Client) error { return c.Health(context.Background()) }},
 			} {
-				err := call.do()
+				// A client per call: a rate limit holds every later call
+				// of the client that met it (the pacer honours it).
+				f, c, _ := setup(t, Config{Timeout: tt.timeout})
+				f.set(func() { f.answer = tt.answer })
+				err := call.do(c)
 				var e *datasources.Error
 				if !errors.As(err, &e) {
 					t.Fatalf("%s: %T %v, want *datasources.Error", call.name, err, err)
@@ -523,7 +547,7 @@ func TestWindowWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Orders) != 1 || !p.More || !p.Next.UpdatedAfter.Equal(start.Add(maxWindow-time.Second)) {
+	if len(p.Orders) != 1 || !p.More || !p.Next.UpdatedAfter.Equal(start.Add(DefaultWindow-time.Second)) {
 		t.Fatalf("first window: %d orders, more %v, next %v", len(p.Orders), p.More, p.Next.UpdatedAfter)
 	}
 	got, _, calls := drain(t, c, p.Next)
@@ -534,8 +558,8 @@ func TestWindowWalk(t *testing.T) {
 	if err := json.Unmarshal([]byte(f.body(0)), &body); err != nil {
 		t.Fatal(err)
 	}
-	if span := time.Duration(body["endUpdateTime"]-body["startUpdateTime"]) * time.Millisecond; span != maxWindow {
-		t.Errorf("window of %v, want %v", span, maxWindow)
+	if span := time.Duration(body["endUpdateTime"]-body["startUpdateTime"]) * time.Millisecond; span != DefaultWindow {
+		t.Errorf("window of %v, want %v", span, DefaultWindow)
 	}
 	// The zero cursor reads one window back from now.
 	p, err = c.Orders(context.Background(), datasources.Cursor{})

@@ -2,6 +2,7 @@ package akulaku
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -65,6 +66,9 @@ type akAnswers struct {
 	status int
 	body   []byte
 	sent   [][]byte
+	// path is the call answered (PathOrderList when empty); any other
+	// is not found.
+	path string
 }
 
 func (a *akAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -77,7 +81,7 @@ func (a *akAnswers) RoundTrip(r *http.Request) (*http.Response, error) {
 	defer a.mu.Unlock()
 	a.sent = append(a.sent, b)
 	status, body := a.status, a.body
-	if r.URL.Path != PathOrderList {
+	if r.URL.Path != cmp.Or(a.path, PathOrderList) {
 		status, body = http.StatusNotFound, []byte("no such API")
 	}
 	return &http.Response{
@@ -118,13 +122,17 @@ func FuzzOrdersAnswer(f *testing.F) {
 	f.Add(200, []byte(`<html>blocked</html>`), 0, "")
 	fake := &akAnswers{}
 	now := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC) // 14:00 WIB
-	c, err := New(Config{ID: "akulaku-id", Market: "ID", BaseURL: "https://ec-oapi.akulaku.test", AppID: "test-app",
-		AccessToken: "test-token", PrivateKeyPEM: testKeyPEM(f), Transport: fake, Now: func() time.Time { return now }})
-	if err != nil {
-		f.Fatal(err)
-	}
 	start := now.Add(-10 * time.Minute)
+	keyPEM := testKeyPEM(f)
 	f.Fuzz(func(t *testing.T, status int, body []byte, pageNo int, token string) {
+		// A client per input: a rate limit answered to one would hold
+		// the calls of the next (the pacer honours it).
+		c, err := New(Config{ID: "akulaku-id", Market: "ID", BaseURL: "https://ec-oapi.akulaku.test", AppID: "test-app",
+			AccessToken: "test-token", PrivateKeyPEM: keyPEM, Transport: fake, Now: func() time.Time { return now },
+			CallsPerSecond: 100000})
+		if err != nil {
+			t.Fatal(err)
+		}
 		status = httpStatus(status)
 		if status >= 502 && status <= 504 {
 			status = 500 // the read client would retry these with backoff
@@ -137,8 +145,8 @@ func FuzzOrdersAnswer(f *testing.F) {
 			if err := json.Unmarshal(b, &req); err != nil {
 				t.Fatalf("sent %q: %v", b, err)
 			}
-			if req.PageNo < 1 || req.PageSize != MaxPageSize || req.StartUpdateTime != start.UnixMilli() ||
-				req.EndUpdateTime <= req.StartUpdateTime || req.EndUpdateTime-req.StartUpdateTime > maxWindow.Milliseconds() {
+			if req.PageNo < 1 || req.PageSize != DefaultPageSize || req.StartUpdateTime != start.UnixMilli() ||
+				req.EndUpdateTime <= req.StartUpdateTime || req.EndUpdateTime-req.StartUpdateTime > DefaultWindow.Milliseconds() {
 				t.Fatalf("from cursor %+v, asked %+v", since, req)
 			}
 		}

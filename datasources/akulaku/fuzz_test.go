@@ -46,7 +46,7 @@ func FuzzDecodeOrderList(f *testing.F) {
 		if err != nil {
 			return
 		}
-		orders, ascending, last, err := pageOrders(d.Result, loc)
+		orders, ascending, last, err := pageOrders(d.Result, loc, defaultStatusWords)
 		if err != nil {
 			return
 		}

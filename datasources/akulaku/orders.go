@@ -20,10 +20,6 @@ const (
 	// windowMargin is added to the sale clock's now for the window's end,
 	// so a channel clock a little ahead of ours is still covered.
 	windowMargin = time.Minute
-	// maxWindow is the longest window one call asks for (assumed: public
-	// clients read Akulaku in 15-day windows). Older cursors are walked
-	// forward window by window.
-	maxWindow = 15 * 24 * time.Hour
 	// jumpAfter: when a full page (sorted by update time) spans at least
 	// this long, the next call starts a new window just before its last
 	// order instead of asking for the next page number. Re-reading at most
@@ -76,24 +72,27 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 	page = max(page, 1)
 	if start.IsZero() {
 		// "From the beginning of time", as far back as one window reaches.
-		start = end.Add(-maxWindow)
+		start = end.Add(-c.window)
 	}
 	if !end.After(start) {
 		// A cursor ahead of the sale clock (a clock set back): nothing to ask.
 		return datasources.OrderPage{Next: since, Total: -1}, nil
 	}
-	if end.Sub(start) > maxWindow {
-		end = start.Add(maxWindow)
+	// The longest window one call asks for is configured (Config.Window):
+	// older cursors are walked forward window by window.
+	if end.Sub(start) > c.window {
+		end = start.Add(c.window)
 	}
-	// A window that ends before now (cut to maxWindow, or fixed on its first
-	// page long ago) is followed at once by the next one when read.
+	// A window that ends before now (cut to the longest window, or fixed
+	// on its first page long ago) is followed at once by the next one when
+	// read.
 	behind := nowEnd.Sub(end) > windowMargin
 
 	d, err := c.listOrders(ctx, start, end, page, c.pageSize)
 	if err != nil {
 		return datasources.OrderPage{}, err
 	}
-	orders, ascending, last, err := pageOrders(d.Result, c.loc)
+	orders, ascending, last, err := pageOrders(d.Result, c.loc, c.statuses)
 	if err != nil {
 		return datasources.OrderPage{}, &datasources.Error{Channel: c.id, Op: PathOrderList, Kind: datasources.ErrMalformed, Message: err.Error(), Err: err}
 	}
@@ -122,7 +121,7 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 			// after its last page as first counted: they are after the
 			// latest update seen, not after the window's end. Only an
 			// empty window walks on from its end.
-			next = walkOn(start, end, seen)
+			next = walkOn(start, end, seen, c.window)
 			out.More = true
 		}
 		out.Next = datasources.Cursor{UpdatedAfter: next}
@@ -145,8 +144,13 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 		out.More = true
 	case behind:
 		// This window is read to its end: walk on to the next one now.
-		out.Next = datasources.Cursor{UpdatedAfter: walkOn(start, end, seen)}
+		out.Next = datasources.Cursor{UpdatedAfter: walkOn(start, end, seen, c.window)}
 		out.More = true
+	case seen.IsZero() && page == 1:
+		// Nothing in the window: ask again from where we were, on page 1
+		// (a page and token of the cursor were not ours if page 1 was
+		// read; handing them back would ask for that page again).
+		out.Next = datasources.Cursor{UpdatedAfter: since.UpdatedAfter}
 	case seen.IsZero():
 		out.Next = since
 	default:
@@ -160,13 +164,13 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 }
 
 // walkOn is where the window after a window read to its end starts. A
-// window cut to maxWindow lies wholly in the past: the next one starts just
-// before its end. A window that ended at "now" when its first page was read
-// fell behind while its pages were read, and orders updated meanwhile
-// joined it after its last page as first counted, so the next one starts
-// just before the latest update seen, not after the end.
-func walkOn(start, end, seen time.Time) time.Time {
-	if seen.IsZero() || end.Sub(start) >= maxWindow {
+// window cut to the longest window lies wholly in the past: the next one
+// starts just before its end. A window that ended at "now" when its first
+// page was read fell behind while its pages were read, and orders updated
+// meanwhile joined it after its last page as first counted, so the next
+// one starts just before the latest update seen, not after the end.
+func walkOn(start, end, seen time.Time, window time.Duration) time.Time {
+	if seen.IsZero() || end.Sub(start) >= window {
 		return end.Add(-overlap)
 	}
 	if next := seen.Add(-overlap); next.After(start) {
@@ -195,13 +199,34 @@ func (c *Client) listOrders(ctx context.Context, start, end time.Time, pageNo, p
 	return d, nil
 }
 
-// post signs and sends one call and returns the envelope's data.
+// post signs and sends one call and returns the envelope's data. An
+// access token the channel refuses as invalid or expired is renewed once
+// and the call sent again: a refused call did nothing, and the shop calls
+// this client makes are reads.
 func (c *Client) post(ctx context.Context, op string, payload any) (json.RawMessage, error) {
 	body, err := json.Marshal(payload)
 	if err != nil {
 		return nil, c.errorf(op, datasources.ErrRejected, "encoding the request: %v", err)
 	}
-	ts := strconv.FormatInt(c.wall().UnixMilli(), 10)
+	for renewed := false; ; renewed = true {
+		token, gen, err := c.accessToken(ctx, op)
+		if err != nil {
+			return nil, err
+		}
+		data, err := c.send(ctx, op, body, token)
+		if err != nil && !renewed && c.tok.canRenew() && c.codes.tokenRefused(err) {
+			if err := c.renew(ctx, gen); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		return data, err
+	}
+}
+
+// send signs and sends one call with the given access token.
+func (c *Client) send(ctx context.Context, op string, body []byte, token string) (json.RawMessage, error) {
+	ts := c.timestamp()
 	sign, err := Sign(c.key, c.appID, ts, body)
 	if err != nil {
 		// Not the key's bytes: rsa errors name sizes, never key material.
@@ -212,20 +237,29 @@ func (c *Client) post(ctx context.Context, op string, payload any) (json.RawMess
 		SetHeader("Content-Type", "application/json").
 		SetHeader("Accept", "application/json").
 		SetHeader("app-id", c.appID).
-		SetHeader("access-token", c.token).
+		SetHeader("access-token", token).
 		SetHeader("timestamp", ts).
 		SetHeader("sign", sign).
 		SetBody(body).
 		Post(op)
 	if err != nil {
-		return nil, httpx.TransportError(c.id, op, err)
+		return nil, httpx.TransportError(c.id, op, redact(err))
 	}
-	data, err := decodeEnvelope(c.id, op, resp.StatusCode(), resp.Header(), resp.Body())
+	data, err := c.codes.decode(c.id, op, resp.StatusCode(), resp.Header(), resp.Body())
 	if datasources.KindOf(err) == datasources.ErrRateLimited {
 		// A refusal in the envelope (HTTP 200) holds every caller too.
 		c.pace.Hold(datasources.RetryAfterOf(err))
 	}
-	return data, err
+	return data, c.scrub(err)
+}
+
+// timestamp is the timestamp header: the wall clock, never the sale clock
+// (the gateway compares it with its own time), in the configured unit.
+func (c *Client) timestamp() string {
+	if c.seconds {
+		return strconv.FormatInt(c.wall().Unix(), 10)
+	}
+	return strconv.FormatInt(c.wall().UnixMilli(), 10)
 }
 
 // makeToken keeps a window's fixed end and the latest update seen so far

@@ -2,6 +2,7 @@ package akulaku
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,9 @@ import (
 // are not public (the simulator answers with them). The client does not
 // depend on them alone: it also classifies a failure by the words of errMsg
 // (token, sign, permission, whitelist, too frequent…), so the real codes are
-// handled as long as Akulaku's message says what happened.
+// handled as long as Akulaku's message says what happened. The token and
+// rate-limit codes the client acts on are configuration (Config
+// TokenErrorCodes and RateLimitCodes).
 const (
 	CodeIPNotWhitelisted  = "10110110100029" // confirmed
 	CodeIPNotWhitelisted2 = "10610910100030" // confirmed
@@ -35,6 +38,15 @@ const (
 	CodeBadRequest        = "PARAM_INVALID"
 )
 
+// DefaultTokenErrorCodes and DefaultRateLimitCodes are the codes the client
+// acts on unless configured otherwise (assumed; see the Code constants).
+var (
+	DefaultTokenErrorCodes = []string{CodeTokenInvalid, CodeTokenExpired}
+	DefaultRateLimitCodes  = []string{CodeRateLimited}
+)
+
+// authCodes are refusals of the credentials, with a hint where the code
+// alone says more than Akulaku's words.
 var authCodes = map[string]string{
 	CodeIPNotWhitelisted:  "this machine's IP address is not on the app's whitelist in the Akulaku console",
 	CodeIPNotWhitelisted2: "this machine's IP address is not on the app's whitelist in the Akulaku console",
@@ -46,17 +58,47 @@ var authCodes = map[string]string{
 }
 
 var (
-	authWords  = regexp.MustCompile(`(?i)token|\bsign(ature)?\b|permission|white ?list|unauthori[sz]ed|forbidden|not allowed|app[- ]?id`)
+	authWords  = regexp.MustCompile(`(?i)token|\bsign(ature)?\b|permission|white ?list|unauthori[sz]ed|forbidden|not allowed|app[- _]?id`)
 	limitWords = regexp.MustCompile(`(?i)too (many|frequent)|frequen(t|cy)|rate limit|limit exceeded|throttl|flow control|qps`)
+	// tokenWords: a refusal that speaks of the token is worth one renewal.
+	tokenWords = regexp.MustCompile(`(?i)token`)
 )
+
+// codes are the error codes the client acts on.
+type codes struct {
+	token map[string]bool // the access token is invalid or expired
+	limit map[string]bool // rate limited
+}
+
+func newCodes(token, limit []string) codes {
+	if token == nil {
+		token = DefaultTokenErrorCodes
+	}
+	if limit == nil {
+		limit = DefaultRateLimitCodes
+	}
+	set := func(l []string) map[string]bool {
+		m := make(map[string]bool, len(l))
+		for _, c := range l {
+			if c = strings.TrimSpace(c); c != "" {
+				m[c] = true
+			}
+		}
+		return m
+	}
+	return codes{token: set(token), limit: set(limit)}
+}
+
+// defaultCodes are the codes of a client configured with none.
+var defaultCodes = newCodes(nil, nil)
 
 // classify maps an Akulaku failure to an error kind by its code, then by
 // its words.
-func classify(code, msg string) datasources.ErrorKind {
-	if _, ok := authCodes[code]; ok {
+func (k *codes) classify(code, msg string) datasources.ErrorKind {
+	if _, ok := authCodes[code]; ok || k.token[code] {
 		return datasources.ErrAuth
 	}
-	if code == CodeRateLimited {
+	if k.limit[code] {
 		return datasources.ErrRateLimited
 	}
 	switch {
@@ -66,6 +108,23 @@ func classify(code, msg string) datasources.ErrorKind {
 		return datasources.ErrAuth
 	}
 	return datasources.ErrRejected
+}
+
+// tokenRefused reports whether err says the access token was refused: a
+// token code, or a refusal of the credentials that speaks of the token
+// (not one that names the IP whitelist, which a new token does not fix).
+func (k *codes) tokenRefused(err error) bool {
+	var e *datasources.Error
+	if !errors.As(err, &e) || e.Kind != datasources.ErrAuth {
+		return false
+	}
+	if k.token[e.Code] {
+		return true
+	}
+	if e.Code == CodeIPNotWhitelisted || e.Code == CodeIPNotWhitelisted2 {
+		return false
+	}
+	return tokenWords.MatchString(e.Message)
 }
 
 // envelope is every Akulaku answer.
@@ -78,12 +137,64 @@ type envelope struct {
 	Data    json.RawMessage `json:"data"`
 }
 
+// bareRefusal is a refusal without the envelope: errcode/errmsg in lower
+// case ({"errcode":500,"errmsg":"invalid appid"}, seen only as an Akulaku
+// doc page's template placeholder), or an OAuth error (RFC 6749 section
+// 5.2), which a token endpoint under /oauth/token may answer. encoding/json
+// matches keys regardless of case, so errCode/errMsg without success come
+// here too.
+type bareRefusal struct {
+	ErrCode          jsonx.String `json:"errcode"`
+	ErrMsg           jsonx.String `json:"errmsg"`
+	Error            jsonx.String `json:"error"`
+	ErrorDescription jsonx.String `json:"error_description"`
+}
+
+// words returns the refusal's code and message, and whether it has either.
+func (b *bareRefusal) words() (code, msg string, ok bool) {
+	code = strings.TrimSpace(cmp.Or(string(b.ErrCode), string(b.Error)))
+	msg = strings.TrimSpace(cmp.Or(string(b.ErrMsg), string(b.ErrorDescription)))
+	return code, msg, code != "" || msg != ""
+}
+
+// hasSuccess reports whether body is a JSON object with a success key (in
+// any case, as encoding/json matches it). Such a body is read as the
+// envelope, whatever the type of its success.
+func hasSuccess(body []byte) bool {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(body, &probe) != nil {
+		return false
+	}
+	for k := range probe {
+		if strings.EqualFold(k, "success") {
+			return true
+		}
+	}
+	return false
+}
+
 // decodeEnvelope turns an HTTP answer into the envelope's data or a
-// channel error. It never panics, whatever the body.
+// channel error, with the default codes. It never panics, whatever the body.
 func decodeEnvelope(channel, op string, status int, h http.Header, body []byte) (json.RawMessage, error) {
+	return defaultCodes.decode(channel, op, status, h, body)
+}
+
+// decode turns an HTTP answer into the envelope's data or a channel error.
+// A JSON body without the envelope's success but with a code or words of
+// refusal is a refusal in the channel's own words, never "malformed". It
+// never panics, whatever the body.
+func (k *codes) decode(channel, op string, status int, h http.Header, body []byte) (json.RawMessage, error) {
 	ok2xx := status >= 200 && status < 300
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil || env.Success == nil {
+		if !hasSuccess(body) {
+			var b bareRefusal
+			if json.Unmarshal(body, &b) == nil {
+				if code, msg, ok := b.words(); ok {
+					return nil, k.refusal(channel, op, status, h, code, msg)
+				}
+			}
+		}
 		if !ok2xx {
 			return nil, httpx.StatusError(channel, op, status, h, body)
 		}
@@ -98,8 +209,13 @@ func decodeEnvelope(channel, op string, status int, h http.Header, body []byte) 
 		}
 		return env.Data, nil
 	}
-	code, msg := string(env.ErrCode), string(env.ErrMsg)
-	e := &datasources.Error{Channel: channel, Op: op, Kind: classify(code, msg), Code: code, Message: msg}
+	return nil, k.refusal(channel, op, status, h, strings.TrimSpace(string(env.ErrCode)), strings.TrimSpace(string(env.ErrMsg)))
+}
+
+// refusal builds the error of a refusal with the channel's code and words.
+func (k *codes) refusal(channel, op string, status int, h http.Header, code, msg string) *datasources.Error {
+	msg = httpx.Snippet([]byte(msg))
+	e := &datasources.Error{Channel: channel, Op: op, Kind: k.classify(code, msg), Code: code, Message: msg}
 	if hint := authCodes[code]; hint != "" {
 		if e.Message == "" {
 			e.Message = hint
@@ -121,7 +237,7 @@ func decodeEnvelope(channel, op string, status int, h http.Header, body []byte) 
 	if e.Code == "" && e.Message == "" {
 		e.Message = "refused without a reason (HTTP " + strconv.Itoa(status) + ")"
 	}
-	return nil, e
+	return e
 }
 
 // orderListData is data of /v1/open/order/list.
@@ -209,8 +325,11 @@ func decodeOrderList(data json.RawMessage) (orderListData, error) {
 	return d, err
 }
 
-// Status words for Akulaku's order status codes.
-var statusWords = map[int64]string{
+// defaultStatusWords are the words for Akulaku's order status codes, as
+// one public client maps them: 3 is paid and awaiting the seller's
+// acceptance, 4 accepted and awaiting shipment. Config.StatusWords changes
+// them.
+var defaultStatusWords = map[int64]string{
 	2:  "unpaid",
 	3:  "awaiting_acceptance",
 	4:  "awaiting_shipment",
@@ -219,18 +338,56 @@ var statusWords = map[int64]string{
 	-1: "cancelled",
 }
 
-// StatusWord maps an Akulaku order status code to the word the engine sees.
-// An unknown code becomes "status_<code>" rather than a guess.
-func StatusWord(code int64) string {
-	if w, ok := statusWords[code]; ok {
+// StatusWord maps an Akulaku order status code to the word the engine sees
+// by default. An unknown code becomes "status_<code>" rather than a guess.
+func StatusWord(code int64) string { return statusWord(defaultStatusWords, code) }
+
+func statusWord(words map[int64]string, code int64) string {
+	if w, ok := words[code]; ok {
 		return w
 	}
 	return "status_" + strconv.FormatInt(code, 10)
 }
 
+// statusWords lays configured words over the defaults. A word is lower
+// case letters, digits and underscores, as the engine's words are; a code
+// mapped to "" is removed (it then reads as "status_<code>").
+func statusWords(over map[int64]string) (map[int64]string, error) {
+	out := make(map[int64]string, len(defaultStatusWords)+len(over))
+	for k, v := range defaultStatusWords {
+		out[k] = v
+	}
+	for k, v := range over {
+		if v == "" {
+			delete(out, k)
+			continue
+		}
+		if err := CheckStatusWord(v); err != nil {
+			return nil, fmt.Errorf("code %d: %w", k, err)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// CheckStatusWord reports whether w can stand for an order status: 1 to 40
+// lower-case letters, digits and underscores.
+func CheckStatusWord(w string) error {
+	if w == "" || len(w) > 40 {
+		return errors.New("a status word has 1 to 40 characters")
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return fmt.Errorf("%q: a status word is lower-case letters, digits and _", w)
+		}
+	}
+	return nil
+}
+
 // toOrder converts one wire order. An order without an id or a readable
 // time is an error: skipping it silently would lose a sale.
-func toOrder(w *wireOrder, loc *time.Location) (datasources.Order, error) {
+func toOrder(w *wireOrder, loc *time.Location, words map[int64]string) (datasources.Order, error) {
 	id := string(w.OrderID)
 	if id == "" {
 		id = string(w.OrderCode)
@@ -259,7 +416,7 @@ func toOrder(w *wireOrder, loc *time.Location) (datasources.Order, error) {
 		BuyerID:   string(w.BuyerID),
 		CreatedAt: created,
 		UpdatedAt: updated,
-		Status:    StatusWord(int64(w.OrderStatus)),
+		Status:    statusWord(words, int64(w.OrderStatus)),
 	}
 	if a := w.ReceiverAddress; a != nil {
 		o.Phone = string(a.Phone)
@@ -273,7 +430,9 @@ func toOrder(w *wireOrder, loc *time.Location) (datasources.Order, error) {
 			Country:  string(a.CountryID),
 		}
 	}
-	cancelled := w.OrderStatus == -1
+	// The engine counts no unit of an order whose word says cancelled
+	// (datasources.Order.IsCancelled), whatever code it had.
+	cancelled := o.IsCancelled()
 	o.Items = make([]datasources.Item, 0, len(w.OrderItemList))
 	for i := range w.OrderItemList {
 		it := &w.OrderItemList[i]
@@ -323,11 +482,11 @@ func joinNonEmpty(sep string, parts ...string) string {
 // pageOrders converts a page of wire orders and reports whether the page
 // came sorted by update time, oldest first, and its last order's update time
 // as sent. The orders are returned oldest update first.
-func pageOrders(ws []wireOrder, loc *time.Location) (orders []datasources.Order, ascending bool, last time.Time, err error) {
+func pageOrders(ws []wireOrder, loc *time.Location, words map[int64]string) (orders []datasources.Order, ascending bool, last time.Time, err error) {
 	orders = make([]datasources.Order, 0, len(ws))
 	ascending = true
 	for i := range ws {
-		o, err := toOrder(&ws[i], loc)
+		o, err := toOrder(&ws[i], loc, words)
 		if err != nil {
 			return nil, false, time.Time{}, err
 		}

@@ -2,22 +2,32 @@ package simulator
 
 import (
 	"crypto"
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
+	"weak"
 
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/jsonx"
 )
 
-// The Akulaku dialect serves the Akulaku Open Platform's order list as
-// public client code shows it (see package datasources/akulaku for what is
-// confirmed and what is assumed):
+// The Akulaku dialect serves the Akulaku Open Platform's token endpoint and
+// order list as public client code shows them (see package
+// datasources/akulaku for what is confirmed and what is assumed):
+//
+//	GET /oapi/auth/oauth/token?client_id=…&client_secret=…&scope=select
+//	    &grant_type=client_credentials (or grant_type=refresh_token&refresh_token=…)
+//	answer: {"success":true,"errCode":null,"errMsg":null,
+//	  "data":{"access_token","refresh_token","expires_in"}}
 //
 //	POST /v1/open/order/list
 //	headers: app-id, access-token, timestamp (epoch ms), sign =
@@ -25,6 +35,16 @@ import (
 //	body: {"endUpdateTime":ms,"pageNo":1,"pageSize":30,"shopId":…,"startUpdateTime":ms}
 //	answer: {"success":true,"errCode":null,"errMsg":null,
 //	  "data":{"pageNo","pageSize","totalPages","totalCount","result":[order…]}}
+//
+// Tokens the endpoint issues expire after Credentials.AkulakuTokenLifetime
+// of sale time (2 h by default, as Akulaku's live; tests set a minute), so a
+// client that does not renew them loses its polls mid-sale; an expired or
+// unknown token is refused. The fixed demo token (Credentials.
+// AkulakuAccessToken), for clients configured with a static token, never
+// expires. The order list is refused without the shop's shopId, or with
+// another shop's. The TokenExpired fault revokes every token issued before
+// it (a client with client credentials gets a new one; one with the static
+// token is refused while the fault lasts).
 //
 // The window is startUpdateTime ≤ update ≤ endUpdateTime, sorted by update
 // time, oldest first. Times are written as the public code shows createTime:
@@ -46,7 +66,17 @@ const (
 	akuCodeRateLimited  = "REQUEST_TOO_FREQUENT"
 	akuCodeBadRequest   = "PARAM_INVALID"
 	akuCodeNotFound     = "API_NOT_FOUND"
+	akuCodeNoPermission = "NO_PERMISSION"
+	// akuCodeClientInvalid and akuCodeRefreshInvalid answer the token
+	// endpoint's refusals (assumed names, like the others).
+	akuCodeClientInvalid  = "CLIENT_INVALID"
+	akuCodeRefreshInvalid = "REFRESH_TOKEN_INVALID"
 )
+
+// DefaultAkulakuTokenLifetime is how long a simulated Akulaku token lives
+// when Credentials.AkulakuTokenLifetime is zero: two hours of sale time, as
+// Akulaku's tokens (expires_in 7199).
+const DefaultAkulakuTokenLifetime = 2 * time.Hour
 
 const (
 	// akuMaxPageSize is the largest page the simulator serves.
@@ -63,11 +93,72 @@ func init() { registerDialect(datasources.KindAkulaku, newAkulakuDialect) }
 type akulakuDialect struct {
 	b  *Book
 	cr *Credentials
+	// tok is what the token endpoint issued.
+	tok *akuTokens
+}
+
+// akuTokens are the tokens one simulated Akulaku channel issued, by the
+// sale-clock time they expire, and counts of what happened to them.
+type akuTokens struct {
+	mu      sync.Mutex
+	access  map[string]time.Time
+	refresh map[string]bool
+	// revoked is set once the TokenExpired fault has revoked the tokens
+	// issued before it; cleared when the fault ends.
+	revoked bool
+	stats   AkulakuTokenStats
+}
+
+// AkulakuTokenStats counts what a simulated Akulaku channel's token
+// endpoint did, and the calls it refused for their token.
+type AkulakuTokenStats struct {
+	// Issued counts tokens issued, Refreshed those of them issued for a
+	// refresh token.
+	Issued, Refreshed int
+	// Expired counts calls refused because their token had expired;
+	// Unknown those whose token was never issued or was revoked.
+	Expired, Unknown int
+}
+
+// akuRegistry finds a channel's tokens from its Book (Server.AkulakuTokens)
+// without keeping the Book alive: a test's simulator is collected with its
+// tokens when the test ends.
+var akuRegistry = struct {
+	mu sync.Mutex
+	m  map[weak.Pointer[Book]]*akuTokens
+}{m: map[weak.Pointer[Book]]*akuTokens{}}
+
+// AkulakuTokens returns the token counts of a simulated Akulaku channel;
+// false when the channel is not a simulated Akulaku one.
+func (s *Server) AkulakuTokens(channel string) (AkulakuTokenStats, bool) {
+	b := s.Book(channel)
+	if b == nil {
+		return AkulakuTokenStats{}, false
+	}
+	akuRegistry.mu.Lock()
+	t := akuRegistry.m[weak.Make(b)]
+	akuRegistry.mu.Unlock()
+	if t == nil {
+		return AkulakuTokenStats{}, false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stats, true
 }
 
 func newAkulakuDialect(b *Book, cr *Credentials) http.Handler {
-	d := &akulakuDialect{b: b, cr: cr}
+	d := &akulakuDialect{b: b, cr: cr, tok: &akuTokens{access: map[string]time.Time{}, refresh: map[string]bool{}}}
+	wb := weak.Make(b)
+	akuRegistry.mu.Lock()
+	akuRegistry.m[wb] = d.tok
+	akuRegistry.mu.Unlock()
+	runtime.AddCleanup(b, func(wb weak.Pointer[Book]) {
+		akuRegistry.mu.Lock()
+		delete(akuRegistry.m, wb)
+		akuRegistry.mu.Unlock()
+	}, wb)
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /oapi/auth/oauth/token", d.token)
 	mux.HandleFunc("POST /v1/open/order/list", d.orderList)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		akuFail(w, http.StatusNotFound, akuCodeNotFound, "no such API: "+r.Method+" "+r.URL.Path)
@@ -123,18 +214,117 @@ func (d *akulakuDialect) authenticate(w http.ResponseWriter, r *http.Request) ([
 		akuFail(w, http.StatusOK, akuCodeSignInvalid, "sign verification failed")
 		return nil, false
 	}
-	switch {
-	case token == "":
+	if token == "" {
 		akuFail(w, http.StatusOK, akuCodeTokenInvalid, "missing header access-token")
 		return nil, false
-	case token != d.cr.AkulakuAccessToken:
-		akuFail(w, http.StatusOK, akuCodeTokenInvalid, "access token invalid")
-		return nil, false
-	case d.b.Faults().TokenExpired:
-		akuFail(w, http.StatusOK, akuCodeTokenExpired, "access token expired")
+	}
+	if code, msg := d.checkToken(token); code != "" {
+		akuFail(w, http.StatusOK, code, msg)
 		return nil, false
 	}
 	return body, true
+}
+
+// revokeLocked applies the TokenExpired fault: when it starts, every token
+// issued before it is revoked (those issued during it are good); the
+// static demo token is refused while it lasts. Callers hold t.mu.
+func (d *akulakuDialect) revokeLocked() (fault bool) {
+	t := d.tok
+	fault = d.b.Faults().TokenExpired
+	switch {
+	case fault && !t.revoked:
+		t.revoked = true
+		clear(t.access)
+		clear(t.refresh)
+	case !fault:
+		t.revoked = false
+	}
+	return fault
+}
+
+// checkToken returns the refusal of an access token, or "" when it is good.
+// Lifetimes are sale time: the simulated sale is the channel's clock.
+func (d *akulakuDialect) checkToken(token string) (code, msg string) {
+	t := d.tok
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fault := d.revokeLocked()
+	if token == d.cr.AkulakuAccessToken {
+		if fault {
+			return akuCodeTokenExpired, "access token expired"
+		}
+		return "", ""
+	}
+	exp, ok := t.access[token]
+	switch {
+	case !ok:
+		t.stats.Unknown++
+		return akuCodeTokenInvalid, "access token invalid"
+	case !d.b.Now().Before(exp):
+		delete(t.access, token)
+		t.stats.Expired++
+		return akuCodeTokenExpired, "access token expired"
+	}
+	return "", ""
+}
+
+// token is GET /oapi/auth/oauth/token: client credentials or a refresh
+// token in the query, no signature. A refresh token is good once: the
+// answer carries the next.
+func (d *akulakuDialect) token(w http.ResponseWriter, r *http.Request) {
+	if d.b.Faults().RateLimited {
+		w.Header().Set("Retry-After", "1")
+		akuFail(w, http.StatusOK, akuCodeRateLimited, "request too frequent, please try again later")
+		return
+	}
+	q := r.URL.Query()
+	switch {
+	case q.Get("scope") != "select":
+		akuFail(w, http.StatusOK, akuCodeBadRequest, "scope must be select")
+		return
+	case q.Get("client_id") != d.cr.AkulakuClientID || q.Get("client_secret") != d.cr.AkulakuClientSecret ||
+		d.cr.AkulakuClientID == "" || d.cr.AkulakuClientSecret == "":
+		akuFail(w, http.StatusOK, akuCodeClientInvalid, "client_id or client_secret invalid")
+		return
+	}
+	t := d.tok
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	d.revokeLocked()
+	switch q.Get("grant_type") {
+	case "client_credentials":
+	case "refresh_token":
+		rt := q.Get("refresh_token")
+		if !t.refresh[rt] {
+			akuFail(w, http.StatusOK, akuCodeRefreshInvalid, "refresh token invalid or expired")
+			return
+		}
+		delete(t.refresh, rt)
+		t.stats.Refreshed++
+	default:
+		akuFail(w, http.StatusOK, akuCodeBadRequest, "grant_type must be client_credentials or refresh_token")
+		return
+	}
+	life := d.cr.AkulakuTokenLifetime
+	if life <= 0 {
+		life = DefaultAkulakuTokenLifetime
+	}
+	now := d.b.Now()
+	for tok, exp := range t.access {
+		if !now.Before(exp) {
+			delete(t.access, tok)
+		}
+	}
+	access, refresh := "sim-aku-at-"+rand.Text(), "sim-aku-rt-"+rand.Text()
+	t.access[access] = now.Add(life)
+	t.refresh[refresh] = true
+	t.stats.Issued++
+	// Akulaku answers 7199 for its two-hour tokens: the seconds left,
+	// rounded down, a moment after issuing.
+	secs := max(int64(life/time.Second)-1, 1)
+	writeJSON(w, http.StatusOK, akuEnvelope{Success: true, Data: map[string]any{
+		"access_token": access, "refresh_token": refresh, "expires_in": secs,
+	}})
 }
 
 // akuVerify checks sign = base64(SHA256withRSA(base64(string to sign))).
@@ -219,6 +409,16 @@ func (d *akulakuDialect) orderList(w http.ResponseWriter, r *http.Request) {
 	var req akuListRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		akuFail(w, http.StatusOK, akuCodeBadRequest, "request body is not valid JSON")
+		return
+	}
+	// A shop call names its shop: an app token serves every shop the app
+	// is authorised for.
+	switch shop := strings.TrimSpace(string(req.ShopID)); {
+	case shop == "":
+		akuFail(w, http.StatusOK, akuCodeBadRequest, "shopId is required")
+		return
+	case shop != d.cr.AkulakuShopID:
+		akuFail(w, http.StatusOK, akuCodeNoPermission, "no permission for this shop: the app is not authorised for shopId "+akuShort(shop, 20))
 		return
 	}
 	pageNo, pageSize := int(req.PageNo), int(req.PageSize)
@@ -322,4 +522,12 @@ func akuMoney(m datasources.Money) json.Number {
 		s = "-" + s
 	}
 	return json.Number(s)
+}
+
+// akuShort shortens s to n bytes for an error message.
+func akuShort(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }

@@ -2,6 +2,7 @@ package simulator_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -11,6 +12,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,12 +47,14 @@ func akuStart(t *testing.T, clock *simulator.Clock, opened time.Duration) *simul
 	return srv
 }
 
-// akuClient is the real Akulaku client configured for the simulator.
+// akuClient is the real Akulaku client configured for the simulator as a
+// seller configures it: client credentials and the shop.
 func akuClient(t *testing.T, srv *simulator.Server, change func(*akulaku.Config)) *akulaku.Client {
 	t.Helper()
 	cfg := akulaku.Config{
 		ID: akuChannel, Market: "ID", BaseURL: srv.BaseURL(akuChannel),
-		AppID: srv.Creds.AkulakuAppID, AccessToken: srv.Creds.AkulakuAccessToken, PrivateKeyPEM: srv.Creds.AkulakuKeyPEM(),
+		AppID: srv.Creds.AkulakuAppID, ClientID: srv.Creds.AkulakuClientID, ClientSecret: srv.Creds.AkulakuClientSecret,
+		ShopID: srv.Creds.AkulakuShopID, PrivateKeyPEM: srv.Creds.AkulakuKeyPEM(),
 		Timeout: 5 * time.Second, Now: srv.Clock.Now,
 		// Tests read many pages at once; the default pace is for a real
 		// channel's call budget.
@@ -166,20 +170,31 @@ func TestAkulakuRefusals(t *testing.T) {
 	der, _ := x509.MarshalPKCS8PrivateKey(other)
 	otherPEM := string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 
+	// staticToken configures the fixed demo token instead of client
+	// credentials: nothing can renew it.
+	staticToken := func(c *akulaku.Config) {
+		c.ClientID, c.ClientSecret, c.AccessToken = "", "", srv.Creds.AkulakuAccessToken
+	}
 	tests := []struct {
 		name   string
 		change func(*akulaku.Config)
 		faults simulator.Faults
 		kind   datasources.ErrorKind
 		code   string
+		op     string // PathOrderList when empty
 	}{
 		{name: "wrong key", change: func(c *akulaku.Config) { c.PrivateKeyPEM = otherPEM }, kind: datasources.ErrAuth, code: "SIGN_INVALID"},
 		{name: "wrong app id", change: func(c *akulaku.Config) { c.AppID = "someone-else" }, kind: datasources.ErrAuth, code: "APP_ID_INVALID"},
-		{name: "wrong token", change: func(c *akulaku.Config) { c.AccessToken = "stolen" }, kind: datasources.ErrAuth, code: "ACCESS_TOKEN_INVALID"},
-		{name: "token expired", faults: simulator.Faults{TokenExpired: true}, kind: datasources.ErrAuth, code: "ACCESS_TOKEN_EXPIRED"},
-		{name: "rate limited", faults: simulator.Faults{RateLimited: true}, kind: datasources.ErrRateLimited, code: "REQUEST_TOO_FREQUENT"},
-		{name: "down", faults: simulator.Faults{Down: true}, kind: datasources.ErrUnavailable, code: "HTTP 503"},
-		{name: "malformed", faults: simulator.Faults{Malformed: true}, kind: datasources.ErrMalformed},
+		{name: "wrong client secret", change: func(c *akulaku.Config) { c.ClientSecret = "guessed-secret" }, kind: datasources.ErrAuth, code: "CLIENT_INVALID", op: akulaku.PathToken},
+		{name: "wrong static token", change: func(c *akulaku.Config) { staticToken(c); c.AccessToken = "stolen-token" }, kind: datasources.ErrAuth, code: "ACCESS_TOKEN_INVALID"},
+		{name: "static token revoked", change: staticToken, faults: simulator.Faults{TokenExpired: true}, kind: datasources.ErrAuth, code: "ACCESS_TOKEN_EXPIRED"},
+		{name: "no shop id", change: func(c *akulaku.Config) { staticToken(c); c.ShopID = "" }, kind: datasources.ErrRejected, code: "PARAM_INVALID"},
+		{name: "another shop", change: func(c *akulaku.Config) { c.ShopID = "7300000000000000043" }, kind: datasources.ErrAuth, code: "NO_PERMISSION"},
+		{name: "rate limited", faults: simulator.Faults{RateLimited: true}, kind: datasources.ErrRateLimited, code: "REQUEST_TOO_FREQUENT", op: akulaku.PathToken},
+		{name: "rate limited, static token", change: staticToken, faults: simulator.Faults{RateLimited: true}, kind: datasources.ErrRateLimited, code: "REQUEST_TOO_FREQUENT"},
+		{name: "down", faults: simulator.Faults{Down: true}, kind: datasources.ErrUnavailable, code: "HTTP 503", op: akulaku.PathToken},
+		{name: "malformed", faults: simulator.Faults{Malformed: true}, kind: datasources.ErrMalformed, op: akulaku.PathToken},
+		{name: "malformed, static token", change: staticToken, faults: simulator.Faults{Malformed: true}, kind: datasources.ErrMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,8 +203,14 @@ func TestAkulakuRefusals(t *testing.T) {
 			c := akuClient(t, srv, tt.change)
 			_, err := c.Orders(context.Background(), datasources.Cursor{UpdatedAfter: akuT0.Add(-time.Hour)})
 			var e *datasources.Error
-			if !errors.As(err, &e) || e.Kind != tt.kind || e.Code != tt.code {
-				t.Fatalf("got %v, want kind %v code %q", err, tt.kind, tt.code)
+			op := cmp.Or(tt.op, akulaku.PathOrderList)
+			if !errors.As(err, &e) || e.Kind != tt.kind || e.Code != tt.code || e.Op != op {
+				t.Fatalf("got %v, want kind %v code %q at %s", err, tt.kind, tt.code, op)
+			}
+			for _, secret := range []string{srv.Creds.AkulakuClientSecret, "guessed-secret", "stolen-token", srv.Creds.AkulakuAccessToken} {
+				if strings.Contains(err.Error(), secret) {
+					t.Errorf("the error quotes a secret: %v", err)
+				}
 			}
 			if tt.kind == datasources.ErrRateLimited && e.RetryAfter != time.Second {
 				t.Errorf("RetryAfter %v", e.RetryAfter)
@@ -257,7 +278,8 @@ func TestAkulakuWireFormat(t *testing.T) {
 		return m
 	}
 
-	m := call(akulaku.PathOrderList, []byte(`{"pageNo":1,"pageSize":2}`), true)
+	shop := srv.Creds.AkulakuShopID
+	m := call(akulaku.PathOrderList, []byte(`{"pageNo":1,"pageSize":2,"shopId":`+shop+`}`), true)
 	if m["success"] != true {
 		t.Fatalf("signed call refused: %v", m)
 	}
@@ -293,7 +315,10 @@ func TestAkulakuWireFormat(t *testing.T) {
 		{"unsigned", akulaku.PathOrderList, []byte(`{}`), false, "APP_ID_INVALID"},
 		{"unknown API", "/v1/open/product/list", []byte(`{}`), true, "API_NOT_FOUND"},
 		{"bad body", akulaku.PathOrderList, []byte(`{"pageNo":`), true, "PARAM_INVALID"},
-		{"page too large", akulaku.PathOrderList, []byte(`{"pageSize":1000}`), true, "PARAM_INVALID"},
+		{"no shopId", akulaku.PathOrderList, []byte(`{"pageSize":10}`), true, "PARAM_INVALID"},
+		{"another shop", akulaku.PathOrderList, []byte(`{"pageSize":10,"shopId":"1"}`), true, "NO_PERMISSION"},
+		{"shopId as a string", akulaku.PathOrderList, []byte(`{"pageSize":1000,"shopId":"` + shop + `"}`), true, "PARAM_INVALID"},
+		{"page too large", akulaku.PathOrderList, []byte(`{"pageSize":1000,"shopId":` + shop + `}`), true, "PARAM_INVALID"},
 	} {
 		m := call(tc.path, tc.body, tc.sign)
 		if m["success"] != false || m["errCode"] != tc.code || m["errMsg"] == "" {
@@ -317,5 +342,161 @@ func TestAkulakuWireFormat(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(raw), "SIGN_INVALID") {
 		t.Errorf("re-spaced body accepted: %s", raw)
+	}
+}
+
+// TestAkulakuTokenEndpoint looks at the raw token endpoint: the envelope
+// with data.access_token, refresh_token and expires_in; a refresh token
+// good once; tokens that expire on the sale clock; refusals in the
+// envelope.
+func TestAkulakuTokenEndpoint(t *testing.T) {
+	clock := simulator.NewManualClock(akuT0)
+	sc := simulator.DemoScenario(akuT0, 5*time.Minute, 42)
+	sc.Channels = slices.DeleteFunc(sc.Channels, func(c simulator.ChannelSpec) bool { return c.ID != akuChannel })
+	srv, err := simulator.New(sc, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Creds.AkulakuTokenLifetime = 10 * time.Minute
+	if _, err := srv.Start("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	base := srv.BaseURL(akuChannel)
+	cr := srv.Creds
+	get := func(method string, q url.Values) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+akulaku.PathToken+"?"+q.Encode(), nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		d := json.NewDecoder(resp.Body)
+		d.UseNumber()
+		var m map[string]any
+		if err := d.Decode(&m); err != nil {
+			t.Fatalf("not JSON: %v", err)
+		}
+		return m
+	}
+	grant := func(change func(q url.Values)) url.Values {
+		q := url.Values{"client_id": {cr.AkulakuClientID}, "client_secret": {cr.AkulakuClientSecret}, "scope": {"select"}, "grant_type": {"client_credentials"}}
+		if change != nil {
+			change(q)
+		}
+		return q
+	}
+	m := get(http.MethodGet, grant(nil))
+	data, _ := m["data"].(map[string]any)
+	if m["success"] != true || data == nil {
+		t.Fatalf("token refused: %v", m)
+	}
+	access, _ := data["access_token"].(string)
+	refresh, _ := data["refresh_token"].(string)
+	if access == "" || refresh == "" || data["expires_in"] != json.Number("599") {
+		t.Fatalf("data %v: want both tokens and expires_in 599 for a 10-minute token", data)
+	}
+	orders := func(token string) map[string]any {
+		t.Helper()
+		key, _ := akulaku.ParsePrivateKey(cr.AkulakuKeyPEM())
+		body := []byte(`{"pageNo":1,"pageSize":1,"shopId":` + cr.AkulakuShopID + `}`)
+		ts := strconv.FormatInt(time.Now().UnixMilli(), 10)
+		sign, _ := akulaku.Sign(key, cr.AkulakuAppID, ts, body)
+		req, _ := http.NewRequest(http.MethodPost, base+akulaku.PathOrderList, bytes.NewReader(body))
+		req.Header.Set("app-id", cr.AkulakuAppID)
+		req.Header.Set("access-token", token)
+		req.Header.Set("timestamp", ts)
+		req.Header.Set("sign", sign)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return out
+	}
+	if m := orders(access); m["success"] != true {
+		t.Fatalf("a fresh token refused: %v", m)
+	}
+
+	// The refresh token buys a new pair, once.
+	byRefresh := func(q url.Values) { q.Set("grant_type", "refresh_token"); q.Set("refresh_token", refresh) }
+	m = get(http.MethodGet, grant(byRefresh))
+	if d, _ := m["data"].(map[string]any); m["success"] != true || d["access_token"] == access || d["refresh_token"] == refresh {
+		t.Fatalf("refresh: %v", m)
+	}
+	if m := get(http.MethodGet, grant(byRefresh)); m["success"] != false || m["errCode"] != "REFRESH_TOKEN_INVALID" {
+		t.Errorf("a refresh token used twice: %v", m)
+	}
+
+	// Ten minutes of sale time later the first token is refused.
+	clock.Advance(10*time.Minute - time.Millisecond)
+	if m := orders(access); m["success"] != true {
+		t.Fatalf("a token refused before its time: %v", m)
+	}
+	clock.Advance(time.Millisecond)
+	if m := orders(access); m["success"] != false || m["errCode"] != "ACCESS_TOKEN_EXPIRED" {
+		t.Errorf("an expired token: %v", m)
+	}
+	if m := orders("sim-aku-at-made-up"); m["errCode"] != "ACCESS_TOKEN_INVALID" {
+		t.Errorf("an unknown token: %v", m)
+	}
+
+	for _, tc := range []struct {
+		name, method string
+		q            url.Values
+		code         string
+	}{
+		{"no scope", http.MethodGet, grant(func(q url.Values) { q.Del("scope") }), "PARAM_INVALID"},
+		{"wrong secret", http.MethodGet, grant(func(q url.Values) { q.Set("client_secret", "x") }), "CLIENT_INVALID"},
+		{"unknown client", http.MethodGet, grant(func(q url.Values) { q.Set("client_id", "x") }), "CLIENT_INVALID"},
+		{"unknown grant", http.MethodGet, grant(func(q url.Values) { q.Set("grant_type", "password") }), "PARAM_INVALID"},
+		{"POST", http.MethodPost, grant(nil), "API_NOT_FOUND"},
+	} {
+		if m := get(tc.method, tc.q); m["success"] != false || m["errCode"] != tc.code || m["errMsg"] == "" {
+			t.Errorf("%s: %v", tc.name, m)
+		}
+	}
+	st, ok := srv.AkulakuTokens(akuChannel)
+	if !ok || st.Issued != 2 || st.Refreshed != 1 || st.Expired != 1 || st.Unknown != 1 {
+		t.Errorf("stats %+v, %v", st, ok)
+	}
+}
+
+// TestAkulakuRenewsARevokedToken: the TokenExpired fault revokes every
+// token and refresh token issued before it; the client, refused, tries its
+// refresh token, is refused again, and obtains a new token by its client
+// credentials: the poll succeeds. A client with only a static token is
+// refused until the fault ends.
+func TestAkulakuRenewsARevokedToken(t *testing.T) {
+	clock := simulator.NewManualClock(akuT0)
+	srv := akuStart(t, clock, 5*time.Minute)
+	c := akuClient(t, srv, nil)
+	static := akuClient(t, srv, func(c *akulaku.Config) {
+		c.ClientID, c.ClientSecret, c.AccessToken = "", "", srv.Creds.AkulakuAccessToken
+	})
+	ctx := context.Background()
+	cur := datasources.Cursor{UpdatedAfter: akuT0.Add(-time.Hour)}
+	for _, c := range []*akulaku.Client{c, static} {
+		if _, err := c.Orders(ctx, cur); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Book(akuChannel).SetFaults(simulator.Faults{TokenExpired: true})
+	if _, err := c.Orders(ctx, cur); err != nil {
+		t.Fatalf("a revoked token was not renewed: %v", err)
+	}
+	if _, err := static.Orders(ctx, cur); datasources.KindOf(err) != datasources.ErrAuth {
+		t.Errorf("a revoked static token: %v", err)
+	}
+	srv.Book(akuChannel).SetFaults(simulator.Faults{})
+	if _, err := static.Orders(ctx, cur); err != nil {
+		t.Errorf("the static token after the fault: %v", err)
+	}
+	st, _ := srv.AkulakuTokens(akuChannel)
+	if st.Issued != 2 || st.Unknown != 1 || st.Refreshed != 0 {
+		t.Errorf("stats %+v: want two tokens issued (the second by the client credentials), one refusal", st)
 	}
 }

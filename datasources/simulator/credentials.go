@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/pem"
 	"fmt"
+	"time"
 )
 
 // Credentials are the simulated channels' secrets. They are demo values,
@@ -17,8 +18,21 @@ type Credentials struct {
 	LazadaAccessToken  string
 	LazadaRefreshToken string
 
-	AkulakuAppID       string
+	AkulakuAppID string
+	// AkulakuClientID and AkulakuClientSecret obtain tokens from the
+	// simulated Akulaku token endpoint, as a real app's do.
+	AkulakuClientID     string
+	AkulakuClientSecret string
+	// AkulakuShopID is the simulated seller's shop: every order-list call
+	// must name it.
+	AkulakuShopID string
+	// AkulakuAccessToken is a fixed token that never expires, for clients
+	// configured with a static token instead of client credentials.
 	AkulakuAccessToken string
+	// AkulakuTokenLifetime is how long, in sale time, a token the
+	// simulated endpoint issues lives (DefaultAkulakuTokenLifetime, two
+	// hours, when zero). Tests shorten it; set it before Server.Start.
+	AkulakuTokenLifetime time.Duration
 	// AkulakuKey signs requests (the client holds it); the simulator
 	// verifies with its public half.
 	AkulakuKey *rsa.PrivateKey
@@ -54,10 +68,14 @@ func NewCredentials(seed int64) (*Credentials, error) {
 		LazadaAppSecret:    fmt.Sprintf("sim-secret-%d", seed),
 		LazadaAccessToken:  "sim-access-token-1",
 		LazadaRefreshToken: "sim-refresh-token",
-		AkulakuAppID:       "sim-akulaku-app",
-		AkulakuAccessToken: "sim-akulaku-token",
-		AkulakuKey:         key,
-		StoreToken:         "sim-store-token",
+
+		AkulakuAppID:        "sim-akulaku-app",
+		AkulakuClientID:     "sim-akulaku-client",
+		AkulakuClientSecret: fmt.Sprintf("sim-akulaku-secret-%d", seed),
+		AkulakuShopID:       "7300000000000000042",
+		AkulakuAccessToken:  "sim-akulaku-token",
+		AkulakuKey:          key,
+		StoreToken:          "sim-store-token",
 	}, nil
 }
 
