@@ -71,6 +71,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return run(stderr, serveCmd(args[1:], stdout, log))
 		case "simulate":
 			return run(stderr, simulateCmd(args[1:], stdout, log))
+		case "check":
+			// Its own exit statuses: 1 a channel failed, 2 a config error.
+			return checkCmd(args[1:], stdout, stderr, nil)
 		case "secret":
 			return run(stderr, secretCmd(args[1:], os.Stdin, stdout))
 		case "version", "--version", "-version":
@@ -109,6 +112,9 @@ func usage(w io.Writer) {
                                      only the simulated channels; writes a ready config
                                      (launch: 1,400 products on 4 channels; --peak, --length,
                                      --stock-for; "flashdeck simulate -h" lists every flag)
+  flashdeck check --config F [--json] [--timeout D]
+                                     read-only calls to every channel before the sale: what
+                                     works, what does not and why ("flashdeck check -h")
   flashdeck secret set NAME | delete NAME
                                      keep a credential in the OS keyring (config: keyring: true)
   flashdeck --version

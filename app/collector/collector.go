@@ -16,6 +16,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/metrics"
 	"github.com/flashdeck/flashdeck/app/sources"
 	"github.com/flashdeck/flashdeck/app/store"
+	"github.com/flashdeck/flashdeck/datasources"
 )
 
 // Collector is a running engine with its store and metrics.
@@ -28,6 +29,10 @@ type Collector struct {
 	// audit trail.
 	Actions *actions.Service
 	Now     func() time.Time
+	// Sources are the channel clients the engine polls, by channel id:
+	// the desktop's pre-sale check reads through them, so its calls share
+	// each channel's call budget with the polling.
+	Sources map[string]datasources.Source
 
 	cancel      context.CancelFunc
 	done        chan error
@@ -72,7 +77,7 @@ func Start(o Options) (*Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Collector{Config: o.Config, Store: st, Now: o.Now, done: make(chan error, 1)}
+	c := &Collector{Config: o.Config, Store: st, Now: o.Now, Sources: srcs, done: make(chan error, 1)}
 	var snap func() *engine.Snapshot
 	c.Metrics = metrics.New(func() *engine.Snapshot { return snap() })
 	speed := 1.0

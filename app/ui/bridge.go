@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"github.com/flashdeck/flashdeck/app/check"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
 )
@@ -104,4 +105,36 @@ func watchActions(ctx context.Context, sub <-chan string, unsub func(), reload f
 		}
 		fyne.DoAndWait(reload)
 	}
+}
+
+// checker runs the pre-sale check (app/check) off the UI goroutine, one at
+// a time, and hands each report to the Channels tab on the UI goroutine.
+// The check waits on the channels for up to its timeout: it must never
+// hold the window.
+type checker struct {
+	ctx  context.Context
+	run  func(context.Context) check.Report
+	view *checkView
+	// shown, when set, is called after a report is on screen (tests wait
+	// on it instead of sleeping).
+	shown func()
+}
+
+// start begins a check unless one is under way. Call on the UI goroutine
+// (the "Run check again" button, or the desktop's start).
+func (c *checker) start() {
+	if c.view.running {
+		return
+	}
+	c.view.setRunning()
+	go func() {
+		rep := c.run(c.ctx)
+		if c.ctx.Err() != nil {
+			return // the window is closing: nobody to show it to
+		}
+		fyne.DoAndWait(func() { c.view.setReport(rep) })
+		if c.shown != nil {
+			c.shown()
+		}
+	}()
 }

@@ -231,27 +231,32 @@ func stateImportance(state string) widget.Importance {
 	return widget.LowImportance
 }
 
-// Channels lists every channel's health.
+// Channels lists every channel's health, and the pre-sale check's result.
 type Channels struct {
-	box  *fyne.Container
-	rows map[string]*healthRow
+	box   *fyne.Container
+	rows  map[string]*healthRow
+	check *checkView
 }
 
 type healthRow struct {
 	name, state, age, lastErr, latency, failures, next *widget.Label
 	progress                                           *widget.ProgressBar
 	progressText                                       string
+	// check is the pre-sale check's line for the channel.
+	check *widget.Label
 }
 
 // NewChannels makes an empty channels view.
 func NewChannels() *Channels {
 	hdr := container.NewGridWithColumns(7, bold("Channel"), bold("Health"), bold("Last success"), bold("Latency"),
 		bold("Failures"), bold("Next poll"), bold("First load"))
-	return &Channels{box: container.NewVBox(hdr), rows: map[string]*healthRow{}}
+	return &Channels{box: container.NewVBox(hdr), rows: map[string]*healthRow{}, check: newCheckView()}
 }
 
 // Content is the view's canvas object.
-func (c *Channels) Content() fyne.CanvasObject { return container.NewVScroll(c.box) }
+func (c *Channels) Content() fyne.CanvasObject {
+	return container.NewBorder(c.check.bar, nil, nil, nil, container.NewVScroll(c.box))
+}
 
 // Apply shows a snapshot.
 func (c *Channels) Apply(s *engine.Snapshot) {
@@ -266,10 +271,11 @@ func (c *Channels) Apply(s *engine.Snapshot) {
 			}
 			r.lastErr.Wrapping = fyne.TextWrapWord
 			r.lastErr.Importance = widget.DangerImportance
+			r.check = c.check.line(ch.ID)
 			c.rows[ch.ID] = r
 			c.box.Add(container.NewVBox(
 				container.NewGridWithColumns(7, r.name, r.state, r.age, r.latency, r.failures, r.next, r.progress),
-				r.lastErr, widget.NewSeparator()))
+				r.check, r.lastErr, widget.NewSeparator()))
 		}
 		r.name.SetText(ch.Name + " (" + ch.Kind + ")")
 		r.state.SetText(strings.ToUpper(ch.State))

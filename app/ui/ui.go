@@ -17,6 +17,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/alerts"
+	"github.com/flashdeck/flashdeck/app/check"
 	"github.com/flashdeck/flashdeck/app/cli"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
@@ -69,6 +70,7 @@ func Run(o cli.DesktopOptions) error {
 	d := NewDashboard(src.Snapshot())
 	d.skus.window = w
 	d.flagged.window = w
+	d.channels.check.window = w
 	d.window = w
 	d.SetActions(svc, u)
 	if r := o.Remote; r != nil {
@@ -104,6 +106,20 @@ func Run(o cli.DesktopOptions) error {
 	defer cancel()
 	br := newBridge(src, d.Apply, d.SetFlags)
 	go br.run(ctx)
+	if o.Remote != nil {
+		// The collector holds the credentials and checks the channels.
+		d.channels.check.setRemote()
+	} else {
+		// The pre-sale check, once at start and on "Run check again",
+		// through the engine's own clients: its calls share each channel's
+		// call budget with the polling.
+		c := o.Collector
+		ck := &checker{ctx: ctx, view: d.channels.check, run: func(ctx context.Context) check.Report {
+			return check.Run(ctx, c.Config, c.Sources, check.Options{Now: c.Now})
+		}}
+		d.channels.check.onRun = ck.start
+		ck.start()
+	}
 	sub, unsub := subActions()
 	// d.actions is replaced when the remote user changes: reload whichever
 	// view is current.
