@@ -446,7 +446,7 @@ func (c *Client) summarise(op string, r batchResult, total int) error {
 		out.RetryAfter = 0
 	}
 	var parts []string
-	if head := strings.TrimSpace(first.Message); head != "" && first.Kind != datasources.ErrPartial {
+	if head := strings.TrimSpace(first.Message); head != "" {
 		parts = append(parts, head)
 	}
 	if total > UpdateBatch || len(r.applied) > 0 {
@@ -487,8 +487,22 @@ func (c *Client) updateError(op string, env envelope, batch []skuUpdate) *dataso
 		if len(probs) > 0 {
 			e.Message += "; " + describeProblems(probs)
 		}
+		if e.Kind == datasources.ErrUnavailable && !updateOutageCodes[strings.TrimPrefix(strings.ToUpper(e.Code), "E")] {
+			// A business code Lazada types ISP (212, the 41xx checks) is
+			// a refusal with a reason, whatever its type: only the codes
+			// Lazada documents as a backend fault leave the outcome open.
+			e.Kind, e.RetryAfter = datasources.ErrRejected, 0
+		}
 	}
 	return e
+}
+
+// updateOutageCodes are the update codes Lazada documents as faults of its
+// own backend ("Unexpected internal error", "Internal Application Error",
+// "Internal call exception", a timeout): the request may or may not have
+// been applied, and the read-back settles it.
+var updateOutageCodes = map[string]bool{
+	"6": true, "1000": true, "513": true, "SERVICETIMEOUT": true, "SERVICEUNAVAILABLE": true,
 }
 
 // skuProblem is one entry of an update's detail.

@@ -37,15 +37,23 @@ func TestChooseReason(t *testing.T) {
 	}
 }
 
-func TestCeilSecond(t *testing.T) {
+// TestCeilMinute: Lazada keeps sale times to the minute, so an end asked
+// for between minutes is the next whole minute, never an earlier one.
+func TestCeilMinute(t *testing.T) {
 	at := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
 	for _, tc := range []struct{ in, want time.Time }{
 		{at, at},
-		{at.Add(time.Nanosecond), at.Add(time.Second)},
-		{at.Add(999 * time.Millisecond), at.Add(time.Second)},
+		{at.Add(time.Nanosecond), at.Add(time.Minute)},
+		{at.Add(time.Second), at.Add(time.Minute)},
+		{at.Add(59*time.Second + 999*time.Millisecond), at.Add(time.Minute)},
+		{at.Add(time.Minute), at.Add(time.Minute)},
+		// In a zone whose offset is not whole minutes from UTC the
+		// minute is still UTC's (Truncate works on absolute time), which
+		// for every Lazada market (UTC+7, UTC+8) is the local minute.
+		{time.Date(2026, 11, 23, 21, 30, 1, 0, time.FixedZone("UTC+7", 7*3600)), time.Date(2026, 11, 23, 21, 31, 0, 0, time.FixedZone("UTC+7", 7*3600))},
 	} {
-		if got := ceilSecond(tc.in); !got.Equal(tc.want) {
-			t.Errorf("ceilSecond(%v) = %v", tc.in, got)
+		if got := CeilMinute(tc.in); !got.Equal(tc.want) {
+			t.Errorf("CeilMinute(%v) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
 }

@@ -28,7 +28,7 @@ func canned(t *testing.T, status int, header map[string]string, body string) (*l
 	t.Cleanup(hs.Close)
 	c, err := lazada.New(lazada.Config{
 		ID: "lazada-id", Market: "ID", BaseURL: hs.URL + "/rest", AuthURL: hs.URL + "/auth",
-		AppKey: "123456", AppSecret: "helloworld", AccessToken: "tok", Timeout: 2 * time.Second,
+		AppKey: appKey, AppSecret: secret, AccessToken: "tok", Timeout: 2 * time.Second, CallsPerSecond: fastCalls,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +50,8 @@ func TestDocumentedErrors(t *testing.T) {
 		retry     time.Duration
 		wantWords string
 	}{
-		{"ApiCallLimit with its ban", 200, nil, `{"type":"ISV","code":"ApiCallLimit","message":"The request has exceeded the limit of this API, this ban will last 3 seconds","request_id":"0ba2887315178178017221014"}`, datasources.ErrRateLimited, "ApiCallLimit", 3 * time.Second, "ban will last 3 seconds"},
+		{"ApiCallLimit in Lazada's words", 200, nil, `{"type":"ISV","code":"ApiCallLimit","message":"Api access frequency exceeds the limit. this ban will last 1 seconds.","request_id":"0ba2887315178178017221014"}`, datasources.ErrRateLimited, "ApiCallLimit", time.Second, "this ban will last 1 seconds"},
+		{"ApiCallLimit with a longer ban", 200, nil, `{"type":"ISV","code":"ApiCallLimit","message":"The request has exceeded the limit of this API, this ban will last 3 seconds","request_id":"0ba2887315178178017221014"}`, datasources.ErrRateLimited, "ApiCallLimit", 3 * time.Second, "ban will last 3 seconds"},
 		{"901 as a number", 200, nil, `{"type":"SYSTEM","code":901,"message":"The request is too frequent, or the requested functionality is temporarily disabled","request_id":"x"}`, datasources.ErrRateLimited, "901", time.Second, "too frequent"},
 		{"IllegalAccessToken without a refresh token", 200, nil, `{"type":"ISV","code":"IllegalAccessToken","message":"The specified access token is invalid or expired","request_id":"x"}`, datasources.ErrAuth, "IllegalAccessToken", 0, "authorise the app again"},
 		{"IncompleteSignature", 200, nil, `{"type":"ISV","code":"IncompleteSignature","message":"The request signature does not conform to lazop standards","request_id":"x"}`, datasources.ErrSignature, "IncompleteSignature", 0, "lazop standards"},
@@ -108,7 +109,7 @@ func TestStringNumbers(t *testing.T) {
 		_, _ = w.Write([]byte(orders))
 	}))
 	defer hs.Close()
-	c, err := lazada.New(lazada.Config{ID: "lazada-id", Market: "ID", BaseURL: hs.URL, AppKey: "k", AppSecret: "s", AccessToken: "t"})
+	c, err := lazada.New(lazada.Config{ID: "lazada-id", Market: "ID", BaseURL: hs.URL, AppKey: "k", AppSecret: "s", AccessToken: "t", CallsPerSecond: fastCalls})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func FuzzDecodeOrders(f *testing.F) {
 	f.Add([]byte(`{"count":1,"countTotal":"1","orders":[{"order_id":12345678901234567,"created_at":"2026-11-23 14:00:01 +0700","updated_at":"2026-11-23 14:00:02 +0700","statuses":["pending"],"price":"1999000.00","address_shipping":{"phone":"08****1","address1":"Jl. Merdeka No. 1"}}]}`))
 	f.Add([]byte(`{"orders":[{"order_id":"1","created_at":"2026-11-23T14:00:01+07:00","updated_at":"bad"}]}`))
 	f.Add([]byte(`[{"order_id":"1","order_items":[{"sku":"A","status":"canceled","item_price":"1.5","buyer_id":7}]}]`))
-	c, err := New(Config{ID: "lazada-id", Market: "ID", AppKey: "k", AppSecret: "s", AccessToken: "t"})
+	c, err := New(Config{ID: "lazada-id", Market: "ID", AppKey: "k", AppSecret: "s", AccessToken: "t", CallsPerSecond: 1e9})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -19,9 +19,13 @@
 // items. Stock comes from /products/get (limit ≤ 50). An expired access token
 // is refreshed once through /auth/token/refresh and the call repeated.
 //
-// Rate limits (ApiCallLimit, 901) are never retried here: the error says how
-// long to wait and the poller slows down, as Lazada asks of apps that poll
-// GetOrders.
+// Every call waits its turn in the client's pacer (max_calls_per_second),
+// and a rate limit (ApiCallLimit, 901) holds every call of the client for
+// the ban it names. An order poll refused for a rate limit is not asked
+// again: the error says how long to wait and the poller slows down, as
+// Lazada asks of apps that poll GetOrders. A stock page or an update batch
+// refused for one is sent again once the ban is over (a refusal applied
+// nothing).
 //
 // Lazada has no flash-sale API: a seller's flash sale is a sale price with
 // SaleStartDate/SaleEndDate plus limited sellable stock. So the Controller
@@ -259,9 +263,9 @@ func (c *Client) ID() string { return c.id }
 func (c *Client) Kind() string { return datasources.KindLazada }
 
 // Capabilities: Lazada's API reads orders and stock, and has the calls a
-// seller-run flash sale is steered with (/product/price_quantity/update for
-// pause, resume and extend; /order/reverse/cancel/* for cancelling) and
-// push notifications.
+// seller-run flash sale is steered with (/product/stock/sellable/update and
+// /adjust for pause and resume, /product/price_quantity/update for extend,
+// /order/reverse/cancel/* for cancelling) and push notifications.
 func (c *Client) Capabilities() datasources.Capabilities {
 	return datasources.Capabilities{
 		Orders: true, Stock: true,

@@ -2,7 +2,9 @@ package lazada_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -71,6 +73,9 @@ func start(t *testing.T, sc simulator.Scenario, clock *simulator.Clock) (*simula
 	return sim, hs, rec
 }
 
+// newClient is a client of the simulator's Lazada channel served by hs,
+// with the simulator's credentials and sale clock, changed by change when
+// it is not nil.
 func newClient(t *testing.T, sim *simulator.Server, hs *httptest.Server, change func(*lazada.Config)) *lazada.Client {
 	t.Helper()
 	cfg := lazada.Config{
@@ -78,7 +83,7 @@ func newClient(t *testing.T, sim *simulator.Server, hs *httptest.Server, change 
 		BaseURL: hs.URL + "/" + channel + "/rest", AuthURL: hs.URL + "/" + channel + "/auth/rest",
 		AppKey: sim.Creds.LazadaAppKey, AppSecret: sim.Creds.LazadaAppSecret,
 		AccessToken: sim.Creds.LazadaAccessToken, RefreshToken: sim.Creds.LazadaRefreshToken,
-		Timeout: 5 * time.Second, Now: sim.Clock.Now,
+		Timeout: 5 * time.Second, Now: sim.Clock.Now, CallsPerSecond: fastCalls,
 	}
 	if change != nil {
 		change(&cfg)
@@ -215,39 +220,127 @@ func TestBusySecondsWhileOrdersMove(t *testing.T) {
 	}
 }
 
+// TestStockMatchesTheSimulator: every SKU's stock as the simulator holds
+// it — sellable and reserved per warehouse, the configured one only when
+// one is configured — its prices, sale window and state, read by
+// catalogue and by name.
 func TestStockMatchesTheSimulator(t *testing.T) {
-	clock := simulator.NewManualClock(t0)
-	sc := simulator.DemoScenario(t0, 10*time.Minute, 7)
-	sim, hs, rec := start(t, sc, clock)
-	c := newClient(t, sim, hs, nil)
-	want := map[string]simulator.StockView{}
-	for _, s := range sim.Book(channel).Stock() {
-		want[s.SKU] = s
+	for _, tc := range []struct {
+		name       string
+		warehouses []string
+		configured string
+	}{
+		{name: "one warehouse"},
+		{name: "two warehouses", warehouses: []string{simulator.DefaultWarehouse, "W2"}},
+		{name: "the second configured", warehouses: []string{simulator.DefaultWarehouse, "W2"}, configured: "W2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := simulator.NewManualClock(t0)
+			sc := simulator.DemoScenario(t0, 10*time.Minute, 7)
+			for i := range sc.Channels {
+				sc.Channels[i].Warehouses = tc.warehouses
+			}
+			sim, hs, rec := start(t, sc, clock)
+			c := newClient(t, sim, hs, func(cfg *lazada.Config) { cfg.WarehouseCode = tc.configured })
+			want := map[string]simulator.StockView{}
+			for _, s := range sim.Book(channel).Stock() {
+				want[s.SKU] = s
+			}
+			all, err := c.Stock(context.Background(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			some, err := c.Stock(context.Background(), []string{"POCO-M3-464-BLK", "MI-BAND-5-BLK", "NOT-A-SKU"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all) != len(want) || len(some) != 2 {
+				t.Fatalf("got %d readings (and %d of 2 asked), want %d", len(all), len(some), len(want))
+			}
+			for _, r := range append(all, some...) {
+				w := want[r.SKU]
+				var whs []datasources.WarehouseStock
+				sellable, reserved := 0, 0
+				for _, x := range w.Warehouses {
+					if tc.configured == "" || x.Code == tc.configured {
+						whs = append(whs, datasources.WarehouseStock{Code: x.Code, Sellable: x.Sellable, Reserved: x.Reserved})
+						sellable += x.Sellable
+						reserved += x.Reserved
+					}
+				}
+				if r.Sellable != sellable || r.Reserved != reserved || !r.HasReserved || fmt.Sprint(r.Warehouses) != fmt.Sprint(whs) ||
+					r.SalePrice != w.SalePrice || r.Price != w.Price || !r.SaleEnd.Equal(w.SaleEnd) || !r.SaleStart.Equal(w.SaleStart) ||
+					r.ItemID == "" || r.SkuID == "" {
+					t.Errorf("%s: got %+v, simulator has %+v", r.SKU, r, w)
+				}
+				// The state is the sale's as read from the window and the
+				// stock read: with a warehouse configured, that stock.
+				if tc.configured == "" && r.State != w.State {
+					t.Errorf("%s: state %s, simulator says %s", r.SKU, r.State, w.State)
+				}
+			}
+			for _, q := range rec.of("/products/get") {
+				if n, _ := strconv.Atoi(q["limit"]); n > lazada.ProductsLimit {
+					t.Fatalf("products limit %d", n)
+				}
+			}
+			if err := c.Health(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
-	all, err := c.Stock(context.Background(), nil)
+}
+
+// TestStockPaging: the catalogue is walked 50 products a call up to
+// Lazada's largest offset, 10,000, and no further; SKUs named go by
+// sku_seller_list, 50 a call, with no offset to run out of.
+func TestStockPaging(t *testing.T) {
+	var page strings.Builder
+	page.WriteString(`{"code":"0","request_id":"0b1","data":{"total_products":"20000","products":[`)
+	for i := range lazada.ProductsLimit {
+		if i > 0 {
+			page.WriteByte(',')
+		}
+		fmt.Fprintf(&page, `{"item_id":%d,"skus":[{"SellerSku":"SKU-%03d","SkuId":%d,"quantity":1}]}`, 3000000000+i, i, 11000000000+i)
+	}
+	page.WriteString(`]}}`)
+	g, c := newGateway(t, map[string][]string{lazada.PathProducts: {page.String()}}, nil)
+	if _, err := c.Stock(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	walk := g.of(lazada.PathProducts)
+	if len(walk) != lazada.MaxProductsOffset/lazada.ProductsLimit+1 {
+		t.Fatalf("%d calls for the catalogue", len(walk))
+	}
+	for i, r := range walk {
+		if r.query["offset"] != strconv.Itoa(i*lazada.ProductsLimit) || r.query["limit"] != "50" || r.query["filter"] != "all" || r.query["sku_seller_list"] != "" {
+			t.Fatalf("call %d asked %v", i, r.query)
+		}
+	}
+
+	skus := skuList(120)
+	g, c = newGateway(t, map[string][]string{lazada.PathProducts: {page.String()}}, nil)
+	rs, err := c.Stock(context.Background(), skus)
 	if err != nil {
 		t.Fatal(err)
 	}
-	some, err := c.Stock(context.Background(), []string{"POCO-M3-464-BLK", "MI-BAND-5-BLK", "NOT-A-SKU"})
-	if err != nil {
-		t.Fatal(err)
+	// Every answer lists SKU-000…SKU-049; a reading counts only for a SKU
+	// asked for, so the first call's 50 are all there is.
+	if len(rs) != lazada.ProductsLimit {
+		t.Fatalf("%d readings, want the 50 the first call asked for", len(rs))
 	}
-	if len(all) != len(want) || len(some) != 2 {
-		t.Fatalf("got %d readings (and %d of 2 asked), want %d", len(all), len(some), len(want))
+	named := g.of(lazada.PathProducts)
+	if len(named) != 3 {
+		t.Fatalf("%d calls for 120 SKUs", len(named))
 	}
-	for _, r := range all {
-		w := want[r.SKU]
-		if r.Sellable != w.Sellable || r.SalePrice != w.SalePrice || r.Price != w.Price || r.State != w.State || !r.SaleEnd.Equal(w.SaleEnd) {
-			t.Errorf("%s: got %+v, simulator has %+v", r.SKU, r, w)
+	for i, r := range named {
+		var list []string
+		if err := json.Unmarshal([]byte(r.query["sku_seller_list"]), &list); err != nil {
+			t.Fatalf("sku_seller_list %q: %v", r.query["sku_seller_list"], err)
 		}
-	}
-	for _, q := range rec.of("/products/get") {
-		if n, _ := strconv.Atoi(q["limit"]); n > lazada.ProductsLimit {
-			t.Fatalf("products limit %d", n)
+		if want := skus[i*50 : min(i*50+50, 120)]; fmt.Sprint(list) != fmt.Sprint(want) || r.query["offset"] != "0" {
+			t.Fatalf("call %d asked %v at offset %s", i, list, r.query["offset"])
 		}
-	}
-	if err := c.Health(context.Background()); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -349,5 +442,68 @@ func TestNewNamesTheWrongSetting(t *testing.T) {
 	}
 	if got := lazada.GatewayURL("id"); got != "https://api.lazada.co.id/rest" {
 		t.Fatalf("GatewayURL(id) = %s", got)
+	}
+}
+
+// TestStockReadsEachSKUOnce: /products/get answers whole products, so a
+// product whose variants fall into two batches is listed by both, and a
+// catalogue that shifts during the walk lists a product on two pages. Each
+// SKU is read once all the same: a caller summing readings (what a pause
+// owes back) must not count one twice.
+func TestStockReadsEachSKUOnce(t *testing.T) {
+	product := func(item int, skus ...string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, `{"item_id":%d,"skus":[`, item)
+		for i, s := range skus {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"SellerSku":%q,"quantity":%d}`, s, 10+i)
+		}
+		b.WriteString(`]}`)
+		return b.String()
+	}
+	answer := func(products ...string) string {
+		return `{"code":"0","request_id":"0b1","data":{"products":[` + strings.Join(products, ",") + `]}}`
+	}
+	skus := skuList(60)
+	var first []string
+	for i := range 49 {
+		first = append(first, product(i, skus[i]))
+	}
+	// SKU-049 and SKU-050 are variants of one product: the first batch
+	// asks for SKU-049, the second for SKU-050, and both get the product.
+	variants := product(49, "SKU-049", "SKU-050")
+	var second []string
+	for i := 51; i < 60; i++ {
+		second = append(second, product(i, skus[i]))
+	}
+	_, c := newGateway(t, map[string][]string{lazada.PathProducts: {answer(append(first, variants)...), answer(append(second, variants)...)}}, nil)
+	rs, err := c.Stock(context.Background(), skus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := map[string]int{}
+	for _, r := range rs {
+		count[r.SKU]++
+	}
+	if len(rs) != 60 || count["SKU-049"] != 1 || count["SKU-050"] != 1 {
+		t.Fatalf("%d readings for 60 SKUs: %v", len(rs), count)
+	}
+
+	// The catalogue walk: the second page starts with the last product of
+	// the first again (a product was added before it meanwhile).
+	page := append(append([]string{}, first...), product(49, "SKU-049"))
+	_, c = newGateway(t, map[string][]string{lazada.PathProducts: {answer(page...), answer(product(49, "SKU-049"), product(50, "SKU-050"))}}, nil)
+	rs, err = c.Stock(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count = map[string]int{}
+	for _, r := range rs {
+		count[r.SKU]++
+	}
+	if len(rs) != 51 || count["SKU-049"] != 1 {
+		t.Fatalf("%d readings of a catalogue of 51 SKUs: %v", len(rs), count)
 	}
 }

@@ -107,9 +107,55 @@ func TestParsePush(t *testing.T) {
 	}
 }
 
+// TestPushNamesOrder: a trade order message (type 0, its return and
+// cancellation variants included) and a reverse order message (type 10:
+// a cancellation, return or refund, with its ids as JSON numbers) name the
+// trade order to read again; other messages name none.
+func TestPushNamesOrder(t *testing.T) {
+	for _, tc := range []struct {
+		name, body          string
+		names               bool
+		id, status, reverse string
+		updated, sent       time.Time
+	}{
+		{name: "reverse order", names: true, id: "416557324702006", status: "rtm_init", reverse: "658960600102006",
+			body:    `{"seller_id":"12345","message_type":10,"data":{"reverse_order_id":658960600102006,"reverse_status":"RTM_INIT","trade_order_id":416557324702006,"extraParams":{},"trade_order_line_id":416557324802006,"buyer_id":100112802006,"seller_id":1000143772,"reverse_order_line_id":663790000102006,"status_update_time":1626767698},"timestamp":1627889609,"site":"lazada_sg"}`,
+			updated: time.Unix(1626767698, 0), sent: time.Unix(1627889609, 0)},
+		{name: "cancellation of a trade order", names: true, id: "252883361348153", status: "canceled", reverse: "501977696648153",
+			body:    `{"seller_id":"1000114855","message_type":0,"data":{"order_status":"canceled","reverse_order_id":"501977696648153","reverse_order_line_id":"502491640048153","status_update_time":1603703663,"trade_order_id":"252883361348153","trade_order_line_id":"252883361948153"},"timestamp":1603715010436,"site":"lazada_vn"}`,
+			updated: time.Unix(1603703663, 0), sent: time.UnixMilli(1603715010436)},
+		{name: "return of a trade order", names: true, id: "252883361348153", status: "returned", reverse: "501977696648153",
+			body:    `{"seller_id":"1000114855","message_type":0,"data":{"order_status":"returned","reverse_order_id":"501977696648153","reverse_order_line_id":"502491640048153","status_update_time":1603703663,"trade_order_id":"252883361348153","trade_order_line_id":"252883361948153"},"timestamp":1603715010436,"site":"lazada_vn"}`,
+			updated: time.Unix(1603703663, 0), sent: time.UnixMilli(1603715010436)},
+		{name: "seller status", body: `{"seller_id":"100053528","message_type":13,"data":{"status":"normal"},"timestamp":1627038397,"site":"lazada_sg"}`,
+			sent: time.Unix(1627038397, 0)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := ParsePush([]byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.NamesOrder() != tc.names || !p.Timestamp.Equal(tc.sent) {
+				t.Fatalf("%+v: names an order %v, sent %v", p, p.NamesOrder(), p.Timestamp)
+			}
+			if !tc.names {
+				return
+			}
+			if o := p.Order; o.ID != tc.id || o.Status != tc.status || o.ReverseOrderID != tc.reverse || !o.UpdatedAt.Equal(tc.updated) {
+				t.Fatalf("order %+v", o)
+			}
+		})
+	}
+	// A reverse order message without its trade order is refused, as a
+	// trade order message is.
+	if _, err := ParsePush([]byte(`{"message_type":10,"data":{"reverse_order_id":1,"reverse_status":"CANCEL_INIT"}}`)); err == nil || !strings.Contains(err.Error(), "data.trade_order_id is missing") {
+		t.Fatalf("got %v", err)
+	}
+}
+
 // FuzzParsePush: any body is read without panicking; an accepted trade
-// order message names an order of digits, and written out again in the
-// documentation's shape it reads back the same.
+// or reverse order message names an order of digits, and written out
+// again in the documentation's shape it reads back the same.
 func FuzzParsePush(f *testing.F) {
 	f.Add([]byte(pushSample))
 	f.Add([]byte(`{"seller_id":1000114855,"message_type":"0","data":{"order_status":"canceled","reverse_order_id":501977696648153,"status_update_time":"1603703663","trade_order_id":252883361348153},"timestamp":1603715010,"site":"lazada_id"}`))
@@ -117,6 +163,7 @@ func FuzzParsePush(f *testing.F) {
 	f.Add([]byte(`{"message_type":0,"data":{"trade_order_id":"1","status_update_time":1e3}}`))
 	f.Add([]byte(`{"message_type":0,"data":null}`))
 	f.Add([]byte(`[`))
+	f.Add([]byte(`{"seller_id":"12345","message_type":10,"data":{"reverse_order_id":658960600102006,"reverse_status":"RTM_INIT","trade_order_id":416557324702006,"extraParams":{},"buyer_id":100112802006,"status_update_time":1626767698},"timestamp":1627889609,"site":"lazada_sg"}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		p, err := ParsePush(body)
 		if err != nil {
@@ -125,19 +172,23 @@ func FuzzParsePush(f *testing.F) {
 			}
 			return
 		}
-		if p.MessageType != PushTradeOrder {
-			if p.Order != nil {
+		if p.MessageType != PushTradeOrder && p.MessageType != PushReverseOrder {
+			if p.Order != nil || p.NamesOrder() {
 				t.Fatalf("message type %d with an order", p.MessageType)
 			}
 			return
 		}
 		o := p.Order
-		if o == nil || !isDigits(o.ID) {
-			t.Fatalf("accepted a trade order message without an order id: %+v", p)
+		if o == nil || !isDigits(o.ID) || !p.NamesOrder() {
+			t.Fatalf("accepted an order message without an order id: %+v", p)
+		}
+		status := "order_status"
+		if p.MessageType == PushReverseOrder {
+			status = "reverse_status"
 		}
 		again := map[string]any{
 			"seller_id": p.SellerID, "message_type": p.MessageType, "site": p.Site,
-			"data": map[string]any{"order_status": o.Status, "trade_order_id": o.ID, "reverse_order_id": o.ReverseOrderID, "status_update_time": o.UpdatedAt.Unix()},
+			"data": map[string]any{status: o.Status, "trade_order_id": o.ID, "reverse_order_id": o.ReverseOrderID, "status_update_time": o.UpdatedAt.Unix()},
 		}
 		if !o.UpdatedAt.IsZero() && o.UpdatedAt.Nanosecond() != 0 {
 			again["data"].(map[string]any)["status_update_time"] = o.UpdatedAt.UnixMilli()
@@ -149,6 +200,30 @@ func FuzzParsePush(f *testing.F) {
 		q, err := ParsePush(b)
 		if err != nil || q.Order == nil || *q.Order != *o || q.SellerID != p.SellerID || q.Market != p.Market {
 			t.Fatalf("%s read as %+v %+v; written again %s it reads %+v %v", body, p, o, b, q, err)
+		}
+	})
+}
+
+// FuzzVerifyPush: any Authorization header, any body: accepted exactly
+// when the header is the hex (either case, spaces around) of
+// HMAC-SHA256(app_key + body, app_secret), as the documentation writes
+// the formula out.
+func FuzzVerifyPush(f *testing.F) {
+	mac := hmac.New(sha256.New, []byte("helloworld"))
+	mac.Write([]byte("123456" + pushSample))
+	good := hex.EncodeToString(mac.Sum(nil))
+	f.Add([]byte(pushSample), good)
+	f.Add([]byte(pushSample), strings.ToUpper(good))
+	f.Add([]byte(pushSample), " "+good+"\t")
+	f.Add([]byte(pushSample), good[:63])
+	f.Add([]byte(`{}`), "zz")
+	f.Fuzz(func(t *testing.T, body []byte, authorization string) {
+		mac := hmac.New(sha256.New, []byte("helloworld"))
+		mac.Write([]byte("123456"))
+		mac.Write(body)
+		want := hex.EncodeToString(mac.Sum(nil))
+		if got := VerifyPush("123456", "helloworld", body, authorization); got != strings.EqualFold(strings.TrimSpace(authorization), want) {
+			t.Fatalf("VerifyPush(%q) = %v for a body whose signature is %s", authorization, got, want)
 		}
 	})
 }

@@ -34,15 +34,30 @@ const MaxProductsOffset = 10000
 // (special_from_time, special_to_time) plus limited sellable stock, so the
 // state is derived from those. Stock a platform campaign holds
 // (channelInventories active now) is reported as Locked.
+//
+// Each SKU is read once: /products/get answers whole products, so a
+// product whose variants fall into different batches is listed by each of
+// them, and a catalogue that changes during the walk may list a product on
+// two pages. A second reading of a SKU is dropped — a caller that sums
+// readings (the stock a pause owes back) would count it twice.
 func (c *Client) Stock(ctx context.Context, skus []string) ([]datasources.StockReading, error) {
 	var out []datasources.StockReading
-	if len(skus) > 0 {
-		want := make(map[string]bool, len(skus))
-		for _, s := range skus {
-			want[s] = true
+	seen := map[string]bool{}
+	keep := func(rs []datasources.StockReading) {
+		for _, r := range rs {
+			if !seen[r.SKU] {
+				seen[r.SKU] = true
+				out = append(out, r)
+			}
 		}
+	}
+	if len(skus) > 0 {
 		for start := 0; start < len(skus); start += ProductsLimit {
 			batch := skus[start:min(start+ProductsLimit, len(skus))]
+			want := make(map[string]bool, len(batch))
+			for _, s := range batch {
+				want[s] = true
+			}
 			list, _ := json.Marshal(batch)
 			w, err := c.products(ctx, map[string]string{
 				"filter": "all", "sku_seller_list": string(list),
@@ -51,7 +66,7 @@ func (c *Client) Stock(ctx context.Context, skus []string) ([]datasources.StockR
 			if err != nil {
 				return nil, err
 			}
-			out = c.readings(out, w, want)
+			keep(c.readings(nil, w, want))
 		}
 		return out, nil
 	}
@@ -62,7 +77,7 @@ func (c *Client) Stock(ctx context.Context, skus []string) ([]datasources.StockR
 		if err != nil {
 			return nil, err
 		}
-		out = c.readings(out, w, nil)
+		keep(c.readings(nil, w, nil))
 		if len(w.Products) < ProductsLimit {
 			break
 		}
