@@ -192,7 +192,7 @@ func (s *Service) reconcile(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		cctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
+		cctx, cancel := context.WithTimeout(ctx, s.timeout(j.t))
 		s.readBack(cctx, j.id, j.t)
 		cancel()
 	}

@@ -33,9 +33,15 @@ type Options struct {
 	Engine Engine
 	// Now is the sale clock (extensions are in sale time); time.Now by default.
 	Now func() time.Time
-	// Timeout bounds one channel's part of an action, read-back included
-	// (default 30 s).
+	// Timeout bounds one channel's request (with the reads it needs
+	// first), and again its read-back, for a sale of up to one batch of
+	// SKUs (default 30 s); each further batch of 50 SKUs adds PerBatch.
 	Timeout time.Duration
+	// PerBatch is the time a channel's part of an action gets for every
+	// further 50 SKUs (default 3 s): a 1,400-SKU pause on Lazada is 28
+	// reads, 28 updates and 28 read-backs, each waiting its turn in the
+	// channel's call budget and through any ban.
+	PerBatch time.Duration
 	// ReconcileEvery is how often results left unknown are read back
 	// again (default 15 s).
 	ReconcileEvery time.Duration
@@ -70,6 +76,9 @@ func New(o Options) (*Service, error) {
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second
+	}
+	if o.PerBatch <= 0 {
+		o.PerBatch = 3 * time.Second
 	}
 	if o.ReconcileEvery <= 0 {
 		o.ReconcileEvery = 15 * time.Second
@@ -344,7 +353,7 @@ func (s *Service) run(ctx context.Context, id string, p *plan, only []string) (A
 			continue
 		}
 		wg.Go(func() {
-			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.Timeout)
+			cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout(t))
 			defer cancel()
 			s.execute(cctx, a.ID, t)
 		})
@@ -429,9 +438,17 @@ func (s *Service) execute(ctx context.Context, id string, t target) {
 	answer := s.send(ctx, &a, t, st)
 	// The read-back gets time of its own: the request may have used all
 	// of ctx's.
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opt.Timeout)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout(t))
 	defer cancel()
 	s.settle(id, t, s.verify(rctx, &a, t, st, answer))
+}
+
+// timeout is the time a channel's request, or its read-back, gets: more
+// for a sale of many SKUs (see Options.PerBatch).
+func (s *Service) timeout(t target) time.Duration {
+	const batch = 50
+	extra := max(len(t.ch.SKUs)-1, 0) / batch
+	return s.opt.Timeout + time.Duration(extra)*s.opt.PerBatch
 }
 
 // prepare reads and records, before anything is sent, what the request and

@@ -48,7 +48,9 @@ type Options struct {
 	// Now is the sale clock; from Config.Clock, else time.Now, when nil.
 	Now    func() time.Time
 	Logger *slog.Logger
-	// ActionTimeout bounds one channel's part of an action (30 s when zero).
+	// ActionTimeout bounds one channel's part of an action for a sale of
+	// up to 50 SKUs (30 s when zero; larger sales get more, see
+	// actions.Options.PerBatch).
 	ActionTimeout time.Duration
 	// ReconcileEvery is how often unknown action results are read back
 	// (15 s when zero).

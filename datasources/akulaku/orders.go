@@ -232,6 +232,12 @@ func (c *Client) send(ctx context.Context, op string, body []byte, token string)
 		// Not the key's bytes: rsa errors name sizes, never key material.
 		return nil, c.errorf(op, datasources.ErrAuth, "signing the request: %v", err)
 	}
+	end, err := c.pace.Begin(ctx)
+	if err != nil {
+		return nil, httpx.TransportError(c.id, op, err)
+	}
+	// The answer is read, and a ban held, before another call may start.
+	defer end()
 	resp, err := c.http.R().
 		SetContext(ctx).
 		SetHeader("Content-Type", "application/json").

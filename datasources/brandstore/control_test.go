@@ -140,7 +140,7 @@ func TestPauseAndResume(t *testing.T) {
 		t.Fatalf("before: %+v", before)
 	}
 
-	if err := s.c.PauseSale(ctx, simTarget, meta("k-pause")); err != nil {
+	if err := s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-pause")); err != nil {
 		t.Fatalf("PauseSale: %v", err)
 	}
 	paused := s.readSale()
@@ -236,7 +236,7 @@ var actions = []struct {
 }{
 	{"pause", simulator.OpPause,
 		func(c *brandstore.Client, _ string, m datasources.ActionMeta) error {
-			return c.PauseSale(ctx, simTarget, m)
+			return c.PauseSale(ctx, simTarget, datasources.SaleControl{}, m)
 		},
 		func(s *simStore, _ string) bool { return s.readSale().Paused }},
 	{"resume", simulator.OpResume,
@@ -283,7 +283,7 @@ func TestSameKeyAppliesOnce(t *testing.T) {
 
 func TestKeyReusedIsAFlashdeckBug(t *testing.T) {
 	s := newSimStore(t, 10*time.Minute)
-	if err := s.c.PauseSale(ctx, simTarget, meta("k-1")); err != nil {
+	if err := s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-1")); err != nil {
 		t.Fatal(err)
 	}
 	err := s.c.ResumeSale(ctx, simTarget, datasources.SaleControl{}, meta("k-1"))
@@ -301,7 +301,7 @@ func TestKeyReusedIsAFlashdeckBug(t *testing.T) {
 	// The same reason with another actor is another request as well.
 	m := meta("k-1")
 	m.Actor = "budi"
-	if err := s.c.PauseSale(ctx, simTarget, m); codeOf(err) != brandstore.CodeIdempotencyKeyReused {
+	if err := s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, m); codeOf(err) != brandstore.CodeIdempotencyKeyReused {
 		t.Errorf("another actor: %v", err)
 	}
 }
@@ -352,12 +352,12 @@ func TestRequestInProgress(t *testing.T) {
 	s := newSimStore(t, 10*time.Minute)
 	s.book.SetActionFault(simulator.OpPause, simulator.ActionFault{Mode: "timeout", Delay: time.Second})
 	first := make(chan error, 1)
-	go func() { first <- s.c.PauseSale(ctx, simTarget, meta("k-1")) }()
+	go func() { first <- s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-1")) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for s.book.ActionCount(simulator.OpPause) == 0 && time.Now().Before(deadline) {
 		time.Sleep(5 * time.Millisecond)
 	}
-	err := s.c.PauseSale(ctx, simTarget, meta("k-1"))
+	err := s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-1"))
 	e := asError(t, err)
 	if e.Code != brandstore.CodeRequestInProgress || !datasources.OutcomeUnknown(err) || !strings.Contains(e.Message, "still running") {
 		t.Errorf("got %v (kind %v), want request_in_progress with an unknown outcome", err, e.Kind)
@@ -372,14 +372,14 @@ func TestRequestInProgress(t *testing.T) {
 func TestFailedActionCanBeSentAgain(t *testing.T) {
 	s := newSimStore(t, 10*time.Minute)
 	s.book.SetActionFault(simulator.OpPause, simulator.ActionFault{Mode: "fail"})
-	err := s.c.PauseSale(ctx, simTarget, meta("k-1"))
+	err := s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-1"))
 	if e := asError(t, err); e.Kind != datasources.ErrUnavailable || e.Code != brandstore.CodeInternal || !datasources.OutcomeUnknown(err) {
 		t.Fatalf("got %v, want unavailable (internal)", err)
 	}
 	if s.readSale().Paused || s.book.ActionCount(simulator.OpPause) != 0 {
 		t.Fatal("a failed pause applied")
 	}
-	if err := s.c.PauseSale(ctx, simTarget, meta("k-1")); err != nil {
+	if err := s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-1")); err != nil {
 		t.Fatalf("the same request again: %v", err)
 	}
 	if !s.readSale().Paused || s.book.ActionCount(simulator.OpPause) != 1 {
@@ -391,7 +391,9 @@ func TestFailedActionCanBeSentAgain(t *testing.T) {
 // engine acts on, names the channel and the call, and never shows the
 // token. Those that fail before sending say so and reach nothing.
 func TestActionErrors(t *testing.T) {
-	pause := func(c *brandstore.Client) error { return c.PauseSale(ctx, simTarget, meta("k-e")) }
+	pause := func(c *brandstore.Client) error {
+		return c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-e"))
+	}
 	tests := []struct {
 		name    string
 		at      time.Duration
@@ -408,7 +410,7 @@ func TestActionErrors(t *testing.T) {
 			kind: datasources.ErrRejected, code: "invalid_state", msg: "ended", op: "POST /v1/sales/poco-m3-launch/pause"},
 		{name: "another sale", at: 10 * time.Minute,
 			do: func(c *brandstore.Client) error {
-				return c.PauseSale(ctx, datasources.SaleTarget{SaleID: "redmi launch/2"}, meta("k-e"))
+				return c.PauseSale(ctx, datasources.SaleTarget{SaleID: "redmi launch/2"}, datasources.SaleControl{}, meta("k-e"))
 			},
 			kind: datasources.ErrRejected, code: "not_found", msg: `no sale "redmi launch/2"`, op: "POST /v1/sales/redmi%20launch%2F2/pause"},
 		{name: "extend to before the end", at: 10 * time.Minute,
@@ -431,7 +433,7 @@ func TestActionErrors(t *testing.T) {
 			kind: datasources.ErrMalformed, msg: "unexpected end of JSON", unknown: true, op: "POST /v1/sales/poco-m3-launch/pause"},
 		{name: "no reason", at: 10 * time.Minute,
 			do: func(c *brandstore.Client) error {
-				return c.PauseSale(ctx, simTarget, datasources.ActionMeta{Key: "k-e", Reason: " "})
+				return c.PauseSale(ctx, simTarget, datasources.SaleControl{}, datasources.ActionMeta{Key: "k-e", Reason: " "})
 			},
 			kind: datasources.ErrRejected, msg: "not sent: no reason", op: "POST /v1/sales/poco-m3-launch/pause"},
 		{name: "no key", at: 10 * time.Minute,
@@ -439,7 +441,7 @@ func TestActionErrors(t *testing.T) {
 			kind: datasources.ErrRejected, msg: "not sent: no Idempotency-Key", op: "POST /v1/orders/42/cancel"},
 		{name: "key with a newline", at: 10 * time.Minute,
 			do: func(c *brandstore.Client) error {
-				return c.PauseSale(ctx, simTarget, datasources.ActionMeta{Key: "k\r\nX: y", Reason: "r"})
+				return c.PauseSale(ctx, simTarget, datasources.SaleControl{}, datasources.ActionMeta{Key: "k\r\nX: y", Reason: "r"})
 			},
 			kind: datasources.ErrRejected, msg: "not sent: Idempotency-Key with characters", op: "POST /v1/sales/poco-m3-launch/pause"},
 		{name: "extend into the past", at: 10 * time.Minute,
@@ -448,7 +450,9 @@ func TestActionErrors(t *testing.T) {
 			},
 			kind: datasources.ErrRejected, msg: "not sent: until 2026-11-23T14:05:00+07:00 is not in the future", op: "POST /v1/sales/{sale_id}/extend"},
 		{name: "no sale id", at: 10 * time.Minute,
-			do:   func(c *brandstore.Client) error { return c.PauseSale(ctx, datasources.SaleTarget{}, meta("k-e")) },
+			do: func(c *brandstore.Client) error {
+				return c.PauseSale(ctx, datasources.SaleTarget{}, datasources.SaleControl{}, meta("k-e"))
+			},
 			kind: datasources.ErrRejected, msg: "not sent: no sale_id", op: "POST /v1/sales/{sale_id}/pause"},
 		{name: "a dotted order id", at: 10 * time.Minute,
 			do:   func(c *brandstore.Client) error { return c.CancelOrder(ctx, "..", meta("k-e")) },
@@ -534,7 +538,9 @@ func TestActionRequestsFollowTheContract(t *testing.T) {
 		path string
 		body map[string]any
 	}{
-		{"pause", func(c *brandstore.Client) error { return c.PauseSale(ctx, target, meta("k-1")) },
+		{"pause", func(c *brandstore.Client) error {
+			return c.PauseSale(ctx, target, datasources.SaleControl{}, meta("k-1"))
+		},
 			"/v1/sales/poco%20m3%2Flaunch/pause", map[string]any{"reason": "Scalper burst on POCO M3", "actor": "ayu"}},
 		{"resume", func(c *brandstore.Client) error {
 			return c.ResumeSale(ctx, target, datasources.SaleControl{Paused: true}, meta("k-1"))
@@ -619,7 +625,7 @@ func TestActionsGoOutOnce(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			st := &recordingStore{status: tt.status, header: tt.header, body: tt.body}
 			c := newClient(t, st)
-			err := c.PauseSale(ctx, datasources.SaleTarget{SaleID: "poco m3/launch"}, meta("k-1"))
+			err := c.PauseSale(ctx, datasources.SaleTarget{SaleID: "poco m3/launch"}, datasources.SaleControl{}, meta("k-1"))
 			e := asError(t, err)
 			if e.Kind != tt.kind || !strings.Contains(e.Message, tt.msg) || datasources.OutcomeUnknown(err) != tt.unknown {
 				t.Errorf("got %v (kind %v); want kind %v with %q, unknown %v", err, e.Kind, tt.kind, tt.msg, tt.unknown)

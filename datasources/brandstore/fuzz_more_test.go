@@ -347,7 +347,7 @@ func FuzzActionAnswer(f *testing.F) {
 		} else {
 			op = "POST " + PathSales + "/poco-m3-launch/pause"
 			fake.set(map[string]bsAnswer{PathSales + "/poco-m3-launch/pause": {status: status, header: h, body: body}})
-			err = c.PauseSale(context.Background(), datasources.SaleTarget{SaleID: "poco-m3-launch"}, meta)
+			err = c.PauseSale(context.Background(), datasources.SaleTarget{SaleID: "poco-m3-launch"}, datasources.SaleControl{}, meta)
 		}
 		if reqs := fake.requests(); len(reqs) != 1 || reqs[0] != op {
 			t.Fatalf("sent %v, want %s once", reqs, op)

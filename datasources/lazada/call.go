@@ -116,7 +116,7 @@ func (c *Client) exchange(ctx context.Context, h how, op string, params map[stri
 		if err != nil {
 			return envelope{}, err
 		}
-		env, err := c.roundTrip(ctx, h, op, params, token)
+		env, err := c.answer(ctx, h, op, params, token)
 		if err != nil {
 			return envelope{}, err
 		}
@@ -129,6 +129,24 @@ func (c *Client) exchange(ctx context.Context, h how, op string, params map[stri
 		}
 		return env, nil
 	}
+}
+
+// answer makes one request and reads its answer while no other call of the
+// client is out (pace.Pacer.Begin), holding every call through a ban the
+// answer names before the next may start.
+func (c *Client) answer(ctx context.Context, h how, op string, params map[string]string, token string) (envelope, error) {
+	end, err := c.pace.Begin(ctx)
+	if err != nil {
+		return envelope{}, httpx.TransportError(c.id, op, err)
+	}
+	defer end()
+	env, err := c.roundTrip(ctx, h, op, params, token)
+	if err == nil && !env.ok() {
+		if code := strings.TrimSpace(string(env.Code)); code == CodeAPICallLimit || code == CodeTooFrequent {
+			c.pace.Hold(banFor(string(env.Message)))
+		}
+	}
+	return env, err
 }
 
 // roundTrip signs and sends one request with the given access token. Every

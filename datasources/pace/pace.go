@@ -23,6 +23,9 @@ const MaxHold = time.Hour
 // Safe for concurrent use.
 type Pacer struct {
 	gap time.Duration
+	// turn is held by the one call whose answer the client is reading:
+	// see Begin.
+	turn chan struct{}
 
 	mu sync.Mutex
 	// next is the earliest start of the next call; until is the end of
@@ -36,7 +39,7 @@ type Pacer struct {
 // New returns a Pacer for perSecond calls a second; 0 or less is no spacing
 // (holds still apply).
 func New(perSecond float64) *Pacer {
-	p := &Pacer{now: time.Now}
+	p := &Pacer{now: time.Now, turn: make(chan struct{}, 1)}
 	if perSecond > 0 {
 		p.gap = time.Duration(float64(time.Second) / perSecond)
 	}
@@ -90,6 +93,25 @@ func (p *Pacer) Wait(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		}
+	}
+}
+
+// Begin waits until no other call of the client is still waiting for its
+// answer, and returns the function that ends this one. The client calls it
+// after it has read the answer — and held the Pacer if the answer was a
+// ban. So no call starts between a ban's first refusal and the client
+// knowing of it: with calls overlapping, one sent while the refusal was on
+// its way back would arrive during the ban (and may lengthen it). The
+// spacing (Wait) still applies to every attempt inside.
+func (p *Pacer) Begin(ctx context.Context) (end func(), err error) {
+	if p == nil || p.turn == nil {
+		return func() {}, ctx.Err()
+	}
+	select {
+	case p.turn <- struct{}{}:
+		return func() { <-p.turn }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
 }
 

@@ -100,3 +100,40 @@ func TestNilPacerLetsEveryCallThrough(t *testing.T) {
 		t.Error("a nil pacer reports a hold or a gap")
 	}
 }
+
+func TestBeginLetsOneCallOutAtATime(t *testing.T) {
+	p := New(0)
+	end, err := p.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := make(chan time.Time)
+	go func() {
+		end2, err := p.Begin(context.Background())
+		if err == nil {
+			end2()
+		}
+		second <- time.Now()
+	}()
+	time.Sleep(50 * time.Millisecond)
+	// The first call read a ban before it ended: the second starts after it.
+	p.Hold(100 * time.Millisecond)
+	ended := time.Now()
+	end()
+	if at := <-second; at.Before(ended) {
+		t.Errorf("a second call began %v before the first ended", ended.Sub(at))
+	}
+	if err := p.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(ended); d < 95*time.Millisecond {
+		t.Errorf("a call %v after a ban read by the call before it", d)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	end, _ = p.Begin(context.Background())
+	cancel()
+	if _, err := p.Begin(ctx); err == nil {
+		t.Error("Begin with an ended context while another call is out returned no error")
+	}
+	end()
+}

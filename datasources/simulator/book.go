@@ -193,6 +193,7 @@ type Faults struct {
 
 // banState is a rate-limit ban in force (see Faults.Ban).
 type banState struct {
+	from       time.Time // wall time the ban began (its first refusal)
 	until      time.Time // wall time the ban ends
 	secs       int       // its length as the refusal names it
 	violations int       // requests that arrived during a ban
@@ -313,21 +314,26 @@ func (b *Book) SetFaults(f Faults) {
 }
 
 // TakeBan is asked by a dialect for every request it receives, before
-// anything else. banned says the request must be refused as rate limited
-// by a ban of secs seconds: one is in force (the request counts as a
-// violation of it), or Faults.Ban armed one and this request starts it.
-// Bans run in wall time, as a client waits them out.
-func (b *Book) TakeBan() (secs int, banned bool) {
+// anything else, with the wall time the request arrived. banned says the
+// request must be refused as rate limited by a ban of secs seconds: one is
+// in force, or Faults.Ban armed one and this request starts it. A request
+// that arrived after the ban began counts as a violation of it; one that
+// was already on its way (it arrived before, and waited for the book) is
+// refused without counting: its client could not have known. Bans run in
+// wall time, as a client waits them out.
+func (b *Book) TakeBan(arrived time.Time) (secs int, banned bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := time.Now()
 	if now.Before(b.ban.until) {
-		b.ban.violations++
+		if arrived.After(b.ban.from) {
+			b.ban.violations++
+		}
 		return b.ban.secs, true
 	}
 	if d := b.faults.Ban; d > 0 {
 		b.faults.Ban = 0
-		b.ban.until = now.Add(d)
+		b.ban.from, b.ban.until = now, now.Add(d)
 		b.ban.secs = int((d + time.Second - 1) / time.Second)
 		return b.ban.secs, true
 	}

@@ -77,7 +77,7 @@ func newLazadaDialect(b *Book, cr *Credentials) http.Handler {
 	// A rate-limit ban (Faults.Ban) refuses every request of the channel,
 	// before anything else is looked at.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if secs, banned := b.TakeBan(); banned {
+		if secs, banned := b.TakeBan(time.Now()); banned {
 			d.fail(w, "ISV", "ApiCallLimit", lzBanMessage(secs))
 			return
 		}
