@@ -570,6 +570,14 @@ func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
 	if ch.MaxCallsPerSecond < 0 {
 		v.add(f+".max_calls_per_second", "cannot be negative")
 	}
+	if w := ch.WarehouseCode; w != "" {
+		switch {
+		case ch.Kind != datasources.KindLazada:
+			v.add(f+".warehouse_code", "only a Lazada channel has warehouses (this one is %s)", ch.Kind)
+		case len(w) > 64 || strings.TrimSpace(w) != w || strings.ContainsFunc(w, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+			v.add(f+".warehouse_code", "%q is not a Lazada warehouse code (up to 64 visible characters, as multiWarehouseInventories[].warehouseCode shows it)", w)
+		}
+	}
 	if !ch.IsEnabled() {
 		// A closed storefront keeps its history; nothing is called, so
 		// nothing else is required of it.

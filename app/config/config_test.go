@@ -186,3 +186,28 @@ func TestKeyringFallback(t *testing.T) {
 		t.Error("bad name accepted")
 	}
 }
+
+func TestWarehouseCode(t *testing.T) {
+	tests := []struct {
+		name, from, to, want string
+	}{
+		{"on Lazada", "    poll_interval: 15s\n", "    poll_interval: 15s\n    warehouse_code: dropshipping\n", ""},
+		{"on Akulaku", "    base_url: https://ec-oapi.akulaku.com\n", "    base_url: https://ec-oapi.akulaku.com\n    warehouse_code: dropshipping\n", "channels[1].warehouse_code: only a Lazada channel has warehouses"},
+		{"with a space", "    poll_interval: 15s\n", "    poll_interval: 15s\n    warehouse_code: \" dropshipping\"\n", "is not a Lazada warehouse code"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			text := strings.Replace(good, tc.from, tc.to, 1)
+			if text == good {
+				t.Fatalf("the test config has no %q", tc.from)
+			}
+			_, err := Parse("flashdeck.yaml", []byte(text))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("%v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("got %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
