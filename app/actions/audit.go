@@ -118,26 +118,7 @@ func (au *audit) get(id string) (Action, error) {
 // update reads an action, lets fn change it and writes it back, in one
 // transaction.
 func (au *audit) update(id string, fn func(a *Action) error) (Action, error) {
-	var a Action
-	err := au.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketActions)
-		v := b.Get([]byte(id))
-		if v == nil {
-			return ErrNotFound
-		}
-		if err := json.Unmarshal(v, &a); err != nil {
-			return fmt.Errorf("action %s is unreadable: %w", id, err)
-		}
-		if err := fn(&a); err != nil {
-			return err
-		}
-		nv, err := json.Marshal(&a)
-		if err != nil {
-			return err
-		}
-		return b.Put([]byte(id), nv)
-	})
-	return a, err
+	return au.updateOwing(id, "", "", nil, 0, fn)
 }
 
 // each calls fn for every action, newest first, until fn returns false.

@@ -135,7 +135,7 @@ func TestJudgeExtendComparesToTheMinute(t *testing.T) {
 		done, partial bool
 	}{
 		{"at the minute", end(until, until), true, false},
-		{"seconds into the minute asked", end(until.Add(30*time.Second)), true, false},
+		{"seconds into the minute asked", end(until.Add(30 * time.Second)), true, false},
 		{"a minute early", end(until.Add(-time.Minute)), false, false},
 		{"one SKU moved", end(until, until.Add(-time.Hour)), false, true},
 		{"no end read", datasources.SaleControl{}, false, false},

@@ -249,7 +249,7 @@ func (c *Client) send(ctx context.Context, op string, body []byte, token string)
 		SetBody(body).
 		Post(op)
 	if err != nil {
-		return nil, httpx.TransportError(c.id, op, redact(err))
+		return nil, httpx.TransportError(c.id, op, httpx.Redact(err))
 	}
 	data, err := c.codes.decode(c.id, op, resp.StatusCode(), resp.Header(), resp.Body())
 	if datasources.KindOf(err) == datasources.ErrRateLimited {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -242,7 +241,7 @@ func (c *Client) fetchToken(ctx context.Context, refresh string) (tokenAnswer, t
 	// No signature headers: the public clients send none on this call.
 	resp, err := c.http.R().SetContext(ctx).SetHeader("Accept", "application/json").SetQueryParams(q).Get(PathToken)
 	if err != nil {
-		return tokenAnswer{}, sent, httpx.TransportError(c.id, PathToken, redact(err))
+		return tokenAnswer{}, sent, httpx.TransportError(c.id, PathToken, httpx.Redact(err))
 	}
 	data, err := c.codes.decode(c.id, PathToken, resp.StatusCode(), resp.Header(), resp.Body())
 	if err != nil {
@@ -277,20 +276,6 @@ func (c *Client) fetchToken(ctx context.Context, refresh string) (tokenAnswer, t
 		return tokenAnswer{}, sent, &datasources.Error{Channel: c.id, Op: PathToken, Kind: datasources.ErrMalformed, Message: err.Error()}
 	}
 	return ans, sent, nil
-}
-
-// redact cuts the query from a failed request's URL: the token call's
-// carries the client secret and the refresh token.
-func redact(err error) error {
-	var ue *url.Error
-	if !errors.As(err, &ue) {
-		return err
-	}
-	u := ue.URL
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		u = u[:i]
-	}
-	return &url.Error{Op: ue.Op, URL: u, Err: ue.Err}
 }
 
 // scrub removes the secrets the client holds from an error's words: a

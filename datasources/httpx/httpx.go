@@ -136,6 +136,21 @@ func TransportError(channel, op string, err error) *datasources.Error {
 	return &datasources.Error{Channel: channel, Op: op, Kind: datasources.ErrUnavailable, Message: msg, Err: err}
 }
 
+// Redact cuts the query from a failed request's URL in err: channels carry
+// tokens, signatures and secrets there, and a transport error quotes the
+// URL whole.
+func Redact(err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return err
+	}
+	u := ue.URL
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		u = u[:i]
+	}
+	return &url.Error{Op: ue.Op, URL: u, Err: ue.Err}
+}
+
 // StatusError maps a non-2xx HTTP status without a channel envelope to a
 // datasources.Error. body is quoted (shortened) so a manager sees what the
 // channel said.

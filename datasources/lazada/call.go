@@ -3,9 +3,7 @@ package lazada
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"maps"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -181,7 +179,7 @@ func (c *Client) roundTrip(ctx context.Context, h how, op string, params map[str
 		resp, err = req.SetQueryParams(all).Get(op)
 	}
 	if err != nil {
-		return envelope{}, httpx.TransportError(c.id, op, redact(err))
+		return envelope{}, httpx.TransportError(c.id, op, httpx.Redact(err))
 	}
 	return c.decode(op, resp)
 }
@@ -315,7 +313,7 @@ func (c *Client) renewLocked(ctx context.Context, used, refusedOp string) (acces
 	if err != nil {
 		// The token service could not be reached: the credentials were not
 		// refused, so this stays an outage (or timeout), not ErrAuth.
-		return "", "", time.Time{}, false, httpx.TransportError(c.id, op, redact(err))
+		return "", "", time.Time{}, false, httpx.TransportError(c.id, op, httpx.Redact(err))
 	}
 	var ans tokenAnswer
 	if s := resp.StatusCode(); s < 200 || s > 299 {
@@ -351,18 +349,4 @@ func (c *Client) renewLocked(ctx context.Context, used, refusedOp string) (acces
 		expires = c.wall().Add(time.Duration(ans.ExpiresIn) * time.Second)
 	}
 	return access, refresh, expires, true, nil
-}
-
-// redact removes the query from a failed request's URL: it holds the access
-// token and the signature.
-func redact(err error) error {
-	var ue *url.Error
-	if !errors.As(err, &ue) {
-		return err
-	}
-	u := ue.URL
-	if i := strings.IndexByte(u, '?'); i >= 0 {
-		u = u[:i]
-	}
-	return &url.Error{Op: ue.Op, URL: u, Err: ue.Err}
 }

@@ -44,6 +44,11 @@ func (s *Server) LazadaPush(channel, orderID string) (body []byte, authorization
 		"timestamp": time.Now().UnixMilli(),
 		"site":      "lazada_" + strings.ToLower(b.Spec().Market),
 	}
+	return s.signPush(msg)
+}
+
+// signPush writes a push message and the Authorization header that signs it.
+func (s *Server) signPush(msg map[string]any) (body []byte, authorization string, err error) {
 	body, err = json.Marshal(msg)
 	if err != nil {
 		return nil, "", fmt.Errorf("simulator: push message: %w", err)
@@ -90,11 +95,7 @@ func (s *Server) LazadaReversePush(channel, orderID string) (body []byte, author
 		"timestamp": time.Now().Unix(),
 		"site":      "lazada_" + strings.ToLower(b.Spec().Market),
 	}
-	body, err = json.Marshal(msg)
-	if err != nil {
-		return nil, "", fmt.Errorf("simulator: push message: %w", err)
-	}
-	return body, SignLazadaPush(s.Creds.LazadaAppKey, s.Creds.LazadaAppSecret, body), nil
+	return s.signPush(msg)
 }
 
 // lzReverseBase offsets a reverse order's id from its order's, so that
