@@ -118,7 +118,7 @@ func (au *audit) get(id string) (Action, error) {
 // update reads an action, lets fn change it and writes it back, in one
 // transaction.
 func (au *audit) update(id string, fn func(a *Action) error) (Action, error) {
-	return au.updateOwing(id, "", "", nil, 0, fn)
+	return au.updateOwing(id, "", nil, 0, fn)
 }
 
 // each calls fn for every action, newest first, until fn returns false.
@@ -159,11 +159,11 @@ func (au *audit) owed(sale, channel string) (datasources.SaleControl, error) {
 	return c, err
 }
 
-// updateOwing changes an action, and the stock owed on one of its channels
-// by delta (sign 1 adds, -1 takes off), in one transaction: a crash between
+// updateOwing changes an action, and the stock owed for its sale on one of
+// its channels by delta (sign 1 adds, -1 takes off), in one transaction: a crash between
 // the two could otherwise give back stock no pause took, or none that one
 // did.
-func (au *audit) updateOwing(id, sale, channel string, delta []datasources.StockReading, sign int, fn func(a *Action) error) (Action, error) {
+func (au *audit) updateOwing(id, channel string, delta []datasources.StockReading, sign int, fn func(a *Action) error) (Action, error) {
 	var a Action
 	err := au.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketActions)
@@ -184,7 +184,7 @@ func (au *audit) updateOwing(id, sale, channel string, delta []datasources.Stock
 		if err := b.Put([]byte(id), nv); err != nil {
 			return err
 		}
-		return owe(tx, sale, channel, delta, sign)
+		return owe(tx, a.Sale, channel, delta, sign)
 	})
 	return a, err
 }

@@ -370,15 +370,7 @@ func (s *Service) set(id, channel string, fn func(r *ChannelResult)) (Action, er
 // setOwing is set with the stock owed on the channel changed by delta in
 // the same transaction (see audit.updateOwing).
 func (s *Service) setOwing(id, channel string, delta []datasources.StockReading, sign int, fn func(r *ChannelResult)) (Action, error) {
-	var sale string
-	if len(delta) > 0 {
-		a, err := s.audit.get(id)
-		if err != nil {
-			return a, err
-		}
-		sale = a.Sale
-	}
-	a, err := s.audit.updateOwing(id, sale, channel, delta, sign, func(a *Action) error {
+	a, err := s.audit.updateOwing(id, channel, delta, sign, func(a *Action) error {
 		r, ok := a.Result(channel)
 		if !ok {
 			return fmt.Errorf("action %s has no channel %s", id, channel)
