@@ -247,6 +247,19 @@ func (p *plan) resolveUntil(now time.Time) error {
 	// Sale ends are kept to the minute (Lazada's sale times are
 	// yyyy-MM-dd HH:mm): an end with seconds becomes the next whole
 	// minute, never an earlier one, and the confirmation says so.
+	// Bounded before anything else is done with it: an end past what
+	// the config allows (or past year 9999 in some zone) is refused
+	// here, with the limit, instead of reaching the channels, the
+	// saved state and every snapshot.
+	if max := p.sale.MaxEnd; !max.IsZero() && ceilMinute(until).After(max) {
+		limit := max.Sub(p.sale.End)
+		words := span(limit)
+		if limit%(24*time.Hour) == 0 {
+			words = fmt.Sprintf("%d days", limit/(24*time.Hour))
+		}
+		return invalid(field, "a sale may be extended at most %s past its configured end (%s), to %s at the latest (max_extension in the sale's config)",
+			words, p.sale.End.In(p.sale.Location).Format("2006-01-02 15:04"), max.In(p.sale.Location).Format("2006-01-02 15:04 MST"))
+	}
 	if m := ceilMinute(until); !m.Equal(until) {
 		p.asked, until = until, m
 	}

@@ -38,6 +38,22 @@ const (
 	DefaultPollInterval = 15 * time.Second
 	MinPollInterval     = time.Second
 	DefaultStateDir     = "./flashdeck-data"
+	// DefaultMaxExtension is how far past its configured end a sale may be
+	// extended when the config does not say (sales[].max_extension).
+	DefaultMaxExtension = 7 * 24 * time.Hour
+	// MaxMaxExtension and MaxSaleLength bound what a config may ask for:
+	// a flash sale is counted in hours or days, and every time flashdeck
+	// keeps must stay printable (RFC 3339 stops at year 9999).
+	MaxMaxExtension = 366 * 24 * time.Hour
+	MaxSaleLength   = 366 * 24 * time.Hour
+	// MaxAllocation bounds one SKU's units on one channel.
+	MaxAllocation = 100_000_000
+)
+
+// The years a sale's start and end may fall in.
+const (
+	MinSaleYear = 2000
+	MaxSaleYear = 2199
 )
 
 // Config is a loaded, validated configuration.
@@ -161,6 +177,9 @@ type Sale struct {
 	Start         time.Time `yaml:"start,omitempty"`
 	End           time.Time `yaml:"end,omitempty"`
 	PerBuyerLimit int       `yaml:"per_buyer_limit,omitempty"`
+	// MaxExtension is how far past End an operator may extend the sale
+	// (DefaultMaxExtension when zero).
+	MaxExtension Duration `yaml:"max_extension,omitempty"`
 	// TimeZone is an IANA zone (Asia/Jakarta); by default the start's offset,
 	// labelled for the markets flashdeck knows (+07:00 is WIB).
 	TimeZone string `yaml:"time_zone,omitempty"`
@@ -179,6 +198,16 @@ func (s *Sale) Location() *time.Location {
 		return s.loc
 	}
 	return zoneFor(s.Start)
+}
+
+// MaxEnd is the latest end an extension may give the sale: End plus
+// MaxExtension (or DefaultMaxExtension).
+func (s *Sale) MaxEnd() time.Time {
+	d := time.Duration(s.MaxExtension)
+	if d <= 0 {
+		d = DefaultMaxExtension
+	}
+	return s.End.Add(d)
 }
 
 // SetLocation sets the display zone (for sales built in code).
@@ -480,6 +509,19 @@ func (c *Config) validate(lines map[string]int) error {
 			v.add(f+".end", "a sale needs an end time (RFC 3339)")
 		} else if !s.End.After(s.Start) {
 			v.add(f+".end", "the sale ends (%s) before it starts (%s)", s.End.Format(time.RFC3339), s.Start.Format(time.RFC3339))
+		} else if !s.Start.IsZero() && s.End.Sub(s.Start) > MaxSaleLength {
+			v.add(f+".end", "a sale may last at most %d days; this one lasts %.0f days", MaxSaleLength/(24*time.Hour), s.End.Sub(s.Start).Hours()/24)
+		}
+		for _, t := range []struct {
+			field string
+			at    time.Time
+		}{{".start", s.Start}, {".end", s.End}} {
+			if y := t.at.UTC().Year(); !t.at.IsZero() && (y < MinSaleYear || y > MaxSaleYear) {
+				v.add(f+t.field, "the year %d is outside %d–%d", y, MinSaleYear, MaxSaleYear)
+			}
+		}
+		if d := time.Duration(s.MaxExtension); d != 0 && (d < time.Minute || d > MaxMaxExtension) {
+			v.add(f+".max_extension", "%s is outside 1m–%s (%d days)", d, MaxMaxExtension, MaxMaxExtension/(24*time.Hour))
 		}
 		if s.PerBuyerLimit < 0 {
 			v.add(f+".per_buyer_limit", "must be 0 (no limit) or more")
@@ -525,6 +567,8 @@ func (c *Config) validate(lines map[string]int) error {
 				}
 				if n < 0 {
 					v.add(kf+".allocated."+ch, "allocated stock cannot be negative (%d)", n)
+				} else if n > MaxAllocation {
+					v.add(kf+".allocated."+ch, "%d units is more than flashdeck takes for one SKU on one channel (%d)", n, MaxAllocation)
 				}
 			}
 		}

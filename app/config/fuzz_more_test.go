@@ -150,6 +150,9 @@ func checkConfig(t *testing.T, c *Config) {
 			t.Fatalf("accepted sale id %q, name %q", s.ID, s.Name)
 		}
 		sales[s.ID] = true
+		if y1, y2 := s.Start.UTC().Year(), s.MaxEnd().UTC().Year(); y1 < MinSaleYear || y2 > MaxSaleYear+1 {
+			t.Fatalf("sale %s: accepted a start in %d and a latest end in %d", s.ID, y1, y2)
+		}
 		if s.Start.IsZero() || !s.End.After(s.Start) || s.PerBuyerLimit < 0 || len(s.Currency) != 3 || strings.ToUpper(s.Currency) != s.Currency {
 			t.Fatalf("sale %s: start %v, end %v, per_buyer_limit %d, currency %q", s.ID, s.Start, s.End, s.PerBuyerLimit, s.Currency)
 		}

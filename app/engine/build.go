@@ -2,6 +2,8 @@ package engine
 
 import (
 	"time"
+
+	"github.com/flashdeck/flashdeck/app/config"
 )
 
 // build makes a new immutable snapshot from the current state.
@@ -127,7 +129,11 @@ func (f *Figures) finish(now time.Time, s *sale) {
 		rate = f.Rate5m
 	}
 	if f.Remaining > 0 && rate > 0 && now.Before(s.endTime()) && !now.Before(s.cfg.Start) {
-		eta := now.Add(time.Duration(float64(f.Remaining) / rate * float64(time.Minute)))
-		f.ETASellout = &eta
+		// A sell-out further away than a sale may last is no forecast
+		// (and past 292 years it would not even fit a Duration).
+		if d := float64(f.Remaining) / rate * float64(time.Minute); d <= float64(config.MaxSaleLength) {
+			eta := now.Add(time.Duration(d))
+			f.ETASellout = &eta
+		}
 	}
 }

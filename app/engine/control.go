@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources"
 )
@@ -17,7 +18,10 @@ type SaleInfo struct {
 	Location *time.Location
 	Start    time.Time
 	// End is the configured end.
-	End      time.Time
+	End time.Time
+	// MaxEnd is the latest end an extension may give the sale (config:
+	// max_extension past End).
+	MaxEnd   time.Time
 	Channels []SaleChannelInfo
 }
 
@@ -83,7 +87,7 @@ func (e *Engine) SaleInfo(id string) (SaleInfo, bool) {
 	if s == nil {
 		return SaleInfo{}, false
 	}
-	si := SaleInfo{ID: s.cfg.ID, Name: s.cfg.Name, Location: s.cfg.Location(), Start: s.cfg.Start, End: s.cfg.End}
+	si := SaleInfo{ID: s.cfg.ID, Name: s.cfg.Name, Location: s.cfg.Location(), Start: s.cfg.Start, End: s.cfg.End, MaxEnd: s.cfg.MaxEnd()}
 	for _, ci := range s.chans {
 		ch := e.channels[ci]
 		c := SaleChannelInfo{
@@ -125,6 +129,20 @@ func (e *Engine) saveControl(s *sale, saleID, channel string, end int64, paused 
 	return nil
 }
 
+// endAllowed checks a sale's end on a channel lies between its start and
+// the latest end its config allows. The engine holds to it whoever asks
+// (an action, a replayed state): an end that cannot be shown or sent would
+// take the snapshot of every sale down with it.
+func endAllowed(s *config.Sale, end time.Time) error {
+	if !end.After(s.Start) {
+		return fmt.Errorf("the end %s is not after the sale's start %s", end.Format(time.RFC3339), s.Start.Format(time.RFC3339))
+	}
+	if max := s.MaxEnd(); end.After(max) {
+		return fmt.Errorf("the end %s is later than the sale may be extended to (%s, max_extension past its configured end)", end.Format(time.RFC3339), max.Format(time.RFC3339))
+	}
+	return nil
+}
+
 // SetChannelEnd moves the end of a sale on one channel (an extension, or
 // its undoing when the channel refused it), saves it, and recounts the
 // orders created between the old end and the new one.
@@ -134,6 +152,9 @@ func (e *Engine) SetChannelEnd(saleID, channel string, end time.Time) error {
 	s, ch, err := e.saleChannel(saleID, channel)
 	if err != nil {
 		return err
+	}
+	if err := endAllowed(s.cfg, end); err != nil {
+		return fmt.Errorf("engine: %s on %s: %w", saleID, channel, err)
 	}
 	e.mu.Lock()
 	old, paused := s.endOn[ch.idx], s.pausedOn[ch.idx]

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -78,8 +79,10 @@ type Engine struct {
 	saveFlagsMu sync.Mutex
 
 	dirty atomic.Bool
-	snap  atomic.Pointer[Snapshot]
-	seq   uint64
+	// setAside describes the saved state Load could not use.
+	setAside atomic.Pointer[[]string]
+	snap     atomic.Pointer[Snapshot]
+	seq      uint64
 	// controlMu serialises changes of a sale's end and pause, each saved
 	// whole: two at once must not save each other's old half.
 	controlMu sync.Mutex
@@ -310,18 +313,34 @@ func (e *Engine) Load() error {
 	e.mu.Unlock()
 	// Extensions and pauses first: the replay counts orders inside the
 	// windows they give.
-	controls, err := e.store.Controls()
+	controls, aside, err := e.store.Controls()
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
-	e.mu.Lock()
 	for _, c := range controls {
-		if s, ch := e.saleLocked(c.Sale), e.chByID[c.Channel]; s != nil && ch != nil {
-			s.applyControl(ch.idx, c)
-			s.rules.ExtendEnd(s.endTime())
+		s, ch := e.saleLocked(c.Sale), e.chByID[c.Channel]
+		if s == nil || ch == nil {
+			continue
 		}
+		if !c.End.IsZero() {
+			if err := endAllowed(s.cfg, c.End); err != nil {
+				why := fmt.Sprintf("the saved end of %s on %s: %v", c.Sale, c.Channel, err)
+				if err := e.store.SetControlAside(c.Sale, c.Channel, why); err != nil {
+					return fmt.Errorf("engine: %w", err)
+				}
+				aside = append(aside, why+"; set aside, the configured end counts")
+				continue
+			}
+		}
+		e.mu.Lock()
+		s.applyControl(ch.idx, c)
+		s.rules.ExtendEnd(s.endTime())
+		e.mu.Unlock()
 	}
-	e.mu.Unlock()
+	for _, why := range aside {
+		e.log.Error("saved state not loaded", "why", why)
+	}
+	e.setAside.Store(&aside)
 	for _, ch := range e.channels {
 		c, ok, err := e.store.Cursor(ch.cfg.ID)
 		if err != nil {
@@ -726,6 +745,15 @@ func (e *Engine) reportFresh() {
 
 // Snapshot returns the latest snapshot (never nil).
 func (e *Engine) Snapshot() *Snapshot { return e.snap.Load() }
+
+// SetAside describes the saved state the last Load could not use and set
+// aside (an unreadable record, an end outside what the config allows).
+func (e *Engine) SetAside() []string {
+	if p := e.setAside.Load(); p != nil {
+		return slices.Clone(*p)
+	}
+	return nil
+}
 
 // Subscribe returns a channel that receives each new snapshot. A slow
 // reader only ever misses intermediate snapshots, never the latest: the

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/flashdeck/flashdeck/datasources"
@@ -21,6 +23,9 @@ const (
 	SaleLive      = "live"
 	SaleSoldOut   = "sold_out"
 	SaleEnded     = "ended"
+	// SaleUnpublishable is a sale whose state could not be encoded: the
+	// snapshot carries its id, name and why (SaleSnap.Error) instead.
+	SaleUnpublishable = "unpublishable"
 )
 
 // Snapshot is an immutable picture of everything flashdeck knows at one
@@ -70,6 +75,8 @@ type SaleSnap struct {
 	Currency      string    `json:"currency"`
 	PerBuyerLimit int       `json:"per_buyer_limit"`
 	State         string    `json:"state"`
+	// Error says why the sale's figures are missing (State unpublishable).
+	Error string `json:"error,omitempty"`
 	// Flags counts the sale's flagged orders (the list: Engine.Flags).
 	Flags FlagSummary `json:"flags"`
 	Figures
@@ -150,4 +157,29 @@ func (s *Snapshot) Channel(id string) (ChannelSnap, bool) {
 		}
 	}
 	return ChannelSnap{}, false
+}
+
+// Encode is the snapshot as JSON. A sale whose state cannot be encoded (a
+// time past year 9999, a NaN) does not take the others down: it is
+// replaced by its id and name, state unpublishable and the error, and
+// problems says so. err is set only when nothing could be encoded.
+func (s *Snapshot) Encode() (b []byte, problems []string, err error) {
+	if b, err = json.Marshal(s); err == nil {
+		return b, nil, nil
+	}
+	c := *s
+	c.Sales = make([]SaleSnap, len(s.Sales))
+	for i := range s.Sales {
+		c.Sales[i] = s.Sales[i]
+		if _, err := json.Marshal(&s.Sales[i]); err != nil {
+			why := fmt.Sprintf("sale %s cannot be published: %v", s.Sales[i].ID, err)
+			problems = append(problems, why)
+			c.Sales[i] = SaleSnap{ID: s.Sales[i].ID, Name: s.Sales[i].Name, State: SaleUnpublishable, Error: why,
+				Channels: []SaleChannelSnap{}, SKUs: []SKUSnap{}}
+		}
+	}
+	if b, err = json.Marshal(&c); err != nil {
+		return nil, append(problems, "the snapshot cannot be published: "+err.Error()), fmt.Errorf("encoding snapshot %d: %w", s.Seq, err)
+	}
+	return b, problems, nil
 }

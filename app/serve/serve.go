@@ -3,6 +3,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -34,6 +35,10 @@ type Options struct {
 	// Actions carries out POST /api/v1/actions; nil refuses every action.
 	Actions *actions.Service
 	Logger  *slog.Logger
+	// MaxSnapshotAge is how old the latest snapshot may be before
+	// /healthz is unhealthy (default 30 s; the engine republishes every
+	// second).
+	MaxSnapshotAge time.Duration
 }
 
 // Server serves the API.
@@ -74,6 +79,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.MaxSnapshotAge <= 0 {
+		o.MaxSnapshotAge = DefaultMaxSnapshotAge
 	}
 	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{})}
 	var err error
@@ -144,12 +152,52 @@ func (s *Server) AuthRequired() bool { return len(s.users) > 0 }
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.mux }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+// DefaultMaxSnapshotAge is how old the engine's latest snapshot may be
+// before /healthz says publishing has stopped.
+const DefaultMaxSnapshotAge = 30 * time.Second
+
+// health is the body of /healthz.
+type health struct {
+	Status string `json:"status"`
+	// Problems say why the status is not ok: a snapshot (or a sale of
+	// it) that cannot be published, or one that is too old.
+	Problems []string `json:"problems,omitempty"`
+	// SetAside is saved state the collector's start could not load; it
+	// is reported, not replayed, and does not make the collector unhealthy.
+	SetAside []string `json:"set_aside,omitempty"`
 }
 
+// healthz is ok while every snapshot can be published whole and is fresh:
+// a collector whose desktops cannot be told the truth is not healthy.
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	h := health{Status: "ok", SetAside: s.opt.Engine.SetAside()}
+	snap := s.opt.Engine.Snapshot()
+	h.Problems = s.frames.get(snap).problems
+	if age := time.Since(snap.Wall); age > s.opt.MaxSnapshotAge {
+		h.Problems = append(h.Problems, fmt.Sprintf("no snapshot published for %s (the last is number %d)", age.Round(time.Second), snap.Seq))
+	}
+	code := http.StatusOK
+	if len(h.Problems) > 0 {
+		h.Status, code = "unhealthy", http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, h)
+}
+
+// snapshot answers the latest snapshot, encoded once for every reader (the
+// stream's frame cache). A sale that cannot be encoded is answered as
+// unpublishable, the others whole; a snapshot that cannot be encoded at
+// all is a 500, never a 200 with a cut body.
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, s.opt.Engine.Snapshot())
+	e := s.frames.get(s.opt.Engine.Snapshot())
+	if e.err != nil {
+		s.opt.Logger.Error("snapshot: cannot encode", "err", e.err)
+		writeError(w, http.StatusInternalServerError, "the snapshot cannot be published: "+e.err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.json)
 }
 
 // flagsAnswer is the body of GET /api/v1/flags.
@@ -265,13 +313,22 @@ func (s *Server) requireToken(tok string, next http.Handler) http.Handler {
 	})
 }
 
+// writeJSON answers v as JSON with code. v is encoded before anything is
+// sent: a value that cannot be encoded is a 500 saying so, never the
+// status asked for with a body cut short.
 func writeJSON(w http.ResponseWriter, code int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		buf.Reset()
+		code = http.StatusInternalServerError
+		_ = enc.Encode(map[string]any{"error": map[string]string{"message": "the answer cannot be encoded: " + err.Error()}})
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_, _ = w.Write(buf.Bytes())
 }
 
 func writeError(w http.ResponseWriter, code int, msg string) {

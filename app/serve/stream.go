@@ -31,32 +31,41 @@ const (
 	EventAction   = "action"
 )
 
-// frameCache holds the SSE frame of the latest snapshot, so that a snapshot
-// is encoded once however many clients stream it.
+// frameCache holds the latest snapshot encoded, as JSON and as its SSE
+// frame, so that a snapshot is encoded once however many clients read it.
 type frameCache struct {
-	mu    sync.Mutex
-	snap  *engine.Snapshot
-	frame []byte
+	mu   sync.Mutex
+	snap *engine.Snapshot
+	enc  encoded
 }
 
-// get returns the frame of s, encoding it on first use.
-func (c *frameCache) get(s *engine.Snapshot) ([]byte, error) {
+// encoded is one snapshot's encoding.
+type encoded struct {
+	json, frame []byte
+	// problems names the parts set aside (Snapshot.Encode); err is set
+	// when nothing could be encoded.
+	problems []string
+	err      error
+}
+
+// get returns the encoding of s, encoding it on first use.
+func (c *frameCache) get(s *engine.Snapshot) encoded {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.snap == s {
-		return c.frame, nil
+		return c.enc
 	}
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
+	b, problems, err := s.Encode()
+	e := encoded{json: b, problems: problems, err: err}
+	if err == nil {
+		// Compact JSON holds no newline, so the whole snapshot is one data line.
+		f := make([]byte, 0, len(b)+64)
+		f = fmt.Appendf(f, "id: %d\nevent: %s\ndata: ", s.Seq, EventSnapshot)
+		f = append(f, b...)
+		e.frame = append(f, "\n\n"...)
 	}
-	// Compact JSON holds no newline, so the whole snapshot is one data line.
-	f := make([]byte, 0, len(b)+64)
-	f = fmt.Appendf(f, "id: %d\nevent: %s\ndata: ", s.Seq, EventSnapshot)
-	f = append(f, b...)
-	f = append(f, "\n\n"...)
-	c.snap, c.frame = s, f
-	return f, nil
+	c.snap, c.enc = s, e
+	return e
 }
 
 // stream is GET /api/v1/stream: Server-Sent Events carrying every new
@@ -120,12 +129,14 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			// gives up waiting on their long-lived requests.
 			return
 		case snap := <-snaps:
-			f, err := s.frames.get(snap)
-			if err != nil {
-				s.opt.Logger.Error("stream: cannot encode the snapshot", "err", err)
-				return
+			e := s.frames.get(snap)
+			if e.err != nil {
+				// Nothing of this snapshot can be sent; the stream
+				// stays open for the next one (and /healthz says why).
+				s.opt.Logger.Error("stream: cannot encode the snapshot", "seq", snap.Seq, "err", e.err)
+				continue
 			}
-			if !write(f) {
+			if !write(e.frame) {
 				return
 			}
 			sent++

@@ -5,11 +5,13 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -28,7 +30,10 @@ var (
 	bucketStock   = []byte("stock")
 	bucketFlags   = []byte("flags")
 	bucketControl = []byte("control")
-	prefixOrders  = "orders/"
+	// bucketSetAside keeps saved state that could not be loaded, with why,
+	// out of the way of every later start (and there to be read).
+	bucketSetAside = []byte("set_aside")
+	prefixOrders   = "orders/"
 )
 
 // schemaVersion is bumped with a migration when the layout changes.
@@ -311,16 +316,19 @@ type Control struct {
 
 // SaveControl writes a sale's control state on a channel (synced).
 func (s *Store) SaveControl(c Control) error {
+	// In UTC: a time in the machine's zone may not encode (a year past
+	// 9999 there), and the zone is the sale's to choose when shown.
+	c.End = c.End.UTC()
 	v, err := json.Marshal(c)
 	if err != nil {
-		return err
+		return fmt.Errorf("saving the state of %s on %s to %s: %w", c.Sale, c.Channel, s.path, err)
 	}
 	err = s.update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists(bucketControl)
 		if err != nil {
 			return err
 		}
-		return b.Put([]byte(c.Sale+"\x00"+c.Channel), v)
+		return b.Put(controlKey(c.Sale, c.Channel), v)
 	})
 	if err != nil {
 		return fmt.Errorf("saving the state of %s on %s to %s: %w", c.Sale, c.Channel, s.path, err)
@@ -328,10 +336,18 @@ func (s *Store) SaveControl(c Control) error {
 	return nil
 }
 
-// Controls returns every saved control state.
-func (s *Store) Controls() ([]Control, error) {
-	var out []Control
-	err := s.db.View(func(tx *bolt.Tx) error {
+func controlKey(sale, channel string) []byte { return []byte(sale + "\x00" + channel) }
+
+// Controls returns every saved control state that can be read. One that
+// cannot is moved aside (SetControlAside) and described in setAside, so
+// that it is reported once and never replayed into every start.
+func (s *Store) Controls() (out []Control, setAside []string, err error) {
+	type bad struct {
+		key []byte
+		why string
+	}
+	var unreadable []bad
+	err = s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketControl)
 		if b == nil {
 			return nil
@@ -339,14 +355,90 @@ func (s *Store) Controls() ([]Control, error) {
 		return b.ForEach(func(k, v []byte) error {
 			var c Control
 			if err := json.Unmarshal(v, &c); err != nil {
-				return fmt.Errorf("control state %q is unreadable: %w", k, err)
+				unreadable = append(unreadable, bad{slices.Clone(k), fmt.Sprintf("the saved state %q is unreadable: %v", k, err)})
+				return nil
 			}
 			out = append(out, c)
 			return nil
 		})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("reading control states from %s: %w", s.path, err)
+		return nil, nil, fmt.Errorf("reading control states from %s: %w", s.path, err)
+	}
+	for _, u := range unreadable {
+		if err := s.setAside(bucketControl, u.key, u.why); err != nil {
+			return nil, nil, err
+		}
+		setAside = append(setAside, u.why+"; set aside in "+s.path)
+	}
+	return out, setAside, nil
+}
+
+// SetControlAside moves the saved control state of a sale on a channel out
+// of the ones Controls returns, keeping it with why in the set_aside bucket.
+func (s *Store) SetControlAside(sale, channel, why string) error {
+	return s.setAside(bucketControl, controlKey(sale, channel), why)
+}
+
+// SetAside is saved state that a start could not load, kept for reading.
+type SetAside struct {
+	Bucket string    `json:"bucket"`
+	Key    string    `json:"key"`
+	Value  string    `json:"value"`
+	Why    string    `json:"why"`
+	At     time.Time `json:"at"`
+}
+
+// setAside moves one key of a bucket to the set_aside bucket, with why.
+func (s *Store) setAside(bucket, key []byte, why string) error {
+	err := s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		if b == nil {
+			return nil
+		}
+		v := b.Get(key)
+		if v == nil {
+			return nil
+		}
+		rec, err := json.Marshal(SetAside{Bucket: string(bucket), Key: string(key), Value: string(v), Why: why, At: time.Now().UTC()})
+		if err != nil {
+			return err
+		}
+		aside, err := tx.CreateBucketIfNotExists(bucketSetAside)
+		if err != nil {
+			return err
+		}
+		n, _ := aside.NextSequence()
+		if err := aside.Put(binary.BigEndian.AppendUint64(nil, n), rec); err != nil {
+			return err
+		}
+		return b.Delete(key)
+	})
+	if err != nil {
+		return fmt.Errorf("setting aside %s %q in %s: %w", bucket, key, s.path, err)
+	}
+	return nil
+}
+
+// SetAsides lists the saved state set aside so far, oldest first.
+func (s *Store) SetAsides() ([]SetAside, error) {
+	var out []SetAside
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSetAside)
+		if b == nil {
+			return nil
+		}
+		return b.ForEach(func(_, v []byte) error {
+			var a SetAside
+			if err := json.Unmarshal(v, &a); err != nil {
+				a = SetAside{Why: "unreadable record: " + err.Error()}
+			}
+			out = append(out, a)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading what was set aside in %s: %w", s.path, err)
 	}
 	return out, nil
 }
