@@ -50,7 +50,7 @@ func (au *audit) create(a *Action) (Action, bool, error) {
 	created := false
 	err := au.db.Update(func(tx *bolt.Tx) error {
 		keys := tx.Bucket(bucketKeys)
-		if id := keys.Get([]byte(a.Key)); id != nil {
+		if id := keys.Get(userKey(a.User, a.Key)); id != nil {
 			v := tx.Bucket(bucketActions).Get(id)
 			if v == nil {
 				return fmt.Errorf("idempotency key %q points at a missing action %s", a.Key, id)
@@ -72,7 +72,7 @@ func (au *audit) create(a *Action) (Action, bool, error) {
 			return err
 		}
 		created = true
-		return keys.Put([]byte(a.Key), []byte(a.ID))
+		return keys.Put(userKey(a.User, a.Key), []byte(a.ID))
 	})
 	if err != nil {
 		return Action{}, false, fmt.Errorf("writing the audit record to %s: %w", au.db.Path(), err)
@@ -83,12 +83,23 @@ func (au *audit) create(a *Action) (Action, bool, error) {
 	return *a, true, nil
 }
 
-// byKey returns the action stored under an idempotency key.
-func (au *audit) byKey(key string) (Action, bool, error) {
+// userKey is where a user's idempotency key is kept: keys are scoped per
+// user, so one user's key never answers (or blocks) another's action.
+func userKey(user, key string) []byte { return []byte(user + "\x00" + key) }
+
+// byKey returns the action a user stored under an idempotency key. A key
+// kept before keys were scoped per user counts only for the user whose
+// action it holds.
+func (au *audit) byKey(user, key string) (Action, bool, error) {
 	var a Action
 	found := false
 	err := au.db.View(func(tx *bolt.Tx) error {
-		id := tx.Bucket(bucketKeys).Get([]byte(key))
+		keys := tx.Bucket(bucketKeys)
+		id := keys.Get(userKey(user, key))
+		legacy := id == nil
+		if legacy {
+			id = keys.Get([]byte(key))
+		}
 		if id == nil {
 			return nil
 		}
@@ -96,8 +107,11 @@ func (au *audit) byKey(key string) (Action, bool, error) {
 		if v == nil {
 			return nil
 		}
-		found = true
-		return json.Unmarshal(v, &a)
+		if err := json.Unmarshal(v, &a); err != nil {
+			return err
+		}
+		found = !legacy || a.User == user
+		return nil
 	})
 	return a, found, err
 }

@@ -344,7 +344,7 @@ func FuzzAuditRecord(f *testing.F) {
 			if err := tx.Bucket(bucketActions).Put([]byte(id), rec); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bucketKeys).Put([]byte(key), []byte(id)); err != nil {
+			if err := tx.Bucket(bucketKeys).Put(userKey(op.Name, key), []byte(id)); err != nil {
 				return err
 			}
 			return tx.Bucket(bucketOwed).Put(owedKey(fzSale, "micom-id"), saved)
@@ -456,4 +456,29 @@ func FuzzWriteCSV(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A key kept before keys were scoped per user still replays for the user
+// whose action it holds, and for nobody else.
+func TestLegacyKeyCountsForItsOwnUserOnly(t *testing.T) {
+	s, db, _ := newFzService(t)
+	good := `{"id":"A000000007","idempotency_key":"old-key","kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"bots","user":"ayu","role":"operator","results":[{"channel":"micom-id","result":"applied"}]}`
+	err := db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketActions).Put([]byte("A000000007"), []byte(good)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketKeys).Put([]byte("old-key"), []byte("A000000007"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := Request{Kind: Pause, Sale: fzSale, Channels: []string{"micom-id"}, Reason: "bots", IdempotencyKey: "old-key"}
+	got, err := s.Submit(context.Background(), User{Name: "ayu", Role: RoleOperator}, req)
+	if err != nil || !got.Replayed || got.ID != "A000000007" {
+		t.Errorf("ayu's old key: %+v %v", got, err)
+	}
+	got, err = s.Submit(context.Background(), User{Name: "budi", Role: RoleOperator}, req)
+	if err != nil || got.Replayed || got.ID == "A000000007" || got.User != "budi" {
+		t.Errorf("budi with ayu's old key: %+v %v", got, err)
+	}
 }

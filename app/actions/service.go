@@ -154,23 +154,14 @@ func (s *Service) plan(req Request) (*plan, error) {
 		return nil, invalid("sale", "no sale %q in the configuration", req.Sale)
 	}
 	p := &plan{req: req, sale: si}
-	names := req.Channels
-	switch {
-	case len(names) > 0:
-	case req.Kind == CancelOrder || req.Kind == ReviewOrder:
-		names = s.opt.Engine.FlagChannels(req.Sale, req.OrderID)
+	names := s.channelsMeant(req, si)
+	if len(req.Channels) == 0 && (req.Kind == CancelOrder || req.Kind == ReviewOrder) {
 		switch len(names) {
 		case 0:
 			return nil, invalid("order_id", "order %s is not a flagged order of %s; name its channel in channels", req.OrderID, req.Sale)
 		case 1:
 		default:
 			return nil, invalid("channels", "order id %s is flagged on %s; name one", req.OrderID, strings.Join(names, " and "))
-		}
-	default:
-		for _, c := range si.Channels {
-			if c.Source != nil {
-				names = append(names, c.ID)
-			}
 		}
 	}
 	for _, id := range names {
@@ -224,6 +215,25 @@ func supports(c datasources.Capabilities, k Kind) bool {
 		return c.CancelOrder
 	}
 	return false
+}
+
+// channelsMeant are the channels a request names, or the ones it means
+// by naming none: an order's channel where it is flagged, or every open
+// channel of the sale.
+func (s *Service) channelsMeant(req Request, si engine.SaleInfo) []string {
+	switch {
+	case len(req.Channels) > 0:
+		return req.Channels
+	case req.Kind == CancelOrder || req.Kind == ReviewOrder:
+		return s.opt.Engine.FlagChannels(req.Sale, req.OrderID)
+	}
+	var names []string
+	for _, c := range si.Channels {
+		if c.Source != nil {
+			names = append(names, c.ID)
+		}
+	}
+	return names
 }
 
 // resolveUntil turns "by" into an end time and checks the end is later
@@ -308,9 +318,9 @@ func (s *Service) Submit(ctx context.Context, u User, req Request) (Action, erro
 		return Action{}, err
 	}
 	s.mu.Lock()
-	if prev, ok, err := s.audit.byKey(req.IdempotencyKey); err != nil || ok {
+	if prev, ok, err := s.audit.byKey(u.Name, req.IdempotencyKey); err != nil || ok {
 		s.mu.Unlock()
-		return replay(&req, prev, err)
+		return s.replay(&req, prev, err)
 	}
 	p, err := s.plan(req)
 	if err != nil {
@@ -322,7 +332,7 @@ func (s *Service) Submit(ctx context.Context, u User, req Request) (Action, erro
 	rec, created, err := s.audit.create(&a)
 	if err != nil || !created {
 		s.mu.Unlock()
-		return replay(&req, rec, err)
+		return s.replay(&req, rec, err)
 	}
 	s.running[rec.ID] = true
 	s.mu.Unlock()
@@ -336,9 +346,20 @@ func (s *Service) Submit(ctx context.Context, u User, req Request) (Action, erro
 	return s.run(ctx, rec.ID, p, nil)
 }
 
-func replay(req *Request, prev Action, err error) (Action, error) {
+// replay answers a repeated idempotency key: the first action, when the
+// request is the same one; ErrKeyReused otherwise. A request that names
+// no channels is compared by the channels it means (every open one of
+// the sale), so it never replays an action on one channel.
+func (s *Service) replay(req *Request, prev Action, err error) (Action, error) {
 	if err != nil {
 		return Action{}, err
+	}
+	if len(req.Channels) == 0 {
+		if si, ok := s.opt.Engine.SaleInfo(req.Sale); ok {
+			r := *req
+			r.Channels = s.channelsMeant(r, si)
+			req = &r
+		}
 	}
 	if !req.sameAs(&prev) {
 		return Action{}, fmt.Errorf("%w (%s, %s)", ErrKeyReused, prev.ID, prev.Summary)
@@ -408,10 +429,11 @@ func (s *Service) count(k Kind, channel string, r Result) {
 }
 
 // meta is what travels with one request: its idempotency key on the
-// channel is the action's key, the channel and the attempt, so a retry
-// after a refusal is a new request and a replay of one is not.
+// channel is the action's key and id (keys are the user's own, ids are
+// unique), the channel and the attempt, so a retry after a refusal is a
+// new request and a replay of one is not.
 func meta(a *Action, channel string, attempt int) datasources.ActionMeta {
-	return datasources.ActionMeta{Key: fmt.Sprintf("%s:%s:%d", a.Key, channel, attempt), Reason: a.Reason, Actor: a.User}
+	return datasources.ActionMeta{Key: fmt.Sprintf("%s:%s:%s:%d", a.Key, a.ID, channel, attempt), Reason: a.Reason, Actor: a.User}
 }
 
 // execute is one channel's part of an action, in a straight line. The
