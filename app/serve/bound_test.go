@@ -146,7 +146,7 @@ func TestHealthzUnhealthyWhenSnapshotsStop(t *testing.T) {
 	if code, body := get(t, srv.URL+"/healthz", ""); code != 200 {
 		t.Fatalf("/healthz while publishing: %d %s", code, body)
 	}
-	rig.Collector.Close() // the engine stops publishing
+	rig.Collector.Close()       // the engine stops publishing
 	time.Sleep(3 * time.Second) // waits for the last snapshot to grow older than MaxSnapshotAge
 	code, body := get(t, srv.URL+"/healthz", "")
 	if code != 503 || !strings.Contains(body, "no snapshot published for") {
