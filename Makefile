@@ -35,6 +35,7 @@ run: build
 ## test under Xvfb; e2e/prometheus_test.go runs a real Prometheus on the collector)
 test: deps lint promcheck
 	$(GO) test -tags $(TAGS) -count=1 -timeout 12m ./...
+	$(GO) test -tags $(TAGS) -count=1 -run '^$$' -fuzz '^FuzzAPISequence$$' -fuzztime 20s ./app/serve
 	$(GO) test -tags $(TAGS) -count=1 -race -short -timeout 10m ./app/actions/... ./app/collector/... ./app/engine/... ./app/rules/... ./app/serve/... ./app/store/... ./datasources/...
 
 lint: vet fmt-check staticcheck
