@@ -148,6 +148,15 @@ func bold(s string) *widget.Label {
 func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 	loc := saleLocation(sale)
 	c.root.SetTitle(sale.Name)
+	if sale.State == engine.SaleUnpublishable {
+		// The collector could not publish this sale's figures: say so
+		// rather than show zeros as if nothing sold.
+		c.root.SetSubTitle(sale.Error)
+		c.countdown.SetText("NO FIGURES")
+		c.sold.SetText("figures missing: the collector's /healthz says why")
+		c.through.SetStale(true)
+		return
+	}
 	c.root.SetSubTitle(format.Clock(sale.Start, loc) + " – " + format.Clock(sale.End, loc) + " · " + strings.ToUpper(strings.ReplaceAll(sale.State, "_", " ")))
 	switch sale.State {
 	case engine.SaleSoldOut:
