@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources"
@@ -132,7 +133,7 @@ func (e *fzEngine) SaleInfo(id string) (engine.SaleInfo, bool) {
 	}
 	return engine.SaleInfo{
 		ID: fzSale, Name: "POCO M3 flash sale", Location: fzWIB,
-		Start: time.Date(2026, 11, 23, 14, 0, 0, 0, fzWIB), End: fzSaleEnd,
+		Start: time.Date(2026, 11, 23, 14, 0, 0, 0, fzWIB), End: fzSaleEnd, MaxEnd: fzSaleEnd.Add(config.DefaultMaxExtension),
 		Channels: []engine.SaleChannelInfo{
 			{ID: "micom-id", Name: "mi.com ID", Kind: datasources.KindBrandstore, Source: e.micom, Caps: e.micom.caps, SKUs: []string{"POCO-M3"}, End: endOn("micom-id")},
 			{ID: "akulaku-id", Name: "Akulaku ID", Kind: datasources.KindAkulaku, Source: fzReader{"akulaku-id"}, Caps: datasources.Capabilities{Orders: true}, SKUs: []string{"POCO-M3"}, End: endOn("akulaku-id")},
@@ -208,6 +209,8 @@ func FuzzRequest(f *testing.F) {
 		`{"kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"bots","idempotency_key":"k1"}`,
 		`{"kind":"extend","sale":"poco-m3-launch","by":"30m","reason":"demand","idempotency_key":"7f9c2ba4-e88f-4a0c-8b7e-1d2c3e4f5a6b"}`,
 		`{"kind":"extend","sale":"poco-m3-launch","until":"2026-11-23T17:00:00+07:00","reason":"demand","idempotency_key":"k2"}`,
+		`{"kind":"extend","sale":"poco-m3-launch","until":"9999-12-31T23:00:00Z","reason":"demand","idempotency_key":"k2"}`,
+		`{"kind":"extend","sale":"poco-m3-launch","by":"2562047h","reason":"demand","idempotency_key":"k2"}`,
 		`{"kind":"cancel_order","sale":"poco-m3-launch","order_id":"5001","reason":"scalper","idempotency_key":"k3"}`,
 		`{"kind":"review_order","sale":"poco-m3-launch","order_id":"5001","channels":["micom-id","akulaku-id"],"reason":"ok","idempotency_key":"k4"}`,
 		`{"kind":"resume","sale":"poco-m3-launch","channels":["micom-id","micom-id"],"reason":"r","idempotency_key":"k5"}`,
@@ -315,8 +318,8 @@ func checkPlan(t *testing.T, eng *fzEngine, r *Request, a *Action) {
 			t.Fatalf("planned result %+v", res)
 		}
 	}
-	if r.Kind == Extend && (!a.Until.After(fzNow) || !a.Until.After(fzSaleEnd)) {
-		t.Fatalf("an extension planned to end at %v (now %v, the sale ends %v)", a.Until, fzNow, fzSaleEnd)
+	if r.Kind == Extend && (!a.Until.After(fzNow) || !a.Until.After(fzSaleEnd) || a.Until.After(fzSaleEnd.Add(config.DefaultMaxExtension))) {
+		t.Fatalf("an extension planned to end at %v (now %v, the sale ends %v, may be extended by %v)", a.Until, fzNow, fzSaleEnd, config.DefaultMaxExtension)
 	}
 }
 

@@ -75,6 +75,7 @@ func FuzzDurationYAML(f *testing.F) {
 // that writes out (yaml.Marshal) as a file Parse reads back the same.
 func FuzzParseChecked(f *testing.F) {
 	f.Add([]byte(good))
+	f.Add([]byte(strings.Replace(good, "end: 2026-11-23T23:59:00+07:00", "end: 9999-12-31T23:00:00-05:00\n    max_extension: 8784h", 1)))
 	f.Add([]byte("channels:\n  - {id: micom-id, kind: brandstore, base_url: 'https://s.example.com', token_env: T, timeout: 3s}\n"))
 	f.Add([]byte("sales:\n  - id: a\n    start: 2026-11-23T14:00:00+07:00\n    end: 2026-11-23T13:00:00+07:00\n    skus: [{sku: x, flash_price: 1.5, allocated: {y: -1}}]\n"))
 	f.Add([]byte("clock: {wall_at: 2026-11-23T13:00:00Z, sale_at: 2026-11-23T14:00:00+07:00, speed: 0}\nkeyring: true\n"))
