@@ -31,7 +31,7 @@ const (
 )
 
 // alertNames are the alerts deploy/prometheus/flashdeck-rules.yml defines.
-var alertNames = []string{"ChannelDown", "SellOutImminent", "FlaggedOrdersSpike", "PollErrorsHigh", "CollectorDown"}
+var alertNames = []string{"ChannelDown", "SellOutImminent", "FlaggedOrdersSpike", "PollErrorsHigh", "CollectorDown", "OversellRisk"}
 
 // needTools returns the paths of Debian's prometheus and promtool, failing
 // (not skipping: CI installs them) when they are missing.

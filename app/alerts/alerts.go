@@ -22,6 +22,10 @@ const (
 	ChannelRecovered Kind = "channel_recovered"
 	SellOutImminent  Kind = "sellout_imminent"
 	SoldOut          Kind = "sold_out"
+	// OversellRisk: a channel offers more units than remain of the
+	// allocation; NotSelling: it offers none while units remain.
+	OversellRisk Kind = "oversell_risk"
+	NotSelling   Kind = "not_selling"
 )
 
 // Alert is one event, worded for a person.
@@ -44,12 +48,14 @@ type Detector struct {
 	down     map[string]bool
 	imminent map[string]bool
 	soldOut  map[string]bool
+	// stock is the stock status last announced per sale/sku/channel.
+	stock map[string]string
 }
 
 // NewDetector returns a detector that stays silent about the state it first
 // sees (a dashboard opened mid-sale does not replay every sell-out).
 func NewDetector() *Detector {
-	return &Detector{down: map[string]bool{}, imminent: map[string]bool{}, soldOut: map[string]bool{}}
+	return &Detector{down: map[string]bool{}, imminent: map[string]bool{}, soldOut: map[string]bool{}, stock: map[string]string{}}
 }
 
 // Next returns the events between the previous snapshot and s.
@@ -81,7 +87,7 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 		d.down[c.ID] = isDown
 	}
 	for _, sale := range s.Sales {
-		if sale.State != engine.SaleLive {
+		if sale.State != engine.SaleLive && sale.State != engine.SaleSoldOut {
 			continue
 		}
 		for _, k := range sale.SKUs {
@@ -90,6 +96,10 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 				ch := names[c.Channel]
 				if ch == "" {
 					ch = c.Channel
+				}
+				d.stockAlert(emit, key, sale, k, c, ch)
+				if sale.State != engine.SaleLive {
+					continue
 				}
 				if c.Allocated > 0 && c.Remaining <= 0 {
 					if !d.soldOut[key] {
@@ -119,4 +129,30 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 	}
 	d.primed = true
 	return out
+}
+
+// stockAlert announces a SKU's channel stock turning oversell risk or not
+// selling, once until it turns something else. Stale or in-flight
+// readings neither raise nor clear it: they judge nothing.
+func (d *Detector) stockAlert(emit func(Alert), key string, sale engine.SaleSnap, k engine.SKUSnap, c engine.CellSnap, ch string) {
+	st := c.StockStatus
+	if st == engine.StockStale || st == engine.StockInFlight || st == engine.StockUnread {
+		return
+	}
+	if st == d.stock[key] {
+		return
+	}
+	d.stock[key] = st
+	stock := 0
+	if c.Stock != nil {
+		stock = *c.Stock
+	}
+	switch st {
+	case engine.StockOversell:
+		emit(Alert{Kind: OversellRisk, Key: key, Title: ch + " offers more " + k.Name + " than remain",
+			Body: fmt.Sprintf("%s sellable on %s, %s left of the allocation (%s): cap it at the allocation or pause", format.Count(stock, sale.Currency), ch, format.Count(c.Remaining, sale.Currency), sale.Name)})
+	case engine.StockNotSelling:
+		emit(Alert{Kind: NotSelling, Key: key, Title: k.Name + " is not selling on " + ch,
+			Body: fmt.Sprintf("%s offers 0 while %s remain of the allocation (%s)", ch, format.Count(c.Remaining, sale.Currency), sale.Name)})
+	}
 }

@@ -26,6 +26,13 @@ func snap(at time.Duration, state string, remaining int, eta time.Duration, stal
 	}
 }
 
+// stock sets the SKU's channel stock and its judgement.
+func stock(s *engine.Snapshot, units int, status string) *engine.Snapshot {
+	c := &s.Sales[0].SKUs[0].Channels[0]
+	c.Stock, c.StockStatus = &units, status
+	return s
+}
+
 func kinds(as []Alert) []Kind {
 	out := []Kind{}
 	for _, a := range as {
@@ -55,6 +62,18 @@ func TestDetector(t *testing.T) {
 		{"sold out once",
 			[]*engine.Snapshot{snap(0, "ok", 5, time.Minute, false), snap(1, "ok", 0, 0, false), snap(2, "ok", 0, 0, false)},
 			[][]Kind{{SoldOut}, {}}},
+		{"oversell risk once, not cleared by a stale or in-flight reading, raised again after it cleared",
+			[]*engine.Snapshot{stock(snap(0, "ok", 50, time.Hour, false), 50, engine.StockMatches),
+				stock(snap(1, "ok", 50, time.Hour, false), 200, engine.StockOversell),
+				stock(snap(2, "ok", 50, time.Hour, false), 200, engine.StockStale),
+				stock(snap(3, "ok", 50, time.Hour, false), 200, engine.StockOversell),
+				stock(snap(4, "ok", 50, time.Hour, false), 50, engine.StockMatches),
+				stock(snap(5, "ok", 50, time.Hour, false), 90, engine.StockOversell)},
+			[][]Kind{{OversellRisk}, {}, {}, {}, {OversellRisk}}},
+		{"not selling",
+			[]*engine.Snapshot{stock(snap(0, "ok", 50, time.Hour, false), 48, engine.StockInFlight),
+				stock(snap(1, "ok", 50, time.Hour, false), 0, engine.StockNotSelling)},
+			[][]Kind{{NotSelling}}},
 		{"a dashboard opened after the sell-out stays quiet",
 			[]*engine.Snapshot{snap(0, "down", 0, 0, true), snap(1, "down", 0, 0, true)},
 			[][]Kind{{}}},

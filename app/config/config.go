@@ -188,6 +188,9 @@ type Sale struct {
 	SKUs     []SKU  `yaml:"skus,omitempty"`
 	// FlagRules tunes the scalper rules for this sale (defaults when absent).
 	FlagRules FlagRules `yaml:"flag_rules,omitempty"`
+	// StockCheck tunes how a channel's own stock is judged against what
+	// remains of the allocation (defaults when absent).
+	StockCheck StockCheck `yaml:"stock_check,omitempty"`
 
 	loc *time.Location
 }
@@ -212,6 +215,20 @@ func (s *Sale) MaxEnd() time.Time {
 
 // SetLocation sets the display zone (for sales built in code).
 func (s *Sale) SetLocation(l *time.Location) { s.loc = l }
+
+// StockCheck are a sale's thresholds for comparing a channel's sellable
+// stock with what remains of the allocation; zero means the default.
+type StockCheck struct {
+	// OversellMargin is how many units a channel may offer beyond what
+	// remains before it is an oversell risk (default 0).
+	OversellMargin int `yaml:"oversell_margin,omitempty"`
+	// InFlightSlack is added to the units the orders not yet read may
+	// explain (the rate times how far apart the two readings are).
+	InFlightSlack int `yaml:"in_flight_slack,omitempty"`
+	// StaleAfter is how old a stock reading may be before it is too old
+	// to judge (default three of the channel's stock_interval).
+	StaleAfter Duration `yaml:"stale_after,omitempty"`
+}
 
 // FlagRules are a sale's thresholds for flagged transactions; zero means
 // the default (see app/rules).
@@ -527,6 +544,15 @@ func (c *Config) validate(lines map[string]int) error {
 			v.add(f+".per_buyer_limit", "must be 0 (no limit) or more")
 		}
 		validateFlagRules(v, f+".flag_rules", &s.FlagRules)
+		if sc := s.StockCheck; sc.OversellMargin < 0 || sc.OversellMargin > MaxAllocation {
+			v.add(f+".stock_check.oversell_margin", "must be between 0 and %d units", MaxAllocation)
+		}
+		if sc := s.StockCheck; sc.InFlightSlack < 0 || sc.InFlightSlack > MaxAllocation {
+			v.add(f+".stock_check.in_flight_slack", "must be between 0 and %d units", MaxAllocation)
+		}
+		if d := s.StockCheck.StaleAfter.D(); d != 0 && (d < time.Second || d > 24*time.Hour) {
+			v.add(f+".stock_check.stale_after", "%s is outside 1s–24h", d)
+		}
 		if s.TimeZone != "" {
 			loc, err := time.LoadLocation(s.TimeZone)
 			if err != nil {

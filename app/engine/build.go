@@ -46,9 +46,12 @@ func (e *Engine) build() *Snapshot {
 			Flags: e.flagsLocked(sl).summary,
 		}
 		perCh := make(map[int]*Figures, len(sl.chans))
+		stockCh := make(map[int]*SaleChannelSnap, len(sl.chans))
 		for _, ci := range sl.chans {
 			perCh[ci] = &Figures{}
+			stockCh[ci] = &SaleChannelSnap{}
 		}
+		ended := !now.Before(sl.endTime())
 		for _, k := range sl.skus {
 			ks := SKUSnap{SKU: k.cfg.SKU, Name: k.cfg.Name, FlashPrice: k.cfg.FlashPrice.Money()}
 			for _, cidx := range k.cells {
@@ -64,8 +67,18 @@ func (e *Engine) build() *Snapshot {
 				if r, ok := ch.stock[k.cfg.SKU]; ok {
 					n := r.Sellable
 					cell.Stock = &n
+					cell.StockAsOf = ch.stockWall[k.cfg.SKU]
 					cell.SaleState = r.State
 				}
+				cell.StockStatus, cell.StockDifference = judgeStock(stockCase{
+					hasAPI: ch.caps.Stock, stock: cell.Stock, readAt: cell.StockAsOf, countAt: ch.lastSuccess, now: wall,
+					remaining: f.Remaining, rate: f.Rate1m, pollEvery: ch.cfg.PollInterval.D(),
+					staleAfter: staleAfter(sl.cfg.StockCheck, ch.cfg), paused: sl.pausedOn[c.ch], check: sl.cfg.StockCheck,
+				})
+				if ended {
+					cell.StockStatus = ""
+				}
+				stockCh[c.ch].addStock(cell)
 				ks.Channels = append(ks.Channels, cell)
 				ks.Figures.merge(f)
 				perCh[c.ch].merge(f)
@@ -77,10 +90,10 @@ func (e *Engine) build() *Snapshot {
 		for _, ci := range sl.chans {
 			f := perCh[ci]
 			f.finish(now, sl)
-			ss.Channels = append(ss.Channels, SaleChannelSnap{
-				Channel: e.channels[ci].cfg.ID, Figures: *f,
-				End: time.UnixMilli(sl.endOn[ci]).In(sl.cfg.End.Location()), Paused: sl.pausedOn[ci],
-			})
+			sc := *stockCh[ci]
+			sc.Channel, sc.Figures = e.channels[ci].cfg.ID, *f
+			sc.End, sc.Paused = time.UnixMilli(sl.endOn[ci]).In(sl.cfg.End.Location()), sl.pausedOn[ci]
+			ss.Channels = append(ss.Channels, sc)
 		}
 		ss.Figures.finish(now, sl)
 		switch {
@@ -135,5 +148,21 @@ func (f *Figures) finish(now time.Time, s *sale) {
 			eta := now.Add(time.Duration(d))
 			f.ETASellout = &eta
 		}
+	}
+}
+
+// addStock adds one SKU's channel stock into its sale channel's sum.
+func (sc *SaleChannelSnap) addStock(c CellSnap) {
+	sc.StockIssues.add(c.StockStatus)
+	if c.Stock == nil {
+		return
+	}
+	if sc.Stock == nil {
+		sc.Stock = new(int)
+		sc.StockAsOf = c.StockAsOf
+	}
+	*sc.Stock += max(*c.Stock, 0)
+	if c.StockAsOf.Before(sc.StockAsOf) {
+		sc.StockAsOf = c.StockAsOf
 	}
 }

@@ -152,6 +152,8 @@ type channel struct {
 
 	stock   map[string]datasources.StockReading
 	stockAt time.Time
+	// stockWall is the wall time each SKU's stock was read.
+	stockWall map[string]time.Time
 
 	state       string
 	lastSuccess time.Time
@@ -163,7 +165,10 @@ type channel struct {
 	nextPoll    time.Time
 	rateLimited bool
 	lastStock   time.Time
-	backfill    Backfill
+	// lastHotStock is when the selling SKUs' stock was last read (with
+	// the rest, or alone: stockDue).
+	lastHotStock time.Time
+	backfill     Backfill
 	// push queues the orders the channel pushed (nil when it does not).
 	push *pushQueue
 	// fresh holds the creation times (unix ms, sale clock) of orders first
@@ -203,7 +208,7 @@ func New(opt Options) (*Engine, error) {
 		cc := &e.cfg.Channels[i]
 		ch := &channel{
 			cfg: cc, idx: i, skus: map[string][]int32{}, orders: map[string]orderRec{},
-			stock: map[string]datasources.StockReading{}, state: StateDegraded, lastError: "not polled yet",
+			stock: map[string]datasources.StockReading{}, stockWall: map[string]time.Time{}, state: StateDegraded, lastError: "not polled yet",
 			spark: newRing(time.Minute, 30),
 		}
 		if !cc.IsEnabled() {
@@ -366,8 +371,11 @@ func (e *Engine) Load() error {
 			return fmt.Errorf("engine: stock of %s: %w", ch.cfg.ID, err)
 		}
 		e.mu.Lock()
+		wallNow, saleNow := time.Now(), e.now()
 		for k, r := range st {
 			ch.stock[k] = r
+			// Saved in sale time; its age carries over to wall time.
+			ch.stockWall[k] = wallNow.Add(at[k].Sub(saleNow))
 			if at[k].After(ch.stockAt) {
 				ch.stockAt = at[k]
 			}
@@ -569,8 +577,8 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 	if err := e.flush(ch, &b, nil); err != nil {
 		return false, err
 	}
-	if ch.caps.Stock && time.Since(ch.lastStock) >= ch.cfg.StockInterval.D() {
-		readings, err := ch.src.Stock(ctx, ch.saleSKUs)
+	if skus, full := e.stockDue(ch); len(skus) > 0 {
+		readings, err := ch.src.Stock(ctx, skus)
 		if err != nil {
 			return more, err
 		}
@@ -579,11 +587,16 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 			return more, saveError(ch, err)
 		}
 		e.mu.Lock()
+		wall := time.Now()
 		for _, r := range readings {
 			ch.stock[r.SKU] = r
+			ch.stockWall[r.SKU] = wall
 		}
 		ch.stockAt = at
-		ch.lastStock = time.Now()
+		ch.lastHotStock = wall
+		if full {
+			ch.lastStock = wall
+		}
 		e.mu.Unlock()
 		e.dirty.Store(true)
 	}

@@ -93,6 +93,13 @@ type SaleChannelSnap struct {
 	// Paused is true while flashdeck has the sale paused on this channel.
 	Paused bool `json:"paused"`
 	Figures
+	// Stock is the units the channel still offers over the sale's SKUs
+	// it has read (nil: no stock API, or none read yet); StockAsOf the
+	// wall time of the oldest reading behind it.
+	Stock     *int      `json:"stock,omitempty"`
+	StockAsOf time.Time `json:"stock_as_of,omitzero"`
+	// StockIssues counts the SKUs whose stock needs a look.
+	StockIssues StockIssues `json:"stock_issues"`
 }
 
 // SKUSnap is one SKU of a sale across its channels.
@@ -109,8 +116,14 @@ type CellSnap struct {
 	Channel string `json:"channel"`
 	Figures
 	// Stock is the sellable stock the channel itself last reported, when it
-	// reports stock; nil otherwise.
-	Stock *int `json:"stock,omitempty"`
+	// reports stock; nil otherwise. StockAsOf is the wall time of that read.
+	Stock     *int      `json:"stock,omitempty"`
+	StockAsOf time.Time `json:"stock_as_of,omitzero"`
+	// StockDifference is Stock − Remaining, when there is a reading.
+	StockDifference *int `json:"stock_difference,omitempty"`
+	// StockStatus judges the difference (StockMatches, StockOversell, …;
+	// empty once the sale has ended).
+	StockStatus string `json:"stock_status,omitempty"`
 	// SaleState is the channel's own sale state for the SKU, when known.
 	SaleState datasources.SaleState `json:"sale_state,omitempty"`
 }

@@ -252,7 +252,7 @@ type ruleFile struct {
 
 // AlertNames are the alerts deploy/prometheus ships (e2e checks a real
 // Prometheus loads them all).
-var alertNames = []string{"ChannelDown", "SellOutImminent", "FlaggedOrdersSpike", "PollErrorsHigh", "CollectorDown"}
+var alertNames = []string{"ChannelDown", "SellOutImminent", "FlaggedOrdersSpike", "PollErrorsHigh", "CollectorDown", "OversellRisk"}
 
 func TestAlertRulesQueryExposedMetrics(t *testing.T) {
 	names := exposed(t)

@@ -118,6 +118,15 @@ var (
 		"1 when the channel answers (ok or degraded), 0 when it is down.", []string{"channel"}, nil)
 	descLastSuccess = prometheus.NewDesc("flashdeck_channel_last_success_timestamp_seconds",
 		"Unix time of the channel's last successful poll.", []string{"channel"}, nil)
+	descStock = prometheus.NewDesc("flashdeck_sku_channel_stock",
+		"Sellable units of a SKU the channel itself last reported. Absent for a channel without a stock API and before the first read.",
+		[]string{"sale", "channel", "sku"}, nil)
+	descStockDiff = prometheus.NewDesc("flashdeck_sku_stock_difference",
+		"The channel's sellable stock of a SKU minus the units remaining of its allocation: above 0 the channel offers more than the allocation has left, below 0 fewer. Absent without a stock reading.",
+		[]string{"sale", "channel", "sku"}, nil)
+	descStockStatus = prometheus.NewDesc("flashdeck_sku_stock_status",
+		"1 for the current judgement of a SKU's channel stock against what remains (status: ok, in_flight, oversell_risk, not_selling, short, stale, paused, unread, no_stock_api); the series of a SKU carries one status at a time. Absent once the sale has ended.",
+		[]string{"sale", "channel", "sku", "status"}, nil)
 	descFlagged = prometheus.NewDesc("flashdeck_flagged_orders",
 		"Orders of the sale flagged by a rule on a channel, in any state (open, reviewed, cancelled). An order flagged by two rules counts under each. Every rule is exposed for every channel of the sale, 0 until it flags something, so a first burst shows as a rise.",
 		[]string{"sale", "channel", "rule"}, nil)
@@ -128,7 +137,7 @@ type snapshotCollector struct {
 }
 
 func (c *snapshotCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descSold, descAllocated, descRemaining, descETA, descRate, descUp, descLastSuccess, descFlagged} {
+	for _, d := range []*prometheus.Desc{descSold, descAllocated, descRemaining, descETA, descRate, descUp, descLastSuccess, descFlagged, descStock, descStockDiff, descStockStatus} {
 		ch <- d
 	}
 }
@@ -146,6 +155,15 @@ func (c *snapshotCollector) Collect(ch chan<- prometheus.Metric) {
 				ch <- prometheus.MustNewConstMetric(descRemaining, prometheus.GaugeValue, float64(cell.Remaining), sale.ID, cell.Channel, k.SKU)
 				if cell.ETASellout != nil {
 					ch <- prometheus.MustNewConstMetric(descETA, prometheus.GaugeValue, max(cell.ETASellout.Sub(s.At).Seconds(), 0), sale.ID, cell.Channel, k.SKU)
+				}
+				if cell.Stock != nil {
+					ch <- prometheus.MustNewConstMetric(descStock, prometheus.GaugeValue, float64(*cell.Stock), sale.ID, cell.Channel, k.SKU)
+				}
+				if cell.StockDifference != nil {
+					ch <- prometheus.MustNewConstMetric(descStockDiff, prometheus.GaugeValue, float64(*cell.StockDifference), sale.ID, cell.Channel, k.SKU)
+				}
+				if cell.StockStatus != "" {
+					ch <- prometheus.MustNewConstMetric(descStockStatus, prometheus.GaugeValue, 1, sale.ID, cell.Channel, k.SKU, cell.StockStatus)
 				}
 			}
 		}

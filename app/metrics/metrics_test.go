@@ -29,7 +29,7 @@ func fixture() *engine.Snapshot {
 				{Channel: "micom-id"},
 			},
 			SKUs: []engine.SKUSnap{
-				{SKU: "POCO-M3-464-BLK", Channels: []engine.CellSnap{cell("lazada-id", 500, 440, &eta), cell("micom-id", 300, 10, nil)}},
+				{SKU: "POCO-M3-464-BLK", Channels: []engine.CellSnap{withStock(cell("lazada-id", 500, 440, &eta), 260, engine.StockOversell), cell("micom-id", 300, 10, nil)}},
 			},
 		}},
 		Channels: []engine.ChannelSnap{
@@ -37,6 +37,33 @@ func fixture() *engine.Snapshot {
 			{ID: "micom-id", State: engine.StateDown},
 			{ID: "poco-global", State: engine.StateDisabled},
 		},
+	}
+}
+
+// withStock gives a cell the channel's own stock and its judgement.
+func withStock(c engine.CellSnap, units int, status string) engine.CellSnap {
+	diff := units - c.Remaining
+	c.Stock, c.StockDifference, c.StockStatus = &units, &diff, status
+	return c
+}
+
+// The channel's stock, its difference from what remains and its judgement
+// are exposed per SKU; a cell without a reading has none of them.
+func TestStockMetrics(t *testing.T) {
+	m := New(fixture)
+	const want = `
+# HELP flashdeck_sku_channel_stock Sellable units of a SKU the channel itself last reported. Absent for a channel without a stock API and before the first read.
+# TYPE flashdeck_sku_channel_stock gauge
+flashdeck_sku_channel_stock{channel="lazada-id",sale="poco-m3-launch",sku="POCO-M3-464-BLK"} 260
+# HELP flashdeck_sku_stock_difference The channel's sellable stock of a SKU minus the units remaining of its allocation: above 0 the channel offers more than the allocation has left, below 0 fewer. Absent without a stock reading.
+# TYPE flashdeck_sku_stock_difference gauge
+flashdeck_sku_stock_difference{channel="lazada-id",sale="poco-m3-launch",sku="POCO-M3-464-BLK"} 200
+`
+	if err := testutil.GatherAndCompare(m.Registry, strings.NewReader(want), "flashdeck_sku_channel_stock", "flashdeck_sku_stock_difference"); err != nil {
+		t.Error(err)
+	}
+	if n := testutil.CollectAndCount(m.Registry, "flashdeck_sku_stock_status"); n != 1 {
+		t.Errorf("%d stock status series, want 1", n)
 	}
 }
 

@@ -103,7 +103,7 @@ func (s *AlertStrip) render(now time.Time) {
 
 func alertImportance(k alerts.Kind) widget.Importance {
 	switch k {
-	case alerts.ChannelDown:
+	case alerts.ChannelDown, alerts.OversellRisk:
 		return widget.DangerImportance
 	case alerts.ChannelRecovered:
 		return widget.SuccessImportance
