@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -90,6 +91,7 @@ func FuzzParseChecked(f *testing.F) {
 				if e == nil || e.File != "fuzz.yaml" || strings.TrimSpace(e.Msg) == "" {
 					t.Fatalf("error %#v does not name the file and say what is wrong", e)
 				}
+				checkURLsMasked(t, e)
 			}
 			return
 		}
@@ -122,12 +124,28 @@ func checkConfig(t *testing.T, c *Config) {
 		}
 		users[u.Name] = true
 	}
+	for _, f := range envFields(c) {
+		checkEnvName(t, f)
+	}
+	for _, u := range c.Users {
+		for _, f := range envFields(&u) {
+			checkEnvName(t, f)
+		}
+	}
 	chans := map[string]bool{}
 	for _, ch := range c.Channels {
 		if !idPattern.MatchString(ch.ID) || chans[ch.ID] {
 			t.Fatalf("accepted channel id %q", ch.ID)
 		}
 		chans[ch.ID] = true
+		for _, f := range envFields(&ch) {
+			checkEnvName(t, f)
+		}
+		for _, raw := range []string{ch.BaseURL, ch.AuthURL} {
+			if u, err := url.Parse(raw); err == nil && (u.User != nil || hasCredentialParam(u.RawQuery) || hasCredentialParam(u.Fragment)) {
+				t.Fatalf("channel %s: accepted a URL with credentials: %q", ch.ID, raw)
+			}
+		}
 		switch ch.Kind {
 		case "lazada", "akulaku", "brandstore":
 		default:
@@ -181,5 +199,45 @@ func checkConfig(t *testing.T, c *Config) {
 	}
 	if c.Clock != nil && (c.Clock.Speed <= 0 || c.Clock.WallAt.IsZero() || c.Clock.SaleAt.IsZero()) {
 		t.Fatalf("clock %+v", *c.Clock)
+	}
+}
+
+// checkEnvName fails when an accepted *_env field holds something other
+// than a variable name.
+func checkEnvName(t *testing.T, f envField) {
+	t.Helper()
+	if f.value != "" && (!envPattern.MatchString(f.value) || looksLikeSecret(f.value)) {
+		t.Fatalf("accepted %s: %q, not a variable name", f.name, f.value)
+	}
+}
+
+// hasCredentialParam: the parameters the security review named, whatever
+// their case and separators (isCredentialParam knows more).
+func hasCredentialParam(q string) bool {
+	for p := range strings.SplitSeq(q, "&") {
+		k, _, _ := strings.Cut(p, "=")
+		k = strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(k))
+		switch k {
+		case "accesstoken", "appsecret", "sign", "password", "token", "secret":
+			return true
+		}
+	}
+	return false
+}
+
+// userinfoInURL finds the part before the host of every URL in a text.
+var userinfoInURL = regexp.MustCompile(`//([^/?#\s"@]*)@`)
+
+// checkURLsMasked fails when an error about a channel's URL shows a user
+// or password, or the value of a credential parameter.
+func checkURLsMasked(t *testing.T, e *Error) {
+	t.Helper()
+	if !strings.HasSuffix(e.Field, ".base_url") && !strings.HasSuffix(e.Field, ".auth_url") {
+		return
+	}
+	for _, m := range userinfoInURL.FindAllStringSubmatch(e.Msg, -1) {
+		if m[1] != "***" {
+			t.Fatalf("the error shows a URL's user or password: %v", e)
+		}
 	}
 }
