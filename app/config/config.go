@@ -531,17 +531,21 @@ func (c *Config) validate(lines map[string]int) error {
 	return nil
 }
 
-// validateUsers checks the users: each named once, with a role and a
-// token variable.
+// validateUsers checks the users: each named once, with a role, and with
+// a token variable of their own — two users reading one variable have one
+// token, and the collector could not tell them apart (the one listed last
+// would take the other's role). The metrics token is not a user's either:
+// it sits in a Prometheus configuration.
 func (c *Config) validateUsers(v *validator) {
 	names := map[string]int{}
+	tokens := map[string]int{}
 	for i := range c.Users {
 		u := &c.Users[i]
 		f := fmt.Sprintf("users[%d]", i)
 		if u.Name == "" {
 			v.add(f+".name", "a user needs a name")
 		} else if j, ok := names[u.Name]; ok {
-			v.add(f+".name", "user %q is listed twice (users[%d] and users[%d])", u.Name, j, i)
+			v.add(f+".name", "user %q is listed twice (users[%d] and users[%d]): one entry per person, with one role", u.Name, j, i)
 		} else {
 			names[u.Name] = i
 		}
@@ -550,6 +554,19 @@ func (c *Config) validateUsers(v *validator) {
 		}
 		checkEnvNames(v, f, u, func(string) string { return envNameFor("FLASHDECK_TOKEN_" + u.Name) })
 		checkEnv(v, f+".token_env", u.TokenEnv, true)
+		if u.TokenEnv == "" || envKind(u.TokenEnv) != envIsName {
+			continue
+		}
+		if j, ok := tokens[u.TokenEnv]; ok {
+			v.add(f+".token_env", "users[%d] %s and users[%d] %s read the same variable %s, so they share one token: give each user a token of their own",
+				j, c.Users[j].Name, i, u.Name, u.TokenEnv)
+		} else {
+			tokens[u.TokenEnv] = i
+		}
+	}
+	if j, ok := tokens[c.MetricsTokenEnv]; ok && c.MetricsTokenEnv != "" {
+		v.add("metrics_token_env", "users[%d] %s's token (%s) would also be the metrics token, kept in Prometheus' configuration: give /metrics a token of its own",
+			j, c.Users[j].Name, c.MetricsTokenEnv)
 	}
 }
 

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"reflect"
@@ -322,6 +323,39 @@ func TestRedactURL(t *testing.T) {
 		if got := RedactURL(tc.raw); got != tc.want {
 			t.Errorf("RedactURL(%q) = %q, want %q", tc.raw, got, tc.want)
 		}
+	}
+}
+
+// TestUsersEachWithTheirOwnToken: two users reading one variable share a
+// token, so the collector could not tell them apart; the same name twice
+// is one person with two roles. Both are refused naming both entries.
+func TestUsersEachWithTheirOwnToken(t *testing.T) {
+	users := func(extra string) string {
+		return "users:\n  - {name: alice, role: operator, token_env: T_ALICE}\n  - {name: wall, role: viewer, token_env: T_WALL}\n" +
+			"  - {name: carol, role: viewer, token_env: T_CAROL}\n" + extra
+	}
+	cases := []struct{ name, text, want string }{
+		{"same variable", users("  - {name: bob, role: viewer, token_env: T_ALICE}\n"),
+			"f.yaml:5: users[3].token_env: users[0] alice and users[3] bob read the same variable T_ALICE, so they share one token: give each user a token of their own"},
+		{"same name", users("  - {name: alice, role: viewer, token_env: T_ALICE2}\n"),
+			`f.yaml:5: users[3].name: user "alice" is listed twice (users[0] and users[3])`},
+		{"metrics token of a user", "metrics_token_env: T_WALL\n" + users(""),
+			"f.yaml:1: metrics_token_env: users[1] wall's token (T_WALL) would also be the metrics token"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("f.yaml", []byte(tc.text))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want %q", err, tc.want)
+			}
+			var es Errors
+			if !errors.As(err, &es) || len(es) != 1 {
+				t.Errorf("want one error, got %v", err)
+			}
+		})
+	}
+	if _, err := Parse("f.yaml", []byte("metrics_token_env: T_METRICS\n"+users(""))); err != nil {
+		t.Errorf("distinct tokens refused: %v", err)
 	}
 }
 

@@ -117,12 +117,18 @@ func checkConfig(t *testing.T, c *Config) {
 	if c.Path != "fuzz.yaml" || c.StateDir == "" {
 		t.Fatalf("path %q, state_dir %q", c.Path, c.StateDir)
 	}
-	users := map[string]bool{}
+	users, tokens := map[string]bool{}, map[string]bool{}
 	for _, u := range c.Users {
 		if u.Name == "" || users[u.Name] || (u.Role != RoleViewer && u.Role != RoleOperator) || !envPattern.MatchString(u.TokenEnv) {
 			t.Fatalf("accepted user %+v", u)
 		}
-		users[u.Name] = true
+		if tokens[u.TokenEnv] {
+			t.Fatalf("accepted two users reading %s", u.TokenEnv)
+		}
+		users[u.Name], tokens[u.TokenEnv] = true, true
+	}
+	if tokens[c.MetricsTokenEnv] {
+		t.Fatalf("accepted metrics_token_env %s, a user's token", c.MetricsTokenEnv)
 	}
 	for _, f := range envFields(c) {
 		checkEnvName(t, f)
