@@ -250,7 +250,9 @@ Routes:
 
 Listening: with no users configured, loopback only. Any other address needs TLS
 (--tls-cert and --tls-key), or --insecure behind a TLS-terminating proxy. Lazada
-pushes only to HTTPS with an OV or EV certificate.
+pushes only to HTTPS with an OV or EV certificate. The certificate is checked at
+start: in its validity dates, its key readable by its owner only (chmod 600), and
+naming the --listen host (every interface: a warning listing its names).
 
 Flags:
 `
@@ -265,7 +267,7 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
 	listen := fs.String("listen", "127.0.0.1:9464", "address to serve on, host:port (an empty host is every interface)")
 	certFile := fs.String("tls-cert", "", "serve HTTPS with this certificate chain (PEM file); needs --tls-key")
-	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM file)")
+	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM file, readable by its owner only: chmod 600)")
 	insecure := fs.Bool("insecure", false, "allow plain HTTP on an address other than loopback (a TLS-terminating proxy in front)")
 	speed := fs.Float64("demo-speed", 1, "demo only: sale seconds per wall second")
 	if err := fs.Parse(args); err != nil {
@@ -279,6 +281,15 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	tlsCfg, err := serve.LoadTLS(*certFile, *keyFile)
 	if err != nil {
 		return err
+	}
+	// And checked against where it is served: what no client could
+	// verify stops here; what clients must do is said once.
+	warnings, err := serve.CheckCertificate(tlsCfg, *certFile, *listen)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		log.Warn(w)
 	}
 	if tlsCfg != nil && *insecure {
 		return errors.New("--insecure allows plain HTTP, and --tls-cert/--tls-key serve HTTPS: give one or the other")
