@@ -438,6 +438,9 @@ func secretCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		return errors.New("usage: flashdeck secret set NAME (value on standard input) | flashdeck secret delete NAME")
 	}
 	name := args[1]
+	if err := config.CheckSecretName(name); err != nil {
+		return err
+	}
 	if args[0] == "delete" {
 		if err := config.DeleteKeyring(name); err != nil {
 			return err

@@ -194,3 +194,17 @@ func TestNeedDisplay(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretNameIsNotTheSecret: a value typed where flashdeck secret takes
+// a variable's name is refused before standard input is read, and not
+// repeated.
+func TestSecretNameIsNotTheSecret(t *testing.T) {
+	const pasted = "sk_live_51HxYzAbCdEfGhIjKlMn"
+	for _, op := range []string{"set", "delete"} {
+		var out, errb bytes.Buffer
+		code := run(&errb, secretCmd([]string{op, pasted}, strings.NewReader(""), &out))
+		if code != 1 || !strings.Contains(errb.String(), "looks like a value rather than a variable name") || strings.Contains(errb.String()+out.String(), pasted) {
+			t.Errorf("secret %s: exit %d, %q %q", op, code, out.String(), errb.String())
+		}
+	}
+}
