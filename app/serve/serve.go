@@ -34,6 +34,9 @@ type Options struct {
 	// Actions carries out POST /api/v1/actions; nil refuses every action.
 	Actions *actions.Service
 	Logger  *slog.Logger
+	// Now is the wall clock a push message's timestamp is checked against
+	// (time.Now when nil).
+	Now func() time.Time
 }
 
 // Server serves the API.
@@ -49,6 +52,8 @@ type Server struct {
 	// lazadaApps are the Lazada apps whose pushes are taken, with their
 	// channels (one app may serve several markets).
 	lazadaApps []*lazadaApp
+	// pushes remembers the pushes taken within the replay window.
+	pushes pushMemory
 }
 
 type user struct {
@@ -74,6 +79,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{})}
 	var err error
