@@ -55,9 +55,50 @@ func TestSpan(t *testing.T) {
 	}
 }
 
+// TestCSVCell: what a spreadsheet would run or a terminal obey is defused
+// (OWASP CSV injection: a leading = + - @ tab or carriage return gets an
+// apostrophe; NUL and the other control characters but tab, line feed
+// and carriage return are dropped); anything else is left as written.
+func TestCSVCell(t *testing.T) {
+	for _, c := range []struct{ name, in, want string }{
+		{"plain", "bots on 0812", "bots on 0812"},
+		{"empty", "", ""},
+		{"formula", `=HYPERLINK("http://x","click")`, `'=HYPERLINK("http://x","click")`},
+		{"plus", "+62 812", "'+62 812"},
+		{"minus", "-1", "'-1"},
+		{"at", "@SUM(A1)", "'@SUM(A1)"},
+		{"leading tab", "\t=1+1", "'\t=1+1"},
+		{"leading carriage return", "\r=1+1", "'\r=1+1"},
+		{"leading line feed", "\nsecond line", "\nsecond line"},
+		{"tab, line feed and carriage return inside", "a\tb\r\nc", "a\tb\r\nc"},
+		{"NUL inside", "bo\x00ts", "bots"},
+		{"NUL before a formula", "\x00=1+1", "'=1+1"},
+		{"NULs only", "\x00\x00", ""},
+		{"bell, escape and DEL", "a\x07b\x1b[31mc\x7f", "ab[31mc"},
+		{"C1 control (CSI)", "a\u009b31mb", "a31mb"},
+		{"vertical tab and form feed before a formula", "\v\f-2", "'-2"},
+		{"not UTF-8", "a\xffb", "a\uFFFDb"},
+		{"defused already", "'=1", "'=1"},
+		{"apostrophe", "'quoted'", "'quoted'"},
+		{"formula later in the cell", "a=1", "a=1"},
+		{"Indonesian", "stok habis — dijual ulang", "stok habis — dijual ulang"},
+		{"non-breaking space kept", "\u00a0=1", "\u00a0=1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := CSVCell(c.in)
+			if got != c.want {
+				t.Fatalf("CSVCell(%q) = %q, want %q", c.in, got, c.want)
+			}
+			if again := CSVCell(got); again != got {
+				t.Fatalf("CSVCell(%q) = %q: not idempotent", got, again)
+			}
+		})
+	}
+}
+
 func TestCSVDefusesFormulas(t *testing.T) {
-	a := Action{ID: "A1", Kind: Pause, Sale: "s", User: "ayu", Reason: "=HYPERLINK(\"x\")",
-		Results: []ChannelResult{{Channel: "lazada-id", Result: Applied}, {Channel: "akulaku-id", Result: Manual}}}
+	a := Action{ID: "A1", Kind: Pause, Sale: "s", User: "ayu", Reason: "=HYPERLINK(\"x\")", OrderID: "\t=cmd|' /C calc'!A0",
+		Results: []ChannelResult{{Channel: "lazada-id", Result: Applied, Message: "\x00@SUM(1)"}, {Channel: "akulaku-id", Result: Manual}}}
 	var b bytes.Buffer
 	if err := WriteCSV(&b, []Action{a}); err != nil {
 		t.Fatal(err)
@@ -71,6 +112,12 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	}
 	if got := rows[1][8]; got != "'=HYPERLINK(\"x\")" {
 		t.Errorf("reason cell %q is not defused", got)
+	}
+	if got := rows[1][6]; got != "'\t=cmd|' /C calc'!A0" {
+		t.Errorf("order cell %q is not defused", got)
+	}
+	if got := rows[1][12]; got != "'@SUM(1)" {
+		t.Errorf("message cell %q is not defused", got)
 	}
 	if rows[2][9] != "akulaku-id" || rows[2][11] != "manual" {
 		t.Errorf("second row %v", rows[2])

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
@@ -418,12 +419,14 @@ func FuzzAuditRecord(f *testing.F) {
 }
 
 // FuzzWriteCSV: the audit CSV reads back, one row per channel of each
-// action, every cell as written except that one a spreadsheet would run as
-// a formula starts with an apostrophe.
+// action, every cell as CSVCell writes it: no cell a spreadsheet would run
+// as a formula, no control character but tab, line feed and carriage
+// return.
 func FuzzWriteCSV(f *testing.F) {
 	f.Add("bots on 0812", "HTTP 503 from the store", "5012000431")
 	f.Add(`=HYPERLINK("http://x","click")`, "+1", "@SUM(A1)")
 	f.Add("line\r\nbreak, \"quoted\"", "-", "\t=1")
+	f.Add("\r=1+1", "\x00=2", "50\x0012")
 	f.Fuzz(func(t *testing.T, reason, message, order string) {
 		a := Action{ID: "A000000001", Key: "k", Kind: CancelOrder, Sale: fzSale, OrderID: order, Reason: reason, User: "ayu", Role: RoleOperator,
 			CreatedAt: fzNow, Results: []ChannelResult{
@@ -440,20 +443,72 @@ func FuzzWriteCSV(f *testing.F) {
 		}
 		// encoding/csv reads a line break inside a cell as "\n".
 		same := func(got, want string) bool {
-			return got == strings.ReplaceAll(defuse(want), "\r\n", "\n")
+			return got == strings.ReplaceAll(CSVCell(want), "\r\n", "\n")
 		}
 		for i, r := range a.Results {
 			row := rows[1+i]
 			for col, want := range map[int]string{6: order, 8: reason, 9: r.Channel, 10: r.Effect, 12: r.Message, 14: r.ConfirmedBy} {
 				if !same(row[col], want) {
-					t.Fatalf("row %d, %s: %q, want %q", i+1, CSVHeader[col], row[col], defuse(want))
+					t.Fatalf("row %d, %s: %q, want %q", i+1, CSVHeader[col], row[col], CSVCell(want))
 				}
 			}
 			for col, cell := range row {
-				if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
-					t.Fatalf("row %d, %s: %q would run as a formula", i+1, CSVHeader[col], cell)
+				if unsafeCell(cell) {
+					t.Fatalf("row %d, %s: %q would run as a formula or holds a control character", i+1, CSVHeader[col], cell)
 				}
 			}
+		}
+	})
+}
+
+// unsafeCell reports whether a cell would run as a formula in a
+// spreadsheet or holds a control character other than tab, line feed and
+// carriage return (or bytes that are not UTF-8).
+func unsafeCell(cell string) bool {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return true
+	}
+	if !utf8.ValidString(cell) {
+		return true
+	}
+	return strings.ContainsFunc(cell, func(r rune) bool {
+		return r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r >= 0x7f && r <= 0x9f)
+	})
+}
+
+// FuzzCSVCell: any text comes out safe (unsafeCell), idempotent, and
+// otherwise as written: with the dropped control characters put aside,
+// it is the text itself, or the text behind one apostrophe when the text
+// would run.
+func FuzzCSVCell(f *testing.F) {
+	for _, s := range []string{"bots on 0812", "", "=1+1", "\t=1", "\r-1", "\x00@x", "a\x1b[2Jb", "\u009b=1", "'=1", "\xff=", "\n=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := CSVCell(in)
+		if unsafeCell(out) {
+			t.Fatalf("CSVCell(%q) = %q: unsafe", in, out)
+		}
+		if again := CSVCell(out); again != out {
+			t.Fatalf("CSVCell(%q) = %q, and again %q", in, out, again)
+		}
+		kept := strings.Map(func(r rune) rune {
+			if r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r >= 0x7f && r <= 0x9f) {
+				return -1
+			}
+			return r
+		}, strings.ToValidUTF8(in, "\uFFFD"))
+		switch {
+		case out == kept:
+			if kept != "" && strings.ContainsRune("=+-@\t\r", rune(kept[0])) {
+				t.Fatalf("CSVCell(%q) = %q: left to run", in, out)
+			}
+		case out == "'"+kept:
+			if kept == "" || !strings.ContainsRune("=+-@\t\r", rune(kept[0])) {
+				t.Fatalf("CSVCell(%q) = %q: an apostrophe before harmless text", in, out)
+			}
+		default:
+			t.Fatalf("CSVCell(%q) = %q, want %q with at most an apostrophe before it", in, out, kept)
 		}
 	})
 }
