@@ -3,6 +3,8 @@ package actions
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,5 +123,50 @@ func TestCSVDefusesFormulas(t *testing.T) {
 	}
 	if rows[2][9] != "akulaku-id" || rows[2][11] != "manual" {
 		t.Errorf("second row %v", rows[2])
+	}
+}
+
+// TestOrderIDIsChecked: cancel_order and review_order take an order id
+// as a channel writes one (at most MaxOrderID bytes of printable text, no
+// control or format character, no white space around it), channels named
+// or not; anything else is refused naming order_id and the limit.
+func TestOrderIDIsChecked(t *testing.T) {
+	for _, c := range []struct {
+		name, id string
+		want     string // "" when taken
+	}{
+		{"Lazada's digits", "570113820018871", ""},
+		{"Akulaku's 19 digits", "2500826813492626438", ""},
+		{"the store's id with letters and dashes", "MI-ID-2026-000123", ""},
+		{"a space inside", "order 12", ""},
+		{"64 bytes", strings.Repeat("7", MaxOrderID), ""},
+		{"65 bytes", strings.Repeat("7", MaxOrderID+1), "65 bytes long: an order id is at most 64 bytes"},
+		{"a line break", "5001\nlevel=ERROR msg=forged", "does not print"},
+		{"a carriage return", "5001\r", "does not print"},
+		{"NUL", "5001\x00", "does not print (U+0000 at byte 4)"},
+		{"a tab", "50\t01", "does not print"},
+		{"an escape sequence", "5001\x1b[2J", "U+001B"},
+		{"DEL", "5001\x7f", "U+007F"},
+		{"a C1 control", "5001\u0085", "U+0085"},
+		{"a bidirectional override", "5001\u202e1005", "U+202E"},
+		{"a zero-width space", "50\u200b01", "U+200B"},
+		{"not UTF-8", "5001\xff", "not UTF-8"},
+		{"a space before", " 5001", "white space around it"},
+		{"a space after", "5001 ", "white space around it"},
+		{"blank", "   ", "required for"},
+	} {
+		for _, kind := range []Kind{ReviewOrder, CancelOrder} {
+			for _, channels := range [][]string{nil, {"micom-id"}} {
+				req := Request{Kind: kind, Sale: "s", Channels: channels, OrderID: c.id, Reason: "r", IdempotencyKey: "k"}
+				err := req.check()
+				var inv *InvalidError
+				switch {
+				case c.want == "" && err != nil:
+					t.Errorf("%s, %s on %v: refused: %v", c.name, kind, channels, err)
+				case c.want != "" && (!errors.As(err, &inv) || inv.Field != "order_id" || !strings.Contains(inv.Message, c.want)):
+					t.Errorf("%s, %s on %v: %v, want order_id: …%s…", c.name, kind, channels, err, c.want)
+				}
+			}
+		}
 	}
 }

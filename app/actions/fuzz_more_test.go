@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/flashdeck/flashdeck/app/engine"
@@ -215,6 +216,8 @@ func FuzzRequest(f *testing.F) {
 		`{"kind":"pause","sale":"poco-m3-launch","channels":["poco-global"],"reason":"r","idempotency_key":"k6"}`,
 		`{"kind":"pause","sale":"nope","reason":" ","idempotency_key":"has space"}`,
 		`{"kind":"extend","sale":"poco-m3-launch","by":"-1h","until":"2026-11-23T17:00:00Z","reason":"r","idempotency_key":"k7"}`,
+		`{"kind":"review_order","sale":"poco-m3-launch","order_id":"5001\u0000\r\nlevel=ERROR","channels":["micom-id"],"reason":"ok","idempotency_key":"k8"}`,
+		`{"kind":"cancel_order","sale":"poco-m3-launch","order_id":"` + strings.Repeat("9", MaxOrderID+1) + `","channels":["micom-id"],"reason":"r","idempotency_key":"k9"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -284,6 +287,10 @@ func checkRequest(t *testing.T, r *Request) {
 	case CancelOrder, ReviewOrder:
 		if strings.TrimSpace(r.OrderID) == "" || len(r.Channels) > 1 {
 			t.Fatalf("accepted %s of order %q on %v", r.Kind, r.OrderID, r.Channels)
+		}
+		if id := r.OrderID; len(id) > MaxOrderID || !utf8.ValidString(id) || strings.TrimSpace(id) != id ||
+			strings.ContainsFunc(id, func(c rune) bool { return !unicode.IsPrint(c) }) {
+			t.Fatalf("accepted order id %q", id)
 		}
 	default:
 		if r.OrderID != "" {
