@@ -245,6 +245,15 @@ func (m *pushMemory) len() int {
 
 func (s *Server) lazadaWebhook(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// Lazada posts to the callback URL as it is set on its console: a
+	// query string there is a mistake, seen at once when the console
+	// verifies the URL.
+	if e := checkQuery(route(r), r.URL.RawQuery, nil); e != nil {
+		s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
+		s.opt.Logger.Warn("webhook refused", "route", route(r), "status", http.StatusBadRequest, "why", e.message, "remote", r.RemoteAddr)
+		writeQueryError(w, e)
+		return
+	}
 	if err := pushContentType(r.Header.Get("Content-Type")); err != nil {
 		s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
 		s.opt.Logger.Warn("webhook refused", "route", route(r), "status", http.StatusUnsupportedMediaType, "why", err.Error(), "remote", r.RemoteAddr)
