@@ -59,8 +59,8 @@ func TestPushMemory(t *testing.T) {
 				if m.seen(memKey(i), now.Add(window), now) {
 					t.Fatalf("push %d seen", i)
 				}
-				if n := m.len(); n > 100 || len(m.fifo)-m.head > 100 {
-					t.Fatalf("%d pushes (%d queued) remembered, bound 100", n, len(m.fifo)-m.head)
+				if n := m.len(); n > 100 || m.n > 100 || len(m.ring) > 100 {
+					t.Fatalf("%d pushes (%d queued in %d slots) remembered, bound 100", n, m.n, len(m.ring))
 				}
 			}
 			if !m.seen(memKey(999), now.Add(window), now) || !m.seen(memKey(900), now.Add(window), now) {
@@ -69,8 +69,16 @@ func TestPushMemory(t *testing.T) {
 			if m.seen(memKey(0), now.Add(window), now) {
 				t.Fatal("the oldest push is still remembered past the bound")
 			}
-			if c := cap(m.fifo); c > 400 {
-				t.Fatalf("the queue grew to %d slots for 100 pushes", c)
+			// Some expire while others arrive: still in order, still bounded.
+			later := now.Add(window + time.Second)
+			for i := 2000; i < 2050; i++ {
+				m.seen(memKey(i), later.Add(time.Duration(i)*time.Millisecond), later)
+			}
+			if n := m.len(); n != 50 || m.n != 50 {
+				t.Fatalf("%d pushes remembered (%d queued) after the first window closed, want 50", n, m.n)
+			}
+			if !m.seen(memKey(2049), later.Add(window), later) || m.seen(memKey(999), later.Add(window), later) {
+				t.Fatal("after wrapping the ring, the wrong pushes are remembered")
 			}
 		}},
 	}

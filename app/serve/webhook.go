@@ -143,23 +143,15 @@ func pushContentType(h string) error {
 	}
 	mt, params, err := mime.ParseMediaType(h)
 	if err != nil {
-		return fmt.Errorf("the Content-Type %q cannot be read (%v): Lazada sends its push messages as application/json", clipHeader(h), err)
+		return fmt.Errorf("the Content-Type %q cannot be read (%v): Lazada sends its push messages as application/json", clipText(h), err)
 	}
 	if mt != "application/json" {
 		return fmt.Errorf("the Content-Type is %s: Lazada sends its push messages as application/json", mt)
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
-		return fmt.Errorf("the charset is %q: a push message is JSON, in UTF-8", clipHeader(cs))
+		return fmt.Errorf("the charset is %q: a push message is JSON, in UTF-8", clipText(cs))
 	}
 	return nil
-}
-
-// clipHeader keeps a header value quoted in an answer short.
-func clipHeader(h string) string {
-	if len(h) > 60 {
-		h = h[:60] + "…"
-	}
-	return strings.ToValidUTF8(h, "?")
 }
 
 // pushKey is what the memory of pushes keys a message by: a hash of the
@@ -176,10 +168,10 @@ func pushKey(app *lazadaApp, body []byte) [sha256.Size]byte {
 }
 
 // maxRememberedPushes bounds the memory of pushes taken within the replay
-// window: about 100 bytes each, so some 6 MiB when full. More pushes than
-// this in one window (far more than a channel's queue can read) and the
-// oldest are forgotten early: a repeat of one of those is read again, and
-// counted once all the same (ingest is idempotent).
+// window (about 8 MiB when full). More pushes than this in one window (far
+// more than a channel's queue can read) and the oldest are forgotten
+// early: a repeat of one of those is read again, and counted once all the
+// same (ingest is idempotent).
 const maxRememberedPushes = 1 << 16
 
 // pushMemory remembers the pushes taken, each until the replay window
@@ -190,10 +182,11 @@ type pushMemory struct {
 	mu sync.Mutex
 	// until maps a push to when it may be forgotten (Unix nanoseconds).
 	until map[[sha256.Size]byte]int64
-	// fifo holds the pushes in the order they were taken, from head on.
-	fifo []rememberedPush
-	head int
-	max  int // maxRememberedPushes when 0
+	// ring holds the pushes in the order they were taken: n of them from
+	// head on, wrapping. It grows up to the bound, then the oldest goes.
+	ring    []rememberedPush
+	head, n int
+	max     int // maxRememberedPushes when 0
 }
 
 type rememberedPush struct {
@@ -216,24 +209,33 @@ func (m *pushMemory) seen(key [sha256.Size]byte, until, now time.Time) bool {
 		limit = maxRememberedPushes
 	}
 	// Forget, oldest first, what has closed and what is over the bound.
-	for m.head < len(m.fifo) && (m.fifo[m.head].until <= n || len(m.fifo)-m.head >= limit) {
-		old := m.fifo[m.head]
-		if m.until[old.key] == old.until {
-			delete(m.until, old.key)
-		}
-		m.fifo[m.head] = rememberedPush{}
-		m.head++
+	for m.n > 0 && (m.ring[m.head].until <= n || m.n >= limit) {
+		m.forgetOldest()
 	}
-	if m.head > len(m.fifo)/2 {
-		m.fifo = append(m.fifo[:0], m.fifo[m.head:]...)
-		m.head = 0
+	if m.n == len(m.ring) { // full below the bound: grow
+		grown := make([]rememberedPush, min(max(2*len(m.ring), 64), limit))
+		for i := range m.n {
+			grown[i] = m.ring[(m.head+i)%len(m.ring)]
+		}
+		m.ring, m.head = grown, 0
 	}
 	if m.until == nil {
 		m.until = map[[sha256.Size]byte]int64{}
 	}
 	m.until[key] = until.UnixNano()
-	m.fifo = append(m.fifo, rememberedPush{key: key, until: until.UnixNano()})
+	m.ring[(m.head+m.n)%len(m.ring)] = rememberedPush{key: key, until: until.UnixNano()}
+	m.n++
 	return false
+}
+
+func (m *pushMemory) forgetOldest() {
+	old := m.ring[m.head]
+	if m.until[old.key] == old.until {
+		delete(m.until, old.key)
+	}
+	m.ring[m.head] = rememberedPush{}
+	m.head = (m.head + 1) % len(m.ring)
+	m.n--
 }
 
 // len is how many pushes are remembered.
