@@ -124,7 +124,7 @@ func TestCheckCertificateAgainstTheListenAddress(t *testing.T) {
 		{"every interface", room, "0.0.0.0:9464", "", "--listen 0.0.0.0:9464 is every interface: clients must connect by one of the certificate's names (collector.example.com, 10.0.0.5)"},
 		{"every IPv6 interface", room, "[::]:9464", "", "is every interface"},
 		{"empty host", loop, ":9464", "", "clients must connect by one of the certificate's names (localhost, 127.0.0.1, ::1)"},
-		{"no name at all", noName, "0.0.0.0:9464", `the certificate names no host (no subject alternative name; clients ignore the common name "flashdeck collector")`, ""},
+		{"no name at all", noName, "0.0.0.0:9464", `the certificate names no host (no subject alternative name; clients ignore the common name "flashdeck test collector")`, ""},
 		{"expiring soon", certSpec{dns: []string{"localhost"}, until: time.Now().Add(3*24*time.Hour + time.Hour)}, "localhost:9464", "", "expires on "},
 	}
 	for _, tc := range cases {
