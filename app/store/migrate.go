@@ -131,15 +131,10 @@ const migrateBatch = 5000
 // sealed has no clear personal data left to seal).
 func (s *Store) migrate() error {
 	start := time.Now()
-	var channels []string
-	s.db.View(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
-			if ch, ok := strings.CutPrefix(string(name), prefixOrders); ok {
-				channels = append(channels, ch)
-			}
-			return nil
-		})
-	})
+	channels, err := s.Channels()
+	if err != nil {
+		return err
+	}
 	sealed := 0
 	for _, ch := range channels {
 		var after []byte
@@ -199,7 +194,7 @@ func (s *Store) migrate() error {
 			after = next
 		}
 	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put([]byte("schema"), []byte(schemaVersion))
 	})
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -334,6 +335,20 @@ func (s *Store) EachOrderStats(channel string, fn func(o *datasources.Order) err
 		})
 	})
 	return st, err
+}
+
+// Channels lists the channels that have orders saved, configured or not.
+func (s *Store) Channels() ([]string, error) {
+	var out []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			if ch, ok := strings.CutPrefix(string(name), prefixOrders); ok {
+				out = append(out, ch)
+			}
+			return nil
+		})
+	})
+	return out, err
 }
 
 // OrderCount returns how many orders of a channel are saved.
