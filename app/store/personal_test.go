@@ -376,6 +376,10 @@ func schema1(t *testing.T, dir string, channel string, orders []datasources.Orde
 				return err
 			}
 		}
+		// The audit trail numbers its actions with its bucket's sequence.
+		ab, _ := tx.CreateBucket([]byte("actions"))
+		ab.SetSequence(41)
+		ab.Put([]byte("A000000041"), []byte(`{"id":"A000000041","reason":"bots"}`))
 		c, _ := json.Marshal(datasources.Cursor{UpdatedAfter: tp, Offset: 7})
 		return tx.Bucket(bucketCursors).Put([]byte(channel), c)
 	})
@@ -393,6 +397,8 @@ func TestDatabaseInClearIsSealedOnOpen(t *testing.T) {
 	if found := personalIn(t, file, orders[:5]); len(found) == 0 {
 		t.Fatal("the old database should hold personal data in clear")
 	}
+	// A compaction a crash cut short left its copy: it goes.
+	os.WriteFile(file+".compact", []byte("half a copy"), 0o600)
 	s, err := OpenWith(dir, Options{KeyFile: key})
 	if err != nil {
 		t.Fatal(err)
@@ -426,6 +432,9 @@ func TestDatabaseInClearIsSealedOnOpen(t *testing.T) {
 		m := tx.Bucket(bucketMeta)
 		if string(m.Get([]byte("schema"))) != schemaVersion || m.Get(metaScrub) != nil {
 			t.Errorf("meta after migration: schema %s, scrub %v", m.Get([]byte("schema")), m.Get(metaScrub))
+		}
+		if ab := tx.Bucket([]byte("actions")); ab == nil || ab.Sequence() != 41 || ab.Get([]byte("A000000041")) == nil {
+			t.Error("the audit trail or its sequence did not survive the compaction")
 		}
 		return nil
 	})
