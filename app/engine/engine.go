@@ -354,7 +354,7 @@ func (e *Engine) Load() error {
 		}
 		if rs.Unreadable() > 0 {
 			e.log.Warn("orders whose buyers' personal data is unreadable: they count in every figure, but the scalper rules cannot match their phones, addresses or accounts",
-				"channel", ch.cfg.ID, "orders", rs.Orders, "sealed_with_a_lost_key", rs.LostKey, "damaged", rs.Damaged)
+				"channel", ch.cfg.ID, "unreadable", rs.Unreadable(), "of", rs.Orders, "sealed_with_a_lost_key", rs.LostKey, "damaged", rs.Damaged)
 		}
 		st, at, err := e.store.Stock(ch.cfg.ID)
 		if err != nil {

@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -223,3 +225,74 @@ func TestPersonalDataPurgedWhileRunning(t *testing.T) {
 		t.Errorf("sold %d after the purge", got)
 	}
 }
+
+func TestLostKeyKeepsFiguresAndFlags(t *testing.T) {
+	r := newRetentionRig(t)
+	buy := func(id, buyer string, created time.Duration) datasources.Order {
+		o := *order(id, created, created, "pending", datasources.Item{SKU: "A", Quantity: 1})
+		o.BuyerID, o.Phone = buyer, "081234567821"
+		return o
+	}
+	r.open()
+	if err := r.st.SavePage("lazada-id", store.Page{Orders: []datasources.Order{buy("1", "u-1", time.Minute), buy("2", "u-2", 2*time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	r.stop()
+	clock := at(saleStart.Add(time.Hour))
+	e := r.start(clock, 0)
+	if err := e.Load(); err != nil {
+		t.Fatal(err)
+	}
+	before := e.Flags("s")
+	r.stop()
+	if len(before) != 2 || !hasRule(before[0], rules.SharedPhone) {
+		t.Fatalf("flags %+v", before)
+	}
+	k, _ := os.ReadFile(r.key)
+	lost := store.KeyID(mustHex(t, k))
+	os.Remove(r.key)
+
+	// The key is gone: given up by its id, a new one takes over.
+	var logged atomic.Int32
+	st, err := store.OpenWith(r.dir, store.Options{KeyFile: r.key, LostKey: lost, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	log := slog.New(countWarnings{&logged})
+	e, err = New(Options{Config: r.cfg, Store: st, Now: func() time.Time { return *clock.Load() }, Logger: log,
+		FlagKey: []byte("0123456789abcdef0123456789abcdef")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Load(); err != nil {
+		t.Fatal(err)
+	}
+	if got := soldA(e); got != 2 {
+		t.Errorf("sold %d with the key lost, want 2", got)
+	}
+	after := e.Flags("s")
+	if len(after) != 2 || !hasRule(after[0], rules.SharedPhone) || after[0].Buyer != before[0].Buyer {
+		t.Errorf("flags with the key lost: %+v", after)
+	}
+	if logged.Load() == 0 {
+		t.Error("the unreadable personal data was not reported")
+	}
+}
+
+func mustHex(t *testing.T, b []byte) []byte {
+	t.Helper()
+	k, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// countWarnings counts the warnings logged.
+type countWarnings struct{ n *atomic.Int32 }
+
+func (c countWarnings) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+func (c countWarnings) Handle(context.Context, slog.Record) error    { c.n.Add(1); return nil }
+func (c countWarnings) WithAttrs([]slog.Attr) slog.Handler           { return c }
+func (c countWarnings) WithGroup(string) slog.Handler                { return c }
