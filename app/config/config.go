@@ -242,7 +242,8 @@ type StockCheck struct {
 	// remains before it is an oversell risk (default 0).
 	OversellMargin int `yaml:"oversell_margin,omitempty"`
 	// InFlightSlack is added to the units the orders not yet read may
-	// explain (the rate times how far apart the two readings are).
+	// explain (the rate over how far the count was behind, and a poll);
+	// by default the per-buyer limit, 2 without one.
 	InFlightSlack int `yaml:"in_flight_slack,omitempty"`
 	// StaleAfter is how old a stock reading may be before it is too old
 	// to judge (default three of the channel's stock_interval).

@@ -52,6 +52,8 @@ func (e *Engine) build() *Snapshot {
 			stockCh[ci] = &SaleChannelSnap{}
 		}
 		ended := !now.Before(sl.endTime())
+		stockCheck := sl.cfg.StockCheck
+		stockCheck.InFlightSlack = inFlightSlack(sl.cfg)
 		for _, k := range sl.skus {
 			ks := SKUSnap{SKU: k.cfg.SKU, Name: k.cfg.Name, FlashPrice: k.cfg.FlashPrice.Money()}
 			for _, cidx := range k.cells {
@@ -70,10 +72,15 @@ func (e *Engine) build() *Snapshot {
 					cell.StockAsOf = ch.stockWall[k.cfg.SKU]
 					cell.SaleState = r.State
 				}
-				cell.StockStatus, cell.StockDifference = judgeStock(stockCase{
-					hasAPI: ch.caps.Stock, stock: cell.Stock, readAt: cell.StockAsOf, countAt: ch.lastSuccess, now: wall,
-					remaining: f.Remaining, rate: f.Rate1m, pollEvery: ch.cfg.PollInterval.D(),
-					staleAfter: staleAfter(sl.cfg.StockCheck, ch.cfg), paused: sl.pausedOn[c.ch], check: sl.cfg.StockCheck,
+				if cell.Stock != nil {
+					d := *cell.Stock - f.Remaining
+					cell.StockDifference = &d
+				}
+				cell.StockStatus = judgeStock(stockCase{
+					hasAPI: ch.caps.Stock, stock: cell.Stock, readAt: cell.StockAsOf, now: wall,
+					remaining: max(c.allocated-c.soldAtStock, 0), behind: c.behindAtStock, rate: f.Rate1m, speed: e.clockSpeed(),
+					pollEvery: ch.cfg.PollInterval.D(), staleAfter: staleAfter(sl.cfg.StockCheck, ch.cfg),
+					paused: sl.pausedOn[c.ch], check: stockCheck,
 				})
 				if ended {
 					cell.StockStatus = ""
@@ -165,4 +172,13 @@ func (sc *SaleChannelSnap) addStock(c CellSnap) {
 	if c.StockAsOf.Before(sc.StockAsOf) {
 		sc.StockAsOf = c.StockAsOf
 	}
+}
+
+// clockSpeed is how many sale seconds pass in a wall second: 1, but in a
+// sped-up demo or simulation (the config's clock).
+func (e *Engine) clockSpeed() float64 {
+	if e.cfg.Clock != nil && e.cfg.Clock.Speed > 0 {
+		return e.cfg.Clock.Speed
+	}
+	return 1
 }

@@ -265,6 +265,7 @@ func (e *Engine) NoteStock(channel string, readings []datasources.StockReading) 
 		if _, ok := ch.skus[r.SKU]; ok {
 			ch.stock[r.SKU] = r
 			ch.stockWall[r.SKU] = wall
+			e.markStockRead(ch, r.SKU)
 		}
 	}
 	e.mu.Unlock()

@@ -124,6 +124,12 @@ type cell struct {
 	allocated     int
 	sold          int
 	rate          ring
+	// soldAtStock is sold when the channel's stock of the SKU was last
+	// read: the stock reading is judged against what remained then, not
+	// against a count that has moved on since. behindAtStock is how far
+	// (sale time) the count was behind the channel's newest order then.
+	soldAtStock   int
+	behindAtStock time.Duration
 }
 
 // orderRec is what the engine remembers of an order: enough to undo its
@@ -158,6 +164,9 @@ type channel struct {
 	stockAt time.Time
 	// stockWall is the wall time each SKU's stock was read.
 	stockWall map[string]time.Time
+	// latestOrder is the creation time (unix ms, sale clock) of the newest
+	// order read: how far the count is behind the channel.
+	latestOrder int64
 
 	state       string
 	lastSuccess time.Time
@@ -388,6 +397,7 @@ func (e *Engine) Load() error {
 		wallNow, saleNow := time.Now(), e.now()
 		for k, r := range st {
 			ch.stock[k] = r
+			e.markStockRead(ch, k)
 			// Saved in sale time; its age carries over to wall time.
 			ch.stockWall[k] = wallNow.Add(at[k].Sub(saleNow))
 			if at[k].After(ch.stockAt) {
@@ -495,6 +505,9 @@ func (e *Engine) Loaded() <-chan struct{} { return e.loadDone }
 // back. Callers hold e.mu.
 func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 	u := o.UpdatedAt.UnixMilli()
+	if at := o.CreatedAt.UnixMilli(); at > ch.latestOrder {
+		ch.latestOrder = at
+	}
 	prev, seen := ch.orders[o.ID]
 	if seen && prev.updated > u {
 		return // an older version than the one applied
@@ -610,6 +623,7 @@ func (e *Engine) pollOnce(ctx context.Context, ch *channel) (more bool, err erro
 		for _, r := range readings {
 			ch.stock[r.SKU] = r
 			ch.stockWall[r.SKU] = wall
+			e.markStockRead(ch, r.SKU)
 		}
 		ch.stockAt = at
 		ch.lastHotStock = wall

@@ -73,55 +73,76 @@ func (s *StockIssues) add(status string) {
 type stockCase struct {
 	hasAPI bool
 	// stock is the channel's sellable stock (nil: never read); readAt
-	// the wall time it was read, countAt the wall time of the order
-	// count behind remaining.
-	stock           *int
-	readAt, countAt time.Time
-	now             time.Time
-	remaining       int
-	// rate is units per minute now; pollEvery how long an order may wait
-	// to be read.
+	// the wall time it was read.
+	stock  *int
+	readAt time.Time
+	now    time.Time
+	// remaining is what remained of the allocation by our count when the
+	// stock was read (orders counted since then are not in the reading);
+	// behind is how far (sale time) that count was behind the channel's
+	// newest order then (a first load still catching up, a slow poll).
+	remaining int
+	behind    time.Duration
+	// rate is units per minute of sale time now; speed how many sale
+	// seconds pass in a wall second (1 but in a sped-up demo); pollEvery
+	// how long an order may wait to be read.
 	rate       float64
+	speed      float64
 	pollEvery  time.Duration
 	staleAfter time.Duration
 	paused     bool
 	check      config.StockCheck
 }
 
-// judgeStock classifies a channel's stock of a SKU against what remains
-// of its allocation, and returns the difference (stock − remaining) when
-// there is a reading.
-func judgeStock(c stockCase) (status string, diff *int) {
+// judgeStock classifies a channel's stock of a SKU against what remained
+// of its allocation when the stock was read. The difference shown beside
+// it (stock − what remains now) is the caller's.
+func judgeStock(c stockCase) string {
 	if !c.hasAPI {
-		return StockNoAPI, nil
+		return StockNoAPI
 	}
 	if c.stock == nil {
-		return StockUnread, nil
+		return StockUnread
 	}
 	d := *c.stock - c.remaining
-	diff = &d
 	switch {
 	case c.now.Sub(c.readAt) > c.staleAfter:
-		return StockStale, diff
+		return StockStale
 	case c.paused:
-		return StockPaused, diff
+		return StockPaused
 	case d == 0:
-		return StockMatches, diff
+		return StockMatches
 	}
-	// The two figures are taken at different moments: orders created
-	// between them, and those still waiting for the next poll, move one
-	// and not yet the other. That many units of difference are normal.
-	lag := c.readAt.Sub(c.countAt).Abs() + c.pollEvery
-	inFlight := int(math.Ceil(max(c.rate, 0)*lag.Minutes())) + c.check.InFlightSlack
+	// Orders placed before the read but not yet counted then (they wait
+	// for a poll, or a first load is still catching up), and
+	// cancellations the channel has given back but we have not read yet,
+	// make a difference of that many units either way: the rate over the
+	// count's lag and one poll (in sale time).
+	speed := c.speed
+	if speed <= 0 {
+		speed = 1
+	}
+	window := c.behind + time.Duration(float64(c.pollEvery)*speed)
+	inFlight := int(math.Ceil(max(c.rate, 0)*window.Minutes())) + c.check.InFlightSlack
 	switch {
 	case d > 0 && d > inFlight+c.check.OversellMargin:
-		return StockOversell, diff
+		return StockOversell
 	case d > 0 || -d <= inFlight:
-		return StockInFlight, diff
+		return StockInFlight
 	case *c.stock <= 0:
-		return StockNotSelling, diff
+		return StockNotSelling
 	}
-	return StockShort, diff
+	return StockShort
+}
+
+// inFlightSlack is the units a sale allows on top of what the rate
+// explains: the config's in_flight_slack, by default the per-buyer limit
+// (2 without one), since the last order not yet read may carry that many.
+func inFlightSlack(s *config.Sale) int {
+	if n := s.StockCheck.InFlightSlack; n > 0 {
+		return n
+	}
+	return max(s.PerBuyerLimit, 2)
 }
 
 // staleAfter is how old a channel's stock reading may be for a sale.
@@ -181,4 +202,18 @@ func (e *Engine) hotSKUs(ch *channel) []string {
 		out = append(out, h.sku)
 	}
 	return out
+}
+
+// markStockRead notes, for every cell of a SKU on a channel, how much it
+// had sold when the channel's stock of the SKU was read, and how far the
+// count was behind the channel's orders then. Callers hold mu.
+func (e *Engine) markStockRead(ch *channel, sku string) {
+	behind := time.Duration(0)
+	if ch.latestOrder > 0 {
+		behind = min(max(e.now().Sub(time.UnixMilli(ch.latestOrder)), 0), time.Hour)
+	}
+	for _, ci := range ch.skus[sku] {
+		e.cells[ci].soldAtStock = e.cells[ci].sold
+		e.cells[ci].behindAtStock = behind
+	}
 }

@@ -76,7 +76,7 @@ func FuzzAPISequence(f *testing.F) {
 	f.Add([]byte{2, 2, 3}, int64(1795510800), int16(420), "168h", "")       // a week on, WIB
 	f.Add([]byte{3, 3}, int64(0), int16(-720), "2562047h", "x")             // the longest Go duration
 	f.Add([]byte{4, 5, 6, 7}, int64(-62135596800), int16(0), "-1h", "\x00") // year 1
-	f.Add([]byte{8 | 0, 8 | 1, 6, 7, 2}, int64(1795424400), int16(840), "90s", "5001\r\n")
+	f.Add([]byte{8, 8 | 1, 6, 7, 2}, int64(1795424400), int16(840), "90s", "5001\r\n")
 	f.Add([]byte{5, 4, 6}, int64(1<<62), int16(1), "1m", strings.Repeat("9", 200))
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	rig := demotest.Start(f, demotest.Options{Users: roomUsers, Env: roomEnv, Logger: quiet})

@@ -118,3 +118,36 @@ func deref(p *int) any {
 	}
 	return *p
 }
+
+// While the demo sells at ten times real time (as `make run` does), with
+// stock read every two seconds and orders every second, no SKU of any
+// channel is judged oversell risk, not selling or short: the difference
+// orders make between a stock read and our count is in flight, never an
+// alarm.
+func TestNoStockAlarmWhileSelling(t *testing.T) {
+	rig := demotest.Start(t, demotest.Options{Live: true, Speed: 10, StockInterval: 2 * time.Second})
+	srv, _ := rig.Serve(t)
+	end := time.Now().Add(20 * time.Second)
+	judged, inFlight := 0, 0
+	for time.Now().Before(end) {
+		time.Sleep(250 * time.Millisecond) // samples the snapshots as a screen would
+		s := snapshotWhole(t, srv.URL, "")
+		for _, k := range s.Sales[0].SKUs {
+			for _, c := range k.Channels {
+				switch c.StockStatus {
+				case engine.StockOversell, engine.StockNotSelling, engine.StockShort:
+					t.Fatalf("%s on %s judged %s: stock %v, remaining %d, rate %.1f/min", k.SKU, c.Channel, c.StockStatus, deref(c.Stock), c.Remaining, c.Rate1m)
+				case engine.StockMatches:
+					judged++
+				case engine.StockInFlight:
+					judged++
+					inFlight++
+				}
+			}
+		}
+	}
+	if judged == 0 {
+		t.Fatal("no stock was judged")
+	}
+	t.Logf("%d judgements, %d of them in flight", judged, inFlight)
+}

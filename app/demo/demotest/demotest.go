@@ -29,8 +29,10 @@ var Opened = time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
 type Options struct {
 	// Into is how far into the sale the clock starts (default 3 minutes).
 	Into time.Duration
-	// Live runs the sale clock in real time instead of a manual clock.
-	Live bool
+	// Live runs the sale clock in real time instead of a manual clock,
+	// Speed times as fast (1 when zero).
+	Live  bool
+	Speed float64
 	// Poll is every channel's poll interval (default 1 s).
 	Poll time.Duration
 	// StockInterval is every channel's stock_interval (the config's
@@ -65,7 +67,7 @@ func Start(t testing.TB, o Options) *Rig {
 	}
 	clock := simulator.NewManualClock(Opened.Add(o.Into))
 	if o.Live {
-		clock = simulator.NewClock(Opened.Add(o.Into), 1)
+		clock = simulator.NewClock(Opened.Add(o.Into), max(o.Speed, 1))
 	}
 	sc := simulator.DemoScenario(Opened, 0, 42)
 	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
