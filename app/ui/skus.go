@@ -43,7 +43,7 @@ const allChannels = "All channels"
 
 // NewSKUs builds the empty table.
 func NewSKUs() *SKUs {
-	v := &SKUs{q: skuQuery{SortCol: 6, Desc: true}, chIDs: map[string]string{}}
+	v := &SKUs{q: skuQuery{SortCol: colSellThrough, Desc: true}, chIDs: map[string]string{}}
 	v.table = widget.NewTableWithHeaders(v.size, v.createCell, v.updateCell)
 	v.table.ShowHeaderColumn = false
 	v.table.CreateHeader = func() fyne.CanvasObject {
@@ -57,7 +57,7 @@ func NewSKUs() *SKUs {
 		v.table.SetColumnWidth(i, c.Width)
 	}
 	v.filter = widget.NewEntry()
-	v.filter.SetPlaceHolder("Filter: SKU, product or channel")
+	v.filter.SetPlaceHolder("Filter: SKU, product, channel or stock status (oversell, not selling…)")
 	v.filter.OnChanged = func(s string) { v.q.Text = s; v.reselect() }
 	v.count = widget.NewLabel("")
 	v.channel = widget.NewSelect([]string{allChannels}, func(s string) { v.q.Channel = v.chIDs[s]; v.reselect() })
@@ -124,8 +124,6 @@ func (v *SKUs) WriteCSV(w io.Writer) error { return writeSKUCSV(w, v.rows, v.vie
 
 func (v *SKUs) size() (int, int) { return len(v.view), len(skuColumns) }
 
-const sellThroughCol = 6
-
 // createCell makes one reusable cell: a label, and a bar shown only in the
 // sell-through column.
 func (v *SKUs) createCell() fyne.CanvasObject {
@@ -147,7 +145,7 @@ func (v *SKUs) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 	r := &v.rows[v.view[id.Row]]
 	text := skuColumns[id.Col].text(r, v.now)
-	if id.Col == sellThroughCol {
+	if id.Col == colSellThrough {
 		l.Hide()
 		bar.Set(r.Fig.SellThrough, text)
 		bar.SetStale(r.Fig.Stale)
@@ -158,11 +156,19 @@ func (v *SKUs) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l.Show()
 	imp := widget.MediumImportance
 	switch {
+	case id.Col == colStock || id.Col == colDifference:
+		// The channel's stock is judged on its own reading, whose age the
+		// engine weighs: an oversell risk stays red while the channel's
+		// orders are late (degraded), which is when it matters most.
+		imp = stockImportance(r.StockStatus)
+		if r.StockDiff == nil {
+			imp = widget.LowImportance // "no stock API", "—"
+		}
 	case r.Fig.Stale:
 		// A failing channel's figures are its last known ones: greyed,
 		// with their age in the last column.
 		imp = widget.LowImportance
-	case id.Col == 10 && r.ChannelState != engine.StateOK:
+	case id.Col == colState && r.ChannelState != engine.StateOK:
 		imp = widget.DangerImportance
 	}
 	if l.Text != text || l.Importance != imp {
@@ -196,4 +202,19 @@ func (v *SKUs) exportDialog() {
 		return
 	}
 	saveFile(v.window, "flashdeck-skus", ".csv", v.WriteCSV)
+}
+
+// stockImportance colours a row's stock cells: danger where the channel
+// will sell units the allocation does not have, warning where it sells
+// none of those it has.
+func stockImportance(status string) widget.Importance {
+	switch status {
+	case engine.StockOversell:
+		return widget.DangerImportance
+	case engine.StockNotSelling:
+		return widget.WarningImportance
+	case engine.StockStale:
+		return widget.LowImportance
+	}
+	return widget.MediumImportance
 }
