@@ -43,6 +43,16 @@ type Controller interface {
 	ReadOrder(ctx context.Context, orderID string) (Order, error)
 }
 
+// StockCapper is a Controller that can lower a SKU's sellable stock to a
+// number of units (Lazada: /product/stock/sellable/update). On a channel
+// without it, capping a SKU's stock is a manual step.
+type StockCapper interface {
+	// CapStock lowers the sellable stock of each SKU of units to at most
+	// that many units, never raising it. before is ReadSale's reading of
+	// the SKUs just before (the channel's ids and warehouses).
+	CapStock(ctx context.Context, t SaleTarget, before SaleControl, units map[string]int, m ActionMeta) error
+}
+
 // SaleTarget names a sale on one channel.
 type SaleTarget struct {
 	// SaleID is the sale's id as the channel knows it (the brand store's

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/datasources"
@@ -27,10 +28,13 @@ const (
 	Extend      Kind = "extend"
 	CancelOrder Kind = "cancel_order"
 	ReviewOrder Kind = "review_order"
+	// CapStock lowers one SKU's sellable stock on one channel to what
+	// remains of its allocation there (an oversell risk fixed).
+	CapStock Kind = "cap_stock"
 )
 
 // Kinds lists every kind, for validation and the audit filter.
-var Kinds = []Kind{Pause, Resume, Extend, CancelOrder, ReviewOrder}
+var Kinds = []Kind{Pause, Resume, Extend, CancelOrder, ReviewOrder, CapStock}
 
 // Result is how an action ended on one channel.
 type Result string
@@ -83,7 +87,9 @@ type Request struct {
 	Until time.Time `json:"until,omitzero"`
 	By    string    `json:"by,omitempty"`
 	// OrderID is the order of cancel_order and review_order.
-	OrderID        string `json:"order_id,omitempty"`
+	OrderID string `json:"order_id,omitempty"`
+	// SKU is the seller SKU of cap_stock.
+	SKU            string `json:"sku,omitempty"`
 	Reason         string `json:"reason"`
 	IdempotencyKey string `json:"idempotency_key"`
 }
@@ -92,19 +98,24 @@ type Request struct {
 const (
 	MaxReason = 500
 	MaxKey    = 100
+	MaxSKU    = 100
 )
 
 // Action is one action with its per-channel results: the audit record.
 type Action struct {
-	ID        string    `json:"id"`
-	Key       string    `json:"idempotency_key"`
-	Kind      Kind      `json:"kind"`
-	Sale      string    `json:"sale"`
-	SaleName  string    `json:"sale_name"`
-	Channels  []string  `json:"channels"`
-	Until     time.Time `json:"until,omitzero"`
-	By        string    `json:"by,omitempty"`
-	OrderID   string    `json:"order_id,omitempty"`
+	ID       string    `json:"id"`
+	Key      string    `json:"idempotency_key"`
+	Kind     Kind      `json:"kind"`
+	Sale     string    `json:"sale"`
+	SaleName string    `json:"sale_name"`
+	Channels []string  `json:"channels"`
+	Until    time.Time `json:"until,omitzero"`
+	By       string    `json:"by,omitempty"`
+	OrderID  string    `json:"order_id,omitempty"`
+	// SKU and Units are what cap_stock caps, and at how many units (what
+	// remained of the allocation when it was planned).
+	SKU       string    `json:"sku,omitempty"`
+	Units     *int      `json:"units,omitempty"`
 	Reason    string    `json:"reason"`
 	User      string    `json:"user"`
 	Role      string    `json:"role"`
@@ -206,7 +217,7 @@ func invalid(field, format string, args ...any) error {
 // check validates what a request says on its own, before the sale is looked at.
 func (r *Request) check() error {
 	if !slices.Contains(Kinds, r.Kind) {
-		return invalid("kind", "%q is not an action (one of pause, resume, extend, cancel_order, review_order)", r.Kind)
+		return invalid("kind", "%q is not an action (one of pause, resume, extend, cancel_order, review_order, cap_stock)", r.Kind)
 	}
 	if strings.TrimSpace(r.Sale) == "" {
 		return invalid("sale", "required")
@@ -247,10 +258,22 @@ func (r *Request) check() error {
 		if len(r.Channels) > 1 {
 			return invalid("channels", "%s acts on one order on one channel, got %d channels", r.Kind, len(r.Channels))
 		}
-	default:
-		if r.OrderID != "" {
-			return invalid("order_id", "not used by %s", r.Kind)
+	case CapStock:
+		if strings.TrimSpace(r.SKU) == "" {
+			return invalid("sku", "required for cap_stock")
 		}
+		if len(r.SKU) > MaxSKU || strings.IndexFunc(r.SKU, unicode.IsControl) >= 0 {
+			return invalid("sku", "at most %d characters, no control characters", MaxSKU)
+		}
+		if len(r.Channels) != 1 {
+			return invalid("channels", "cap_stock caps one SKU on one channel: name it (got %d channels)", len(r.Channels))
+		}
+	}
+	if r.Kind != CancelOrder && r.Kind != ReviewOrder && r.OrderID != "" {
+		return invalid("order_id", "not used by %s", r.Kind)
+	}
+	if r.Kind != CapStock && r.SKU != "" {
+		return invalid("sku", "only cap_stock takes a SKU")
 	}
 	if r.Kind != Extend && (!r.Until.IsZero() || r.By != "") {
 		return invalid("until", "only extend takes until or by")
@@ -270,7 +293,7 @@ func (r *Request) sameAs(a *Action) bool {
 			return false
 		}
 	}
-	return a.Kind == r.Kind && a.Sale == r.Sale && a.OrderID == r.OrderID &&
+	return a.Kind == r.Kind && a.Sale == r.Sale && a.OrderID == r.OrderID && a.SKU == r.SKU &&
 		a.Reason == strings.TrimSpace(r.Reason) && a.By == r.By && (r.Until.IsZero() || a.Until.Equal(ceilMinute(r.Until)))
 }
 

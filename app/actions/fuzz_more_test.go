@@ -158,6 +158,12 @@ func (e *fzEngine) ReviewFlag(sale, channel, orderID, by, note string) (rules.Fl
 	return rules.Flag{Sale: sale, Channel: channel, OrderID: orderID}, nil
 }
 
+func (e *fzEngine) Remaining(sale, channel, sku string) (int, bool) {
+	return 7, sale == fzSale
+}
+
+func (e *fzEngine) NoteStock(string, []datasources.StockReading) {}
+
 func (e *fzEngine) FlagChannels(sale, orderID string) []string {
 	if sale == fzSale && orderID == "5001" {
 		return []string{"micom-id"}

@@ -23,10 +23,13 @@ func (p *plan) describe() {
 			api = append(api, t.ch.Name)
 		}
 	}
-	verb := map[Kind]string{Pause: "Pause", Resume: "Resume", Extend: "Extend", CancelOrder: "Cancel order", ReviewOrder: "Mark reviewed: order"}[p.req.Kind]
+	verb := map[Kind]string{Pause: "Pause", Resume: "Resume", Extend: "Extend", CancelOrder: "Cancel order", ReviewOrder: "Mark reviewed: order", CapStock: "Cap the stock of"}[p.req.Kind]
 	subject := p.sale.Name
-	if p.req.Kind == CancelOrder || p.req.Kind == ReviewOrder {
+	switch p.req.Kind {
+	case CancelOrder, ReviewOrder:
 		subject = p.req.OrderID + " of " + p.sale.Name
+	case CapStock:
+		subject = fmt.Sprintf("%s at %s (what remains of its allocation)", p.req.SKU, plural(*p.units, "unit"))
 	}
 	var parts []string
 	if len(api) > 0 {
@@ -112,8 +115,18 @@ func (p *plan) effect(t target) string {
 		return fmt.Sprintf("%s: order %s cancelled (its units return to the stock)", name, p.req.OrderID)
 	case ReviewOrder:
 		return fmt.Sprintf("%s: flag on order %s marked reviewed (the order is kept)", name, p.req.OrderID)
+	case CapStock:
+		return fmt.Sprintf("%s: sellable stock of %s lowered to at most %s (never raised)", name, p.req.SKU, plural(*p.units, "unit"))
 	}
 	return name
+}
+
+// manualStep is manualStep for a target of the plan.
+func (p *plan) manualStep(ch engine.SaleChannelInfo) string {
+	if p.req.Kind == CapStock {
+		return fmt.Sprintf("In the %s seller centre, open Products, find SKU %s and set its sellable stock to %d (or less). Then confirm here.", ch.Name, p.req.SKU, *p.units)
+	}
+	return manualStep(p.req.Kind, p.sale, ch, p.until, p.req.OrderID)
 }
 
 // manualStep tells a manager what to do by hand on a channel with no API

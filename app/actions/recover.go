@@ -14,13 +14,13 @@ func (s *Service) planOf(a *Action) (*plan, error) {
 	if !ok {
 		return nil, fmt.Errorf("action %s: sale %q is no longer configured", a.ID, a.Sale)
 	}
-	p := &plan{req: Request{Kind: a.Kind, Sale: a.Sale, OrderID: a.OrderID}, sale: si, until: a.Until}
+	p := &plan{req: Request{Kind: a.Kind, Sale: a.Sale, OrderID: a.OrderID, SKU: a.SKU}, sale: si, until: a.Until, units: a.Units}
 	for _, id := range a.Channels {
 		c, ok := si.Channel(id)
 		if !ok || c.Source == nil {
 			return nil, fmt.Errorf("action %s: channel %q is no longer configured", a.ID, id)
 		}
-		p.targets = append(p.targets, targetFor(c, a.Kind))
+		p.targets = append(p.targets, targetFor(c, a.Kind, a.SKU))
 	}
 	return p, nil
 }

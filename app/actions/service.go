@@ -25,6 +25,11 @@ type Engine interface {
 	SetChannelPaused(sale, channel string, paused bool) error
 	ReviewFlag(sale, channel, orderID, by, note string) (rules.Flag, error)
 	FlagChannels(sale, orderID string) []string
+	// Remaining is what remains of a SKU's allocation on a channel.
+	Remaining(sale, channel, sku string) (int, bool)
+	// NoteStock takes a channel's stock read back after an action as
+	// its latest stock reading.
+	NoteStock(channel string, readings []datasources.StockReading)
 }
 
 // Options configures a Service.
@@ -130,7 +135,9 @@ type plan struct {
 	targets []target
 	until   time.Time
 	// asked is the end asked for when until is it rounded up to the minute.
-	asked   time.Time
+	asked time.Time
+	// units is what cap_stock caps the SKU at.
+	units   *int
 	summary string
 	effects []string
 }
@@ -175,7 +182,17 @@ func (s *Service) plan(req Request) (*plan, error) {
 		if slices.ContainsFunc(p.targets, func(t target) bool { return t.ch.ID == id }) {
 			return nil, invalid("channels", "%s is named twice", id)
 		}
-		p.targets = append(p.targets, targetFor(c, req.Kind))
+		if req.Kind == CapStock && !slices.Contains(c.SKUs, req.SKU) {
+			return nil, invalid("sku", "%q is not a SKU of %s on %s", req.SKU, si.Name, c.Name)
+		}
+		p.targets = append(p.targets, targetFor(c, req.Kind, req.SKU))
+	}
+	if req.Kind == CapStock {
+		n, ok := s.opt.Engine.Remaining(req.Sale, p.targets[0].ch.ID, req.SKU)
+		if !ok {
+			return nil, invalid("sku", "no figures for %s on %s yet", req.SKU, p.targets[0].ch.Name)
+		}
+		p.units = &n
 	}
 	if len(p.targets) == 0 {
 		return nil, invalid("channels", "%s runs on no open channel", si.Name)
@@ -192,14 +209,24 @@ func (s *Service) plan(req Request) (*plan, error) {
 // targetFor is how an action of kind k reaches a channel: through its
 // API when it has one for k, else as a manual step (a review touches no
 // channel at all).
-func targetFor(c engine.SaleChannelInfo, k Kind) target {
+func targetFor(c engine.SaleChannelInfo, k Kind, sku string) target {
+	if k == CapStock {
+		// One SKU is capped: its reads and its request name it alone.
+		c.SKUs = []string{sku}
+	}
 	t := target{ch: c}
-	if ctl, ok := c.Source.(datasources.Controller); ok && supports(c.Caps, k) {
+	if ctl, ok := c.Source.(datasources.Controller); ok && supports(c.Caps, k) && (k != CapStock || canCap(ctl)) {
 		t.ctl = ctl
 	} else if k != ReviewOrder {
 		t.manual = true
 	}
 	return t
+}
+
+// canCap reports whether a channel's client can lower a SKU's stock.
+func canCap(ctl datasources.Controller) bool {
+	_, ok := ctl.(datasources.StockCapper)
+	return ok
 }
 
 // supports reports whether a channel's API can do an action kind.
@@ -213,6 +240,9 @@ func supports(c datasources.Capabilities, k Kind) bool {
 		return c.Extend
 	case CancelOrder:
 		return c.CancelOrder
+	case CapStock:
+		// Capped by a stock update, judged by a stock read.
+		return c.Stock
 	}
 	return false
 }
@@ -291,14 +321,14 @@ func (p *plan) resolveUntil(now time.Time) error {
 func (p *plan) action(u User, now time.Time) Action {
 	a := Action{
 		Key: p.req.IdempotencyKey, Kind: p.req.Kind, Sale: p.sale.ID, SaleName: p.sale.Name,
-		Until: p.until, By: p.req.By, OrderID: p.req.OrderID, Reason: strings.TrimSpace(p.req.Reason),
+		Until: p.until, By: p.req.By, OrderID: p.req.OrderID, SKU: p.req.SKU, Units: p.units, Reason: strings.TrimSpace(p.req.Reason),
 		User: u.Name, Role: u.Role, CreatedAt: now, UpdatedAt: now, Summary: p.summary,
 	}
 	for i, t := range p.targets {
 		r := ChannelResult{Channel: t.ch.ID, ChannelName: t.ch.Name, Effect: p.effects[i], Result: Pending, Updated: now}
 		if t.manual {
 			r.Result = Manual
-			r.Message = manualStep(p.req.Kind, p.sale, t.ch, p.until, p.req.OrderID)
+			r.Message = p.manualStep(t.ch)
 		}
 		a.Channels = append(a.Channels, t.ch.ID)
 		a.Results = append(a.Results, r)
@@ -520,6 +550,18 @@ func (s *Service) prepare(ctx context.Context, a *Action, t target) (*step, erro
 		if _, err := s.set(a.ID, ch, func(r *ChannelResult) { r.Before = st.before; r.Sent = st.owed }); err != nil {
 			return nil, err
 		}
+	case CapStock:
+		before, err := t.ctl.ReadSale(ctx, st.target)
+		if err != nil {
+			return nil, fmt.Errorf("could not read %s's stock before capping it, so nothing was sent: %w", a.SKU, err)
+		}
+		if a.Units == nil {
+			return nil, fmt.Errorf("the record says no number of units to cap %s at, so nothing was sent", a.SKU)
+		}
+		st.before = &before
+		if _, err := s.set(a.ID, ch, func(r *ChannelResult) { r.Before = &before }); err != nil {
+			return nil, err
+		}
 	case Extend:
 		// The engine counts orders up to the new end from now on: the
 		// channel may sell past the old end as soon as it has the request.
@@ -548,6 +590,8 @@ func (s *Service) send(ctx context.Context, a *Action, t target, st *step) error
 		return t.ctl.ExtendSale(ctx, st.target, a.Until, st.meta)
 	case CancelOrder:
 		return t.ctl.CancelOrder(ctx, a.OrderID, st.meta)
+	case CapStock:
+		return t.ctl.(datasources.StockCapper).CapStock(ctx, st.target, *st.before, map[string]int{a.SKU: *a.Units}, st.meta)
 	}
 	return fmt.Errorf("action kind %q has nothing to send", a.Kind)
 }
@@ -605,6 +649,11 @@ func (s *Service) verify(ctx context.Context, a *Action, t target, st *step, ans
 				f, given = judgeResume(st.before, st.owed, c)
 			case Extend:
 				f = judgeExtend(a.Until, c, s.location(a.Sale))
+			case CapStock:
+				f = judgeCap(a.SKU, *a.Units, c)
+				// A real read of the channel: the figures need not wait
+				// for the next stock poll to show it.
+				s.opt.Engine.NoteStock(t.ch.ID, c.SKUs)
 			}
 		}
 	}

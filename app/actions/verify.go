@@ -319,3 +319,15 @@ func listOf(items []string) string {
 	}
 	return strings.Join(items[:shown], "; ") + fmt.Sprintf("; … and %d more", len(items)-shown)
 }
+
+// judgeCap: a cap took when the SKU's sellable stock read back is at most
+// the units it was capped at (orders only lower it further).
+func judgeCap(sku string, units int, after datasources.SaleControl) finding {
+	for _, r := range after.SKUs {
+		if r.SKU == sku {
+			words := fmt.Sprintf("%s has %d sellable (capped at %d)", sku, r.Sellable, units)
+			return finding{done: r.Sellable <= units, words: words}
+		}
+	}
+	return finding{words: sku + " is missing from the read-back"}
+}

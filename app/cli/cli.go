@@ -83,8 +83,54 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			usage(stdout)
 			return 0
 		}
+		// The desktop is started with flags only (flashdeck --config F,
+		// flashdeck --remote URL): a first word that is no flag is a
+		// command mistyped, not a reason to open a window.
+		if !strings.HasPrefix(args[0], "-") {
+			return run(stderr, unknownCommand(args[0]))
+		}
 	}
 	return run(stderr, desktopCmd(args, log))
+}
+
+// commands are flashdeck's first words, as usage lists them.
+var commands = []string{"serve", "simulate", "check", "secret", "version", "help"}
+
+// usageError is a command line flashdeck cannot read: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func unknownCommand(word string) error {
+	hint := ""
+	for _, c := range commands {
+		if len(word) >= 3 && (strings.HasPrefix(c, word) || strings.HasPrefix(word, c) || closeTo(word, c)) {
+			hint = fmt.Sprintf("did you mean %q? ", c)
+			break
+		}
+	}
+	return &usageError{fmt.Sprintf("unknown command %q: %sthe commands are %s; the desktop takes flags only (flashdeck --config F, flashdeck --remote URL); flashdeck help says more",
+		word, hint, strings.Join(commands, ", "))}
+}
+
+// closeTo reports whether a is b with one letter changed, added, dropped
+// or two swapped.
+func closeTo(a, b string) bool {
+	if a == b || len(a)-len(b) > 1 || len(b)-len(a) > 1 {
+		return a == b
+	}
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case len(a) == len(b):
+		return a[i+1:] == b[i+1:] || (i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:])
+	case len(a) < len(b):
+		return a[i:] == b[i+1:]
+	default:
+		return a[i+1:] == b[i:]
+	}
 }
 
 func run(stderr io.Writer, err error) int {
@@ -95,7 +141,28 @@ func run(stderr io.Writer, err error) int {
 		return 0
 	}
 	fmt.Fprintln(stderr, "flashdeck:", err)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
 	return 1
+}
+
+// needDisplay says why the desktop cannot open a window here, or nil. On
+// Linux and the BSDs a window needs an X11 or Wayland display, named by
+// DISPLAY or WAYLAND_DISPLAY; without one Fyne's GLFW initialisation fails
+// with a panic and a goroutine dump. Checked before anything starts.
+func needDisplay(goos string, getenv func(string) string) error {
+	switch goos {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+	default:
+		return nil
+	}
+	if getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
+		return nil
+	}
+	return errors.New("the desktop needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: " +
+		"on a headless machine run `flashdeck serve` (the collector; desktops elsewhere use --remote), or `make run`, which starts the desktop under Xvfb")
 }
 
 func usage(w io.Writer) {
@@ -169,12 +236,18 @@ func desktopCmd(args []string, log *slog.Logger) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("unexpected %q after the flags: the desktop takes flags only, and a command comes first (flashdeck serve --config F); flashdeck help says more", fs.Arg(0))}
+	}
 	if *version {
 		printVersion(os.Stdout)
 		return nil
 	}
 	if Desktop == nil {
 		return errors.New("this build has no desktop; use `flashdeck serve`")
+	}
+	if err := needDisplay(runtime.GOOS, os.Getenv); err != nil {
+		return err
 	}
 	if *remoteURL != "" {
 		if *cfgPath != "" {
@@ -250,7 +323,9 @@ Routes:
 
 Listening: with no users configured, loopback only. Any other address needs TLS
 (--tls-cert and --tls-key), or --insecure behind a TLS-terminating proxy. Lazada
-pushes only to HTTPS with an OV or EV certificate.
+pushes only to HTTPS with an OV or EV certificate. The certificate is checked at
+start: in its validity dates, its key readable by its owner only (chmod 600), and
+naming the --listen host (every interface: a warning listing its names).
 
 Flags:
 `
@@ -265,7 +340,7 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
 	listen := fs.String("listen", "127.0.0.1:9464", "address to serve on, host:port (an empty host is every interface)")
 	certFile := fs.String("tls-cert", "", "serve HTTPS with this certificate chain (PEM file); needs --tls-key")
-	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM file)")
+	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM file, readable by its owner only: chmod 600)")
 	insecure := fs.Bool("insecure", false, "allow plain HTTP on an address other than loopback (a TLS-terminating proxy in front)")
 	speed := fs.Float64("demo-speed", 1, "demo only: sale seconds per wall second")
 	if err := fs.Parse(args); err != nil {
@@ -279,6 +354,15 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	tlsCfg, err := serve.LoadTLS(*certFile, *keyFile)
 	if err != nil {
 		return err
+	}
+	// And checked against where it is served: what no client could
+	// verify stops here; what clients must do is said once.
+	warnings, err := serve.CheckCertificate(tlsCfg, *certFile, *listen)
+	if err != nil {
+		return err
+	}
+	for _, w := range warnings {
+		log.Warn(w)
 	}
 	if tlsCfg != nil && *insecure {
 		return errors.New("--insecure allows plain HTTP, and --tls-cert/--tls-key serve HTTPS: give one or the other")
@@ -354,6 +438,9 @@ func secretCmd(args []string, stdin io.Reader, stdout io.Writer) error {
 		return errors.New("usage: flashdeck secret set NAME (value on standard input) | flashdeck secret delete NAME")
 	}
 	name := args[1]
+	if err := config.CheckSecretName(name); err != nil {
+		return err
+	}
 	if args[0] == "delete" {
 		if err := config.DeleteKeyring(name); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -71,5 +72,139 @@ func TestServeWithoutUsersStaysOnLoopbackEvenWhenInsecure(t *testing.T) {
 	code, _, stderr := runMain("serve", "--listen", "0.0.0.0:0", "--insecure")
 	if code != 1 || !strings.Contains(stderr, "no users are configured") || !strings.Contains(stderr, "loopback only") {
 		t.Fatalf("exit %d: %s", code, stderr)
+	}
+}
+
+// stubDesktop replaces the desktop for a test and reports whether it ran.
+func stubDesktop(t *testing.T) *bool {
+	t.Helper()
+	ran := false
+	old := Desktop
+	Desktop = func(DesktopOptions) error { ran = true; return nil }
+	t.Cleanup(func() { Desktop = old })
+	return &ran
+}
+
+// TestUnknownCommand: a first word that is not a command is refused on
+// stderr with exit status 2 and the list of commands; it never opens the
+// desktop. A first word starting with - is the desktop's flags.
+func TestUnknownCommand(t *testing.T) {
+	t.Setenv("DISPLAY", ":99")
+	cases := []struct {
+		args []string
+		code int
+		want []string
+	}{
+		{[]string{"bogus"}, 2, []string{`flashdeck: unknown command "bogus": the commands are serve, simulate, check, secret, version, help; the desktop takes flags only (flashdeck --config F, flashdeck --remote URL)`}},
+		{[]string{"bogus", "--config", "f.yaml"}, 2, []string{`unknown command "bogus"`}},
+		{[]string{"serv"}, 2, []string{`unknown command "serv": did you mean "serve"?`}},
+		{[]string{"simulat", "--seed", "1"}, 2, []string{`did you mean "simulate"?`}},
+		{[]string{"chekc"}, 2, []string{`did you mean "check"?`}},
+		{[]string{"secrets"}, 2, []string{`did you mean "secret"?`}},
+		{[]string{"run"}, 2, []string{`unknown command "run": the commands are`}},
+		{[]string{""}, 2, []string{`unknown command ""`}},
+		{[]string{"--config", "f.yaml", "serve"}, 2, []string{`flashdeck: unexpected "serve" after the flags: the desktop takes flags only, and a command comes first (flashdeck serve --config F)`}},
+		// Flags first: the desktop's, read as such.
+		{[]string{"--remote-ca", "ca.pem"}, 1, []string{"flashdeck: --remote-ca is for --remote"}},
+		{[]string{"-remote-ca", "ca.pem"}, 1, []string{"--remote-ca is for --remote"}},
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			ran := stubDesktop(t)
+			code, stdout, stderr := runMain(tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d", code, tc.code)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+			if lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n"); len(lines) != 1 {
+				t.Errorf("want one line on stderr, got:\n%s", stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr %q lacks %q", stderr, w)
+				}
+			}
+			if *ran {
+				t.Error("the desktop was started")
+			}
+		})
+	}
+	for _, c := range commands {
+		if !closeTo(c+"x", c) || closeTo(c, "zzz") {
+			t.Errorf("closeTo(%q…)", c)
+		}
+	}
+}
+
+// TestDesktopWithoutADisplay: with neither DISPLAY nor WAYLAND_DISPLAY the
+// desktop stops at once with one line saying what to run instead, before
+// anything (the demo, a collector) starts.
+func TestDesktopWithoutADisplay(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the display is checked on Linux and the BSDs")
+	}
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	for _, args := range [][]string{nil, {"--tab", "skus"}, {"--remote", "https://collector.example.com:9464"}} {
+		ran := stubDesktop(t)
+		code, _, stderr := runMain(args...)
+		want := "flashdeck: the desktop needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: on a headless machine run `flashdeck serve`"
+		if code != 1 || !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, "`make run`, which starts the desktop under Xvfb") || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr:\n%s", args, code, stderr)
+		}
+		if *ran || strings.Contains(stderr, "demo:") {
+			t.Errorf("%v: started before refusing:\n%s", args, stderr)
+		}
+	}
+	// Flags that open no window still work.
+	if code, out, _ := runMain("--version"); code != 0 || !strings.HasPrefix(out, "flashdeck ") {
+		t.Errorf("--version without a display: exit %d, %q", code, out)
+	}
+}
+
+func TestNeedDisplay(t *testing.T) {
+	env := func(kv ...string) func(string) string {
+		return func(k string) string {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if kv[i] == k {
+					return kv[i+1]
+				}
+			}
+			return ""
+		}
+	}
+	cases := []struct {
+		goos   string
+		getenv func(string) string
+		want   bool // an error
+	}{
+		{"linux", env(), true},
+		{"linux", env("DISPLAY", ":0"), false},
+		{"linux", env("WAYLAND_DISPLAY", "wayland-0"), false},
+		{"freebsd", env(), true},
+		{"openbsd", env("DISPLAY", ""), true},
+		{"darwin", env(), false},
+		{"windows", env(), false},
+	}
+	for _, tc := range cases {
+		if err := needDisplay(tc.goos, tc.getenv); (err != nil) != tc.want {
+			t.Errorf("%s: %v, want an error: %v", tc.goos, err, tc.want)
+		}
+	}
+}
+
+// TestSecretNameIsNotTheSecret: a value typed where flashdeck secret takes
+// a variable's name is refused before standard input is read, and not
+// repeated.
+func TestSecretNameIsNotTheSecret(t *testing.T) {
+	const pasted = "sk_live_51HxYzAbCdEfGhIjKlMn"
+	for _, op := range []string{"set", "delete"} {
+		var out, errb bytes.Buffer
+		code := run(&errb, secretCmd([]string{op, pasted}, strings.NewReader(""), &out))
+		if code != 1 || !strings.Contains(errb.String(), "looks like a value rather than a variable name") || strings.Contains(errb.String()+out.String(), pasted) {
+			t.Errorf("secret %s: exit %d, %q %q", op, code, out.String(), errb.String())
+		}
 	}
 }

@@ -464,23 +464,8 @@ func (c *Config) validate(lines map[string]int) error {
 	if c.StateDir == "" {
 		c.StateDir = DefaultStateDir
 	}
-	users := map[string]bool{}
-	for i, u := range c.Users {
-		f := fmt.Sprintf("users[%d]", i)
-		if u.Name == "" {
-			v.add(f+".name", "a user needs a name")
-		} else if users[u.Name] {
-			v.add(f+".name", "user %q is listed twice", u.Name)
-		}
-		users[u.Name] = true
-		if u.Role != RoleViewer && u.Role != RoleOperator {
-			v.add(f+".role", "%q is not a role (viewer or operator)", u.Role)
-		}
-		checkEnv(v, f+".token_env", u.TokenEnv, true)
-	}
-	if c.MetricsTokenEnv != "" {
-		checkEnv(v, "metrics_token_env", c.MetricsTokenEnv, true)
-	}
+	checkEnvNames(v, "", c, func(string) string { return "FLASHDECK_METRICS_TOKEN" })
+	c.validateUsers(v)
 	ids := map[string]bool{}
 	for i := range c.Channels {
 		ch := &c.Channels[i]
@@ -491,6 +476,9 @@ func (c *Config) validate(lines map[string]int) error {
 			v.add(f+".id", "channel %q is listed twice", ch.ID)
 		}
 		ids[ch.ID] = true
+		checkEnvNames(v, f, ch, func(field string) string {
+			return envNameFor(ch.ID + "_" + strings.TrimSuffix(field, "_env"))
+		})
 		c.validateChannel(v, f, ch)
 	}
 	for i, ch := range c.Channels {
@@ -613,6 +601,63 @@ func (c *Config) validate(lines map[string]int) error {
 	return nil
 }
 
+// validateUsers checks the users: each named once, with a role, and with
+// a token variable of their own — two users reading one variable have one
+// token, and the collector could not tell them apart (the one listed last
+// would take the other's role). The metrics token is not a user's either:
+// it sits in a Prometheus configuration.
+func (c *Config) validateUsers(v *validator) {
+	names := map[string]int{}
+	tokens := map[string]int{}
+	for i := range c.Users {
+		u := &c.Users[i]
+		f := fmt.Sprintf("users[%d]", i)
+		if u.Name == "" {
+			v.add(f+".name", "a user needs a name")
+		} else if j, ok := names[u.Name]; ok {
+			v.add(f+".name", "user %q is listed twice (users[%d] and users[%d]): one entry per person, with one role", u.Name, j, i)
+		} else {
+			names[u.Name] = i
+		}
+		if u.Role != RoleViewer && u.Role != RoleOperator {
+			v.add(f+".role", "%q is not a role (viewer or operator)", u.Role)
+		}
+		checkEnvNames(v, f, u, func(string) string { return envNameFor("FLASHDECK_TOKEN_" + u.Name) })
+		checkEnv(v, f+".token_env", u.TokenEnv, true)
+		if u.TokenEnv == "" || envKind(u.TokenEnv) != envIsName {
+			continue
+		}
+		if j, ok := tokens[u.TokenEnv]; ok {
+			v.add(f+".token_env", "users[%d] %s and users[%d] %s read the same variable %s, so they share one token: give each user a token of their own",
+				j, c.Users[j].Name, i, u.Name, u.TokenEnv)
+		} else {
+			tokens[u.TokenEnv] = i
+		}
+	}
+	if j, ok := tokens[c.MetricsTokenEnv]; ok && c.MetricsTokenEnv != "" {
+		v.add("metrics_token_env", "users[%d] %s's token (%s) would also be the metrics token, kept in Prometheus' configuration: give /metrics a token of its own",
+			j, c.Users[j].Name, c.MetricsTokenEnv)
+	}
+}
+
+// envNameFor makes a variable name of s (upper case, _ for anything else
+// than a letter or digit), to suggest one; "" when none can be made.
+func envNameFor(s string) string {
+	n := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			return r
+		}
+		return '_'
+	}, s)
+	if !envPattern.MatchString(n) || len(n) > 64 {
+		return ""
+	}
+	return n
+}
+
 func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
 	switch ch.Kind {
 	case datasources.KindLazada, datasources.KindAkulaku, datasources.KindBrandstore:
@@ -650,10 +695,13 @@ func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
 	}
 	if !ch.IsEnabled() {
 		// A closed storefront keeps its history; nothing is called, so
-		// nothing else is required of it.
+		// nothing else is required of it. A credential in its URLs is
+		// still one written in the file.
+		checkURLCredentials(v, f+".base_url", ch.BaseURL, ch.Kind)
+		checkURLCredentials(v, f+".auth_url", ch.AuthURL, ch.Kind)
 		return
 	}
-	checkURL(v, f+".base_url", ch.BaseURL, true)
+	checkURL(v, f+".base_url", ch.BaseURL, ch.Kind, true)
 	if ch.Akulaku != nil && ch.Kind != datasources.KindAkulaku {
 		v.add(f+".akulaku", "only a channel of kind akulaku takes this block")
 	}
@@ -661,7 +709,7 @@ func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
 	switch ch.Kind {
 	case datasources.KindLazada:
 		if ch.AuthURL != "" {
-			checkURL(v, f+".auth_url", ch.AuthURL, true)
+			checkURL(v, f+".auth_url", ch.AuthURL, ch.Kind, true)
 		}
 		need("app_key_env", ch.AppKeyEnv)
 		need("app_secret_env", ch.AppSecretEnv)
@@ -739,19 +787,17 @@ func validateAkulaku(v *validator, f string, ch *Channel) {
 	}
 }
 
+// checkEnv requires a credential field to be set. What it holds, when
+// set, is checked for every *_env field by checkEnvNames.
 func checkEnv(v *validator, field, name string, required bool) {
-	if name == "" {
-		if required {
-			v.add(field, "required: the name of the environment variable holding it (credentials are never written in the file)")
-		}
-		return
-	}
-	if !envPattern.MatchString(name) {
-		v.add(field, "%q is not an environment variable name", name)
+	if name == "" && required {
+		v.add(field, "required: the name of the environment variable holding it (credentials are never written in the file)")
 	}
 }
 
-func checkURL(v *validator, field, raw string, required bool) {
+// checkURL checks a channel's URL: http(s), plain http only to loopback,
+// no credentials in it. Messages quote it with credentials masked.
+func checkURL(v *validator, field, raw, kind string, required bool) {
 	if raw == "" {
 		if required {
 			v.add(field, "required")
@@ -760,12 +806,13 @@ func checkURL(v *validator, field, raw string, required bool) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		v.add(field, "%q is not an http(s) URL", raw)
+		v.add(field, "%q is not an http(s) URL", RedactURL(raw))
 		return
 	}
 	if u.Scheme == "http" && !IsLoopback(u.Hostname()) {
-		v.add(field, "%q: plain http is refused off this machine; use https", raw)
+		v.add(field, "%q: plain http is refused off this machine; use https", RedactURL(raw))
 	}
+	checkURLCredentials(v, field, raw, kind)
 }
 
 // IsLoopback reports whether host names this machine (127.0.0.0/8, ::1, localhost).

@@ -186,8 +186,13 @@ func TestKeyringFallback(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "nor in the OS keyring (flashdeck secret set LAZADA_ACCESS_TOKEN)") {
 		t.Errorf("err = %v", err)
 	}
-	if err := SetKeyring("not a name", "x"); err == nil {
-		t.Error("bad name accepted")
+	// A value typed where the name goes is refused, and not repeated.
+	for _, name := range []string{"not a name", "sk_live_abc123", "7WQjgxUYo9lD0Ebhyv3I4I2qg1E7zKQk"} {
+		for op, err := range map[string]error{"set": SetKeyring(name, "x"), "delete": DeleteKeyring(name)} {
+			if err == nil || !strings.Contains(err.Error(), "looks like a value rather than a variable name") || strings.Contains(err.Error(), name) {
+				t.Errorf("%s %q: %v", op, name, err)
+			}
+		}
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"unicode/utf8"
 
 	"github.com/zalando/go-keyring"
 )
@@ -33,8 +34,8 @@ func KeyringLookup(name string) (string, bool) {
 
 // SetKeyring stores a secret in the OS keyring under name.
 func SetKeyring(name, value string) error {
-	if !envPattern.MatchString(name) {
-		return fmt.Errorf("%q is not a variable name", name)
+	if err := CheckSecretName(name); err != nil {
+		return err
 	}
 	if err := keyring.Set(KeyringService, name, value); err != nil {
 		return fmt.Errorf("OS keyring: %w", err)
@@ -42,8 +43,22 @@ func SetKeyring(name, value string) error {
 	return nil
 }
 
+// CheckSecretName checks the name a secret is kept under: a variable name,
+// as the *_env fields give it. The secret itself typed in its place is
+// refused without being repeated.
+func CheckSecretName(name string) error {
+	if envKind(name) != envIsName {
+		return fmt.Errorf("the name looks like a value rather than a variable name (%d characters, not repeated here): "+
+			"give the name a *_env field of the config holds, e.g. LAZADA_APP_SECRET; the value itself is read from standard input", utf8.RuneCountInString(name))
+	}
+	return nil
+}
+
 // DeleteKeyring removes a secret from the OS keyring.
 func DeleteKeyring(name string) error {
+	if err := CheckSecretName(name); err != nil {
+		return err
+	}
 	err := keyring.Delete(KeyringService, name)
 	if errors.Is(err, keyring.ErrNotFound) {
 		return fmt.Errorf("%s is not in the OS keyring", name)

@@ -228,3 +228,45 @@ func (e *Engine) FlagChannels(saleID, orderID string) []string {
 	}
 	return out
 }
+
+// Remaining is what remains of a SKU's allocation on one channel of a
+// sale (what cap_stock caps the channel's stock at).
+func (e *Engine) Remaining(saleID, channel, sku string) (int, bool) {
+	s, ch, err := e.saleChannel(saleID, channel)
+	if err != nil {
+		return 0, false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, k := range s.skus {
+		if k.cfg.SKU != sku {
+			continue
+		}
+		for _, ci := range k.cells {
+			if c := &e.cells[ci]; c.ch == ch.idx {
+				return max(c.allocated-c.sold, 0), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// NoteStock takes readings of a channel's stock made outside its polls
+// (an action's read-back) as the latest: in memory only, the next stock
+// poll saves its own.
+func (e *Engine) NoteStock(channel string, readings []datasources.StockReading) {
+	ch := e.chByID[channel]
+	if ch == nil || len(readings) == 0 {
+		return
+	}
+	wall := time.Now()
+	e.mu.Lock()
+	for _, r := range readings {
+		if _, ok := ch.skus[r.SKU]; ok {
+			ch.stock[r.SKU] = r
+			ch.stockWall[r.SKU] = wall
+		}
+	}
+	e.mu.Unlock()
+	e.dirty.Store(true)
+}

@@ -85,17 +85,31 @@ func New(o Options) (*Server, error) {
 	}
 	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{})}
 	var err error
+	// A token is one user's: two users with one token could not be told
+	// apart (the one listed last would take the other's role), so that is
+	// refused, naming both and never the token.
+	holder := map[[32]byte]int{}
 	for i, u := range o.Config.Users {
 		tok, ok := o.Lookup(u.TokenEnv)
 		if !ok || tok == "" {
 			return nil, fmt.Errorf("%s: users[%d] (%s): environment variable %s is not set", where(o.Config), i, u.Name, u.TokenEnv)
 		}
-		s.users = append(s.users, user{name: u.Name, role: u.Role, sum: sha256.Sum256([]byte(tok))})
+		sum := sha256.Sum256([]byte(tok))
+		if j, ok := holder[sum]; ok {
+			return nil, fmt.Errorf("%s: users[%d] %s and users[%d] %s share one token (%s and %s hold the same value): give each user a token of their own",
+				where(o.Config), j, o.Config.Users[j].Name, i, u.Name, o.Config.Users[j].TokenEnv, u.TokenEnv)
+		}
+		holder[sum] = i
+		s.users = append(s.users, user{name: u.Name, role: u.Role, sum: sum})
 	}
 	if env := o.Config.MetricsTokenEnv; env != "" {
 		tok, ok := o.Lookup(env)
 		if !ok || tok == "" {
 			return nil, fmt.Errorf("%s: metrics_token_env: environment variable %s is not set", where(o.Config), env)
+		}
+		if j, ok := holder[sha256.Sum256([]byte(tok))]; ok {
+			return nil, fmt.Errorf("%s: metrics_token_env: %s holds users[%d] %s's token: give /metrics a token of its own (Prometheus' configuration keeps it)",
+				where(o.Config), env, j, o.Config.Users[j].Name)
 		}
 		s.metricsToken = tok
 	}
@@ -261,7 +275,7 @@ func (s *Server) authenticate(r *http.Request) (User, bool) {
 	if !ok {
 		return User{}, false
 	}
-	sum := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+	sum := sha256.Sum256([]byte(tok))
 	var found User
 	hit := false
 	for _, u := range s.users {

@@ -121,6 +121,41 @@ func (c *Client) PauseSale(ctx context.Context, t datasources.SaleTarget, before
 	return c.update(ctx, PathSellableUpdate, items)
 }
 
+// CapStock lowers each SKU's sellable stock to at most units[SKU] through
+// /product/stock/sellable/update (absolute quantities), never raising it:
+// the warehouses keep their units in the order Lazada lists them until
+// the cap is reached, the rest are set to 0. A SKU Lazada did not return
+// in before is not sent.
+func (c *Client) CapStock(ctx context.Context, t datasources.SaleTarget, before datasources.SaleControl, units map[string]int, _ datasources.ActionMeta) error {
+	by := readingsBySKU(before.SKUs)
+	var items []skuUpdate
+	var unknown []string
+	for _, s := range uniqueSKUs(t.SKUs) {
+		n, ok := units[s]
+		if !ok {
+			continue
+		}
+		r, ok := by[s]
+		if !ok {
+			unknown = append(unknown, s)
+			continue
+		}
+		left := max(n, 0)
+		items = append(items, c.stockItem(r, func(w datasources.WarehouseStock) int {
+			k := min(max(w.Sellable, 0), left)
+			left -= k
+			return k
+		}))
+	}
+	switch {
+	case len(items) > 0:
+		return c.update(ctx, PathSellableUpdate, items)
+	case len(unknown) > 0:
+		return c.refused(PathSellableUpdate, "Lazada knows none of the SKUs to cap ("+listSKUs(unknown)+"): nothing was sent")
+	}
+	return c.refused(PathSellableUpdate, "no SKU of this sale to cap: nothing was sent")
+}
+
 // ResumeSale adds back, through /product/stock/sellable/adjust, the units
 // owed lists per SKU (and warehouse): what pauses took and no resume has
 // given back. A SKU owed nothing is left alone; with nothing owed at all,

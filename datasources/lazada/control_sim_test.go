@@ -704,3 +704,32 @@ func sum(m map[string]int) int {
 	}
 	return n
 }
+
+// TestCapStockOnTheSimulator: a cap lowers each SKU to at most the units
+// asked, keeping the warehouses' units in Lazada's order, and never
+// raises a SKU that has fewer.
+func TestCapStockOnTheSimulator(t *testing.T) {
+	b, clock, c, _ := controlSim(t, controlScenario(simulator.DefaultWarehouse, "W2"), nil)
+	ctx := context.Background()
+	clock.Advance(2 * time.Minute)
+	before := readSale(t, c)
+	was := truth(b)
+	first := was["POCO-F1"][simulator.DefaultWarehouse]
+	caps := map[string]int{"POCO-F1": first + 7, "POCO-X3": 1_000_000}
+	if err := c.CapStock(ctx, controlTarget, before, caps, meta); err != nil {
+		t.Fatal(err)
+	}
+	now := truth(b)
+	if got := now["POCO-F1"]; got[simulator.DefaultWarehouse] != first || got["W2"] != min(7, was["POCO-F1"]["W2"]) {
+		t.Errorf("POCO-F1 capped at %d: %v, was %v", first+7, got, was["POCO-F1"])
+	}
+	if !maps.Equal(now["POCO-X3"], was["POCO-X3"]) {
+		t.Errorf("POCO-X3, capped above its stock, changed: %v, was %v", now["POCO-X3"], was["POCO-X3"])
+	}
+	if !maps.Equal(now["REDMI-9A"], was["REDMI-9A"]) {
+		t.Errorf("REDMI-9A, not capped, changed: %v, was %v", now["REDMI-9A"], was["REDMI-9A"])
+	}
+	if err := c.CapStock(ctx, controlTarget, before, map[string]int{"NOPE": 1}, meta); err == nil {
+		t.Error("a cap of no SKU of the sale was sent")
+	}
+}

@@ -75,6 +75,7 @@ func New(sc Scenario, clock *Clock) (*Server, error) {
 	s.mux.HandleFunc("POST /_sim/faults/{channel}", s.handleSetFaults)
 	s.mux.HandleFunc("POST /_sim/action-faults/{channel}/{op}", s.handleActionFault)
 	s.mux.HandleFunc("GET /_sim/clock", s.handleClock)
+	s.mux.HandleFunc("POST /_sim/stock/{channel}", s.handleStock)
 	return s, nil
 }
 
@@ -362,3 +363,27 @@ func trimPrefix(p, prefix string) (string, bool) {
 }
 
 var _ = trimPrefix
+
+// handleStock sets a SKU's sellable stock on a channel, as a seller (or a
+// colleague in the seller centre) would behind flashdeck's back:
+// {"sku": "POCO-M3-464-BLK", "sellable": 200}.
+func (s *Server) handleStock(w http.ResponseWriter, r *http.Request) {
+	b := s.books[r.PathValue("channel")]
+	if b == nil {
+		http.Error(w, "no such channel", http.StatusNotFound)
+		return
+	}
+	var in struct {
+		SKU      string `json:"sku"`
+		Sellable *int   `json:"sellable"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<12)).Decode(&in); err != nil || in.Sellable == nil {
+		http.Error(w, `bad stock: want {"sku": "…", "sellable": n}`, http.StatusBadRequest)
+		return
+	}
+	if err := b.SetSellable(in.SKU, *in.Sellable); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -32,6 +32,9 @@ type Options struct {
 	Live bool
 	// Poll is every channel's poll interval (default 1 s).
 	Poll time.Duration
+	// StockInterval is every channel's stock_interval (the config's
+	// default when zero).
+	StockInterval time.Duration
 	// Users, with their tokens by environment variable in Env.
 	Users           []config.User
 	Env             map[string]string
@@ -72,6 +75,9 @@ func Start(t testing.TB, o Options) *Rig {
 	for i := range sim.Config.Channels {
 		sim.Config.Channels[i].PollInterval = config.Duration(o.Poll)
 		sim.Config.Channels[i].MaxCallsPerSecond = 200
+		if o.StockInterval > 0 {
+			sim.Config.Channels[i].StockInterval = config.Duration(o.StockInterval)
+		}
 	}
 	sim.Config.StateDir = t.TempDir()
 	sim.Config.Users = o.Users
