@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos launch-actions loadtest soak simulate serve clean screenshots \
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
         package package-linux package-windows package-check
 
 all: build
@@ -86,6 +86,10 @@ chaos: deps
 ## at Lazada's default call rate (5/s), with bans; prints how long each took
 launch-actions: deps
 	FLASHDECK_LAUNCH_RPS=5 FLASHDECK_REPORT=1 $(GO) test -tags $(TAGS) -count=1 -run '^TestLaunchPauseAndResume$$' -v -timeout 20m ./app/collector
+
+## launch-stock: how old the channels' stock figures get on the launch sale at its peak
+launch-stock: deps
+	FLASHDECK_REPORT=1 $(GO) test -tags $(TAGS) -count=1 -run '^TestLaunchStockAge$$' -v -timeout 20m ./app/collector
 
 ## loadtest: a war-room on one collector: 50 desktops on its stream and 50 API clients
 ## for 60 s; prints API latency, stream freshness, the collector's CPU and memory

@@ -26,6 +26,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	binary = filepath.Join(dir, "flashdeck")
+	// Every process the tests start seals its database with a key of the
+	// run's own, not the one in the user's configuration directory.
+	os.Setenv("FLASHDECK_DATA_KEY_FILE", filepath.Join(dir, "keys", "data.key"))
 	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", binary, "..")
 	build.Stdout, build.Stderr = os.Stdout, os.Stderr
 	if err := build.Run(); err != nil {

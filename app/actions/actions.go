@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/datasources"
@@ -99,6 +100,9 @@ const (
 	MaxReason = 500
 	MaxKey    = 100
 	MaxSKU    = 100
+	// MaxOrderID bounds an order id: Lazada's are 15 digits, Akulaku's up
+	// to 19.
+	MaxOrderID = 64
 )
 
 // Action is one action with its per-channel results: the audit record.
@@ -255,6 +259,9 @@ func (r *Request) check() error {
 		if strings.TrimSpace(r.OrderID) == "" {
 			return invalid("order_id", "required for %s", r.Kind)
 		}
+		if err := checkOrderID(r.OrderID); err != nil {
+			return err
+		}
 		if len(r.Channels) > 1 {
 			return invalid("channels", "%s acts on one order on one channel, got %d channels", r.Kind, len(r.Channels))
 		}
@@ -277,6 +284,32 @@ func (r *Request) check() error {
 	}
 	if r.Kind != Extend && (!r.Until.IsZero() || r.By != "") {
 		return invalid("until", "only extend takes until or by")
+	}
+	return nil
+}
+
+// checkOrderID refuses an order id that no channel could have written:
+// longer than MaxOrderID bytes, not UTF-8, with a control or format
+// character (a line break, NUL, a bidirectional override) or another
+// character that does not print, or with white space around it. The id
+// goes into the audit trail, its CSV and log lines, and a channel's URL,
+// whether or not the order is flagged (with channels named it need not
+// be).
+func checkOrderID(id string) error {
+	rule := fmt.Sprintf("an order id is at most %d bytes of printable text, with no control characters and no white space around it", MaxOrderID)
+	if len(id) > MaxOrderID {
+		return invalid("order_id", "%d bytes long: %s", len(id), rule)
+	}
+	if !utf8.ValidString(id) {
+		return invalid("order_id", "not UTF-8 text: %s", rule)
+	}
+	for i, c := range id {
+		if !unicode.IsPrint(c) {
+			return invalid("order_id", "%q has a character that does not print (%U at byte %d): %s", id, c, i, rule)
+		}
+	}
+	if strings.TrimSpace(id) != id {
+		return invalid("order_id", "%q has white space around it: %s", id, rule)
 	}
 	return nil
 }

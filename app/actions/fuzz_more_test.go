@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
@@ -223,6 +225,8 @@ func FuzzRequest(f *testing.F) {
 		`{"kind":"pause","sale":"poco-m3-launch","channels":["poco-global"],"reason":"r","idempotency_key":"k6"}`,
 		`{"kind":"pause","sale":"nope","reason":" ","idempotency_key":"has space"}`,
 		`{"kind":"extend","sale":"poco-m3-launch","by":"-1h","until":"2026-11-23T17:00:00Z","reason":"r","idempotency_key":"k7"}`,
+		`{"kind":"review_order","sale":"poco-m3-launch","order_id":"5001\u0000\r\nlevel=ERROR","channels":["micom-id"],"reason":"ok","idempotency_key":"k8"}`,
+		`{"kind":"cancel_order","sale":"poco-m3-launch","order_id":"` + strings.Repeat("9", MaxOrderID+1) + `","channels":["micom-id"],"reason":"r","idempotency_key":"k9"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -292,6 +296,10 @@ func checkRequest(t *testing.T, r *Request) {
 	case CancelOrder, ReviewOrder:
 		if strings.TrimSpace(r.OrderID) == "" || len(r.Channels) > 1 {
 			t.Fatalf("accepted %s of order %q on %v", r.Kind, r.OrderID, r.Channels)
+		}
+		if id := r.OrderID; len(id) > MaxOrderID || !utf8.ValidString(id) || strings.TrimSpace(id) != id ||
+			strings.ContainsFunc(id, func(c rune) bool { return !unicode.IsPrint(c) }) {
+			t.Fatalf("accepted order id %q", id)
 		}
 	default:
 		if r.OrderID != "" {
@@ -427,12 +435,14 @@ func FuzzAuditRecord(f *testing.F) {
 }
 
 // FuzzWriteCSV: the audit CSV reads back, one row per channel of each
-// action, every cell as written except that one a spreadsheet would run as
-// a formula starts with an apostrophe.
+// action, every cell as CSVCell writes it: no cell a spreadsheet would run
+// as a formula, no control character but tab, line feed and carriage
+// return.
 func FuzzWriteCSV(f *testing.F) {
 	f.Add("bots on 0812", "HTTP 503 from the store", "5012000431")
 	f.Add(`=HYPERLINK("http://x","click")`, "+1", "@SUM(A1)")
 	f.Add("line\r\nbreak, \"quoted\"", "-", "\t=1")
+	f.Add("\r=1+1", "\x00=2", "50\x0012")
 	f.Fuzz(func(t *testing.T, reason, message, order string) {
 		a := Action{ID: "A000000001", Key: "k", Kind: CancelOrder, Sale: fzSale, OrderID: order, Reason: reason, User: "ayu", Role: RoleOperator,
 			CreatedAt: fzNow, Results: []ChannelResult{
@@ -449,18 +459,18 @@ func FuzzWriteCSV(f *testing.F) {
 		}
 		// encoding/csv reads a line break inside a cell as "\n".
 		same := func(got, want string) bool {
-			return got == strings.ReplaceAll(defuse(want), "\r\n", "\n")
+			return got == strings.ReplaceAll(CSVCell(want), "\r\n", "\n")
 		}
 		for i, r := range a.Results {
 			row := rows[1+i]
 			for col, want := range map[int]string{6: order, 8: reason, 9: r.Channel, 10: r.Effect, 12: r.Message, 14: r.ConfirmedBy} {
 				if !same(row[col], want) {
-					t.Fatalf("row %d, %s: %q, want %q", i+1, CSVHeader[col], row[col], defuse(want))
+					t.Fatalf("row %d, %s: %q, want %q", i+1, CSVHeader[col], row[col], CSVCell(want))
 				}
 			}
 			for col, cell := range row {
-				if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
-					t.Fatalf("row %d, %s: %q would run as a formula", i+1, CSVHeader[col], cell)
+				if unsafeCell(cell) {
+					t.Fatalf("row %d, %s: %q would run as a formula or holds a control character", i+1, CSVHeader[col], cell)
 				}
 			}
 		}
@@ -490,4 +500,56 @@ func TestLegacyKeyCountsForItsOwnUserOnly(t *testing.T) {
 	if err != nil || got.Replayed || got.ID == "A000000007" || got.User != "budi" {
 		t.Errorf("budi with ayu's old key: %+v %v", got, err)
 	}
+}
+
+// unsafeCell reports whether a cell would run as a formula in a
+// spreadsheet or holds a control character other than tab, line feed and
+// carriage return (or bytes that are not UTF-8).
+func unsafeCell(cell string) bool {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return true
+	}
+	if !utf8.ValidString(cell) {
+		return true
+	}
+	return strings.ContainsFunc(cell, func(r rune) bool {
+		return r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r >= 0x7f && r <= 0x9f)
+	})
+}
+
+// FuzzCSVCell: any text comes out safe (unsafeCell), idempotent, and
+// otherwise as written: with the dropped control characters put aside,
+// it is the text itself, or the text behind one apostrophe when the text
+// would run.
+func FuzzCSVCell(f *testing.F) {
+	for _, s := range []string{"bots on 0812", "", "=1+1", "\t=1", "\r-1", "\x00@x", "a\x1b[2Jb", "\u009b=1", "'=1", "\xff=", "\n=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := CSVCell(in)
+		if unsafeCell(out) {
+			t.Fatalf("CSVCell(%q) = %q: unsafe", in, out)
+		}
+		if again := CSVCell(out); again != out {
+			t.Fatalf("CSVCell(%q) = %q, and again %q", in, out, again)
+		}
+		kept := strings.Map(func(r rune) rune {
+			if r != '\t' && r != '\n' && r != '\r' && (r < 0x20 || r >= 0x7f && r <= 0x9f) {
+				return -1
+			}
+			return r
+		}, strings.ToValidUTF8(in, "\uFFFD"))
+		switch {
+		case out == kept:
+			if kept != "" && strings.ContainsRune("=+-@\t\r", rune(kept[0])) {
+				t.Fatalf("CSVCell(%q) = %q: left to run", in, out)
+			}
+		case out == "'"+kept:
+			if kept == "" || !strings.ContainsRune("=+-@\t\r", rune(kept[0])) {
+				t.Fatalf("CSVCell(%q) = %q: an apostrophe before harmless text", in, out)
+			}
+		default:
+			t.Fatalf("CSVCell(%q) = %q, want %q with at most an apostrophe before it", in, out, kept)
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -75,7 +76,11 @@ func Start(o Options) (*Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(o.Config.StateDir)
+	// The data key: the config's data_key_file, else $FLASHDECK_DATA_KEY_FILE,
+	// else the user's configuration directory (store.DefaultKeyFile).
+	st, err := store.OpenWith(o.Config.StateDir, store.Options{
+		KeyFile: o.Config.DataKeyFile, LostKey: os.Getenv(store.LostKeyEnv), Logger: o.Logger,
+	})
 	if err != nil {
 		return nil, err
 	}

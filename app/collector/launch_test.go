@@ -1,8 +1,10 @@
 package collector_test
 
 import (
+	"cmp"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
 
@@ -182,5 +185,107 @@ func cancelPendingOrders(t *testing.T, b *simulator.Book, n int) {
 			}
 			n--
 		}
+	}
+}
+
+// TestLaunchStockAge measures how old the channels' stock figures get on
+// the 1,400-product launch sale at its peak, with the config `flashdeck
+// simulate` writes (polls every 2 s, stock every 10 s, 20 calls/s): the
+// SKUs selling now against the rest. `make launch-stock` prints it.
+func TestLaunchStockAge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("launch scale")
+	}
+	opened := time.Now().Add(-2 * time.Minute)
+	sc := simulator.LaunchScenario(opened, 30*time.Minute, 0, simulator.LaunchPeakPerMinute, 7)
+	clock := simulator.NewClock(time.Now(), 1)
+	sim, err := demo.Start(demo.Options{Clock: clock, Scenario: &sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	sim.Config.StateDir = t.TempDir()
+	c, err := collector.Start(collector.Options{Config: sim.Config, Lookup: sim.Lookup(), Now: clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	stockAPI := map[string]bool{}
+	for _, ch := range sim.Config.Channels {
+		stockAPI[ch.ID] = ch.Kind != "akulaku"
+	}
+	// Wait for every cell of a channel with a stock API to have a reading.
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		missing := 0
+		for _, k := range c.Engine.Snapshot().Sales[0].SKUs {
+			for _, cell := range k.Channels {
+				if stockAPI[cell.Channel] && cell.Stock == nil {
+					missing++
+				}
+			}
+		}
+		if missing == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d SKU × channel cells still without a stock reading after 3 minutes", missing)
+		}
+		time.Sleep(time.Second) // waits for the first stock reads
+	}
+	measureFor := 60 * time.Second
+	if v := os.Getenv("FLASHDECK_MEASURE_FOR"); v != "" {
+		measureFor, _ = time.ParseDuration(v)
+	}
+	const hotSKUs = 200 // the engine's maxHotSKUs
+	var hot, cold []time.Duration
+	end := time.Now().Add(measureFor)
+	for time.Now().Before(end) {
+		time.Sleep(time.Second) // one sample a second, as a screen would see it
+		s := c.Engine.Snapshot()
+		byChannel := map[string][]engine.CellSnap{}
+		for _, k := range s.Sales[0].SKUs {
+			for _, cell := range k.Channels {
+				if cell.Stock != nil {
+					byChannel[cell.Channel] = append(byChannel[cell.Channel], cell)
+				}
+			}
+		}
+		// The fastest sellers of each channel (as many as one read of
+		// the selling SKUs takes) against the rest.
+		for _, cells := range byChannel {
+			slices.SortStableFunc(cells, func(a, b engine.CellSnap) int { return cmp.Compare(b.Rate1m, a.Rate1m) })
+			for i, cell := range cells {
+				age := s.Wall.Sub(cell.StockAsOf)
+				if i < hotSKUs && cell.Rate1m > 0 {
+					hot = append(hot, age)
+				} else {
+					cold = append(cold, age)
+				}
+			}
+		}
+	}
+	if len(hot) == 0 {
+		t.Fatal("nothing sold during the measurement")
+	}
+	pct := func(d []time.Duration, p float64) time.Duration {
+		slices.Sort(d)
+		return d[min(len(d)-1, int(float64(len(d))*p))]
+	}
+	report := fmt.Sprintf("launch stock age over %s at the peak (polls 2 s, stock_interval 10 s, 20 calls/s): each channel's 200 fastest-selling SKUs p50 %.1f s, p99 %.1f s, max %.1f s (%d samples); the rest p50 %.1f s, p99 %.1f s, max %.1f s (%d samples)",
+		measureFor, pct(hot, .5).Seconds(), pct(hot, .99).Seconds(), pct(hot, 1).Seconds(), len(hot),
+		pct(cold, .5).Seconds(), pct(cold, .99).Seconds(), pct(cold, 1).Seconds(), len(cold))
+	t.Log(report)
+	if os.Getenv("FLASHDECK_REPORT") != "" {
+		fmt.Println(report)
+	}
+	// The fastest sellers are read between the full reads: their stock
+	// is younger than the rest's, and at p99 younger than one
+	// stock_interval, which is how old the rest's can get before a read.
+	if h, r := pct(hot, .5), pct(cold, .5); h >= r {
+		t.Errorf("the fastest sellers' stock p50 %s old, the rest's %s", h, r)
+	}
+	if m := pct(hot, .99); m > 10*time.Second {
+		t.Errorf("the fastest sellers' stock p99 %s old", m)
 	}
 }

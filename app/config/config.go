@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -38,6 +39,11 @@ const (
 	DefaultPollInterval = 15 * time.Second
 	MinPollInterval     = time.Second
 	DefaultStateDir     = "./flashdeck-data"
+	// DefaultPersonalDataDays is how long after a sale ends its buyers'
+	// personal data is kept when personal_data_days is not set.
+	DefaultPersonalDataDays = 30
+	// MaxPersonalDataDays bounds personal_data_days (ten years).
+	MaxPersonalDataDays = 3650
 	// DefaultMaxExtension is how far past its configured end a sale may be
 	// extended when the config does not say (sales[].max_extension).
 	DefaultMaxExtension = 7 * 24 * time.Hour
@@ -65,6 +71,19 @@ type Config struct {
 	Channels        []Channel `yaml:"channels,omitempty"`
 	Sales           []Sale    `yaml:"sales,omitempty"`
 	MetricsTokenEnv string    `yaml:"metrics_token_env,omitempty"`
+	// DataKeyFile holds the key buyers' personal data is sealed with in
+	// the database: 32 bytes, created readable by the owner only on first
+	// start. Empty: $FLASHDECK_DATA_KEY_FILE, else flashdeck/data.key in
+	// the user's configuration directory. Never inside state_dir, so that
+	// a copy of the database does not carry its key. A relative path is
+	// from the working directory, as state_dir's is.
+	DataKeyFile string `yaml:"data_key_file,omitempty"`
+	// PersonalDataDays is how many days after a sale ends its buyers'
+	// personal data is kept (DefaultPersonalDataDays when 0); then it is
+	// purged from the stored orders, which stay with their figures, and
+	// the flags keep their masked forms. Orders that count for no sale
+	// keep theirs that many days after they were placed.
+	PersonalDataDays int `yaml:"personal_data_days,omitempty"`
 	// Clock, when set, makes sale time run from an anchor at a speed: for a
 	// simulator playing a sale faster than real time (`flashdeck simulate`).
 	Clock *Clock `yaml:"clock,omitempty"`
@@ -466,6 +485,7 @@ func (c *Config) validate(lines map[string]int) error {
 	}
 	checkEnvNames(v, "", c, func(string) string { return "FLASHDECK_METRICS_TOKEN" })
 	c.validateUsers(v)
+	c.validatePersonalData(v)
 	ids := map[string]bool{}
 	for i := range c.Channels {
 		ch := &c.Channels[i]
@@ -656,6 +676,38 @@ func envNameFor(s string) string {
 		return ""
 	}
 	return n
+}
+
+// validatePersonalData checks data_key_file and personal_data_days.
+func (c *Config) validatePersonalData(v *validator) {
+	if _, set := v.lines["personal_data_days"]; set && c.PersonalDataDays == 0 || c.PersonalDataDays < 0 || c.PersonalDataDays > MaxPersonalDataDays {
+		v.add("personal_data_days", "%d: must be a number of days from 1 to %d (how long after a sale ends its buyers' phones and addresses are kept; default %d)",
+			c.PersonalDataDays, MaxPersonalDataDays, DefaultPersonalDataDays)
+	}
+	if _, set := v.lines["data_key_file"]; !set {
+		return
+	}
+	if strings.TrimSpace(c.DataKeyFile) == "" {
+		v.add("data_key_file", "empty: name the file that holds the data key, or leave the field out for the default (flashdeck/data.key in the user's configuration directory)")
+		return
+	}
+	key, err1 := filepath.Abs(c.DataKeyFile)
+	dir, err2 := filepath.Abs(c.StateDir)
+	if err1 == nil && err2 == nil {
+		if rel, err := filepath.Rel(dir, key); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			v.add("data_key_file", "%s is inside state_dir (%s): a copy of the database's directory would carry the key that opens it; keep the key elsewhere", c.DataKeyFile, c.StateDir)
+		}
+	}
+}
+
+// PersonalDataRetention is how long after a sale ends its buyers'
+// personal data is kept.
+func (c *Config) PersonalDataRetention() time.Duration {
+	d := c.PersonalDataDays
+	if d <= 0 {
+		d = DefaultPersonalDataDays
+	}
+	return time.Duration(d) * 24 * time.Hour
 }
 
 func (c *Config) validateChannel(v *validator, f string, ch *Channel) {

@@ -101,6 +101,10 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 		{"bad yaml", "  - id: micom-id", "  - id: [micom-id", "flashdeck.yaml:"},
 		{"unknown rule disabled", "per_buyer_limit: 2", "per_buyer_limit: 2\n    flag_rules: {disabled: [bot_openning]}", `flashdeck.yaml:36: sales[0].flag_rules.disabled[0]: unknown rule "bot_openning"`},
 		{"negative rule threshold", "per_buyer_limit: 2", "per_buyer_limit: 2\n    flag_rules: {max_accounts_per_address: -1}", `sales[0].flag_rules.max_accounts_per_address: must be 1 or more`},
+		{"key inside state_dir", "state_dir: ./data", "state_dir: ./data\ndata_key_file: ./data/keys/data.key", "flashdeck.yaml:2: data_key_file: ./data/keys/data.key is inside state_dir (./data)"},
+		{"key file empty", "state_dir: ./data", "state_dir: ./data\ndata_key_file: \"\"", "flashdeck.yaml:2: data_key_file: empty"},
+		{"no retention", "state_dir: ./data", "state_dir: ./data\npersonal_data_days: 0", "flashdeck.yaml:2: personal_data_days: 0: must be a number of days from 1 to 3650"},
+		{"retention too long", "state_dir: ./data", "state_dir: ./data\npersonal_data_days: 5000", "flashdeck.yaml:2: personal_data_days: 5000: must be a number of days"},
 		{"velocity of one", "per_buyer_limit: 2", "per_buyer_limit: 2\n    flag_rules:\n      velocity_orders: 1", `flashdeck.yaml:37: sales[0].flag_rules.velocity_orders: 1 would flag every order`},
 	}
 	for _, tc := range cases {
@@ -117,6 +121,23 @@ func TestParseErrorsNameFileLineField(t *testing.T) {
 				t.Errorf("error:\n%v\nwant it to contain:\n%s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestPersonalDataSettings(t *testing.T) {
+	c, err := Parse("flashdeck.yaml", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataKeyFile != "" || c.PersonalDataRetention() != DefaultPersonalDataDays*24*time.Hour {
+		t.Errorf("defaults: key %q, retention %v", c.DataKeyFile, c.PersonalDataRetention())
+	}
+	c, err = Parse("flashdeck.yaml", []byte("data_key_file: /etc/flashdeck/data.key\npersonal_data_days: 7\n"+good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DataKeyFile != "/etc/flashdeck/data.key" || c.PersonalDataRetention() != 7*24*time.Hour {
+		t.Errorf("set: key %q, retention %v", c.DataKeyFile, c.PersonalDataRetention())
 	}
 }
 

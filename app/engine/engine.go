@@ -56,6 +56,10 @@ type Options struct {
 	// FlagKey is the key personal data is hashed with for the scalper
 	// rules; by default the one in the store's directory (rules.LoadKey).
 	FlagKey []byte
+	// PurgeEvery is how often the personal data whose retention ended
+	// (personal_data_days) is purged from the store, besides at start
+	// (default 1h).
+	PurgeEvery time.Duration
 }
 
 // Engine polls the channels and keeps the figures. Start it with Run.
@@ -199,6 +203,9 @@ func New(opt Options) (*Engine, error) {
 	}
 	if opt.PublishEvery <= 0 {
 		opt.PublishEvery = 250 * time.Millisecond
+	}
+	if opt.PurgeEvery <= 0 {
+		opt.PurgeEvery = time.Hour
 	}
 	e := &Engine{
 		opt: opt, cfg: opt.Config, now: opt.Now, log: opt.Logger, store: opt.Store,
@@ -346,6 +353,9 @@ func (e *Engine) Load() error {
 		e.log.Error("saved state not loaded", "why", why)
 	}
 	e.setAside.Store(&aside)
+	// Personal data past its retention goes before the replay: it never
+	// reaches memory again.
+	e.purgePersonalData()
 	for _, ch := range e.channels {
 		c, ok, err := e.store.Cursor(ch.cfg.ID)
 		if err != nil {
@@ -358,13 +368,17 @@ func (e *Engine) Load() error {
 			ch.backfill.Active = ch.src != nil
 		}
 		e.mu.Lock()
-		err = e.store.EachOrder(ch.cfg.ID, func(o *datasources.Order) error {
+		rs, err := e.store.EachOrderStats(ch.cfg.ID, func(o *datasources.Order) error {
 			e.ingest(ch, o)
 			return nil
 		})
 		e.mu.Unlock()
 		if err != nil {
 			return fmt.Errorf("engine: orders of %s: %w", ch.cfg.ID, err)
+		}
+		if rs.Unreadable() > 0 {
+			e.log.Warn("orders whose buyers' personal data is unreadable: they count in every figure, but the scalper rules cannot match their phones, addresses or accounts",
+				"channel", ch.cfg.ID, "unreadable", rs.Unreadable(), "of", rs.Orders, "sealed_with_a_lost_key", rs.LostKey, "damaged", rs.Damaged)
 		}
 		st, at, err := e.store.Stock(ch.cfg.ID)
 		if err != nil {
@@ -462,6 +476,11 @@ func (e *Engine) Run(ctx context.Context) error {
 	go func() {
 		defer wg.Done()
 		e.publishLoop(ctx)
+	}()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		e.purgeLoop(ctx)
 	}()
 	wg.Wait()
 	return nil

@@ -37,8 +37,14 @@ const (
 	// channel here serves.
 	WebhookIgnored = "ignored"
 	// WebhookMalformed: signed, but not a message that can be read (or
-	// larger than the limit).
+	// larger than the limit, or not sent as JSON).
 	WebhookMalformed = "malformed"
+	// WebhookStale: signed and read, but stamped further from this
+	// server's clock than the replay window (lazada.PushWindow): refused.
+	WebhookStale = "stale"
+	// WebhookDuplicate: a message taken already within the replay window,
+	// delivered again: acknowledged, not read again.
+	WebhookDuplicate = "duplicate"
 	// WebhookForged: the signature is missing or matches no channel's app.
 	WebhookForged = "forged"
 	// WebhookUnknownChannel is the channel label when the message cannot be
@@ -71,7 +77,7 @@ func New(snapshot func() *engine.Snapshot) *Metrics {
 	}, []string{"kind", "channel", "result"})
 	m.Webhooks = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "flashdeck_webhooks_total",
-		Help: "Push messages received from a channel (POST /webhooks/lazada) by result: accepted, dropped (queue full, left to the next poll), ignored (not an order message), malformed, forged (signature missing or wrong; channel unknown).",
+		Help: "Push messages received from a channel (POST /webhooks/lazada) by result: accepted, dropped (queue full, left to the next poll), ignored (not an order message), malformed, stale (stamped outside the replay window: refused), duplicate (delivered again within it: acknowledged, not read again), forged (signature missing or wrong; channel unknown).",
 	}, []string{"channel", "result"})
 	m.Registry.MustRegister(m.pollDuration, m.pollErrors, m.freshness, m.Actions, m.Webhooks, &snapshotCollector{snapshot: snapshot},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -135,6 +135,7 @@ func (s *Sale) flag(idx int32) Flag {
 	}
 	f.Score = min(f.Score, 100)
 	f.Evidence, f.EvidenceTotal = s.evidence(idx, bits)
+	s.keepPrior(idx, &f)
 	if rv, ok := s.reviews[f.Key()]; ok {
 		f.Review = &rv
 		if f.State == StateOpen {
@@ -142,6 +143,60 @@ func (s *Sale) flag(idx int32) Flag {
 		}
 	}
 	return f
+}
+
+// keepPrior carries into an order's flag what its saved version found
+// through the buyer's identities when the order has none left: once its
+// personal data is purged (personal_data_days) or unreadable (a data key
+// given up as lost), the replay can no longer match its phone, address,
+// payment instrument or account, and the earlier finding stands, with its
+// masked buyer and its evidence, rather than vanish from the record. An
+// order that still has an identity is judged afresh.
+func (s *Sale) keepPrior(idx int32, f *Flag) {
+	p, ok := s.prior[f.Key()]
+	if !ok || !s.anonymous(idx) {
+		return
+	}
+	kept := false
+	for _, h := range p.Rules {
+		bit, known := bitOf[h.ID]
+		if !known || bit&s.disabled != 0 || slices.ContainsFunc(f.Rules, func(x Hit) bool { return x.ID == h.ID }) {
+			continue
+		}
+		f.Rules = append(f.Rules, h)
+		kept = true
+	}
+	if p.Buyer != "" {
+		f.Buyer = p.Buyer
+	}
+	if !kept {
+		return
+	}
+	slices.SortFunc(f.Rules, func(a, b Hit) int { return cmp.Compare(slices.Index(IDs, a.ID), slices.Index(IDs, b.ID)) })
+	f.Score = 0
+	for _, h := range f.Rules {
+		f.Score += weights[h.ID]
+	}
+	f.Score = min(f.Score, 100)
+	ev := slices.Clone(p.Evidence)
+	for _, r := range f.Evidence {
+		if !slices.ContainsFunc(ev, func(x Ref) bool { return x.Channel == r.Channel && x.OrderID == r.OrderID }) {
+			ev = append(ev, r)
+		}
+	}
+	f.Evidence = ev[:min(len(ev), EvidenceCap)]
+	f.EvidenceTotal = max(p.EvidenceTotal, f.EvidenceTotal, len(ev))
+}
+
+// anonymous reports whether an order carries no identity of its buyer: no
+// phone, address or payment instrument, and no buyer id.
+func (s *Sale) anonymous(idx int32) bool {
+	r := s.o(idx)
+	if r.groups[kPhone] >= 0 || r.groups[kAddress] >= 0 || r.groups[kPayment] >= 0 {
+		return false
+	}
+	g := r.groups[kAccount]
+	return g < 0 || s.g(g).label == 0
 }
 
 // evidence lists the other orders of every group that fired a rule for idx.

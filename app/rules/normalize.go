@@ -107,6 +107,11 @@ func (n *normalizer) address(a datasources.Address) ([]byte, bool) {
 	if strings.Contains(a.Line1, "*") || strings.Contains(a.Line2, "*") || strings.Contains(a.City, "*") {
 		return nil, false
 	}
+	if strings.TrimSpace(a.Line1) == "" && strings.TrimSpace(a.Line2) == "" {
+		// A city alone is a crowd, not a place: an order whose street
+		// lines were purged (or never given) shares it with thousands.
+		return nil, false
+	}
 	// One lower-case copy of the three parts, split once.
 	n.buf = lowerASCII(lowerASCII(lowerASCII(n.buf[:0], a.Line1), a.Line2), a.City)
 	n.toks = tokensOf(n.toks[:0], string(n.buf))

@@ -87,6 +87,8 @@ func TestNormalizeAddressRefuses(t *testing.T) {
 		addr("", "", ""),
 		addr("No. 5", "", ""),
 		addr("Blok A", "", ""),
+		addr("", "", "Jakarta Selatan"), // the street purged: a city alone
+		{City: "Jakarta Selatan", Region: "DKI Jakarta", Country: "Indonesia"},
 	} {
 		if k, ok := NormalizeAddress(a); ok {
 			t.Errorf("%+v normalised to %q; want refused", a, k)

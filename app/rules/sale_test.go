@@ -281,6 +281,62 @@ func TestRestoreKeepsReviewsAndLostFlags(t *testing.T) {
 	}
 }
 
+func TestAnonymousReplayKeepsWhatItsFlagFound(t *testing.T) {
+	home := addr("Jl. Merdeka No. 12", "RT 03/RW 05", "Jakarta Selatan")
+	first := newTestSale(Config{})
+	first.Observe(lz, in{ch: lz, id: "L1", buyer: "a", phone: "081234567821", addr: home}.order())
+	first.Observe(mi, in{ch: mi, id: "M1", buyer: "b", phone: "081234567821", addr: home, after: 2 * time.Minute}.order())
+	saved := first.Flags()
+	if len(saved) != 2 {
+		t.Fatalf("flags %+v", saved)
+	}
+
+	// The same orders after their personal data was purged: no phone,
+	// no street, no buyer id; the city stays.
+	purged := func(i in) *datasources.Order {
+		o := i.order()
+		o.BuyerID, o.Phone, o.Address = "", "", datasources.Address{City: "Jakarta Selatan"}
+		return o
+	}
+	s := newTestSale(Config{})
+	s.Restore(saved)
+	s.Observe(lz, purged(in{ch: lz, id: "L1", qty: 3}))
+	s.Observe(mi, purged(in{ch: mi, id: "M1", after: 2 * time.Minute}))
+	s.Observe(mi, purged(in{ch: mi, id: "M2", after: 3 * time.Minute}))
+	got := s.Flags()
+	if len(got) != 2 {
+		t.Fatalf("a city alone must not make a shared address: %+v", got)
+	}
+	for _, want := range saved {
+		f, _ := s.Flag(want.Channel, want.OrderID)
+		var ids []string
+		for _, h := range f.Rules {
+			ids = append(ids, h.ID)
+		}
+		wantIDs := []string{SharedPhone}
+		if want.OrderID == "L1" {
+			// 3 units now: over the limit, found afresh beside the rest.
+			wantIDs = []string{OverLimit, SharedPhone}
+		}
+		if !slices.Equal(ids, wantIDs) || f.Buyer != want.Buyer || len(f.Evidence) != 1 || f.Evidence[0] != want.Evidence[0] || f.Rules[len(f.Rules)-1].Reason != want.Rules[len(want.Rules)-1].Reason {
+			t.Errorf("flag of %s after the purge:\n%+v\nsaved:\n%+v", want.OrderID, f, want)
+		}
+	}
+	if f, _ := s.Flag("lazada-id", "L1"); f.Score != weights[OverLimit]+weights[SharedPhone] {
+		t.Errorf("score %d", f.Score)
+	}
+
+	// An order that still has its identities is judged afresh: a
+	// threshold raised since takes the hit away.
+	s = newTestSale(Config{MaxAccountsPerPhone: 5, MaxAccountsPerAddress: 5})
+	s.Restore(saved)
+	s.Observe(lz, in{ch: lz, id: "L1", buyer: "a", phone: "081234567821", addr: home}.order())
+	s.Observe(mi, in{ch: mi, id: "M1", buyer: "b", phone: "081234567821", addr: home, after: 2 * time.Minute}.order())
+	if f, _ := s.Flag("lazada-id", "L1"); len(f.Rules) != len(saved[0].Rules) || s.rulesOf(0) != 0 {
+		t.Errorf("with its identities the replay decides: %+v (the saved flag is still listed)", f)
+	}
+}
+
 func TestLoadKey(t *testing.T) {
 	dir := t.TempDir()
 	k1, err := LoadKey(dir)

@@ -3,6 +3,7 @@ package serve_test
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -113,5 +114,51 @@ func TestActionBodyIsOneJSONValue(t *testing.T) {
 	}
 	if code, msg := post(t, srv.URL+"/api/v1/actions", "ayu-secret", one+"\n"); code != 200 {
 		t.Errorf("one value and a newline: %d %s", code, msg)
+	}
+}
+
+// TestOrderIDsAreCheckedThroughTheAPI: review_order and cancel_order with
+// their channel named used to take any order_id, control characters
+// included, and audit it. Now a 400 names the field and the limit, for
+// the action and for its plan, and nothing is audited.
+func TestOrderIDsAreCheckedThroughTheAPI(t *testing.T) {
+	srv, _, sim := setup(t, roomUsers, roomEnv)
+	body := func(kind, id, key string) string {
+		b, _ := json.Marshal(map[string]any{"kind": kind, "sale": "poco-m3-launch", "channels": []string{"micom-id"},
+			"order_id": id, "reason": "checked by hand", "idempotency_key": key})
+		return string(b)
+	}
+	cases := []struct {
+		name, kind, id string
+		want           string
+	}{
+		{"a forged log line", "review_order", "5001\nlevel=ERROR msg=forged", "does not print"},
+		{"NUL", "review_order", "5001\x00", "U+0000"},
+		{"an escape sequence", "cancel_order", "5001\x1b[2J", "U+001B"},
+		{"a bidirectional override", "review_order", "5001\u202e1005", "U+202E"},
+		{"too long", "review_order", strings.Repeat("5", 65), "at most 64"},
+		{"white space around", "cancel_order", " 5001", "white space around it"},
+	}
+	for i, c := range cases {
+		for _, path := range []string{"/api/v1/actions", "/api/v1/actions/plan"} {
+			code, answer := post(t, srv.URL+path, "ayu-secret", body(c.kind, c.id, fmt.Sprintf("oid-%d", i)))
+			var e struct {
+				Error struct{ Message, Field string } `json:"error"`
+			}
+			if code != 400 || json.Unmarshal([]byte(answer), &e) != nil || e.Error.Field != "order_id" ||
+				!strings.Contains(e.Error.Message, c.want) || !strings.Contains(e.Error.Message, "64") {
+				t.Errorf("%s, %s: %d %s, want 400 naming order_id, the limit and %q", c.name, path, code, answer, c.want)
+			}
+		}
+	}
+	if code, answer := get(t, srv.URL+"/api/v1/audit", "wall-secret"); code != 200 || !strings.Contains(answer, `"count": 0`) {
+		t.Errorf("refused order ids were audited: %d %s", code, answer)
+	}
+	if n := sim.Server.Book("micom-id").ActionCount(simulator.OpCancel); n != 0 {
+		t.Errorf("a refused cancellation reached the channel %d times", n)
+	}
+	// A plain id is taken (a review touches no channel).
+	if code, answer := post(t, srv.URL+"/api/v1/actions", "ayu-secret", body("review_order", "5001", "oid-ok")); code != 200 {
+		t.Errorf("review of order 5001: %d %s", code, answer)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/config"
@@ -29,8 +30,8 @@ import (
 
 // Fuzz targets for what the collector's API reads from a request: the
 // body of POST /api/v1/actions (and of a confirm), an action id in the
-// path, the query of GET /api/v1/audit and /api/v1/flags, and the
-// Authorization header. They run the real handler, engine, actions and
+// path, the query of GET /api/v1/audit and /api/v1/flags (and of every
+// route, FuzzRouteQuery), and the Authorization header. They run the real handler, engine, actions and
 // audit trail, over channels that answer at once, so a valid request is
 // carried out too. Seeds are in testdata/fuzz; run one with
 // go test -fuzz=FuzzActionBody ./app/serve
@@ -337,15 +338,88 @@ func FuzzActionPath(f *testing.F) {
 	})
 }
 
+// queryRefusals is what the query rule (query.go) refuses in a raw query,
+// worked out on its own from the parameters a route takes and a test of
+// each one's values: malformed when url.ParseQuery fails, else the
+// parameters that are unknown, repeated or with a value they cannot have.
+func queryRefusals(raw string, takes map[string]func(v string) bool) (malformed bool, refused []string) {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return true, nil
+	}
+	for name, vals := range q {
+		ok, known := takes[name]
+		// A list (name[] of /metrics) may be given more than once.
+		repeated := len(vals) > 1 && !strings.HasSuffix(name, "[]")
+		if !known || repeated || slices.ContainsFunc(vals, func(v string) bool { return v != "" && !ok(v) }) {
+			refused = append(refused, name)
+		}
+	}
+	return false, refused
+}
+
+// checkQueryAnswer fails unless w is the 400 that queryRefusals calls for,
+// naming one of the refused parameters; it reports whether the query was
+// refused.
+func checkQueryAnswer(t *testing.T, what string, w *httptest.ResponseRecorder, malformed bool, refused []string) bool {
+	t.Helper()
+	if !malformed && len(refused) == 0 {
+		return false
+	}
+	var e struct {
+		Error struct {
+			Message   string
+			Parameter *string
+		} `json:"error"`
+	}
+	if w.Code != http.StatusBadRequest || json.Unmarshal(w.Body.Bytes(), &e) != nil || strings.TrimSpace(e.Error.Message) == "" {
+		t.Fatalf("%s: %d %s, want a 400 with a message", what, w.Code, w.Body.String())
+	}
+	switch {
+	case malformed && (e.Error.Parameter != nil || !strings.Contains(e.Error.Message, "query string cannot be read")):
+		t.Fatalf("%s: %s, want a 400 saying the query cannot be read", what, w.Body.String())
+	case !malformed && e.Error.Parameter == nil:
+		t.Fatalf("%s: %s names no parameter, want one of %q", what, w.Body.String(), refused)
+	case !malformed && !slices.Contains(refused, *e.Error.Parameter):
+		// A name that is long or not UTF-8 is echoed clipped, as UTF-8.
+		if !slices.ContainsFunc(refused, func(n string) bool { return len(n) > 60 || !utf8.ValidString(n) }) {
+			t.Fatalf("%s: %s names %q, want one of %q", what, w.Body.String(), *e.Error.Parameter, refused)
+		}
+	}
+	return true
+}
+
+func oneOf(values ...string) func(string) bool {
+	return func(v string) bool { return slices.Contains(values, v) }
+}
+
+func wholeNumber(v string) bool {
+	n, err := strconv.Atoi(v)
+	return err == nil && n >= 0
+}
+
+func anything(string) bool { return true }
+
 // FuzzAuditQuery: any query of GET /api/v1/audit is a 400 that names the
-// parameter it refuses, or a 200 listing (JSON or CSV) of the actions that
-// pass the filter, newest first, no more than the limit; never 5xx.
+// parameter it refuses (or says the query cannot be read), or a 200
+// listing (JSON or CSV) of the actions that pass the filter, newest first,
+// no more than the limit; never 5xx.
 func FuzzAuditQuery(f *testing.F) {
 	for _, q := range []string{"", "kind=pause", "kind=stop", "result=applied&channel=micom-id", "result=done", "limit=1", "limit=-1", "limit=x",
-		"format=csv", "format=xml", "q=BOTS&user=ayu", "sale=poco-m3-launch&kind=extend&format=json", "%zz=1&kind=pause", "q=%3D&format=csv"} {
+		"format=csv", "format=xml", "q=BOTS&user=ayu", "sale=poco-m3-launch&kind=extend&format=json", "%zz=1&kind=pause", "q=%3D&format=csv",
+		"sale=nope", "channel=nope", "channel=poco-global", "x=1", "kind=pause;limit=1", "sale=&kind="} {
 		f.Add(q)
 	}
 	a := newFzAPI(f)
+	kinds := make([]string, len(actions.Kinds))
+	for i, k := range actions.Kinds {
+		kinds[i] = string(k)
+	}
+	takes := map[string]func(string) bool{
+		"sale": oneOf("poco-m3-launch"), "channel": oneOf("micom-id", "akulaku-id", "poco-global"), "kind": oneOf(kinds...),
+		"user": anything, "result": oneOf("pending", "applied", "failed", "manual", "unknown"), "q": anything,
+		"limit": wholeNumber, "format": oneOf("json", "csv"),
+	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		r := httptest.NewRequest("GET", "/api/v1/audit", nil)
 		r.URL.RawQuery = raw
@@ -353,30 +427,15 @@ func FuzzAuditQuery(f *testing.F) {
 		w := httptest.NewRecorder()
 		a.h.ServeHTTP(w, r)
 		noServerError(t, "GET /api/v1/audit?"+raw, w)
-		q := r.URL.Query()
-		kind, result, limit, format := q.Get("kind"), q.Get("result"), q.Get("limit"), q.Get("format")
-		n, lerr := strconv.Atoi(limit)
-		var bad string
-		switch {
-		case kind != "" && !slices.Contains(actions.Kinds, actions.Kind(kind)):
-			bad = "kind="
-		case !slices.Contains([]string{"", "pending", "applied", "failed", "manual", "unknown"}, result):
-			bad = "result="
-		case limit != "" && (lerr != nil || n < 0):
-			bad = "limit="
-		case format != "" && format != "json" && format != "csv":
-			bad = "format="
-		}
-		if bad != "" {
-			if w.Code != http.StatusBadRequest || !strings.Contains(errorMessage(t, w), bad) {
-				t.Fatalf("?%s: %d %s, want a 400 naming %s", raw, w.Code, w.Body.String(), bad)
-			}
+		if malformed, refused := queryRefusals(raw, takes); checkQueryAnswer(t, "GET /api/v1/audit?"+raw, w, malformed, refused) {
 			return
 		}
+		q := r.URL.Query()
+		n, _ := strconv.Atoi(q.Get("limit"))
 		if w.Code != http.StatusOK {
 			t.Fatalf("?%s: %d %s", raw, w.Code, w.Body.String())
 		}
-		if format == "csv" {
+		if q.Get("format") == "csv" {
 			rows, err := csv.NewReader(w.Body).ReadAll()
 			if err != nil || len(rows) == 0 || !slices.Equal(rows[0], actions.CSVHeader) {
 				t.Fatalf("?%s: CSV %d rows, %v", raw, len(rows), err)
@@ -390,8 +449,8 @@ func FuzzAuditQuery(f *testing.F) {
 		if err := json.Unmarshal(w.Body.Bytes(), &ans); err != nil || ans.Count != len(ans.Actions) || (n > 0 && len(ans.Actions) > n) {
 			t.Fatalf("?%s: %s (%v)", raw, w.Body.String(), err)
 		}
-		flt := actions.Filter{Sale: q.Get("sale"), Channel: q.Get("channel"), Kind: actions.Kind(kind), User: q.Get("user"),
-			Result: actions.Result(result), Text: q.Get("q")}
+		flt := actions.Filter{Sale: q.Get("sale"), Channel: q.Get("channel"), Kind: actions.Kind(q.Get("kind")), User: q.Get("user"),
+			Result: actions.Result(q.Get("result")), Text: q.Get("q")}
 		for i, act := range ans.Actions {
 			if !flt.Match(&act) || (i > 0 && act.ID >= ans.Actions[i-1].ID) {
 				t.Fatalf("?%s listed %s (%d of %d), which the filter does not pass or is out of order", raw, act.ID, i, len(ans.Actions))
@@ -400,15 +459,21 @@ func FuzzAuditQuery(f *testing.F) {
 	})
 }
 
-// FuzzFlagsQuery: any query of GET /api/v1/flags is a 404 for an unknown
-// sale, a 400 that names the parameter it refuses, or a 200 list; never
-// 5xx.
+// FuzzFlagsQuery: any query of GET /api/v1/flags is a 400 that names the
+// parameter it refuses (an unknown sale or channel included), or says the
+// query cannot be read, or a 200 list that passes the filter; never 5xx.
 func FuzzFlagsQuery(f *testing.F) {
 	for _, q := range []string{"", "sale=poco-m3-launch", "sale=nope", "state=open", "state=closed", "rule=" + rules.IDs[0], "rule=bogus",
-		"min_score=50&limit=10", "min_score=-1", "limit=1e3", "channel=micom-id&state=reviewed", "sale=%00"} {
+		"min_score=50&limit=10", "min_score=-1", "limit=1e3", "channel=micom-id&state=reviewed", "sale=%00", "channel=nope", "sort=score",
+		"%zz", "state=open&state=reviewed", "channel=&sale="} {
 		f.Add(q)
 	}
 	a := newFzAPI(f)
+	takes := map[string]func(string) bool{
+		"sale": oneOf("poco-m3-launch"), "channel": oneOf("micom-id", "akulaku-id", "poco-global"),
+		"state": oneOf(rules.StateOpen, rules.StateReviewed, rules.StateCancelled), "rule": oneOf(rules.IDs...),
+		"min_score": wholeNumber, "limit": wholeNumber,
+	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		r := httptest.NewRequest("GET", "/api/v1/flags", nil)
 		r.URL.RawQuery = raw
@@ -416,35 +481,11 @@ func FuzzFlagsQuery(f *testing.F) {
 		w := httptest.NewRecorder()
 		a.h.ServeHTTP(w, r)
 		noServerError(t, "GET /api/v1/flags?"+raw, w)
-		q := r.URL.Query()
-		number := func(name string) bool {
-			v := q.Get(name)
-			n, err := strconv.Atoi(v)
-			return v == "" || (err == nil && n >= 0)
-		}
-		var want int
-		var names []string
-		switch sale, state, rule := q.Get("sale"), q.Get("state"), q.Get("rule"); {
-		case sale != "" && sale != "poco-m3-launch":
-			want, names = http.StatusNotFound, []string{"sale="}
-		case state != "" && state != rules.StateOpen && state != rules.StateReviewed && state != rules.StateCancelled:
-			want, names = http.StatusBadRequest, []string{"state="}
-		case rule != "" && !slices.Contains(rules.IDs, rule):
-			want, names = http.StatusBadRequest, []string{"rule="}
-		case !number("min_score") || !number("limit"):
-			want, names = http.StatusBadRequest, []string{"min_score=", "limit="}
-		default:
-			want = http.StatusOK
-		}
-		if w.Code != want {
-			t.Fatalf("?%s: %d %s, want %d", raw, w.Code, w.Body.String(), want)
-		}
-		if want != http.StatusOK {
-			msg := errorMessage(t, w)
-			if !slices.ContainsFunc(names, func(n string) bool { return strings.Contains(msg, n) }) {
-				t.Fatalf("?%s: %q names none of %v", raw, msg, names)
-			}
+		if malformed, refused := queryRefusals(raw, takes); checkQueryAnswer(t, "GET /api/v1/flags?"+raw, w, malformed, refused) {
 			return
+		}
+		if w.Code != http.StatusOK {
+			t.Fatalf("?%s: %d %s, want 200", raw, w.Code, w.Body.String())
 		}
 		var ans struct {
 			Count int          `json:"count"`
@@ -452,6 +493,68 @@ func FuzzFlagsQuery(f *testing.F) {
 		}
 		if err := json.Unmarshal(w.Body.Bytes(), &ans); err != nil || ans.Count < len(ans.Flags) {
 			t.Fatalf("?%s: %s (%v)", raw, w.Body.String(), err)
+		}
+		q := r.URL.Query()
+		for _, fl := range ans.Flags {
+			if ch := q.Get("channel"); ch != "" && fl.Channel != ch {
+				t.Fatalf("?%s listed a flag on %s", raw, fl.Channel)
+			}
+			if st := q.Get("state"); st != "" && fl.State != st {
+				t.Fatalf("?%s listed a flag %s", raw, fl.State)
+			}
+		}
+	})
+}
+
+// FuzzRouteQuery: any query string sent to any route is refused exactly
+// as the rule says (queryRefusals), with a 400 naming a refused parameter,
+// and otherwise answered as without it; never 5xx.
+func FuzzRouteQuery(f *testing.F) {
+	for _, q := range []string{"", "x=1", "%zz", "a=1;b=2", "&&", "name[]=go_goroutines", "name[]=a&name[]=b", "limit=1",
+		"sale=poco-m3-launch", "=1", "sale", "lastEventId=5", "name%5B%5D=flashdeck_channel_up"} {
+		f.Add(q)
+	}
+	a := newFzAPI(f)
+	none := map[string]func(string) bool{}
+	plan := []byte(`{"kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"fuzz","idempotency_key":"fz-plan"}`)
+	routes := []struct {
+		method, path, token string
+		body                []byte
+		takes               map[string]func(string) bool
+		// refusedOnly: a query the rule takes is not followed further
+		// (the stream never ends; no Lazada channel signs here).
+		refusedOnly bool
+	}{
+		{"GET", "/healthz", "", nil, none, false},
+		{"GET", "/metrics", "metrics-secret", nil, map[string]func(string) bool{"name[]": anything}, false},
+		{"GET", "/api/v1/snapshot", "wall-secret", nil, none, false},
+		{"GET", "/api/v1/whoami", "wall-secret", nil, none, false},
+		{"GET", "/api/v1/actions/" + a.first, "wall-secret", nil, none, false},
+		{"GET", "/api/v1/stream", "wall-secret", nil, none, true},
+		{"POST", "/api/v1/actions/plan", "ayu-secret", plan, none, false},
+		{"POST", "/webhooks/lazada", "", []byte(`{}`), none, true},
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, rt := range routes {
+			malformed, refused := queryRefusals(raw, rt.takes)
+			if rt.refusedOnly && !malformed && len(refused) == 0 {
+				continue
+			}
+			r := httptest.NewRequest(rt.method, rt.path, bytes.NewReader(rt.body))
+			r.URL.RawQuery = raw
+			if rt.token != "" {
+				r.Header.Set("Authorization", "Bearer "+rt.token)
+			}
+			if rt.body != nil {
+				r.Header.Set("Content-Type", "application/json")
+			}
+			w := httptest.NewRecorder()
+			a.h.ServeHTTP(w, r)
+			what := rt.method + " " + rt.path + "?" + raw
+			noServerError(t, what, w)
+			if !checkQueryAnswer(t, what, w, malformed, refused) && w.Code != http.StatusOK {
+				t.Fatalf("%s: %d %s, want 200", what, w.Code, w.Body.String())
+			}
 		}
 	})
 }

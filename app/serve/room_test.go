@@ -26,6 +26,7 @@ func TestBodiesOverTheLimitAre413(t *testing.T) {
 			}
 			req, _ := http.NewRequest("POST", r.srv.URL+path, body)
 			req.Header.Set("Authorization", "Bearer ayu-secret")
+			req.Header.Set("Content-Type", "application/json")
 			res, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

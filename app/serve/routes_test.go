@@ -2,6 +2,8 @@ package serve_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -35,16 +37,19 @@ type route struct {
 	access       access
 	// stream: the answer does not end; only its status is read.
 	stream bool
+	// params are the query parameters it takes, as a refusal lists them
+	// ("" for none).
+	params string
 }
 
 // routes lists every route of the API. TestEveryRouteChecksWhoAsks fails
 // when the server registers one that is not here: add it.
 var routes = []route{
 	{pattern: "GET /healthz", method: "GET", path: "/healthz", access: open},
-	{pattern: "GET /metrics", method: "GET", path: "/metrics", access: scrape},
+	{pattern: "GET /metrics", method: "GET", path: "/metrics", access: scrape, params: "name[]"},
 	{pattern: "GET /api/v1/snapshot", method: "GET", path: "/api/v1/snapshot", access: read},
-	{pattern: "GET /api/v1/flags", method: "GET", path: "/api/v1/flags", access: read},
-	{pattern: "GET /api/v1/audit", method: "GET", path: "/api/v1/audit", access: read},
+	{pattern: "GET /api/v1/flags", method: "GET", path: "/api/v1/flags", access: read, params: "sale, channel, state, rule, min_score, limit"},
+	{pattern: "GET /api/v1/audit", method: "GET", path: "/api/v1/audit", access: read, params: "sale, channel, kind, user, result, q, limit, format"},
 	{pattern: "GET /api/v1/actions/{id}", method: "GET", path: "/api/v1/actions/nope", access: read},
 	{pattern: "GET /api/v1/stream", method: "GET", path: "/api/v1/stream", access: read, stream: true},
 	{pattern: "GET /api/v1/whoami", method: "GET", path: "/api/v1/whoami", access: read},
@@ -55,7 +60,9 @@ var routes = []route{
 	{pattern: "POST /api/v1/actions/{id}/retry", method: "POST", path: "/api/v1/actions/nope/retry", access: act},
 	{pattern: "POST /api/v1/actions/{id}/confirm", method: "POST", path: "/api/v1/actions/nope/confirm", access: act, body: `{"channel":"akulaku-id"}`},
 	{pattern: "POST /webhooks/lazada", method: "POST", path: "/webhooks/lazada", access: signed,
-		body: `{"seller_id":"1","message_type":13,"data":{"status":"normal"},"timestamp":1,"site":"lazada_id"}`},
+		// Stamped when the tests start: a push is taken only within
+		// 10 minutes of its stamp.
+		body: fmt.Sprintf(`{"seller_id":"1","message_type":13,"data":{"status":"normal"},"timestamp":%d,"site":"lazada_id"}`, time.Now().Unix())},
 }
 
 // credential is what a request carries.
@@ -132,6 +139,9 @@ func TestEveryRouteChecksWhoAsks(t *testing.T) {
 						if err != nil {
 							t.Fatal(err)
 						}
+						if rt.body != "" {
+							req.Header.Set("Content-Type", "application/json")
+						}
 						if c.token != "" {
 							req.Header.Set("Authorization", "Bearer "+c.token)
 						}
@@ -194,4 +204,117 @@ func send(t *testing.T, req *http.Request, stream bool) (int, string) {
 		b, _ = io.ReadAll(res.Body)
 	}
 	return res.StatusCode, string(b)
+}
+
+// queryCase is a query sent to a route and what it must answer: 400 with
+// the parameter named and words in the message, or 200.
+type queryCase struct {
+	query string
+	code  int
+	param string
+	want  []string
+}
+
+// routeQueries are the queries each route is asked, besides the ones
+// every route is asked (TestEveryRouteChecksItsQuery). The demo's sale is
+// poco-m3-launch on lazada-id, akulaku-id and micom-id.
+var routeQueries = map[string][]queryCase{
+	"GET /metrics": {
+		{query: "name[]=flashdeck_channel_up&name[]=go_goroutines", code: 200, want: []string{"flashdeck_channel_up{"}},
+		{query: "name=flashdeck_channel_up", code: 400, param: "name"},
+	},
+	"GET /api/v1/flags": {
+		{query: "sale=poco-m3-launch&channel=lazada-id&state=open&rule=bot_opening&min_score=1&limit=5", code: 200},
+		{query: "sale=&channel=", code: 200},
+		{query: "channel=nope", code: 400, param: "channel", want: []string{`channel=\"nope\": no such channel; the configured channels are lazada-id, akulaku-id, micom-id`}},
+		{query: "sale=nope", code: 400, param: "sale", want: []string{`sale=\"nope\": no such sale; the configured sales are poco-m3-launch`}},
+		{query: "state=closed", code: 400, param: "state", want: []string{"use one of open, reviewed, cancelled"}},
+		{query: "rule=nope", code: 400, param: "rule", want: []string{"bot_opening"}},
+		{query: "min_score=-1", code: 400, param: "min_score", want: []string{"not a whole number"}},
+		{query: "limit=ten", code: 400, param: "limit", want: []string{"not a whole number"}},
+		{query: "state=open&state=reviewed", code: 400, param: "state", want: []string{"state is given 2 times"}},
+	},
+	"GET /api/v1/audit": {
+		{query: "sale=poco-m3-launch&channel=micom-id&kind=pause&user=ayu&result=applied&q=bots&limit=3&format=csv", code: 200},
+		{query: "channel=nope", code: 400, param: "channel", want: []string{"no such channel"}},
+		{query: "sale=nope", code: 400, param: "sale", want: []string{"no such sale"}},
+		{query: "kind=stop", code: 400, param: "kind", want: []string{"use one of pause, resume, extend, cancel_order, review_order"}},
+		{query: "result=done", code: 400, param: "result", want: []string{"use one of pending, applied, failed, manual, unknown"}},
+		{query: "format=xml", code: 400, param: "format", want: []string{"use one of json, csv"}},
+		{query: "limit=-1", code: 400, param: "limit", want: []string{"not a whole number"}},
+	},
+	"GET /api/v1/actions/{id}": {
+		// A path parameter that names nothing stays a 404.
+		{query: "", code: 404, want: []string{"no such action"}},
+	},
+}
+
+// TestEveryRouteChecksItsQuery: one rule for the query of every route. An
+// unknown parameter is a 400 naming it and the parameters the route takes
+// (or saying it takes none), a query that cannot be read is a 400, and so
+// is an unknown value of a known parameter, naming it and what it may be.
+func TestEveryRouteChecksItsQuery(t *testing.T) {
+	o := roomOptions{users: roomUsers, env: map[string]string{"T_AYU": "ayu-secret", "T_WALL": "wall-secret", "T_METRICS": "metrics-secret"},
+		metricsTokenEnv: "T_METRICS"}
+	r := startRoom(t, o)
+	key, secret := r.sim.Server.Creds.LazadaAppKey, r.sim.Server.Creds.LazadaAppSecret
+	for _, rt := range routes {
+		t.Run(rt.pattern, func(t *testing.T) {
+			takes := rt.pattern + " takes no query parameters"
+			if rt.params != "" {
+				takes = "is not a query parameter of " + rt.pattern + ": it takes " + rt.params
+			}
+			cases := append([]queryCase{
+				{query: "bogus=1", code: 400, param: "bogus", want: []string{`\"bogus\"`, takes}},
+				{query: "%zz", code: 400, want: []string{`the query string cannot be read: invalid URL escape \"%zz\"`}},
+				{query: "a=1;b=2", code: 400, want: []string{"the query string cannot be read"}},
+			}, routeQueries[rt.pattern]...)
+			for _, c := range cases {
+				req, err := http.NewRequest(rt.method, r.srv.URL+rt.path+"?"+c.query, strings.NewReader(rt.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rt.body != "" {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				switch rt.access {
+				case scrape:
+					req.Header.Set("Authorization", "Bearer metrics-secret")
+				case read:
+					req.Header.Set("Authorization", "Bearer wall-secret")
+				case act:
+					req.Header.Set("Authorization", "Bearer ayu-secret")
+				case signed:
+					req.Header.Set("Authorization", signPush(key, secret, rt.body))
+				}
+				code, body := send(t, req, rt.stream)
+				var e struct {
+					Error struct{ Message, Parameter string } `json:"error"`
+				}
+				switch {
+				case code != c.code:
+					t.Errorf("?%s: %d %s, want %d", c.query, code, body, c.code)
+				case code == 400 && (json.Unmarshal([]byte(body), &e) != nil || e.Error.Parameter != c.param):
+					t.Errorf("?%s: %s, want the parameter %q named", c.query, body, c.param)
+				}
+				for _, w := range c.want {
+					if !strings.Contains(body, w) {
+						t.Errorf("?%s: %s, want %s in it", c.query, body, w)
+					}
+				}
+			}
+		})
+	}
+	// A refused push is counted like the others (before its signature is
+	// looked at, so under no channel).
+	if got := webhooks(r, "unknown", "malformed"); got != 3 {
+		t.Errorf(`flashdeck_webhooks_total{channel="unknown",result="malformed"} = %v, want 3 (three refused queries)`, got)
+	}
+	if lines := r.logs.lines("webhook refused", "status=400", `route="POST /webhooks/lazada"`); len(lines) != 3 {
+		t.Errorf("%d log lines for the refused queries of the webhook, want 3:\n%s", len(lines), r.logs)
+	}
+	// Nothing refused reached a channel.
+	if got := r.sim.Server.Book("micom-id").ActionCount("pause"); got != 0 {
+		t.Errorf("micom-id paused %d times by refused requests", got)
+	}
 }

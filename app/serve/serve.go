@@ -39,6 +39,9 @@ type Options struct {
 	// /healthz is unhealthy (default 30 s; the engine republishes every
 	// second).
 	MaxSnapshotAge time.Duration
+	// Now is the wall clock a push message's timestamp is checked against
+	// (time.Now when nil).
+	Now func() time.Time
 }
 
 // Server serves the API.
@@ -54,6 +57,8 @@ type Server struct {
 	// lazadaApps are the Lazada apps whose pushes are taken, with their
 	// channels (one app may serve several markets).
 	lazadaApps []*lazadaApp
+	// pushes remembers the pushes taken within the replay window.
+	pushes pushMemory
 }
 
 type user struct {
@@ -82,6 +87,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.MaxSnapshotAge <= 0 {
 		o.MaxSnapshotAge = DefaultMaxSnapshotAge
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{})}
 	var err error
@@ -116,25 +124,29 @@ func New(o Options) (*Server, error) {
 	if s.lazadaApps, err = lazadaApps(o.Config, o.Lookup); err != nil {
 		return nil, err
 	}
-	s.handle("GET /healthz", http.HandlerFunc(s.healthz))
-	var mh http.Handler = o.Metrics.Handler()
+	// Every route checks its query string (query.go), inside its
+	// authentication: nil is a route that takes no parameters.
+	s.handle("GET /healthz", s.query(nil, http.HandlerFunc(s.healthz)))
+	var mh http.Handler = s.query(metricsQuery, o.Metrics.Handler())
 	if s.metricsToken != "" {
 		mh = s.requireToken(s.metricsToken, mh)
 	}
 	s.handle("GET /metrics", mh)
-	s.handle("GET /api/v1/snapshot", s.read(http.HandlerFunc(s.snapshot)))
-	s.handle("GET /api/v1/flags", s.read(http.HandlerFunc(s.flags)))
-	s.handle("GET /api/v1/audit", s.read(http.HandlerFunc(s.auditList)))
-	s.handle("GET /api/v1/actions/{id}", s.read(http.HandlerFunc(s.actionGet)))
+	s.handle("GET /api/v1/snapshot", s.read(s.query(nil, http.HandlerFunc(s.snapshot))))
+	s.handle("GET /api/v1/flags", s.read(s.query(flagsQuery(o.Config), http.HandlerFunc(s.flags))))
+	s.handle("GET /api/v1/audit", s.read(s.query(auditQuery(o.Config), http.HandlerFunc(s.auditList))))
+	s.handle("GET /api/v1/actions/{id}", s.read(s.query(nil, http.HandlerFunc(s.actionGet))))
 	// Every route that reads a body has a limit, checked before anything
 	// else (a body too large is a 413 whoever sends it).
-	s.handle("POST /api/v1/actions", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionPost))))
-	s.handle("POST /api/v1/actions/{id}/retry", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionRetry))))
-	s.handle("POST /api/v1/actions/{id}/confirm", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionConfirm))))
-	s.handle("GET /api/v1/stream", s.read(http.HandlerFunc(s.stream)))
-	s.handle("GET /api/v1/whoami", s.read(http.HandlerFunc(s.whoami)))
-	s.handle("POST /api/v1/actions/plan", limitBody(maxActionBody, s.act(http.HandlerFunc(s.actionPlan))))
-	// Authenticated by Lazada's signature of the body, not by a bearer token.
+	s.handle("POST /api/v1/actions", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionPost)))))
+	s.handle("POST /api/v1/actions/{id}/retry", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionRetry)))))
+	s.handle("POST /api/v1/actions/{id}/confirm", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionConfirm)))))
+	// An EventSource sends no query parameters: the stream takes none.
+	s.handle("GET /api/v1/stream", s.read(s.query(nil, http.HandlerFunc(s.stream))))
+	s.handle("GET /api/v1/whoami", s.read(s.query(nil, http.HandlerFunc(s.whoami))))
+	s.handle("POST /api/v1/actions/plan", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionPlan)))))
+	// Authenticated by Lazada's signature of the body, not by a bearer
+	// token; it checks its query itself, to count and log a refusal.
 	s.handle("POST /webhooks/lazada", limitBodyFunc(lazada.MaxPushBody, http.HandlerFunc(s.lazadaWebhook), s.webhookTooLarge))
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
@@ -221,37 +233,14 @@ type flagsAnswer struct {
 }
 
 // flags lists flagged orders, the highest score first. Query parameters
-// narrow it: sale, channel, state (open, reviewed, cancelled), rule,
-// min_score, limit.
+// narrow it (checked by flagsQuery before it runs): sale, channel, state
+// (open, reviewed, cancelled), rule, min_score, limit.
 func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	sale := q.Get("sale")
-	if sale != "" && !slices.ContainsFunc(s.opt.Config.Sales, func(c config.Sale) bool { return c.ID == sale }) {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("sale=%q: no such sale", sale))
-		return
-	}
-	state := q.Get("state")
-	if state != "" && state != rules.StateOpen && state != rules.StateReviewed && state != rules.StateCancelled {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("state=%q: use open, reviewed or cancelled", state))
-		return
-	}
-	rule := q.Get("rule")
-	if rule != "" && !slices.Contains(rules.IDs, rule) {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("rule=%q: use one of %s", rule, strings.Join(rules.IDs, ", ")))
-		return
-	}
-	minScore, limit := 0, 0
-	for name, dst := range map[string]*int{"min_score": &minScore, "limit": &limit} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				writeError(w, http.StatusBadRequest, fmt.Sprintf("%s=%q: not a whole number of 0 or more", name, v))
-				return
-			}
-			*dst = n
-		}
-	}
-	channel := q.Get("channel")
+	sale, channel, state, rule := q.Get("sale"), q.Get("channel"), q.Get("state"), q.Get("rule")
+	// Whole numbers of 0 or more, or empty (0: no minimum, no limit).
+	minScore, _ := strconv.Atoi(q.Get("min_score"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
 	out := flagsAnswer{Flags: []rules.Flag{}}
 	for _, f := range s.opt.Engine.Flags(sale) {
 		if (channel != "" && f.Channel != channel) || (state != "" && f.State != state) || f.Score < minScore {

@@ -303,7 +303,7 @@ func TestFlagsAPIAndMetric(t *testing.T) {
 	if code, body := get(t, srv.URL+"/api/v1/flags?limit=2", ""); code != 200 || !strings.Contains(body, `"count"`) {
 		t.Errorf("limit: %d %s", code, body)
 	}
-	for q, want := range map[string]int{"state=closed": 400, "rule=nope": 400, "min_score=-1": 400, "sale=nope": 404} {
+	for q, want := range map[string]int{"state=closed": 400, "rule=nope": 400, "min_score=-1": 400, "sale=nope": 400, "channel=nope": 400} {
 		if code, body := get(t, srv.URL+"/api/v1/flags?"+q, ""); code != want || !strings.Contains(body, strings.Split(q, "=")[0]) {
 			t.Errorf("?%s: %d %s, want %d naming the parameter", q, code, body, want)
 		}

@@ -1,19 +1,12 @@
 package serve_test
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashdeck/flashdeck/app/serve/testcert"
 
 	"github.com/flashdeck/flashdeck/app/serve"
 )
@@ -26,53 +19,10 @@ type certSpec struct {
 	keyMode     os.FileMode // 0600 when zero
 }
 
-// issue writes a self-signed certificate and its key as PEM files in a
-// temporary directory and returns their paths.
+// issue writes the certificate and its key and returns their paths.
 func issue(t *testing.T, s certSpec) (certFile, keyFile string) {
 	t.Helper()
-	if s.from.IsZero() {
-		s.from = time.Now().Add(-time.Hour)
-	}
-	if s.until.IsZero() {
-		s.until = time.Now().Add(90 * 24 * time.Hour)
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()),
-		Subject:      pkix.Name{CommonName: "flashdeck collector"},
-		NotBefore:    s.from, NotAfter: s.until,
-		DNSNames:    s.dns,
-		KeyUsage:    x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	for _, ip := range s.ips {
-		tmpl.IPAddresses = append(tmpl.IPAddresses, net.ParseIP(ip))
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	kder, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if s.keyMode != 0 {
-		// Set after writing: the umask does not get a say.
-		if err := os.Chmod(keyFile, s.keyMode); err != nil {
-			t.Fatal(err)
-		}
-	}
+	certFile, keyFile, _ = testcert.Write(t, testcert.Spec{From: s.from, Until: s.until, DNS: s.dns, IPs: s.ips, KeyMode: s.keyMode})
 	return certFile, keyFile
 }
 
@@ -174,7 +124,7 @@ func TestCheckCertificateAgainstTheListenAddress(t *testing.T) {
 		{"every interface", room, "0.0.0.0:9464", "", "--listen 0.0.0.0:9464 is every interface: clients must connect by one of the certificate's names (collector.example.com, 10.0.0.5)"},
 		{"every IPv6 interface", room, "[::]:9464", "", "is every interface"},
 		{"empty host", loop, ":9464", "", "clients must connect by one of the certificate's names (localhost, 127.0.0.1, ::1)"},
-		{"no name at all", noName, "0.0.0.0:9464", `the certificate names no host (no subject alternative name; clients ignore the common name "flashdeck collector")`, ""},
+		{"no name at all", noName, "0.0.0.0:9464", `the certificate names no host (no subject alternative name; clients ignore the common name "flashdeck test collector")`, ""},
 		{"expiring soon", certSpec{dns: []string{"localhost"}, until: time.Now().Add(3*24*time.Hour + time.Hour)}, "localhost:9464", "", "expires on "},
 	}
 	for _, tc := range cases {

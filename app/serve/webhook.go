@@ -1,11 +1,15 @@
 package serve
 
 import (
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/config"
@@ -22,6 +26,13 @@ import (
 // The handler only verifies, reads and queues: the order itself is read
 // from the channel in the background (engine.QueueOrder), so a slow
 // channel never slows the answer.
+//
+// Before it reads anything the handler checks how the push is sent
+// (Content-Type: application/json), and after the signature the message's
+// own timestamp: a message stamped further than lazada.PushWindow from this
+// server's clock is refused, and one taken already within the window is
+// acknowledged with a 200 (Lazada delivers again what got no 200) without
+// reading the channel again.
 
 // lazadaApp is one Lazada app (app key and secret) and the channels it
 // reads: one app may serve a seller in several markets.
@@ -120,8 +131,137 @@ func (s *Server) webhookTooLarge(r *http.Request) {
 		"why", fmt.Sprintf("a body of %d bytes, more than %d", r.ContentLength, lazada.MaxPushBody), "remote", r.RemoteAddr)
 }
 
+// pushContentType checks the Content-Type of a push: application/json,
+// with a charset parameter only if it is UTF-8 (the body is read as JSON,
+// which is UTF-8). A push without a Content-Type is refused too: Lazada's
+// push documentation shows "Content-Type: application/json" on every
+// message, and the simulator and our fixtures send it; a request without
+// one is not Lazada's.
+func pushContentType(h string) error {
+	if strings.TrimSpace(h) == "" {
+		return errors.New("the Content-Type header is missing: Lazada sends its push messages as application/json")
+	}
+	mt, params, err := mime.ParseMediaType(h)
+	if err != nil {
+		return fmt.Errorf("the Content-Type %q cannot be read (%v): Lazada sends its push messages as application/json", clipText(h), err)
+	}
+	if mt != "application/json" {
+		return fmt.Errorf("the Content-Type is %s: Lazada sends its push messages as application/json", mt)
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		return fmt.Errorf("the charset is %q: a push message is JSON, in UTF-8", clipText(cs))
+	}
+	return nil
+}
+
+// pushKey is what the memory of pushes keys a message by: a hash of the
+// app and of the signed body (two messages that differ in anything, even a
+// trade_order_line_id, are two messages; Lazada treats them so).
+func pushKey(app *lazadaApp, body []byte) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte(app.key))
+	h.Write([]byte{0})
+	h.Write(body)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// maxRememberedPushes bounds the memory of pushes taken within the replay
+// window (about 8 MiB when full). More pushes than this in one window (far
+// more than a channel's queue can read) and the oldest are forgotten
+// early: a repeat of one of those is read again, and counted once all the
+// same (ingest is idempotent).
+const maxRememberedPushes = 1 << 16
+
+// pushMemory remembers the pushes taken, each until the replay window
+// around its own timestamp closes (a repeat after that is refused for its
+// timestamp anyway), and never more than maxRememberedPushes of them. The
+// zero value is ready to use.
+type pushMemory struct {
+	mu sync.Mutex
+	// until maps a push to when it may be forgotten (Unix nanoseconds).
+	until map[[sha256.Size]byte]int64
+	// ring holds the pushes in the order they were taken: n of them from
+	// head on, wrapping. It grows up to the bound, then the oldest goes.
+	ring    []rememberedPush
+	head, n int
+	max     int // maxRememberedPushes when 0
+}
+
+type rememberedPush struct {
+	key   [sha256.Size]byte
+	until int64
+}
+
+// seen reports whether the push was taken already and is still
+// remembered; if not, it remembers it until the given time. Checking and
+// remembering are one step: of two copies arriving together, one is taken.
+func (m *pushMemory) seen(key [sha256.Size]byte, until, now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := now.UnixNano()
+	if u, ok := m.until[key]; ok && u > n {
+		return true
+	}
+	limit := m.max
+	if limit <= 0 {
+		limit = maxRememberedPushes
+	}
+	// Forget, oldest first, what has closed and what is over the bound.
+	for m.n > 0 && (m.ring[m.head].until <= n || m.n >= limit) {
+		m.forgetOldest()
+	}
+	if m.n == len(m.ring) { // full below the bound: grow
+		grown := make([]rememberedPush, min(max(2*len(m.ring), 64), limit))
+		for i := range m.n {
+			grown[i] = m.ring[(m.head+i)%len(m.ring)]
+		}
+		m.ring, m.head = grown, 0
+	}
+	if m.until == nil {
+		m.until = map[[sha256.Size]byte]int64{}
+	}
+	m.until[key] = until.UnixNano()
+	m.ring[(m.head+m.n)%len(m.ring)] = rememberedPush{key: key, until: until.UnixNano()}
+	m.n++
+	return false
+}
+
+func (m *pushMemory) forgetOldest() {
+	old := m.ring[m.head]
+	if m.until[old.key] == old.until {
+		delete(m.until, old.key)
+	}
+	m.ring[m.head] = rememberedPush{}
+	m.head = (m.head + 1) % len(m.ring)
+	m.n--
+}
+
+// len is how many pushes are remembered.
+func (m *pushMemory) len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.until)
+}
+
 func (s *Server) lazadaWebhook(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	// Lazada posts to the callback URL as it is set on its console: a
+	// query string there is a mistake, seen at once when the console
+	// verifies the URL.
+	if e := checkQuery(route(r), r.URL.RawQuery, nil); e != nil {
+		s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
+		s.opt.Logger.Warn("webhook refused", "route", route(r), "status", http.StatusBadRequest, "why", e.message, "remote", r.RemoteAddr)
+		writeQueryError(w, e)
+		return
+	}
+	if err := pushContentType(r.Header.Get("Content-Type")); err != nil {
+		s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
+		s.opt.Logger.Warn("webhook refused", "route", route(r), "status", http.StatusUnsupportedMediaType, "why", err.Error(), "remote", r.RemoteAddr)
+		writeError(w, http.StatusUnsupportedMediaType, err.Error())
+		return
+	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		s.countWebhook(metrics.WebhookUnknownChannel, metrics.WebhookMalformed)
@@ -155,6 +295,23 @@ func (s *Server) lazadaWebhook(w http.ResponseWriter, r *http.Request) {
 		s.countWebhook(app.label(), metrics.WebhookMalformed)
 		s.opt.Logger.Warn("webhook malformed", "route", route(r), "channel", app.label(), "error", err.Error(), "remote", r.RemoteAddr)
 		writeError(w, http.StatusBadRequest, "push message: "+err.Error())
+		return
+	}
+	now := s.opt.Now()
+	if err := p.CheckTime(now, lazada.PushWindow); err != nil {
+		s.countWebhook(app.label(), metrics.WebhookStale)
+		s.opt.Logger.Warn("webhook refused", "route", route(r), "status", http.StatusBadRequest, "channel", app.label(), "why", err.Error(), "remote", r.RemoteAddr)
+		writeError(w, http.StatusBadRequest, "push message: "+err.Error())
+		return
+	}
+	if s.pushes.seen(pushKey(app, body), p.Timestamp.Add(lazada.PushWindow), now) {
+		s.countWebhook(app.label(), metrics.WebhookDuplicate)
+		s.opt.Logger.Debug("webhook duplicate", "channel", app.label(), "message_type", p.MessageType, "timestamp", p.Timestamp, "remote", r.RemoteAddr)
+		ans := webhookAnswer{Status: metrics.WebhookDuplicate, Reason: "this message was taken already: a repeated delivery is acknowledged, not read again"}
+		if p.Order != nil {
+			ans.OrderID = p.Order.ID
+		}
+		writeJSON(w, http.StatusOK, ans)
 		return
 	}
 	if !p.NamesOrder() {

@@ -20,14 +20,14 @@ func signPush(key, secret, body string) string {
 	return simulator.SignLazadaPush(key, secret, []byte(body))
 }
 
-// pushTo posts a push message with an Authorization header ("" for none)
-// and returns the status, the body and how long the answer took.
+// pushTo posts a push message as Lazada does, with an Authorization
+// header ("" for none), and returns the status, the body and how long the
+// answer took.
 func pushTo(t *testing.T, url, auth string, body []byte) (int, string, time.Duration) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url+"/webhooks/lazada", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if auth != "" {
-		req.Header.Set("Authorization", auth)
+	req, err := simulator.LazadaPushRequest(t.Context(), url+"/webhooks/lazada", body, auth)
+	if err != nil {
+		t.Fatal(err)
 	}
 	start := time.Now()
 	res, err := http.DefaultClient.Do(req)
@@ -178,9 +178,10 @@ func TestLazadaPushShowsTheOrderBeforeTheNextPoll(t *testing.T) {
 		t.Fatal("lazada-id was polled meanwhile: the test proves nothing")
 	}
 
-	// Lazada delivers again (a retry after a lost answer): counted once.
+	// Lazada delivers again (a retry after a lost answer): acknowledged,
+	// not read again, counted once.
 	for range 2 {
-		if code, answer, _ := pushTo(t, r.srv.URL, auth, body); code != 200 {
+		if code, answer, _ := pushTo(t, r.srv.URL, auth, body); code != 200 || !strings.Contains(answer, `"status": "duplicate"`) {
 			t.Fatalf("replay: %d %s", code, answer)
 		}
 	}
@@ -193,12 +194,73 @@ func TestLazadaPushShowsTheOrderBeforeTheNextPoll(t *testing.T) {
 	if _, n := lazadaSold(r.c.Engine.Snapshot()); n != orders+1 {
 		t.Errorf("after the replays the engine holds %d Lazada orders, want %d", n, orders+1)
 	}
-	if got := webhooks(r, "lazada-id", "accepted"); got != 3 {
-		t.Errorf(`flashdeck_webhooks_total{channel="lazada-id",result="accepted"} = %v, want 3`, got)
+	if got := webhooks(r, "lazada-id", "accepted"); got != 1 {
+		t.Errorf(`flashdeck_webhooks_total{channel="lazada-id",result="accepted"} = %v, want 1`, got)
 	}
-	if lines := r.logs.lines("webhook", "channel=lazada-id", "order="+o.ID, "result=accepted"); len(lines) != 3 {
-		t.Errorf("%d debug lines for the pushes, want 3:\n%s", len(lines), r.logs)
+	if got := webhooks(r, "lazada-id", "duplicate"); got != 2 {
+		t.Errorf(`flashdeck_webhooks_total{channel="lazada-id",result="duplicate"} = %v, want 2`, got)
 	}
+	if lines := r.logs.lines("webhook", "channel=lazada-id", "order="+o.ID, "result=accepted"); len(lines) != 1 {
+		t.Errorf("%d debug lines for the push, want 1:\n%s", len(lines), r.logs)
+	}
+	if lines := r.logs.lines("webhook duplicate", "channel=lazada-id"); len(lines) != 2 {
+		t.Errorf("%d debug lines for the repeats, want 2:\n%s", len(lines), r.logs)
+	}
+}
+
+// TestARepeatedPushIsReadOnce: one signed push delivered a hundred times
+// (a replay, or Lazada retrying) reads the channel once; each repeat is
+// answered 200, so that Lazada stops retrying. A new message about the
+// same order (stamped later) is read again.
+func TestARepeatedPushIsReadOnce(t *testing.T) {
+	r := pushRoom(t)
+	book := r.sim.Server.Book("lazada-id")
+	o, units := newLazadaOrder(t, r)
+	before, _ := lazadaSold(r.c.Engine.Snapshot())
+	body, auth, err := r.sim.Server.LazadaPush("lazada-id", o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, answer, _ := pushTo(t, r.srv.URL, auth, body); code != 200 || !strings.Contains(answer, `"status": "accepted"`) {
+		t.Fatalf("push: %d %s", code, answer)
+	}
+	waitSold(t, r.c, before, units, 5*time.Second)
+	const replays = 100
+	for i := range replays {
+		code, answer, _ := pushTo(t, r.srv.URL, auth, body)
+		if code != 200 || !strings.Contains(answer, `"status": "duplicate"`) || !strings.Contains(answer, o.ID) {
+			t.Fatalf("replay %d: %d %s", i, code, answer)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // let a queued read happen, if any
+	if n := book.OrderReads(o.ID); n != 1 {
+		t.Fatalf("%d replays of one push read the order %d times, want 1", replays, n)
+	}
+	if got := webhooks(r, "lazada-id", "duplicate"); got != replays {
+		t.Errorf(`flashdeck_webhooks_total{channel="lazada-id",result="duplicate"} = %v, want %d`, got, replays)
+	}
+	waitSold(t, r.c, before, units, time.Second)
+
+	// Lazada's next message about the order is another message: read.
+	time.Sleep(2 * time.Millisecond) // a later stamp (milliseconds)
+	again, auth2, err := r.sim.Server.LazadaPush("lazada-id", o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(again, body) {
+		t.Fatal("the second message is the first one")
+	}
+	if code, answer, _ := pushTo(t, r.srv.URL, auth2, again); code != 200 || !strings.Contains(answer, `"status": "accepted"`) {
+		t.Fatalf("a new message about the order: %d %s", code, answer)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for book.OrderReads(o.ID) < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := book.OrderReads(o.ID); n != 2 {
+		t.Errorf("a new message about the order: %d reads, want 2", n)
+	}
+	waitSold(t, r.c, before, units, time.Second)
 }
 
 func TestLazadaPushAnswersAtOnceWhenTheChannelIsSlow(t *testing.T) {
@@ -274,9 +336,10 @@ func TestForgedAndMalformedPushesAreRefused(t *testing.T) {
 		t.Errorf(`flashdeck_webhooks_total{channel="lazada-id",result="malformed"} = %v, want 3`, got)
 	}
 	// Signed, of another type or for a market not served here: 200, ignored.
+	now := time.Now()
 	for _, b := range []string{
-		`{"seller_id":"100053528","message_type":13,"data":{"status":"normal"},"timestamp":1627038397,"site":"lazada_id"}`,
-		fmt.Sprintf(`{"message_type":0,"data":{"trade_order_id":%q},"site":"lazada_vn"}`, o.ID),
+		fmt.Sprintf(`{"seller_id":"100053528","message_type":13,"data":{"status":"normal"},"timestamp":%d,"site":"lazada_id"}`, now.Unix()),
+		fmt.Sprintf(`{"message_type":0,"data":{"trade_order_id":%q},"timestamp":%d,"site":"lazada_vn"}`, o.ID, now.UnixMilli()),
 	} {
 		code, answer, _ := pushTo(t, r.srv.URL, signPush(key, secret, b), []byte(b))
 		if code != 200 || !strings.Contains(answer, `"status": "ignored"`) {

@@ -2,6 +2,11 @@
 // a restart. Orders, the read cursor and stock readings of a channel are
 // written in one transaction per page, so after a crash the cursor never
 // runs ahead of the orders it led to, and re-reading a page is harmless.
+//
+// Buyers' personal data never reaches the file in clear: each order's is
+// sealed with AES-256-GCM under a data key kept outside the state
+// directory (seal.go, key.go), opened in memory only when orders are read
+// back, and removed when its retention ends (retention.go).
 package store
 
 import (
@@ -9,9 +14,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -36,13 +43,18 @@ var (
 	prefixOrders   = "orders/"
 )
 
-// schemaVersion is bumped with a migration when the layout changes.
-const schemaVersion = "1"
+// schemaVersion is bumped with a migration when the layout changes: 2
+// seals buyers' personal data (1 kept it in clear; see migrate.go).
+const schemaVersion = "2"
 
 // Store is an open database. Safe for concurrent use.
 type Store struct {
 	db   *bolt.DB
 	path string
+	// keyFile is the data key's file and seal its cipher.
+	keyFile string
+	seal    *sealer
+	log     *slog.Logger
 	// writeFault, when set, fails every write (see InjectWriteFault).
 	writeFault atomic.Pointer[error]
 }
@@ -67,10 +79,48 @@ func (s *Store) update(fn func(tx *bolt.Tx) error) error {
 	return s.db.Update(fn)
 }
 
-// Open opens (creating if needed) the database under dir.
-func Open(dir string) (*Store, error) {
+// Options open a store.
+type Options struct {
+	// KeyFile holds the data key that seals buyers' personal data (see
+	// seal.go); "" is DefaultKeyFile(). It must not lie in the state
+	// directory: a copy of the directory would carry the key with the data.
+	KeyFile string
+	// LostKey gives up the data key of this id (the value of
+	// FLASHDECK_DATA_KEY_LOST): the store opens on KeyFile (a new key)
+	// although its personal data was sealed with that one, keeps every
+	// order, and reports their personal data as unreadable.
+	LostKey string
+	// Logger reports the key's creation, migration and compaction
+	// (slog.Default() when nil).
+	Logger *slog.Logger
+}
+
+// Open opens (creating if needed) the database under dir, with the data
+// key of DefaultKeyFile.
+func Open(dir string) (*Store, error) { return OpenWith(dir, Options{}) }
+
+// OpenWith opens (creating if needed) the database under dir. A database
+// whose personal data is sealed with another key than the key file's is
+// refused, naming both files; one written before personal data was sealed
+// is sealed on the spot, then compacted so that no clear copy stays in its
+// free pages.
+func OpenWith(dir string, o Options) (*Store, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("state_dir %s: %w", dir, err)
+	}
+	keyFile := o.KeyFile
+	if keyFile == "" {
+		var err error
+		if keyFile, err = DefaultKeyFile(); err != nil {
+			return nil, err
+		}
+	}
+	keyFile = absPath(keyFile)
+	if d := absPath(dir); inside(keyFile, d) {
+		return nil, fmt.Errorf("data key %s is inside state_dir %s: a copy of the directory would carry the key with the data it opens; keep it elsewhere (data_key_file, or %s)", keyFile, d, KeyFileEnv)
 	}
 	path := filepath.Join(dir, FileName)
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
@@ -80,24 +130,26 @@ func Open(dir string) (*Store, error) {
 		}
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	s := &Store{db: db, path: path}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketCursors, bucketStock, bucketFlags} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		m := tx.Bucket(bucketMeta)
-		if v := m.Get([]byte("schema")); v != nil && string(v) != schemaVersion {
-			return fmt.Errorf("schema version %s, this flashdeck reads %s", v, schemaVersion)
-		}
-		return m.Put([]byte("schema"), []byte(schemaVersion))
-	})
-	if err != nil {
-		db.Close()
+	s := &Store{db: db, path: path, keyFile: keyFile, log: o.Logger}
+	if err := s.init(o); err != nil {
+		s.db.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// absPath is path made absolute, through symbolic links where it exists.
+func absPath(path string) string {
+	if a, err := filepath.Abs(path); err == nil {
+		path = a
+	}
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		return r
+	}
+	if r, err := filepath.EvalSymlinks(filepath.Dir(path)); err == nil {
+		return filepath.Join(r, filepath.Base(path))
+	}
+	return path
 }
 
 // Path is the database file.
@@ -125,9 +177,43 @@ type stockRecord struct {
 	Reading datasources.StockReading `json:"reading"`
 }
 
+// storedOrder is an order as the database holds it: without its personal
+// data, which is sealed beside it (or gone once purged).
+type storedOrder struct {
+	datasources.Order
+	// Sealed is the personal data, sealed with the data key (seal.go).
+	Sealed []byte `json:"pii,omitempty"`
+	// Purged is when the personal data was removed (retention).
+	Purged time.Time `json:"pii_purged,omitzero"`
+}
+
+// encode seals p into so (keeping what so has sealed when p is empty)
+// and renders the record.
+func (s *Store) encode(channel string, so *storedOrder, p *personal) ([]byte, error) {
+	if !p.empty() {
+		v, err := s.seal.seal(channel, so.ID, p)
+		if err != nil {
+			return nil, fmt.Errorf("sealing order %s of %s: %w", so.ID, channel, err)
+		}
+		so.Sealed = v
+	}
+	return json.Marshal(so)
+}
+
 // SavePage writes a page atomically. An order is replaced only by a newer
 // update of itself, so re-delivered pages never move an order back in time.
+// Each order's personal data is sealed before the transaction begins.
 func (s *Store) SavePage(channel string, p Page) error {
+	vals := make([][]byte, len(p.Orders))
+	for i := range p.Orders {
+		so := storedOrder{Order: p.Orders[i]}
+		pd := take(&so.Order)
+		v, err := s.encode(channel, &so, &pd)
+		if err != nil {
+			return err
+		}
+		vals[i] = v
+	}
 	err := s.update(func(tx *bolt.Tx) error {
 		ob, err := tx.CreateBucketIfNotExists([]byte(prefixOrders + channel))
 		if err != nil {
@@ -148,11 +234,7 @@ func (s *Store) SavePage(channel string, p Page) error {
 					continue
 				}
 			}
-			v, err := json.Marshal(o)
-			if err != nil {
-				return err
-			}
-			if err := ob.Put(key, v); err != nil {
+			if err := ob.Put(key, vals[i]); err != nil {
 				return err
 			}
 		}
@@ -203,21 +285,75 @@ func (s *Store) Cursor(channel string) (datasources.Cursor, bool, error) {
 	return c, found, err
 }
 
-// EachOrder calls fn for every saved order of a channel, in id order.
+// ReadStats says what a read of a channel's orders met.
+type ReadStats struct {
+	Orders int
+	// Purged orders had their personal data removed after the retention
+	// period; they come without it.
+	Purged int
+	// LostKey orders have personal data sealed with a key given up as
+	// lost, and Damaged ones personal data that fails authentication
+	// (altered on disk): both come without it, never with made-up values.
+	LostKey, Damaged int
+}
+
+// Unreadable is how many orders came without personal data they had.
+func (r ReadStats) Unreadable() int { return r.LostKey + r.Damaged }
+
+// EachOrder calls fn for every saved order of a channel, in id order, with
+// its personal data opened (in memory only).
 func (s *Store) EachOrder(channel string, fn func(o *datasources.Order) error) error {
-	return s.db.View(func(tx *bolt.Tx) error {
+	_, err := s.EachOrderStats(channel, fn)
+	return err
+}
+
+// EachOrderStats is EachOrder, also saying how many orders came without
+// their personal data, and why.
+func (s *Store) EachOrderStats(channel string, fn func(o *datasources.Order) error) (ReadStats, error) {
+	var st ReadStats
+	err := s.db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(prefixOrders + channel))
 		if b == nil {
 			return nil
 		}
 		return b.ForEach(func(k, v []byte) error {
-			var o datasources.Order
-			if err := json.Unmarshal(v, &o); err != nil {
+			var so storedOrder
+			if err := json.Unmarshal(v, &so); err != nil {
 				return fmt.Errorf("order %s of %s is unreadable: %w", k, channel, err)
 			}
-			return fn(&o)
+			st.Orders++
+			switch {
+			case so.Sealed != nil:
+				var p personal
+				switch err := s.seal.open(channel, so.ID, so.Sealed, &p); {
+				case err == nil:
+					p.put(&so.Order)
+				case errors.Is(err, errOtherKey):
+					st.LostKey++
+				default:
+					st.Damaged++
+				}
+			case !so.Purged.IsZero():
+				st.Purged++
+			}
+			return fn(&so.Order)
 		})
 	})
+	return st, err
+}
+
+// Channels lists the channels that have orders saved, configured or not.
+func (s *Store) Channels() ([]string, error) {
+	var out []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			if ch, ok := strings.CutPrefix(string(name), prefixOrders); ok {
+				out = append(out, ch)
+			}
+			return nil
+		})
+	})
+	return out, err
 }
 
 // OrderCount returns how many orders of a channel are saved.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/datasources"
@@ -314,8 +315,11 @@ rows:
 }
 
 // writeSKUCSV writes the rows in view as CSV for the post-mortem: raw
-// numbers (no separators, money in the currency unit), times in RFC 3339.
+// numbers (no separators, money in the currency unit), times in RFC 3339,
+// and the text cells (names, ids, states) through actions.CSVCell, as the
+// audit's CSV: a spreadsheet runs none of them.
 func writeSKUCSV(w io.Writer, rows []skuRow, view []int) error {
+	text := actions.CSVCell
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"sale", "sku", "product", "channel", "allocated", "sold", "remaining",
 		"sell_through", "rate_1m", "rate_5m", "eta_sellout", "flash_price", "currency", "state", "channel_state", "as_of", "stale",
@@ -344,12 +348,12 @@ func writeSKUCSV(w io.Writer, rows []skuRow, view []int) error {
 		if status == "" && r.NoStockAPI {
 			status = engine.StockNoAPI
 		}
-		_ = cw.Write([]string{r.Sale, r.SKU, r.Name, r.Channel,
+		_ = cw.Write([]string{text(r.Sale), text(r.SKU), text(r.Name), text(r.Channel),
 			strconv.Itoa(r.Fig.Allocated), strconv.Itoa(r.Fig.Sold), strconv.Itoa(r.Fig.Remaining),
 			strconv.FormatFloat(r.Fig.SellThrough, 'f', 4, 64),
 			strconv.FormatFloat(r.Fig.Rate1m, 'f', 1, 64), strconv.FormatFloat(r.Fig.Rate5m, 'f', 1, 64),
-			eta, moneyPlain(r.FlashPrice), r.Currency, r.State, r.ChannelState, asOf, strconv.FormatBool(r.Fig.Stale),
-			stock, stockAt, diff, status})
+			eta, moneyPlain(r.FlashPrice), text(r.Currency), text(r.State), text(r.ChannelState), asOf, strconv.FormatBool(r.Fig.Stale),
+			stock, stockAt, diff, text(status)})
 	}
 	cw.Flush()
 	return cw.Error()

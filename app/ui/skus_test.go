@@ -97,6 +97,29 @@ func TestSKUTableSortsFiltersAndExports(t *testing.T) {
 	}
 }
 
+// TestSKUCSVDefusesText: the SKU export's text cells go through
+// actions.CSVCell (a product named "=…" is not a formula, a NUL is
+// dropped), its numbers are written as numbers, a negative one included.
+func TestSKUCSVDefusesText(t *testing.T) {
+	rows := []skuRow{{Sale: "poco", SKU: "+62-CASE", Name: "=HYPERLINK(\"http://x\")\x00", Channel: "\tlazada-id",
+		Currency: "IDR", Loc: time.UTC, FlashPrice: -100, State: "@live", ChannelState: "\rok",
+		Fig: engine.Figures{Allocated: 5, Sold: 7, Remaining: -2}}}
+	var buf bytes.Buffer
+	if err := writeSKUCSV(&buf, rows, []int{0}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("%d records, %v", len(recs), err)
+	}
+	for col, want := range map[int]string{0: "poco", 1: "'+62-CASE", 2: "'=HYPERLINK(\"http://x\")", 3: "'\tlazada-id",
+		6: "-2", 11: "-1.00", 12: "IDR", 13: "'@live", 14: "'\rok"} {
+		if got := recs[1][col]; got != want {
+			t.Errorf("%s: %q, want %q", recs[0][col], got, want)
+		}
+	}
+}
+
 // TestSKUTableReusesCells: 1,400 SKUs on 4 channels, updated again and
 // again, never makes more cells than fit on screen once.
 func TestSKUTableReusesCells(t *testing.T) {

@@ -37,6 +37,19 @@ import (
 // hundred bytes.
 const MaxPushBody = 64 << 10
 
+// PushWindow is how far a push message's timestamp may be from the
+// receiver's clock, either way, for the message to be taken. Lazada stamps
+// a message when it sends it ("timestamp of push"), so a message stamped
+// further back is an old one sent again (a replay of a captured message,
+// or a delivery held up for longer than Lazada would hold it), and one
+// stamped further ahead comes from a clock that is wrong. The receiver
+// remembers what it took within the window, so a repeat inside it is
+// acknowledged without being read again. Lazada retries a delivery that
+// got no 200 every 30 minutes; whether a retry is stamped anew is not
+// documented: a retry that keeps its first stamp is refused, and the
+// order comes with the next poll.
+const PushWindow = 10 * time.Minute
+
 // PushTradeOrder is the message_type of a trade order status change.
 const PushTradeOrder = 0
 
@@ -83,6 +96,36 @@ type Push struct {
 	// Order is the order a trade order (PushTradeOrder) or reverse order
 	// (PushReverseOrder) message names; nil for other message types.
 	Order *PushOrder
+}
+
+// CheckTime returns nil when the message's timestamp is within window of
+// now (either way), else an error that names the timestamp, how far off it
+// is and the window. A message without a timestamp (or stamped 0) is
+// refused: Lazada stamps every message, and one without a time could be
+// sent again forever.
+func (p Push) CheckTime(now time.Time, window time.Duration) error {
+	if p.Timestamp.IsZero() {
+		return fmt.Errorf("timestamp is missing: Lazada stamps every push message, and one is taken only within %s of this server's clock", minutes(window))
+	}
+	stamp := p.Timestamp.UTC().Format(time.RFC3339Nano)
+	switch d := now.Sub(p.Timestamp); {
+	case d > window:
+		return fmt.Errorf("timestamp %s is %s old: a push message is taken only within %s of this server's clock (an old message sent again is refused)", stamp, d.Round(time.Second), minutes(window))
+	case d < -window:
+		return fmt.Errorf("timestamp %s is %s ahead of this server's clock: a push message is taken only within %s of it", stamp, (-d).Round(time.Second), minutes(window))
+	}
+	return nil
+}
+
+// minutes writes a window as people say it: "10 minutes".
+func minutes(d time.Duration) string {
+	if d%time.Minute != 0 {
+		return d.String()
+	}
+	if d == time.Minute {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", d/time.Minute)
 }
 
 // NamesOrder reports whether the message is about a trade order that must

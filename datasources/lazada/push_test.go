@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -153,6 +154,52 @@ func TestPushNamesOrder(t *testing.T) {
 	}
 }
 
+// TestPushCheckTime: a push message is taken only when its own timestamp
+// (seconds or milliseconds, as Lazada writes either) is within the window
+// of the receiver's clock, either way; the refusal names the window.
+func TestPushCheckTime(t *testing.T) {
+	now := time.Date(2026, 11, 23, 14, 3, 0, 0, time.UTC)
+	msg := func(ts string) string {
+		return `{"seller_id":"1","message_type":0,"data":{"order_status":"pending","trade_order_id":"1"},"timestamp":` + ts + `,"site":"lazada_id"}`
+	}
+	sec := func(d time.Duration) string { return strconv.FormatInt(now.Add(d).Unix(), 10) }
+	ms := func(d time.Duration) string { return strconv.FormatInt(now.Add(d).UnixMilli(), 10) }
+	for _, c := range []struct {
+		name, body string
+		want       string // "" when taken
+	}{
+		{"now, in milliseconds", msg(ms(0)), ""},
+		{"now, in seconds", msg(sec(0)), ""},
+		{"now, as a string", msg(`"` + ms(0) + `"`), ""},
+		{"9 minutes old", msg(ms(-9 * time.Minute)), ""},
+		{"at the edge of the window", msg(ms(-PushWindow)), ""},
+		{"just ahead of the clock", msg(sec(2 * time.Minute)), ""},
+		{"a millisecond too old", msg(ms(-PushWindow - time.Millisecond)), "old: a push message is taken only within 10 minutes"},
+		{"an hour old", msg(sec(-time.Hour)), "1h0m0s old"},
+		{"stamped 1970", msg("1"), "timestamp 1970-01-01T00:00:01Z is"},
+		{"stamped 1970, in milliseconds", msg("1000"), "within 10 minutes"},
+		{"11 minutes ahead", msg(ms(11 * time.Minute)), "11m0s ahead of this server's clock"},
+		{"in the year 5000", msg("95617584000"), "ahead of this server's clock"},
+		{"no timestamp", `{"message_type":0,"data":{"trade_order_id":"1"}}`, "timestamp is missing"},
+		{"stamped 0", msg("0"), "timestamp is missing"},
+		{"another message type, old", `{"seller_id":"100053528","message_type":13,"data":{"status":"normal"},"timestamp":1627038397,"site":"lazada_sg"}`, "old"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := ParsePush([]byte(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = p.CheckTime(now, PushWindow)
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+				t.Fatalf("%v, want an error with %q", err, c.want)
+			}
+		})
+	}
+}
+
 // FuzzParsePush: any body is read without panicking; an accepted trade
 // or reverse order message names an order of digits, and written out
 // again in the documentation's shape it reads back the same.
@@ -171,6 +218,16 @@ func FuzzParsePush(f *testing.F) {
 				t.Fatal("an error without words")
 			}
 			return
+		}
+		// The window is measured from the message's own timestamp.
+		if p.Timestamp.IsZero() {
+			if p.CheckTime(time.Now(), PushWindow) == nil {
+				t.Fatal("a message without a timestamp is in the window")
+			}
+		} else if p.CheckTime(p.Timestamp.Add(PushWindow), PushWindow) != nil ||
+			p.CheckTime(p.Timestamp.Add(PushWindow+time.Millisecond), PushWindow) == nil ||
+			p.CheckTime(p.Timestamp.Add(-PushWindow-time.Millisecond), PushWindow) == nil {
+			t.Fatalf("timestamp %v: the window is not measured from it", p.Timestamp)
 		}
 		if p.MessageType != PushTradeOrder && p.MessageType != PushReverseOrder {
 			if p.Order != nil || p.NamesOrder() {

@@ -159,6 +159,7 @@ type Book struct {
 	faults   Faults
 	ban      banState
 	af       actionFaults
+	reads    orderReads
 	// warehouses are the seller's warehouse codes, the default first.
 	warehouses []string
 
@@ -646,6 +647,32 @@ func (b *Book) Updates(q Query) (page []OrderView, total int) {
 		page = append(page, b.view(e.idx))
 	}
 	return page, total
+}
+
+// orderReads counts the reads of one order on its own (a dialect's
+// one-order call, such as Lazada's /order/get).
+type orderReads struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+// OrderReads is how many times the order was read on its own through the
+// channel's API (Lazada's /order/get), whatever the answer: a test's proof
+// of how often a pushed order was read.
+func (b *Book) OrderReads(id string) int {
+	b.reads.mu.Lock()
+	defer b.reads.mu.Unlock()
+	return b.reads.n[id]
+}
+
+// countOrderRead records one read of an order on its own.
+func (b *Book) countOrderRead(id string) {
+	b.reads.mu.Lock()
+	defer b.reads.mu.Unlock()
+	if b.reads.n == nil {
+		b.reads.n = map[string]int{}
+	}
+	b.reads.n[id]++
 }
 
 // Order returns one order by its id.

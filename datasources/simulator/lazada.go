@@ -614,6 +614,7 @@ func (d *lazadaDialect) campaignStock(s StockView) []map[string]any {
 
 // order serves /order/get: one order, as /orders/get lists it.
 func (d *lazadaDialect) order(w http.ResponseWriter, p map[string]string) {
+	d.b.countOrderRead(p["order_id"])
 	o, ok := d.b.Order(p["order_id"])
 	if !ok {
 		d.noOrder(w, p["order_id"])

@@ -1,11 +1,14 @@
 package simulator
 
 import (
+	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -101,6 +104,23 @@ func (s *Server) LazadaReversePush(channel, orderID string) (body []byte, author
 // lzReverseBase offsets a reverse order's id from its order's, so that
 // the two are never mistaken for each other.
 const lzReverseBase = 200_000_000_000_000
+
+// LazadaPushRequest is the request Lazada's push mechanism makes to a
+// callback URL with a message: a POST of the body as application/json
+// (as Lazada's push documentation shows it), signed in the Authorization
+// header. The messages of LazadaPush and LazadaReversePush are stamped
+// with the wall clock when they are made, as Lazada stamps a message when
+// it sends it: send them at once, a receiver takes a message only within
+// a few minutes of its stamp.
+func LazadaPushRequest(ctx context.Context, url string, body []byte, authorization string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("simulator: push request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", authorization)
+	return req, nil
+}
 
 // SignLazadaPush signs a push message body as Lazada does.
 func SignLazadaPush(appKey, appSecret string, body []byte) string {

@@ -41,6 +41,24 @@ func TestLazadaPushNamesTheOrderAndIsSigned(t *testing.T) {
 	if want := hex.EncodeToString(mac.Sum(nil)); auth != want {
 		t.Fatalf("Authorization %s, want %s", auth, want)
 	}
+	// Stamped by the wall clock, as Lazada stamps what it sends, even
+	// when the simulated sale runs ahead of it.
+	var stamp struct {
+		Timestamp int64 `json:"timestamp"`
+	}
+	if err := json.Unmarshal(body, &stamp); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(time.UnixMilli(stamp.Timestamp)); d < 0 || d > 5*time.Second {
+		t.Errorf("the push is stamped %v, %v from the wall clock", time.UnixMilli(stamp.Timestamp), d)
+	}
+	req, err := LazadaPushRequest(t.Context(), "https://collector.example/webhooks/lazada", body, auth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.Method != "POST" || req.Header.Get("Content-Type") != "application/json" || req.Header.Get("Authorization") != auth || req.ContentLength != int64(len(body)) {
+		t.Errorf("push request %s %v (%d bytes)", req.Method, req.Header, req.ContentLength)
+	}
 	if _, _, err := srv.LazadaPush("lazada-id", "1"); err == nil {
 		t.Error("a push for an order the book does not have")
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -80,6 +81,9 @@ func Start(t testing.TB, o Options) *Rig {
 		}
 	}
 	sim.Config.StateDir = t.TempDir()
+	// The data key of the test's database, outside its state_dir, and
+	// never the user's own (~/.config/flashdeck/data.key).
+	sim.Config.DataKeyFile = filepath.Join(t.TempDir(), "data.key")
 	sim.Config.Users = o.Users
 	sim.Config.MetricsTokenEnv = o.MetricsTokenEnv
 	for k, v := range o.Env {

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// purgeBatch is how many orders one read transaction of a purge looks at:
+// short transactions, so the pollers' writes never wait long.
+const purgeBatch = 10000
+
+// purgeWrite is how many orders one write transaction of a purge rewrites.
+const purgeWrite = 2000
+
+var (
+	sealedMark  = []byte(`"pii":"`)
+	createdMark = []byte(`"created_at":"`)
+)
+
+// PurgePersonalData removes the sealed personal data of every order of a
+// channel whose retention ended: until(created) at or before now. The
+// order stays, with its ids, times, status, items and amounts, marked with
+// when its personal data was purged. It returns how many orders it purged.
+//
+// A pass reads only what it needs of each record (whether it holds
+// personal data, and when the order was placed), so running it hourly over
+// a million orders costs a fraction of a second. The removed values are
+// ciphertext; bbolt keeps freed pages as they were, so the store compacts
+// the file at its next open (see compact).
+func (s *Store) PurgePersonalData(channel string, now time.Time, until func(created time.Time) time.Time) (int, error) {
+	bucket := []byte(prefixOrders + channel)
+	purged := 0
+	var after []byte
+	for {
+		var due [][]byte
+		var last []byte
+		err := s.db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bucket)
+			if b == nil {
+				return nil
+			}
+			c := b.Cursor()
+			k, v := c.First()
+			if after != nil {
+				if k, v = c.Seek(after); k != nil && bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			for n := 0; k != nil && n < purgeBatch; k, v = c.Next() {
+				n++
+				last = k
+				if !bytes.Contains(v, sealedMark) {
+					continue
+				}
+				created, err := createdAt(v)
+				if err != nil {
+					return fmt.Errorf("order %s of %s is unreadable: %w", k, channel, err)
+				}
+				if !until(created).After(now) {
+					due = append(due, slices.Clone(k))
+				}
+			}
+			last = slices.Clone(last)
+			return nil
+		})
+		if err != nil {
+			return purged, err
+		}
+		for len(due) > 0 {
+			part := due[:min(len(due), purgeWrite)]
+			due = due[len(part):]
+			n, err := s.purge(bucket, part, now)
+			purged += n
+			if err != nil {
+				return purged, fmt.Errorf("purging personal data of %s in %s: %w", channel, s.path, err)
+			}
+		}
+		if last == nil {
+			return purged, nil
+		}
+		after = last
+	}
+}
+
+// purge removes the personal data of the orders at keys, in one
+// transaction.
+func (s *Store) purge(bucket []byte, keys [][]byte, now time.Time) (int, error) {
+	n := 0
+	err := s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		for _, k := range keys {
+			v := b.Get(k)
+			if v == nil {
+				continue
+			}
+			var so storedOrder
+			if err := json.Unmarshal(v, &so); err != nil {
+				return fmt.Errorf("order %s is unreadable: %w", k, err)
+			}
+			if so.Sealed == nil {
+				continue
+			}
+			// Whatever a record of an older layout kept in clear goes too.
+			take(&so.Order)
+			so.Sealed, so.Purged = nil, now.UTC()
+			nv, err := json.Marshal(&so)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(k, nv); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		return tx.Bucket(bucketMeta).Put(metaScrub, []byte{1})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// createdAt reads when an order was placed from its record, without
+// decoding the rest. Keys in the record are unique and a string value
+// cannot hold an unescaped quote, so the first `"created_at":"` is the
+// field's.
+func createdAt(v []byte) (time.Time, error) {
+	if i := bytes.Index(v, createdMark); i >= 0 {
+		rest := v[i+len(createdMark):]
+		if j := bytes.IndexByte(rest, '"'); j >= 0 {
+			if t, err := time.Parse(time.RFC3339Nano, string(rest[:j])); err == nil {
+				return t, nil
+			}
+		}
+	}
+	var o struct {
+		CreatedAt time.Time `json:"created_at"`
+	}
+	err := json.Unmarshal(v, &o)
+	return o.CreatedAt, err
+}
