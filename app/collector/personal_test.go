@@ -6,24 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flashdeck/flashdeck/app/store/storetest"
+
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
 
-// TestMain keeps the tests' data keys out of the user's configuration
-// directory: a collector whose config names no data_key_file reads
-// $FLASHDECK_DATA_KEY_FILE.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "flashdeck-collector-key-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv(store.KeyFileEnv, filepath.Join(dir, "data.key"))
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // printable is the text `strings -n 6` finds in a file, one run a line.
 func printable(b []byte) string {

@@ -12,24 +12,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/store/storetest"
+
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
-// TestMain keeps the tests' data keys out of the user's configuration
-// directory: a store opened without a key file reads $FLASHDECK_DATA_KEY_FILE.
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "flashdeck-engine-key-")
-	if err != nil {
-		panic(err)
-	}
-	os.Setenv(store.KeyFileEnv, filepath.Join(dir, "data.key"))
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 

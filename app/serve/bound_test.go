@@ -76,7 +76,7 @@ func TestSavedStateOutsideTheLimitsIsSetAside(t *testing.T) {
 	rig := demotest.Start(t, demotest.Options{})
 	dir := rig.Sim.Config.StateDir
 	rig.Collector.Close()
-	db, err := store.Open(dir)
+	db, err := store.OpenWith(dir, store.Options{KeyFile: rig.Sim.Config.DataKeyFile})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestSavedStateOutsideTheLimitsIsSetAside(t *testing.T) {
 	}
 	snapshotWhole(t, srv.URL, "")
 	c.Close()
-	if db, err = store.Open(dir); err != nil {
+	if db, err = store.OpenWith(dir, store.Options{KeyFile: rig.Sim.Config.DataKeyFile}); err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
