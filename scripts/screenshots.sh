@@ -42,6 +42,62 @@ else
   echo "xdotool not installed: no actions.png (apt-get install xdotool)" >&2
 fi
 
+# Each channel's own stock beside what flashdeck counts: a Lazada listing
+# raised behind flashdeck's back (the simulator's POST /_sim/stock, as a
+# colleague in the seller centre would) gives the oversell-risk alert and
+# the overview's count, then the SKUs table sorted by Difference (two clicks
+# on its header) with that row picked for Cap at allocation. In real time
+# (--demo-speed 1), as a sale runs: at the demo's 10x, most SKUs read as
+# oversell risk (the stock check's allowance for orders not read yet takes
+# the sale clock's rate over wall-clock seconds). The window is grown to
+# the whole screen so that both columns and the button show. Positions are those of the
+# 1600x1000 window with the alert strip full (three alerts).
+if command -v xdotool >/dev/null && command -v curl >/dev/null; then
+  for shot in oversell-alert skus-stock; do
+    tab=overview
+    [ "$shot" = skus-stock ] && tab=skus
+    log=$(mktemp)
+    DISPLAY=$display bin/flashdeck --tab "$tab" --demo-speed 1 --quit-after 40s 2>"$log" &
+    app=$!
+    sim=
+    for _ in $(seq 50); do
+      sim=$(grep -o 'url=http://[0-9.:]*' "$log" | head -n1 | cut -d= -f2 || true)
+      [ -n "$sim" ] && break
+      sleep 0.2
+    done
+    sleep "${SHOT_WAIT:-10}"
+    DISPLAY=$display xdotool search --name '^flashdeck' windowsize 1600 1000
+    sleep 1
+    stock() { curl -fsS -X POST "$sim/_sim/stock/lazada-id" -d '{"sku":"REDMI-9A-232-GRN","sellable":'"$1"'}'; }
+    if [ "$shot" = oversell-alert ]; then
+      # Past the first stock readings' alerts, dismiss those so far (the
+      # strip's ×). The listing goes to 0 first (not selling) and then
+      # above what remains: an alert is raised when a SKU's stock status
+      # turns, so the oversell risk shows on top even if the SKU had one.
+      sleep 8
+      DISPLAY=$display xdotool mousemove 1577 48 click 1 mousemove 800 980
+      stock 0
+      sleep 4
+    fi
+    stock 750
+    sleep 3
+    if [ "$shot" = skus-stock ]; then
+      DISPLAY=$display xdotool mousemove 1025 251 click 1
+      sleep 0.7
+      DISPLAY=$display xdotool mousemove 1025 251 click 1
+      sleep 0.7
+      DISPLAY=$display xdotool mousemove 288 287 click 1
+      sleep 1.5
+    fi
+    DISPLAY=$display import -window root "$out/$shot.png"
+    wait $app
+    rm -f "$log"
+    echo "wrote $out/$shot.png"
+  done
+else
+  echo "xdotool or curl not installed: no oversell-alert.png, skus-stock.png (apt-get install xdotool curl)" >&2
+fi
+
 # A desktop on a collector (--remote) just after the collector stopped: the
 # collector DOWN in the banner and the Channels view, figures kept and stale.
 port=${SHOT_PORT:-9477}

@@ -95,7 +95,7 @@ func TestViewerCannotPressActionButtons(t *testing.T) {
 	for _, b := range []interface {
 		Disabled() bool
 		Tip() string
-	}{d.actions.pause, d.actions.resume, d.actions.extend, d.flagged.cancel} {
+	}{d.actions.pause, d.actions.resume, d.actions.extend, d.flagged.cancel, d.skus.capStock} {
 		if !b.Disabled() || b.Tip() != viewerTip {
 			t.Errorf("a viewer's button: disabled %v, tip %q", b.Disabled(), b.Tip())
 		}

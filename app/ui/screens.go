@@ -112,6 +112,10 @@ type saleCard struct {
 type channelRow struct {
 	name, state, sold, through, rate, eta, age *widget.Label
 	spark                                      *widgets.Sparkline
+	// stock is what the channel itself still offers against what remains
+	// of the allocation; oversell and notSelling count the SKUs in those
+	// states, shown only when there are some.
+	stock, oversell, notSelling *widget.Label
 }
 
 func newSaleCard() *saleCard {
@@ -181,8 +185,15 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 				*l = widget.NewLabel("")
 			}
 			r.spark = widgets.NewSparkline()
+			r.stock, r.oversell, r.notSelling = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+			r.oversell.Importance, r.notSelling.Importance = widget.DangerImportance, widget.WarningImportance
+			r.oversell.TextStyle.Bold, r.notSelling.TextStyle.Bold = true, true
 			c.chRows[sc.Channel] = r
-			c.rows.Add(container.NewGridWithColumns(8, r.name, r.state, r.sold, r.through, r.rate, r.spark, r.eta, r.age))
+			// The channel's stock goes on a line of its own under the
+			// figures it is compared with (from "Sold / allocated" on):
+			// an eighth column would not fit a 1366-pixel screen.
+			stock := container.New(&indentCols{cols: 8, skip: 2}, container.NewHBox(r.stock, r.oversell, r.notSelling))
+			c.rows.Add(container.New(&tightRows{}, container.NewGridWithColumns(8, r.name, r.state, r.sold, r.through, r.rate, r.spark, r.eta, r.age), stock))
 		}
 		ch, _ := s.Channel(sc.Channel)
 		r.name.SetText(ch.Name)
@@ -204,6 +215,7 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		}
 		r.spark.SetData(ch.Spark)
 		r.spark.SetStale(sc.Stale)
+		setChannelStock(r, sale, sc, ch, s.Wall)
 		// Stale figures are greyed: last known values, never zeros.
 		imp := widget.MediumImportance
 		if sc.Stale {
@@ -215,6 +227,113 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 				l.Refresh()
 			}
 		}
+	}
+}
+
+// setChannelStock shows what a channel still offers of a sale against
+// what remains of its allocation, and the SKUs whose stock needs a look.
+func setChannelStock(r *channelRow, sale engine.SaleSnap, sc engine.SaleChannelSnap, ch engine.ChannelSnap, wall time.Time) {
+	text, age, imp := channelStockText(sale, sc, ch, wall)
+	if age != "" {
+		text += " · " + age
+	}
+	if r.stock.Text != text || r.stock.Importance != imp {
+		r.stock.Text, r.stock.Importance = text, imp
+		r.stock.Refresh()
+	}
+	setCount(r.oversell, sc.StockIssues.OversellRisk, "SKU at oversell risk", "SKUs at oversell risk")
+	setCount(r.notSelling, sc.StockIssues.NotSelling, "SKU not selling", "SKUs not selling")
+}
+
+// channelStockText is "offers 1.210 · 1.250 remain", or why there is no
+// number; age is "read 2 min ago" when the oldest reading behind it is
+// older than the figures by more than a poll or two.
+func channelStockText(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch engine.ChannelSnap, wall time.Time) (text, age string, imp widget.Importance) {
+	remain := format.Count(sc.Remaining, sale.Currency) + " remain"
+	switch {
+	case !ch.Capabilities.Stock && sc.Stock == nil:
+		return engine.StockWords[engine.StockNoAPI], "", widget.LowImportance
+	case sc.Stock == nil:
+		return "stock not read yet · " + remain, "", widget.LowImportance
+	}
+	text = "offers " + format.Count(*sc.Stock, sale.Currency) + " · " + remain
+	if !sc.AsOf.IsZero() && sc.AsOf.Sub(sc.StockAsOf) > stockOldAfter(ch.PollInterval) {
+		age = "read " + ageWords(wall.Sub(sc.StockAsOf)) + " ago"
+	}
+	if sc.Stale {
+		return text, age, widget.LowImportance
+	}
+	return text, age, widget.MediumImportance
+}
+
+// setCount shows "3 SKUs not selling", or hides the label at zero.
+func setCount(l *widget.Label, n int, one, many string) {
+	if n == 0 {
+		l.Hide()
+		return
+	}
+	if t := plural(n, one, many); l.Text != t {
+		l.SetText(t)
+	}
+	l.Show()
+}
+
+// indentCols lays out one object from column skip of cols equal columns
+// (as a GridWithColumns of the same width lays them out) to the end.
+type indentCols struct{ cols, skip int }
+
+func (l *indentCols) offset(width float32) float32 {
+	pad := theme.Padding()
+	cell := (width - pad*float32(l.cols-1)) / float32(l.cols)
+	return float32(l.skip) * (cell + pad)
+}
+
+func (l *indentCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			s = s.Max(o.MinSize())
+		}
+	}
+	// The object needs its width in the columns it is given.
+	s.Width = s.Width * float32(l.cols) / float32(l.cols-l.skip)
+	return s
+}
+
+func (l *indentCols) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	x := l.offset(size.Width)
+	for _, o := range objs {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(size.Width-x, size.Height))
+	}
+}
+
+// tightRows stacks objects like a VBox without the padding between them:
+// a channel's stock line belongs to its figures above.
+type tightRows struct{}
+
+func (tightRows) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if o.Visible() {
+			m := o.MinSize()
+			s.Width = max(s.Width, m.Width)
+			s.Height += m.Height
+		}
+	}
+	return s
+}
+
+func (tightRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h
 	}
 }
 

@@ -30,6 +30,21 @@ type skuRow struct {
 	ChannelState     string // ok / degraded / down / disabled
 	searchText       string // lower-case SKU, name and channel, for the filter
 	etaUnix, asOfAge int64
+
+	// The channel's own sellable stock, as the engine judged it against
+	// what remains (engine.CellSnap): Stock and StockDiff nil when there
+	// is no reading, StockStatus empty once the sale has ended.
+	Stock, StockDiff *int
+	StockAsOf        time.Time
+	StockStatus      string
+	// NoStockAPI: the channel has no stock API (nothing to read, ever).
+	NoStockAPI bool
+	// stockOld: the reading is older than the figures beside it by more
+	// than a poll or two, so the cell shows its age.
+	stockOld bool
+	// stockSearch is the status in words and as named, lower case, for
+	// the filter (shared strings: nothing built per row).
+	stockSearch string
 }
 
 // skuColumn is a column of the SKUs table.
@@ -40,31 +55,146 @@ type skuColumn struct {
 	less func(a, b *skuRow) int
 	// text is the cell's text; the sell-through column also draws a bar.
 	text func(r *skuRow, now time.Time) string
+	// absent, when set, says a row has no value in this column: such rows
+	// sort last whichever the direction (less is not asked about them).
+	absent func(r *skuRow) bool
 }
 
+// Columns of the SKUs table, by position in skuColumns.
+const (
+	colSKU = iota
+	colProduct
+	colChannel
+	colAllocated
+	colSold
+	colRemaining
+	colStock
+	colDifference
+	colSellThrough
+	colRate
+	colETA
+	colPrice
+	colState
+	colAge
+)
+
 var skuColumns = []skuColumn{
-	{"SKU", 170, func(a, b *skuRow) int { return strings.Compare(a.SKU, b.SKU) }, func(r *skuRow, _ time.Time) string { return r.SKU }},
-	{"Product", 250, func(a, b *skuRow) int { return strings.Compare(a.Name, b.Name) }, func(r *skuRow, _ time.Time) string { return r.Name }},
-	{"Channel", 120, func(a, b *skuRow) int { return strings.Compare(a.ChName, b.ChName) }, func(r *skuRow, _ time.Time) string { return r.ChName }},
-	{"Allocated", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Allocated, b.Fig.Allocated) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Allocated, r.Currency) }},
-	{"Sold", 80, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Sold, b.Fig.Sold) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Sold, r.Currency) }},
-	{"Remaining", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Remaining, b.Fig.Remaining) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Remaining, r.Currency) }},
-	{"Sell-through", 130, func(a, b *skuRow) int { return cmp.Compare(a.Fig.SellThrough, b.Fig.SellThrough) }, func(r *skuRow, _ time.Time) string { return format.Percent(r.Fig.SellThrough) }},
-	{"Rate", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Rate1m, b.Fig.Rate1m) }, func(r *skuRow, _ time.Time) string { return format.Rate(r.Fig.Rate1m) }},
-	{"Sell-out ETA", 110, func(a, b *skuRow) int { return cmp.Compare(a.etaUnix, b.etaUnix) }, func(r *skuRow, _ time.Time) string {
+	colSKU:       {"SKU", 170, func(a, b *skuRow) int { return strings.Compare(a.SKU, b.SKU) }, func(r *skuRow, _ time.Time) string { return r.SKU }, nil},
+	colProduct:   {"Product", 250, func(a, b *skuRow) int { return strings.Compare(a.Name, b.Name) }, func(r *skuRow, _ time.Time) string { return r.Name }, nil},
+	colChannel:   {"Channel", 120, func(a, b *skuRow) int { return strings.Compare(a.ChName, b.ChName) }, func(r *skuRow, _ time.Time) string { return r.ChName }, nil},
+	colAllocated: {"Allocated", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Allocated, b.Fig.Allocated) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Allocated, r.Currency) }, nil},
+	colSold:      {"Sold", 80, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Sold, b.Fig.Sold) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Sold, r.Currency) }, nil},
+	colRemaining: {"Remaining", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Remaining, b.Fig.Remaining) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Remaining, r.Currency) }, nil},
+	// What the channel itself says it still has, beside what we count
+	// (Remaining), and the difference between the two.
+	colStock: {"Channel stock", 150, func(a, b *skuRow) int { return cmp.Compare(*a.Stock, *b.Stock) }, stockText,
+		func(r *skuRow) bool { return r.Stock == nil }},
+	colDifference: {"Difference", 230, func(a, b *skuRow) int { return cmp.Compare(*a.StockDiff, *b.StockDiff) }, differenceText,
+		func(r *skuRow) bool { return r.StockDiff == nil }},
+	colSellThrough: {"Sell-through", 130, func(a, b *skuRow) int { return cmp.Compare(a.Fig.SellThrough, b.Fig.SellThrough) }, func(r *skuRow, _ time.Time) string { return format.Percent(r.Fig.SellThrough) }, nil},
+	colRate:        {"Rate", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Rate1m, b.Fig.Rate1m) }, func(r *skuRow, _ time.Time) string { return format.Rate(r.Fig.Rate1m) }, nil},
+	colETA: {"Sell-out ETA", 110, func(a, b *skuRow) int { return cmp.Compare(a.etaUnix, b.etaUnix) }, func(r *skuRow, _ time.Time) string {
 		if r.Fig.ETASellout == nil {
 			return "—"
 		}
 		return format.Clock(*r.Fig.ETASellout, r.Loc)
-	}},
-	{"Flash price", 130, func(a, b *skuRow) int { return cmp.Compare(a.FlashPrice, b.FlashPrice) }, func(r *skuRow, _ time.Time) string { return format.Money(r.FlashPrice, r.Currency) }},
-	{"State", 100, func(a, b *skuRow) int { return strings.Compare(a.State, b.State) }, func(r *skuRow, _ time.Time) string {
+	}, nil},
+	colPrice: {"Flash price", 130, func(a, b *skuRow) int { return cmp.Compare(a.FlashPrice, b.FlashPrice) }, func(r *skuRow, _ time.Time) string { return format.Money(r.FlashPrice, r.Currency) }, nil},
+	colState: {"State", 100, func(a, b *skuRow) int { return strings.Compare(a.State, b.State) }, func(r *skuRow, _ time.Time) string {
 		if r.ChannelState != engine.StateOK {
 			return strings.ToUpper(r.ChannelState)
 		}
 		return strings.ReplaceAll(r.State, "_", " ")
-	}},
-	{"Data age", 100, func(a, b *skuRow) int { return cmp.Compare(a.asOfAge, b.asOfAge) }, func(r *skuRow, now time.Time) string { return format.Age(r.Fig.AsOf, now) }},
+	}, nil},
+	colAge: {"Data age", 100, func(a, b *skuRow) int { return cmp.Compare(a.asOfAge, b.asOfAge) }, func(r *skuRow, now time.Time) string { return format.Age(r.Fig.AsOf, now) }, nil},
+}
+
+// stockText is the channel's stock of a row: the number, with the age of
+// the reading when it is older than the figures beside it; "no stock API"
+// for a channel that has none, "—" until it is read.
+func stockText(r *skuRow, now time.Time) string {
+	switch {
+	case r.NoStockAPI:
+		return engine.StockWords[engine.StockNoAPI]
+	case r.Stock == nil:
+		return "—"
+	}
+	t := format.Count(*r.Stock, r.Currency)
+	if r.stockOld || r.StockStatus == engine.StockStale {
+		t += " · " + ageWords(now.Sub(r.StockAsOf)) + " old"
+	}
+	return t
+}
+
+// differenceText is channel stock − remaining, signed, with what it
+// means: "+200 oversell risk", "−50 not selling", "−3 in flight", "0".
+func differenceText(r *skuRow, _ time.Time) string {
+	if r.StockDiff == nil {
+		return "—"
+	}
+	t := signedCount(*r.StockDiff, r.Currency)
+	if w := stockCellWords[r.StockStatus]; w != "" {
+		t += " " + w
+	}
+	return t
+}
+
+// stockCellWords are the statuses in the table's words: the engine's,
+// without their explanation in brackets; none where the number says it
+// all (0: matches) or the channel stock cell does (no API, unread).
+var stockCellWords = func() map[string]string {
+	m := make(map[string]string, len(engine.StockWords))
+	for st, w := range engine.StockWords {
+		switch st {
+		case engine.StockMatches, engine.StockNoAPI, engine.StockUnread:
+			continue
+		}
+		w, _, _ = strings.Cut(w, " (")
+		m[st] = w
+	}
+	return m
+}()
+
+// stockSearchText is what the filter finds a stock status by: its words
+// and its name ("oversell risk oversell_risk").
+var stockSearchText = func() map[string]string {
+	m := make(map[string]string, len(engine.StockWords))
+	for st, w := range engine.StockWords {
+		m[st] = strings.ToLower(w + " " + st)
+	}
+	return m
+}()
+
+// signedCount writes a difference with its sign: "+200", "−50", "0".
+func signedCount(n int, currency string) string {
+	switch {
+	case n > 0:
+		return "+" + format.Count(n, currency)
+	case n < 0:
+		return "−" + format.Count(-n, currency)
+	}
+	return "0"
+}
+
+// ageWords is a short age: "45 s", "2 min", "3 h".
+func ageWords(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return strconv.Itoa(int(max(d, 0).Seconds())) + " s"
+	case d < time.Hour:
+		return strconv.Itoa(int(d.Minutes())) + " min"
+	}
+	return strconv.Itoa(int(d.Hours())) + " h"
+}
+
+// stockOldAfter is how much older than the figures beside it a stock
+// reading may be before its age is shown: a poll or two, since the
+// channel's stock is read with the polls (the selling SKUs) or every few.
+func stockOldAfter(poll time.Duration) time.Duration {
+	if poll <= 0 {
+		poll = 15 * time.Second
+	}
+	return 2 * poll
 }
 
 // buildSKURows flattens a snapshot into rows, reusing dst's storage. The
@@ -74,21 +204,32 @@ var skuColumns = []skuColumn{
 func buildSKURows(dst []skuRow, s *engine.Snapshot) []skuRow {
 	prev := dst[:cap(dst)]
 	dst = dst[:0]
-	names := make(map[string]string, len(s.Channels))
-	states := make(map[string]string, len(s.Channels))
+	type chInfo struct {
+		name, state string
+		stockAPI    bool
+		oldAfter    time.Duration
+	}
+	chans := make(map[string]chInfo, len(s.Channels))
 	for _, c := range s.Channels {
-		names[c.ID], states[c.ID] = c.Name, c.State
+		chans[c.ID] = chInfo{c.Name, c.State, c.Capabilities.Stock, stockOldAfter(c.PollInterval)}
 	}
 	for _, sale := range s.Sales {
 		loc := saleLocation(sale)
 		for _, k := range sale.SKUs {
 			for _, c := range k.Channels {
+				ci, known := chans[c.Channel]
 				r := skuRow{
 					Sale: sale.ID, SaleName: sale.Name, SKU: k.SKU, Name: k.Name,
-					Channel: c.Channel, ChName: cmp.Or(names[c.Channel], c.Channel),
+					Channel: c.Channel, ChName: cmp.Or(ci.name, c.Channel),
 					Currency: sale.Currency, Loc: loc, FlashPrice: k.FlashPrice, Fig: c.Figures,
-					State: string(c.SaleState), ChannelState: cmp.Or(states[c.Channel], engine.StateDown),
+					State: string(c.SaleState), ChannelState: cmp.Or(ci.state, engine.StateDown),
+					Stock: c.Stock, StockDiff: c.StockDifference, StockAsOf: c.StockAsOf, StockStatus: c.StockStatus,
+					stockSearch: stockSearchText[c.StockStatus],
 				}
+				// Once the sale has ended the status is gone; the channel's
+				// capabilities still say whether it has a stock API.
+				r.NoStockAPI = c.StockStatus == engine.StockNoAPI || c.StockStatus == "" && c.Stock == nil && known && !ci.stockAPI
+				r.stockOld = c.Stock != nil && !c.AsOf.IsZero() && c.AsOf.Sub(c.StockAsOf) > cmp.Or(ci.oldAfter, stockOldAfter(0))
 				if r.State == "" || r.State == string(datasources.SaleUnknown) {
 					r.State = sale.State
 					if c.Remaining <= 0 && c.Allocated > 0 {
@@ -133,7 +274,7 @@ rows:
 			continue
 		}
 		for _, w := range words {
-			if !strings.Contains(r.searchText, w) {
+			if !strings.Contains(r.searchText, w) && !strings.Contains(r.stockSearch, w) {
 				continue rows
 			}
 		}
@@ -142,9 +283,25 @@ rows:
 	if q.SortCol < 0 || q.SortCol >= len(skuColumns) {
 		return view
 	}
-	less := skuColumns[q.SortCol].less
+	less, absent := skuColumns[q.SortCol].less, skuColumns[q.SortCol].absent
 	slices.SortStableFunc(view, func(a, b int) int {
-		c := less(&rows[a], &rows[b])
+		var c int
+		if absent != nil {
+			// Rows without a value (no stock API, not read yet) go last
+			// both ways: sorting for the worst oversell or the most
+			// missing must not open on a page of dashes.
+			switch na, nb := absent(&rows[a]), absent(&rows[b]); {
+			case na && nb:
+			case na:
+				return 1
+			case nb:
+				return -1
+			default:
+				c = less(&rows[a], &rows[b])
+			}
+		} else {
+			c = less(&rows[a], &rows[b])
+		}
 		if c == 0 { // a stable, readable tie-break: SKU, then channel
 			c = cmp.Or(strings.Compare(rows[a].SKU, rows[b].SKU), strings.Compare(rows[a].ChName, rows[b].ChName))
 			return c
@@ -165,7 +322,8 @@ func writeSKUCSV(w io.Writer, rows []skuRow, view []int) error {
 	text := actions.CSVCell
 	cw := csv.NewWriter(w)
 	_ = cw.Write([]string{"sale", "sku", "product", "channel", "allocated", "sold", "remaining",
-		"sell_through", "rate_1m", "rate_5m", "eta_sellout", "flash_price", "currency", "state", "channel_state", "as_of", "stale"})
+		"sell_through", "rate_1m", "rate_5m", "eta_sellout", "flash_price", "currency", "state", "channel_state", "as_of", "stale",
+		"channel_stock", "stock_as_of", "stock_difference", "stock_status"})
 	for _, i := range view {
 		r := &rows[i]
 		eta := ""
@@ -176,11 +334,26 @@ func writeSKUCSV(w io.Writer, rows []skuRow, view []int) error {
 		if !r.Fig.AsOf.IsZero() {
 			asOf = r.Fig.AsOf.UTC().Format(time.RFC3339)
 		}
+		stock, stockAt, diff := "", "", ""
+		if r.Stock != nil {
+			stock = strconv.Itoa(*r.Stock)
+		}
+		if !r.StockAsOf.IsZero() {
+			stockAt = r.StockAsOf.UTC().Format(time.RFC3339)
+		}
+		if r.StockDiff != nil {
+			diff = strconv.Itoa(*r.StockDiff)
+		}
+		status := r.StockStatus
+		if status == "" && r.NoStockAPI {
+			status = engine.StockNoAPI
+		}
 		_ = cw.Write([]string{text(r.Sale), text(r.SKU), text(r.Name), text(r.Channel),
 			strconv.Itoa(r.Fig.Allocated), strconv.Itoa(r.Fig.Sold), strconv.Itoa(r.Fig.Remaining),
 			strconv.FormatFloat(r.Fig.SellThrough, 'f', 4, 64),
 			strconv.FormatFloat(r.Fig.Rate1m, 'f', 1, 64), strconv.FormatFloat(r.Fig.Rate5m, 'f', 1, 64),
-			eta, moneyPlain(r.FlashPrice), text(r.Currency), text(r.State), text(r.ChannelState), asOf, strconv.FormatBool(r.Fig.Stale)})
+			eta, moneyPlain(r.FlashPrice), text(r.Currency), text(r.State), text(r.ChannelState), asOf, strconv.FormatBool(r.Fig.Stale),
+			stock, stockAt, diff, text(status)})
 	}
 	cw.Flush()
 	return cw.Error()

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/widgets"
@@ -37,13 +39,38 @@ type SKUs struct {
 	window fyne.Window
 	// cellsMade counts createCell calls: the table must reuse its cells.
 	cellsMade int
+
+	// selected is the row picked (by what it is, since rows move at
+	// every snapshot), shown in bold and described in selLine, where
+	// capStock acts on it.
+	selected skuKey
+	selLine  *widget.Label
+	capStock *widgets.TipButton
+	// act asks for an action through sale control's confirmation, with a
+	// suggested reason; nil (or a viewer) leaves Cap at allocation disabled.
+	act    func(req actions.Request, reason string)
+	canAct bool
 }
+
+// skuKey names a row: a SKU of a sale on a channel.
+type skuKey struct{ sale, sku, channel string }
+
+func (k skuKey) of(r *skuRow) bool {
+	return k.sku == r.SKU && k.channel == r.Channel && k.sale == r.Sale
+}
+
+// Words of the Cap at allocation button.
+const (
+	capTip     = "Lowers this SKU's sellable stock on this channel to what remains of its allocation (never raises it), after a confirmation and a reason; the result and who asked go in the audit trail (Actions tab)."
+	capOnlyTip = "Only for a row at oversell risk: its channel offers more than remains of the allocation."
+	selectHint = "Select a row to act on it: a channel offering more than remains of the allocation can be capped at it."
+)
 
 const allChannels = "All channels"
 
 // NewSKUs builds the empty table.
 func NewSKUs() *SKUs {
-	v := &SKUs{q: skuQuery{SortCol: 6, Desc: true}, chIDs: map[string]string{}}
+	v := &SKUs{q: skuQuery{SortCol: colSellThrough, Desc: true}, chIDs: map[string]string{}}
 	v.table = widget.NewTableWithHeaders(v.size, v.createCell, v.updateCell)
 	v.table.ShowHeaderColumn = false
 	v.table.CreateHeader = func() fyne.CanvasObject {
@@ -57,15 +84,92 @@ func NewSKUs() *SKUs {
 		v.table.SetColumnWidth(i, c.Width)
 	}
 	v.filter = widget.NewEntry()
-	v.filter.SetPlaceHolder("Filter: SKU, product or channel")
+	v.filter.SetPlaceHolder("Filter: SKU, product, channel or stock status (oversell, not selling…)")
 	v.filter.OnChanged = func(s string) { v.q.Text = s; v.reselect() }
 	v.count = widget.NewLabel("")
 	v.channel = widget.NewSelect([]string{allChannels}, func(s string) { v.q.Channel = v.chIDs[s]; v.reselect() })
 	v.channel.SetSelected(allChannels)
 	v.export = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), v.exportDialog)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.channel, v.count, v.export), v.filter)
-	v.root = container.NewBorder(bar, nil, nil, nil, v.table)
+	// The table's own selection is a cell that stays where it was when the
+	// rows are sorted again: the row picked is tracked here instead, in
+	// bold wherever it moves.
+	v.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(v.view) {
+			r := &v.rows[v.view[id.Row]]
+			v.selected = skuKey{r.Sale, r.SKU, r.Channel}
+		}
+		v.table.UnselectAll()
+		v.table.Refresh()
+		v.refreshSelection()
+	}
+	v.selLine = widget.NewLabel(selectHint)
+	v.selLine.Truncation = fyne.TextTruncateEllipsis
+	v.capStock = widgets.NewTipButton("Cap at allocation", v.capSelected, capOnlyTip)
+	v.capStock.SetIcon(theme.ContentRemoveIcon())
+	v.capStock.Importance = widget.DangerImportance
+	v.capStock.Disable()
+	sel := container.NewBorder(widget.NewSeparator(), nil, nil, v.capStock, v.selLine)
+	v.root = container.NewBorder(bar, sel, nil, nil, v.table)
 	return v
+}
+
+// selectedRow is the row picked, if it is still in the snapshot (shown
+// or filtered out).
+func (v *SKUs) selectedRow() *skuRow {
+	if v.selected.sku == "" {
+		return nil
+	}
+	for i := range v.rows {
+		if v.selected.of(&v.rows[i]) {
+			return &v.rows[i]
+		}
+	}
+	return nil
+}
+
+// Select picks the row of a SKU on a channel, as a click on it does.
+func (v *SKUs) Select(sale, sku, channel string) {
+	v.selected = skuKey{sale, sku, channel}
+	v.table.Refresh()
+	v.refreshSelection()
+}
+
+// refreshSelection describes the row picked and says whether it can be
+// capped.
+func (v *SKUs) refreshSelection() {
+	r := v.selectedRow()
+	text := selectHint
+	if r != nil {
+		text = r.SKU + " on " + r.ChName + ": channel stock " + stockText(r, v.now) +
+			", remaining " + format.Count(r.Fig.Remaining, r.Currency) + ", difference " + differenceText(r, v.now)
+	}
+	if v.selLine.Text != text {
+		v.selLine.SetText(text)
+	}
+	switch {
+	case !v.canAct:
+		v.capStock.SetTip(viewerTip)
+		v.capStock.Disable()
+	case r != nil && r.StockStatus == engine.StockOversell && v.act != nil:
+		v.capStock.SetTip(capTip)
+		v.capStock.Enable()
+	default:
+		v.capStock.SetTip(capOnlyTip)
+		v.capStock.Disable()
+	}
+}
+
+// capSelected asks for cap_stock on the row picked: the channel's stock of
+// the SKU lowered to what remains of its allocation there.
+func (v *SKUs) capSelected() {
+	r := v.selectedRow()
+	if r == nil || r.StockStatus != engine.StockOversell || v.act == nil || r.Stock == nil {
+		return
+	}
+	v.act(actions.Request{Kind: actions.CapStock, Sale: r.Sale, Channels: []string{r.Channel}, SKU: r.SKU},
+		fmt.Sprintf("Oversell risk: %s offers %s of %s, %s remain of the allocation",
+			r.ChName, format.Count(*r.Stock, r.Currency), r.SKU, format.Count(r.Fig.Remaining, r.Currency)))
 }
 
 // Content is the screen's canvas object.
@@ -76,6 +180,7 @@ func (v *SKUs) Apply(s *engine.Snapshot) {
 	v.lastSeen = s
 	v.now = s.Wall
 	v.rows = buildSKURows(v.rows, s)
+	defer v.refreshSelection()
 	if len(v.chNames) != len(s.Channels) {
 		v.chNames = v.chNames[:0]
 		opts := []string{allChannels}
@@ -124,8 +229,6 @@ func (v *SKUs) WriteCSV(w io.Writer) error { return writeSKUCSV(w, v.rows, v.vie
 
 func (v *SKUs) size() (int, int) { return len(v.view), len(skuColumns) }
 
-const sellThroughCol = 6
-
 // createCell makes one reusable cell: a label, and a bar shown only in the
 // sell-through column.
 func (v *SKUs) createCell() fyne.CanvasObject {
@@ -147,7 +250,7 @@ func (v *SKUs) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 	r := &v.rows[v.view[id.Row]]
 	text := skuColumns[id.Col].text(r, v.now)
-	if id.Col == sellThroughCol {
+	if id.Col == colSellThrough {
 		l.Hide()
 		bar.Set(r.Fig.SellThrough, text)
 		bar.SetStale(r.Fig.Stale)
@@ -158,15 +261,24 @@ func (v *SKUs) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	l.Show()
 	imp := widget.MediumImportance
 	switch {
+	case id.Col == colStock || id.Col == colDifference:
+		// The channel's stock is judged on its own reading, whose age the
+		// engine weighs: an oversell risk stays red while the channel's
+		// orders are late (degraded), which is when it matters most.
+		imp = stockImportance(r.StockStatus)
+		if r.StockDiff == nil {
+			imp = widget.LowImportance // "no stock API", "—"
+		}
 	case r.Fig.Stale:
 		// A failing channel's figures are its last known ones: greyed,
 		// with their age in the last column.
 		imp = widget.LowImportance
-	case id.Col == 10 && r.ChannelState != engine.StateOK:
+	case id.Col == colState && r.ChannelState != engine.StateOK:
 		imp = widget.DangerImportance
 	}
-	if l.Text != text || l.Importance != imp {
-		l.Text, l.Importance = text, imp
+	bold := v.selected.of(r)
+	if l.Text != text || l.Importance != imp || l.TextStyle.Bold != bold {
+		l.Text, l.Importance, l.TextStyle.Bold = text, imp, bold
 		l.Refresh()
 	}
 }
@@ -196,4 +308,19 @@ func (v *SKUs) exportDialog() {
 		return
 	}
 	saveFile(v.window, "flashdeck-skus", ".csv", v.WriteCSV)
+}
+
+// stockImportance colours a row's stock cells: danger where the channel
+// will sell units the allocation does not have, warning where it sells
+// none of those it has.
+func stockImportance(status string) widget.Importance {
+	switch status {
+	case engine.StockOversell:
+		return widget.DangerImportance
+	case engine.StockNotSelling:
+		return widget.WarningImportance
+	case engine.StockStale:
+		return widget.LowImportance
+	}
+	return widget.MediumImportance
 }

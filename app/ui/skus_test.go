@@ -74,8 +74,8 @@ func TestSKUTableSortsFiltersAndExports(t *testing.T) {
 		t.Fatalf("channel filter: %d rows", len(rows))
 	}
 	// The down channel's rows are marked stale and say so in their state.
-	if !rows[0].Fig.Stale || skuColumns[10].text(&rows[0], time.Time{}) != "DOWN" {
-		t.Fatalf("down channel row: stale %v state %q", rows[0].Fig.Stale, skuColumns[10].text(&rows[0], time.Time{}))
+	if !rows[0].Fig.Stale || skuColumns[colState].text(&rows[0], time.Time{}) != "DOWN" {
+		t.Fatalf("down channel row: stale %v state %q", rows[0].Fig.Stale, skuColumns[colState].text(&rows[0], time.Time{}))
 	}
 
 	var buf bytes.Buffer

@@ -217,8 +217,9 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 	}
 }
 
-// SetActions connects sale control for a user: the Actions tab and the
-// Flagged view's Mark reviewed and Cancel order. Call on the UI goroutine.
+// SetActions connects sale control for a user: the Actions tab, the
+// Flagged view's Mark reviewed and Cancel order, and the SKUs table's Cap
+// at allocation. Call on the UI goroutine.
 func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
 	d.actions = NewActionsView(svc, u)
 	d.actions.window = d.window
@@ -226,6 +227,9 @@ func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
 	d.flagged.act = d.actions.askRequest
 	d.flagged.canAct = u.CanAct()
 	d.flagged.refreshButtons()
+	d.skus.act = d.actions.askRequest
+	d.skus.canAct = u.CanAct()
+	d.skus.refreshSelection()
 	if d.last != nil {
 		d.actions.Apply(d.last)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/engine"
@@ -29,7 +30,10 @@ type Wall struct {
 	eta       *widgets.KPITile
 	bar       *widgets.SellThroughBar
 	badges    []*widgets.HealthBadge
-	root      fyne.CanvasObject
+	// chans holds, per channel, its badge over what it still offers and
+	// its SKUs at oversell risk or not selling.
+	chans []*wallChannel
+	root  fyne.CanvasObject
 
 	index   int
 	shownAt time.Time
@@ -52,17 +56,56 @@ func NewWall() *Wall {
 	for _, k := range []*widgets.KPITile{w.sold, w.rate, w.eta} {
 		k.SetValueSize(64)
 	}
-	badges := container.NewHBox()
+	chans := container.NewHBox()
 	for range wallChannels {
-		b := widgets.NewHealthBadge()
-		b.Hide()
-		w.badges = append(w.badges, b)
-		badges.Add(b)
+		c := newWallChannel()
+		w.badges = append(w.badges, c.badge)
+		w.chans = append(w.chans, c)
+		chans.Add(c.box)
 	}
 	kpis := container.NewGridWithColumns(3, w.sold, w.rate, w.eta)
 	w.root = container.NewVBox(w.title, container.NewCenter(w.countdown), kpis,
-		container.New(&minHeight{h: 48}, w.bar), container.NewCenter(badges))
+		container.New(&minHeight{h: 48}, w.bar), container.NewCenter(chans))
 	return w
+}
+
+// wallChannel is one channel on the wall: its health badge, and under it
+// what it still offers against what remains, and its SKUs in trouble.
+type wallChannel struct {
+	badge                       *widgets.HealthBadge
+	stock, oversell, notSelling *widget.Label
+	box                         *fyne.Container
+}
+
+func newWallChannel() *wallChannel {
+	c := &wallChannel{badge: widgets.NewHealthBadge()}
+	for _, l := range []**widget.Label{&c.stock, &c.oversell, &c.notSelling} {
+		*l = widget.NewLabel("")
+		(*l).Alignment = fyne.TextAlignCenter
+		(*l).SizeName = theme.SizeNameSubHeadingText
+	}
+	c.oversell.Importance, c.notSelling.Importance = widget.DangerImportance, widget.WarningImportance
+	c.oversell.TextStyle.Bold, c.notSelling.TextStyle.Bold = true, true
+	c.box = container.NewVBox(container.NewCenter(c.badge), c.stock, c.oversell, c.notSelling)
+	c.box.Hide()
+	return c
+}
+
+// set shows a channel of the sale; the reading's age, when shown, goes on
+// a line of its own so that four channels fit side by side.
+func (c *wallChannel) set(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch engine.ChannelSnap, wall time.Time) {
+	c.badge.SetState(ch.State, ch.Name+" · "+format.Percent(sc.SellThrough)+" · "+stateWord(ch.State))
+	text, age, imp := channelStockText(sale, sc, ch, wall)
+	if age != "" {
+		text += "\n" + age
+	}
+	if c.stock.Text != text || c.stock.Importance != imp {
+		c.stock.Text, c.stock.Importance = text, imp
+		c.stock.Refresh()
+	}
+	setCount(c.oversell, sc.StockIssues.OversellRisk, "SKU at oversell risk", "SKUs at oversell risk")
+	setCount(c.notSelling, sc.StockIssues.NotSelling, "SKU not selling", "SKUs not selling")
+	c.box.Show()
 }
 
 // Content is the wall's canvas object.
@@ -119,14 +162,12 @@ func (w *Wall) Apply(s *engine.Snapshot) {
 	for _, c := range s.Channels {
 		names[c.ID] = c
 	}
-	for i, b := range w.badges {
+	for i, c := range w.chans {
 		if i >= len(sale.Channels) {
-			b.Hide()
+			c.box.Hide()
 			continue
 		}
-		c := names[sale.Channels[i].Channel]
-		b.SetState(c.State, c.Name+" · "+format.Percent(sale.Channels[i].SellThrough)+" · "+stateWord(c.State))
-		b.Show()
+		c.set(sale, sale.Channels[i], names[sale.Channels[i].Channel], s.Wall)
 	}
 }
 
