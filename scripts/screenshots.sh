@@ -47,9 +47,8 @@ fi
 # colleague in the seller centre would) gives the oversell-risk alert and
 # the overview's count, then the SKUs table sorted by Difference (two clicks
 # on its header) with that row picked for Cap at allocation. In real time
-# (--demo-speed 1), as a sale runs: at the demo's 10x, most SKUs read as
-# oversell risk (the stock check's allowance for orders not read yet takes
-# the sale clock's rate over wall-clock seconds). The window is grown to
+# (--demo-speed 1), so that the listing raised is still at the top when the
+# shot is taken. The window is grown to
 # the whole screen so that both columns and the button show. Positions are those of the
 # 1600x1000 window with the alert strip full (three alerts).
 if command -v xdotool >/dev/null && command -v curl >/dev/null; then
