@@ -98,8 +98,8 @@ func New(o Options) (*Server, error) {
 	// refused, naming both and never the token.
 	holder := map[[32]byte]int{}
 	for i, u := range o.Config.Users {
-		tok, ok := o.Lookup(u.TokenEnv)
-		if !ok || tok == "" {
+		tok, ok := lookupToken(o.Lookup, u.TokenEnv)
+		if !ok {
 			return nil, fmt.Errorf("%s: users[%d] (%s): environment variable %s is not set", where(o.Config), i, u.Name, u.TokenEnv)
 		}
 		sum := sha256.Sum256([]byte(tok))
@@ -111,8 +111,8 @@ func New(o Options) (*Server, error) {
 		s.users = append(s.users, user{name: u.Name, role: u.Role, sum: sum})
 	}
 	if env := o.Config.MetricsTokenEnv; env != "" {
-		tok, ok := o.Lookup(env)
-		if !ok || tok == "" {
+		tok, ok := lookupToken(o.Lookup, env)
+		if !ok {
 			return nil, fmt.Errorf("%s: metrics_token_env: environment variable %s is not set", where(o.Config), env)
 		}
 		if j, ok := holder[sha256.Sum256([]byte(tok))]; ok {
@@ -152,6 +152,15 @@ func New(o Options) (*Server, error) {
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	return s, nil
+}
+
+// lookupToken reads a token from its variable, without the white space
+// around it: a presented token is trimmed too (bearer), so a variable
+// written with a trailing newline (echo TOKEN > file) still matches.
+func lookupToken(lookup config.Lookup, env string) (string, bool) {
+	tok, ok := lookup(env)
+	tok = strings.TrimSpace(tok)
+	return tok, ok && tok != ""
 }
 
 func where(c *config.Config) string {

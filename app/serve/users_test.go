@@ -55,3 +55,19 @@ func TestUsersWithOneTokenAreRefused(t *testing.T) {
 		})
 	}
 }
+
+// A token variable written with a newline after it (echo TOKEN > file)
+// still matches the token a client presents, as the presented one is
+// trimmed too; a variable of white space alone is not set.
+func TestTokenVariableIsTrimmed(t *testing.T) {
+	users := []config.User{{Name: "ayu", Role: "operator", TokenEnv: "T_AYU"}}
+	srv, _, _ := setup(t, users, map[string]string{"T_AYU": "ayu-secret\n"})
+	if code, body := get(t, srv.URL+"/api/v1/whoami", "ayu-secret"); code != 200 || !strings.Contains(body, `"ayu"`) {
+		t.Errorf("a token whose variable ends in a newline: %d %s", code, body)
+	}
+	_, err := serve.New(serve.Options{Config: &config.Config{Path: "flashdeck.yaml", Users: users},
+		Lookup: config.MapLookup(map[string]string{"T_AYU": " \n"}), Metrics: metrics.New(nil)})
+	if err == nil || !strings.Contains(err.Error(), "T_AYU is not set") {
+		t.Errorf("a variable of white space: %v", err)
+	}
+}
