@@ -112,6 +112,11 @@ func New(o Options) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("--remote %q: not a collector URL (e.g. https://collector.example:9464)", o.URL)
 	}
+	if u.User != nil || u.RawQuery != "" {
+		// Not repeated: a token or password in the URL would land in the
+		// terminal, the shell's history's neighbours and any log.
+		return nil, fmt.Errorf("--remote %s://%s: the URL carries a user, password or query (not repeated here): give the collector's base URL alone and the token in FLASHDECK_TOKEN", u.Scheme, u.Host)
+	}
 	if u.Path != "" && u.Path != "/" {
 		return nil, fmt.Errorf("--remote %q: give the collector's base URL, without a path", o.URL)
 	}

@@ -269,3 +269,24 @@ func TestRemoteShowsTheCollectorLostAndReconnects(t *testing.T) {
 		t.Errorf("sold %d after the restart, %d before", got, sold)
 	}
 }
+
+// A --remote URL is the collector's base URL alone: a path is refused
+// naming it, and a user, password or query is refused without repeating
+// them (the token belongs in FLASHDECK_TOKEN).
+func TestRemoteURLIsTheBaseURLAlone(t *testing.T) {
+	cases := []struct{ url, want, secret string }{
+		{"ftp://collector:9464", "not a collector URL", ""},
+		{"https://collector:9464/api/v1", "without a path", ""},
+		{"https://ayu:s3cret-pass@collector:9464", "carries a user, password or query", "s3cret-pass"},
+		{"https://collector:9464/?access_token=tok-7Hq2", "carries a user, password or query", "tok-7Hq2"},
+	}
+	for _, tc := range cases {
+		_, err := remote.New(remote.Options{URL: tc.url})
+		if err == nil || !strings.Contains(err.Error(), tc.want) || (tc.secret != "" && strings.Contains(err.Error(), tc.secret)) {
+			t.Errorf("%s: %v, want %q without the secret", tc.url, err, tc.want)
+		}
+	}
+	if _, err := remote.New(remote.Options{URL: "https://collector:9464/"}); err != nil {
+		t.Errorf("a base URL: %v", err)
+	}
+}
