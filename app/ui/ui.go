@@ -18,9 +18,9 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/alerts"
 	"github.com/flashdeck/flashdeck/app/check"
-	"github.com/flashdeck/flashdeck/app/cli"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/app/ui/launch"
 	"github.com/flashdeck/flashdeck/icons"
 )
 
@@ -36,7 +36,7 @@ type Source interface {
 }
 
 // Run opens the dashboard and blocks until it is closed.
-func Run(o cli.DesktopOptions) error {
+func Run(o launch.Options) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(icons.AppIcon)
 	var (
