@@ -31,6 +31,7 @@ func TestActionsTabPausesWithConfirmationAndRetries(t *testing.T) {
 	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: actions.RoleOperator})
 	v := d.actions
 	v.goRun = func(f func()) { f() }
+	v.filterWait = 0
 	var asked []actions.Action
 	v.confirm = func(plan actions.Action, _ string, ok func(string)) {
 		asked = append(asked, plan)
