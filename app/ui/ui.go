@@ -160,6 +160,9 @@ type Dashboard struct {
 	last     *engine.Snapshot
 	// window is the dashboard's window; nil in tests.
 	window fyne.Window
+	// goRun, when set, runs the Actions tab's slow work (reading the
+	// audit trail, acting) instead of a goroutine: tests run it inline.
+	goRun func(func())
 }
 
 // NewDashboard builds the screens, showing the first snapshot.
@@ -222,6 +225,9 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 // at allocation. Call on the UI goroutine.
 func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
 	d.actions = NewActionsView(svc, u)
+	if d.goRun != nil {
+		d.actions.goRun = d.goRun
+	}
 	d.actions.window = d.window
 	d.actTab.Content = d.actions.Content()
 	d.flagged.act = d.actions.askRequest
