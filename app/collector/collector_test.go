@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/testwait"
+
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
@@ -67,23 +69,21 @@ func converge(t *testing.T, c *collector.Collector, sim *demo.Sim) *engine.Snaps
 func convergeWithin(t *testing.T, c *collector.Collector, sim *demo.Sim, d time.Duration) *engine.Snapshot {
 	t.Helper()
 	truth := sim.Server.Truth()
-	deadline := time.Now().Add(d)
-	var last string
-	for time.Now().Before(deadline) {
-		s := c.Engine.Snapshot()
-		last = diff(s, truth)
+	var s *engine.Snapshot
+	testwait.Until(t, d, func() string {
+		s = c.Engine.Snapshot()
+		last := diff(s, truth)
 		for _, ch := range s.Channels {
 			if ch.State != engine.StateOK && last == "" {
 				last = ch.ID + " is " + ch.State + ": " + ch.LastError
 			}
 		}
-		if last == "" {
-			return s
+		if last != "" {
+			return "engine never matched the simulator: " + last
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("engine never matched the simulator: %s", last)
-	return nil
+		return ""
+	})
+	return s
 }
 
 func TestEngineMatchesSimulatorTruth(t *testing.T) {
