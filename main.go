@@ -11,6 +11,5 @@ import (
 )
 
 func main() {
-	cli.Desktop = ui.Run
-	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr, ui.Run))
 }

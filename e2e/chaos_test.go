@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // TestChaosKillMidPoll is the chaos suite's process scenario: the collector
@@ -35,7 +37,7 @@ func TestChaosKillMidPoll(t *testing.T) {
 		// Kill it while it is reading: after some orders are in, never
 		// after all of them.
 		var held int
-		waitFor(t, time.Minute, func() string {
+		testwait.Until(t, time.Minute, func() string {
 			var s scaleSnap
 			if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
 				return err.Error()

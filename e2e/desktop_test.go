@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // TestDesktopRendersTheDemo opens the real dashboard on the demo under
@@ -70,7 +72,12 @@ func runDesktop(t *testing.T, env []string, args ...string) string {
 		t.Fatal(err)
 	}
 	defer func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() }()
-	time.Sleep(time.Second)
+	// Xvfb is up when its socket is.
+	socket := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
+	testwait.For(t, 20*time.Second, "Xvfb did not start on "+display, func() bool {
+		_, err := os.Stat(socket)
+		return err == nil
+	})
 
 	app := exec.Command(binary, append([]string{"--quit-after", "12s"}, args...)...)
 	app.Env = append(append(os.Environ(), "DISPLAY="+display), env...)
@@ -79,12 +86,20 @@ func runDesktop(t *testing.T, env []string, args ...string) string {
 	if err := app.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(8 * time.Second)
+	// The dashboard is drawn when a capture of the screen has text, bars
+	// and badges (a blank or black screen has one or two colours); it quits
+	// by itself after 12 s.
 	shot := filepath.Join(t.TempDir(), "screen.png")
-	capture := exec.Command("import", "-display", display, "-window", "root", shot)
-	if out, err := capture.CombinedOutput(); err != nil {
-		t.Fatalf("import: %v %s", err, out)
-	}
+	testwait.Until(t, 11*time.Second, func() string {
+		capture := exec.Command("import", "-display", display, "-window", "root", shot)
+		if out, err := capture.CombinedOutput(); err != nil {
+			return fmt.Sprintf("import: %v %s", err, out)
+		}
+		if n := screenColours(t, shot); n < 20 {
+			return fmt.Sprintf("the screen looks blank: %d colours", n)
+		}
+		return ""
+	})
 	done := make(chan error, 1)
 	go func() { done <- app.Wait() }()
 	select {
@@ -96,6 +111,14 @@ func runDesktop(t *testing.T, env []string, args ...string) string {
 		_ = app.Process.Kill()
 		t.Fatal("the dashboard did not quit")
 	}
+	t.Logf("screen rendered with %d colours", screenColours(t, shot))
+	return log.String()
+}
+
+// screenColours counts the colours of a capture of the screen, sampling
+// every third pixel.
+func screenColours(t *testing.T, shot string) int {
+	t.Helper()
 	f, err := os.Open(shot)
 	if err != nil {
 		t.Fatal(err)
@@ -105,8 +128,6 @@ func runDesktop(t *testing.T, env []string, args ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A blank or black screen has one or two colours; a rendered dashboard
-	// has text, bars and badges.
 	colours := map[[3]uint32]bool{}
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y += 3 {
@@ -115,9 +136,5 @@ func runDesktop(t *testing.T, env []string, args ...string) string {
 			colours[[3]uint32{r >> 8, g >> 8, bl >> 8}] = true
 		}
 	}
-	if len(colours) < 20 {
-		t.Fatalf("the screen looks blank: %d colours", len(colours))
-	}
-	t.Logf("screen rendered with %d colours", len(colours))
-	return log.String()
+	return len(colours)
 }

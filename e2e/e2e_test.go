@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 var binary string
@@ -226,7 +228,7 @@ func TestSimulateServeKillRestart(t *testing.T) {
 	if err := getJSON("http://"+simAddr+"/_sim/truth", &tr); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 60*time.Second, func() string {
+	testwait.Until(t, 60*time.Second, func() string {
 		var s snapshot
 		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
 			return err.Error()
@@ -234,7 +236,7 @@ func TestSimulateServeKillRestart(t *testing.T) {
 		return mismatch(s, tr, "ok")
 	})
 	var metrics string
-	waitFor(t, 10*time.Second, func() string {
+	testwait.Until(t, 10*time.Second, func() string {
 		metrics = fetch(t, api+"/metrics")
 		want := fmt.Sprintf(`flashdeck_sku_units_sold{channel="lazada-id",sale="poco-m3-launch",sku="POCO-M3-464-BLK"} %d`, tr.Sold["lazada-id"]["POCO-M3-464-BLK"])
 		if !strings.Contains(metrics, want) {
@@ -245,7 +247,7 @@ func TestSimulateServeKillRestart(t *testing.T) {
 
 	// Kill the simulator: every channel goes down, keeping its last values.
 	sim.stop(t)
-	waitFor(t, 60*time.Second, func() string {
+	testwait.Until(t, 60*time.Second, func() string {
 		var s snapshot
 		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
 			return err.Error()
@@ -266,7 +268,7 @@ func TestSimulateServeKillRestart(t *testing.T) {
 
 	// Restart it: the channels come back by themselves.
 	start(t, nil, simArgs...).waitLine(t, "flashdeck simulate: serving")
-	waitFor(t, 60*time.Second, func() string {
+	testwait.Until(t, 60*time.Second, func() string {
 		var s snapshot
 		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
 			return err.Error()
@@ -299,19 +301,6 @@ func fetch(t *testing.T, url string) string {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return string(b)
-}
-
-func waitFor(t *testing.T, d time.Duration, check func() string) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	last := ""
-	for time.Now().Before(deadline) {
-		if last = check(); last == "" {
-			return
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("not within %s: %s", d, last)
 }
 
 // TestActionSurvivesAKill kills the collector while a pause is in flight
@@ -353,7 +342,7 @@ func TestActionSurvivesAKill(t *testing.T) {
 			res.Body.Close() // the collector is killed before it answers
 		}
 	}()
-	waitFor(t, 10*time.Second, func() string {
+	testwait.Until(t, 10*time.Second, func() string {
 		var tr struct {
 			Actions map[string]map[string]int `json:"actions"`
 		}
@@ -382,7 +371,7 @@ func TestActionSurvivesAKill(t *testing.T) {
 			} `json:"results"`
 		} `json:"actions"`
 	}
-	waitFor(t, 30*time.Second, func() string {
+	testwait.Until(t, 30*time.Second, func() string {
 		req, _ := http.NewRequest("GET", api+"/api/v1/audit", nil)
 		req.Header.Set("Authorization", "Bearer ayu-secret")
 		res, err := http.DefaultClient.Do(req)

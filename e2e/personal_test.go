@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // printableRuns is what `strings -n 6 FILE` prints: every run of at least
@@ -64,7 +65,7 @@ func TestCopiedDatabaseGivesAwayNoBuyer(t *testing.T) {
 		t.Fatal(err)
 	}
 	began := time.Now()
-	waitFor(t, 60*time.Second, func() string {
+	testwait.Until(t, 60*time.Second, func() string {
 		var s snapshot
 		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
 			return err.Error()

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/testwait"
 	promapi "github.com/prometheus/client_golang/api"
 	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
@@ -90,7 +91,7 @@ func TestPrometheusScrapesCollector(t *testing.T) {
 	if code, _ := getWithToken(t, api+"/metrics", ""); code != http.StatusUnauthorized {
 		t.Errorf("/metrics without the token: %d, want 401", code)
 	}
-	waitFor(t, 30*time.Second, func() string {
+	testwait.Until(t, 30*time.Second, func() string {
 		var s snapshot
 		if err := getJSON(api+"/api/v1/snapshot", &s); err != nil {
 			return err.Error()
@@ -129,7 +130,7 @@ func TestPrometheusScrapesCollector(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
-	waitFor(t, 30*time.Second, func() string {
+	testwait.Until(t, 30*time.Second, func() string {
 		tr, err := prom.Targets(ctx)
 		if err != nil {
 			return err.Error()
@@ -150,7 +151,7 @@ func TestPrometheusScrapesCollector(t *testing.T) {
 	}
 
 	// Every alert rule loaded and evaluated without error.
-	waitFor(t, 30*time.Second, func() string {
+	testwait.Until(t, 30*time.Second, func() string {
 		rr, err := prom.Rules(ctx, nil)
 		if err != nil {
 			return err.Error()
@@ -179,7 +180,7 @@ func TestPrometheusScrapesCollector(t *testing.T) {
 	})
 	// Everything is up: the outage alerts are quiet (CollectorDown may be
 	// pending from an evaluation before the first scrape, never firing).
-	waitFor(t, 15*time.Second, func() string {
+	testwait.Until(t, 15*time.Second, func() string {
 		alerts, err := prom.Alerts(ctx)
 		if err != nil {
 			return err.Error()
@@ -359,7 +360,7 @@ func startPrometheus(t *testing.T, bin, cfg, data, addr string) {
 			t.Error("prometheus did not stop on SIGINT")
 		}
 	})
-	waitFor(t, 60*time.Second, func() string {
+	testwait.Until(t, 60*time.Second, func() string {
 		select {
 		case err := <-done:
 			done <- err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/remote"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // roomToken is the viewer token every client of the room test uses.
@@ -48,7 +49,7 @@ func TestRoomLoad(t *testing.T) {
 	srv := start(t, env, "serve", "--config", cfg, "--listen", addr)
 	srv.waitLine(t, "listening on")
 	url := "http://" + addr
-	waitFor(t, time.Minute, func() string {
+	testwait.Until(t, time.Minute, func() string {
 		var s snapshot
 		if err := getJSONAs(url+"/api/v1/snapshot", roomToken, &s); err != nil || len(s.Sales) == 0 {
 			return fmt.Sprintf("no snapshot yet (%v)", err)

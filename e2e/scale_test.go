@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/testwait"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -97,7 +98,7 @@ func launchSim(t *testing.T, stateDir string, args ...string) (string, string, [
 	// The config it prints (1,400 SKUs) floods the line reader: wait for
 	// the simulator to answer instead.
 	start(t, nil, all...)
-	waitFor(t, time.Minute, func() string {
+	testwait.Until(t, time.Minute, func() string {
 		var v map[string]any
 		if err := getJSON("http://"+addr+"/_sim/clock", &v); err != nil {
 			return err.Error()
@@ -193,7 +194,7 @@ func soldDiffers(s scaleSnap, tr scaleTruth) string {
 func matchTruth(t *testing.T, within time.Duration, simURL, api string) scaleTruth {
 	t.Helper()
 	var tr scaleTruth
-	waitFor(t, within, func() string {
+	testwait.Until(t, within, func() string {
 		var s scaleSnap
 		if err := getJSON(simURL+"/_sim/truth", &tr); err != nil {
 			return err.Error()
@@ -377,7 +378,7 @@ func benchLive(t *testing.T, speed float64) {
 	var tr scaleTruth
 	var snap scaleSnap
 	end := time.Time{}
-	waitFor(t, 30*time.Minute, func() string {
+	testwait.Until(t, 30*time.Minute, func() string {
 		if err := getJSON(simURL+"/_sim/truth", &tr); err != nil {
 			return err.Error()
 		}
@@ -433,7 +434,7 @@ func benchCatchUp(t *testing.T) {
 	srv.waitLine(t, "listening on")
 	api := "http://" + apiAddr
 	var snap scaleSnap
-	waitFor(t, 20*time.Minute, func() string {
+	testwait.Until(t, 20*time.Minute, func() string {
 		if err := getJSON(api+"/api/v1/snapshot", &snap); err != nil {
 			return err.Error()
 		}

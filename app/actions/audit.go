@@ -5,42 +5,19 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources"
-	bolt "go.etcd.io/bbolt"
 )
 
-// Buckets of the audit trail, in the application's database.
-var (
-	bucketActions = []byte("actions")     // id → Action (JSON)
-	bucketKeys    = []byte("action_keys") // idempotency key → id
-	// bucketOwed keeps, per sale and channel, the stock pauses took and no
-	// resume gave back yet (a SaleControl whose SKUs' Sellable are the
-	// units owed). Its name is from when it held the stock read before a
-	// pause, which meant the same for the one pause it followed.
-	bucketOwed = []byte("paused_from") // sale \x00 channel → SaleControl owed
-)
-
-// audit is the audit trail in bbolt. Every write is one transaction that
-// bbolt syncs to disk before returning: a record written before a request
-// goes out survives a crash during it.
+// audit is the audit trail, kept by the store in the application's
+// database. Every write is one transaction that the store syncs to disk
+// before returning: a record written before a request goes out survives a
+// crash during it.
 type audit struct {
-	db *bolt.DB
+	st *store.Store
 }
 
-func openAudit(db *bolt.DB) (*audit, error) {
-	err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketActions, bucketKeys, bucketOwed} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("audit trail in %s: %w", db.Path(), err)
-	}
-	return &audit{db: db}, nil
-}
+func openAudit(st *store.Store) *audit { return &audit{st: st} }
 
 // create stores a new action under a fresh id and its idempotency key, in
 // one transaction. If the key is taken meanwhile, it returns the action
@@ -48,34 +25,32 @@ func openAudit(db *bolt.DB) (*audit, error) {
 func (au *audit) create(a *Action) (Action, bool, error) {
 	var existing Action
 	created := false
-	err := au.db.Update(func(tx *bolt.Tx) error {
-		keys := tx.Bucket(bucketKeys)
-		if id := keys.Get(userKey(a.User, a.Key)); id != nil {
-			v := tx.Bucket(bucketActions).Get(id)
+	err := au.st.UpdateAudit(func(tx store.AuditTx) error {
+		if id, legacy := tx.KeyAction(a.User, a.Key); id != "" && !legacy {
+			v := tx.Action(id)
 			if v == nil {
 				return fmt.Errorf("idempotency key %q points at a missing action %s", a.Key, id)
 			}
 			return json.Unmarshal(v, &existing)
 		}
-		b := tx.Bucket(bucketActions)
-		seq, err := b.NextSequence()
+		seq, err := tx.NextActionSeq()
 		if err != nil {
 			return err
 		}
-		// Zero-padded so that bbolt's byte order is the order of creation.
+		// Zero-padded so that the store's byte order is the order of creation.
 		a.ID = fmt.Sprintf("A%09d", seq)
 		v, err := json.Marshal(a)
 		if err != nil {
 			return err
 		}
-		if err := b.Put([]byte(a.ID), v); err != nil {
+		if err := tx.PutAction(a.ID, v); err != nil {
 			return err
 		}
 		created = true
-		return keys.Put(userKey(a.User, a.Key), []byte(a.ID))
+		return tx.PutKey(a.User, a.Key, a.ID)
 	})
 	if err != nil {
-		return Action{}, false, fmt.Errorf("writing the audit record to %s: %w", au.db.Path(), err)
+		return Action{}, false, fmt.Errorf("writing the audit record to %s: %w", au.st.Path(), err)
 	}
 	if !created {
 		return existing, false, nil
@@ -83,27 +58,18 @@ func (au *audit) create(a *Action) (Action, bool, error) {
 	return *a, true, nil
 }
 
-// userKey is where a user's idempotency key is kept: keys are scoped per
-// user, so one user's key never answers (or blocks) another's action.
-func userKey(user, key string) []byte { return []byte(user + "\x00" + key) }
-
 // byKey returns the action a user stored under an idempotency key. A key
 // kept before keys were scoped per user counts only for the user whose
 // action it holds.
 func (au *audit) byKey(user, key string) (Action, bool, error) {
 	var a Action
 	found := false
-	err := au.db.View(func(tx *bolt.Tx) error {
-		keys := tx.Bucket(bucketKeys)
-		id := keys.Get(userKey(user, key))
-		legacy := id == nil
-		if legacy {
-			id = keys.Get([]byte(key))
-		}
-		if id == nil {
+	err := au.st.ViewAudit(func(tx store.AuditTx) error {
+		id, legacy := tx.KeyAction(user, key)
+		if id == "" {
 			return nil
 		}
-		v := tx.Bucket(bucketActions).Get(id)
+		v := tx.Action(id)
 		if v == nil {
 			return nil
 		}
@@ -119,8 +85,8 @@ func (au *audit) byKey(user, key string) (Action, bool, error) {
 // get reads one action.
 func (au *audit) get(id string) (Action, error) {
 	var a Action
-	err := au.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketActions).Get([]byte(id))
+	err := au.st.ViewAudit(func(tx store.AuditTx) error {
+		v := tx.Action(id)
 		if v == nil {
 			return ErrNotFound
 		}
@@ -137,22 +103,16 @@ func (au *audit) update(id string, fn func(a *Action) error) (Action, error) {
 
 // each calls fn for every action, newest first, until fn returns false.
 func (au *audit) each(fn func(a *Action) bool) error {
-	return au.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketActions).Cursor()
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+	return au.st.ViewAudit(func(tx store.AuditTx) error {
+		return tx.EachActionNewestFirst(func(id string, v []byte) (bool, error) {
 			var a Action
 			if err := json.Unmarshal(v, &a); err != nil {
-				return fmt.Errorf("action %s is unreadable: %w", k, err)
+				return false, fmt.Errorf("action %s is unreadable: %w", id, err)
 			}
-			if !fn(&a) {
-				return nil
-			}
-		}
-		return nil
+			return fn(&a), nil
+		})
 	})
 }
-
-func owedKey(sale, channel string) []byte { return []byte(sale + "\x00" + channel) }
 
 // owed returns what pauses took from a sale on a channel and no resume has
 // given back yet, per SKU and warehouse (the ledger of a channel that
@@ -160,8 +120,8 @@ func owedKey(sale, channel string) []byte { return []byte(sale + "\x00" + channe
 // before its pause — reads the same way: what that pause took.
 func (au *audit) owed(sale, channel string) (datasources.SaleControl, error) {
 	var c datasources.SaleControl
-	err := au.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketOwed).Get(owedKey(sale, channel))
+	err := au.st.ViewAudit(func(tx store.AuditTx) error {
+		v := tx.Owed(sale, channel)
 		if v == nil {
 			return nil
 		}
@@ -179,9 +139,8 @@ func (au *audit) owed(sale, channel string) (datasources.SaleControl, error) {
 // did.
 func (au *audit) updateOwing(id, channel string, delta []datasources.StockReading, sign int, fn func(a *Action) error) (Action, error) {
 	var a Action
-	err := au.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketActions)
-		v := b.Get([]byte(id))
+	err := au.st.UpdateAudit(func(tx store.AuditTx) error {
+		v := tx.Action(id)
 		if v == nil {
 			return ErrNotFound
 		}
@@ -195,7 +154,7 @@ func (au *audit) updateOwing(id, channel string, delta []datasources.StockReadin
 		if err != nil {
 			return err
 		}
-		if err := b.Put([]byte(id), nv); err != nil {
+		if err := tx.PutAction(id, nv); err != nil {
 			return err
 		}
 		return owe(tx, a.Sale, channel, delta, sign)
@@ -206,31 +165,30 @@ func (au *audit) updateOwing(id, channel string, delta []datasources.StockReadin
 // owe adds delta to the ledger of a sale on a channel (sign 1) or takes it
 // off (sign -1), in a transaction of its own.
 func (au *audit) owe(sale, channel string, delta []datasources.StockReading, sign int) error {
-	return au.db.Update(func(tx *bolt.Tx) error { return owe(tx, sale, channel, delta, sign) })
+	return au.st.UpdateAudit(func(tx store.AuditTx) error { return owe(tx, sale, channel, delta, sign) })
 }
 
 // owe adds delta to the ledger (sign 1) or takes it off (sign -1), inside
 // tx; a ledger that owes nothing any more is deleted.
-func owe(tx *bolt.Tx, sale, channel string, delta []datasources.StockReading, sign int) error {
+func owe(tx store.AuditTx, sale, channel string, delta []datasources.StockReading, sign int) error {
 	if len(delta) == 0 {
 		return nil
 	}
-	b := tx.Bucket(bucketOwed)
 	var cur datasources.SaleControl
-	if v := b.Get(owedKey(sale, channel)); v != nil {
+	if v := tx.Owed(sale, channel); v != nil {
 		if err := json.Unmarshal(v, &cur); err != nil {
 			return fmt.Errorf("the stock owed to %s on %s is unreadable: %w", sale, channel, err)
 		}
 	}
 	next := addOwed(cur, delta, sign)
 	if len(next.SKUs) == 0 {
-		return b.Delete(owedKey(sale, channel))
+		return tx.DeleteOwed(sale, channel)
 	}
 	v, err := json.Marshal(next)
 	if err != nil {
 		return err
 	}
-	return b.Put(owedKey(sale, channel), v)
+	return tx.PutOwed(sale, channel, v)
 }
 
 // Filter selects actions from the audit trail. Zero fields match all.

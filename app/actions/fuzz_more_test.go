@@ -20,8 +20,8 @@ import (
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Fuzz targets for what the actions read from outside: a request (the body
@@ -173,24 +173,24 @@ func (e *fzEngine) FlagChannels(sale, orderID string) []string {
 	return nil
 }
 
-// newFzService opens a service on a fresh database. bbolt's sync is off:
-// the targets test decoding, not durability, and a sync per write would
-// leave the fuzzer a few runs a second.
-func newFzService(tb testing.TB) (*Service, *bolt.DB, *fzEngine) {
+// newFzService opens a service on a fresh database. Its sync is off: the
+// targets test decoding, not durability, and a sync per write would leave
+// the fuzzer a few runs a second.
+func newFzService(tb testing.TB) (*Service, *store.Store, *fzEngine) {
 	tb.Helper()
-	db, err := bolt.Open(filepath.Join(tb.TempDir(), "fuzz.db"), 0o600, nil)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := store.OpenWith(tb.TempDir(), store.Options{KeyFile: filepath.Join(tb.TempDir(), "data.key"), Logger: quiet})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() { db.Close() })
-	db.NoSync = true
+	tb.Cleanup(func() { st.Close() })
+	st.SetNoSync(true)
 	eng := newFzEngine()
-	s, err := New(Options{DB: db, Engine: eng, Now: func() time.Time { return fzNow }, Timeout: time.Second,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Options{Store: st, Engine: eng, Now: func() time.Time { return fzNow }, Timeout: time.Second, Logger: quiet})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return s, db, eng
+	return s, st, eng
 }
 
 // requestFields are the fields of a request, as its JSON spells them: the
@@ -352,19 +352,19 @@ func FuzzAuditRecord(f *testing.F) {
 	f.Add([]byte(`{"results":[{"channel":"micom-id","result":"unknown"}],"until":"not a time"}`), []byte(`null`))
 	f.Add([]byte(good[:100]), []byte(before[:20]))
 	f.Add([]byte{}, []byte{0xff, 0xfe})
-	s, db, _ := newFzService(f)
+	s, st, _ := newFzService(f)
 	op := User{Name: "ayu", Role: RoleOperator}
 	ctx := context.Background()
 	const id, key = "A000000001", "fz-key"
 	f.Fuzz(func(t *testing.T, rec, saved []byte) {
-		err := db.Update(func(tx *bolt.Tx) error {
-			if err := tx.Bucket(bucketActions).Put([]byte(id), rec); err != nil {
+		err := st.UpdateAudit(func(tx store.AuditTx) error {
+			if err := tx.PutAction(id, rec); err != nil {
 				return err
 			}
-			if err := tx.Bucket(bucketKeys).Put(userKey(op.Name, key), []byte(id)); err != nil {
+			if err := tx.PutKey(op.Name, key, id); err != nil {
 				return err
 			}
-			return tx.Bucket(bucketOwed).Put(owedKey(fzSale, "micom-id"), saved)
+			return tx.PutOwed(fzSale, "micom-id", saved)
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -480,13 +480,13 @@ func FuzzWriteCSV(f *testing.F) {
 // A key kept before keys were scoped per user still replays for the user
 // whose action it holds, and for nobody else.
 func TestLegacyKeyCountsForItsOwnUserOnly(t *testing.T) {
-	s, db, _ := newFzService(t)
+	s, st, _ := newFzService(t)
 	good := `{"id":"A000000007","idempotency_key":"old-key","kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"bots","user":"ayu","role":"operator","results":[{"channel":"micom-id","result":"applied"}]}`
-	err := db.Update(func(tx *bolt.Tx) error {
-		if err := tx.Bucket(bucketActions).Put([]byte("A000000007"), []byte(good)); err != nil {
+	err := st.UpdateAudit(func(tx store.AuditTx) error {
+		if err := tx.PutAction("A000000007", []byte(good)); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketKeys).Put([]byte("old-key"), []byte("A000000007"))
+		return tx.PutLegacyKey("old-key", "A000000007")
 	})
 	if err != nil {
 		t.Fatal(err)

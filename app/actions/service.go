@@ -13,8 +13,8 @@ import (
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources"
-	bolt "go.etcd.io/bbolt"
 )
 
 // Engine is what the actions need from the engine: the sales as they
@@ -34,7 +34,8 @@ type Engine interface {
 
 // Options configures a Service.
 type Options struct {
-	DB     *bolt.DB
+	// Store keeps the audit trail, in the application's database.
+	Store  *store.Store
 	Engine Engine
 	// Now is the sale clock (extensions are in sale time); time.Now by default.
 	Now func() time.Time
@@ -73,8 +74,8 @@ type Service struct {
 // New opens the audit trail and returns a service. Call Recover before
 // taking requests after a restart.
 func New(o Options) (*Service, error) {
-	if o.Engine == nil || o.DB == nil {
-		return nil, errors.New("actions: DB and Engine are required")
+	if o.Engine == nil || o.Store == nil {
+		return nil, errors.New("actions: Store and Engine are required")
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -91,11 +92,7 @@ func New(o Options) (*Service, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	au, err := openAudit(o.DB)
-	if err != nil {
-		return nil, err
-	}
-	return &Service{opt: o, audit: au, running: map[string]bool{}, subs: fanout.Fanout[string]{Buffer: 64}}, nil
+	return &Service{opt: o, audit: openAudit(o.Store), running: map[string]bool{}, subs: fanout.Fanout[string]{Buffer: 64}}, nil
 }
 
 // Subscribe returns a channel that receives the id of every action that

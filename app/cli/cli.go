@@ -1,6 +1,7 @@
 // Package cli is flashdeck's command line: one binary, several modes
-// (DESIGN.md section 6). It does not import Fyne: main.go plugs the desktop
-// in, so the headless modes and their tests build without a display.
+// (DESIGN.md section 6). It does not import Fyne: main.go hands Main the
+// desktop to run, so the headless modes and their tests build without a
+// display.
 package cli
 
 import (
@@ -27,6 +28,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/demo"
 	"github.com/flashdeck/flashdeck/app/remote"
 	"github.com/flashdeck/flashdeck/app/serve"
+	"github.com/flashdeck/flashdeck/app/ui/launch"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
 
@@ -37,33 +39,10 @@ var Version = "0.1.0-dev"
 // build from a copied tree or with -buildvcs=false carries no VCS stamp.
 var Commit = ""
 
-// DesktopOptions is what the desktop needs to start.
-type DesktopOptions struct {
-	// Collector is the engine in process; nil when Remote is set.
-	Collector *collector.Collector
-	// Remote is a collector elsewhere (--remote): the desktop reads its
-	// stream and acts through its API.
-	Remote *remote.Client
-	// Demo is the in-process simulator when no config was given.
-	Demo   *demo.Sim
-	Logger *slog.Logger
-	// Quit, when set, closes the app after that long (end-to-end tests,
-	// screenshot scripts).
-	Quit time.Duration
-	// Tab is the view to open on ("overview", "skus", "channels", "flagged").
-	Tab string
-	// Wall opens the window in wall mode.
-	Wall bool
-	// User is who sits at the desktop (--user, FLASHDECK_USER, or the login
-	// name); the configuration's users give the role.
-	User string
-}
-
-// Desktop runs the dashboard; main.go sets it. It blocks until the window closes.
-var Desktop func(DesktopOptions) error
-
 // Main runs flashdeck with the given arguments and returns the exit code.
-func Main(args []string, stdout, stderr io.Writer) int {
+// runDesktop runs the dashboard (main.go passes ui.Run) and blocks until
+// its window closes; nil is a build without a desktop.
+func Main(args []string, stdout, stderr io.Writer, runDesktop launch.Run) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if len(args) > 0 {
 		switch args[0] {
@@ -90,7 +69,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			return run(stderr, unknownCommand(args[0]))
 		}
 	}
-	return run(stderr, desktopCmd(args, log))
+	return run(stderr, desktopCmd(args, log, runDesktop))
 }
 
 // commands are flashdeck's first words, as usage lists them.
@@ -222,7 +201,7 @@ func open(path string, speed float64, log *slog.Logger) (*collector.Collector, *
 	return c, nil, err
 }
 
-func desktopCmd(args []string, log *slog.Logger) error {
+func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	fs := flag.NewFlagSet("flashdeck", flag.ContinueOnError)
 	cfgPath := fs.String("config", "", "configuration file (default: the built-in demo)")
 	speed := fs.Float64("demo-speed", 10, "demo only: sale seconds per wall second")
@@ -243,7 +222,7 @@ func desktopCmd(args []string, log *slog.Logger) error {
 		printVersion(os.Stdout)
 		return nil
 	}
-	if Desktop == nil {
+	if runDesktop == nil {
 		return errors.New("this build has no desktop; use `flashdeck serve`")
 	}
 	if err := needDisplay(runtime.GOOS, os.Getenv); err != nil {
@@ -253,7 +232,7 @@ func desktopCmd(args []string, log *slog.Logger) error {
 		if *cfgPath != "" {
 			return errors.New("--remote and --config: choose one (a remote desktop reads the collector's channels, not its own)")
 		}
-		return remoteDesktop(DesktopOptions{Logger: log, Quit: *quit, Tab: *tab, Wall: *wall}, *remoteURL, *remoteCA, os.Getenv("FLASHDECK_TOKEN"))
+		return remoteDesktop(runDesktop, launch.Options{Logger: log, Quit: *quit, Tab: *tab, Wall: *wall}, *remoteURL, *remoteCA, os.Getenv("FLASHDECK_TOKEN"))
 	}
 	if *remoteCA != "" {
 		return errors.New("--remote-ca is for --remote")
@@ -273,14 +252,14 @@ func desktopCmd(args []string, log *slog.Logger) error {
 	if name == "" {
 		name = loginName()
 	}
-	return Desktop(DesktopOptions{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, User: name})
+	return runDesktop(launch.Options{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, User: name})
 }
 
 // remoteDesktop runs the desktop on a collector's stream. A wrong token
 // stops it at once with the collector's answer; an unreachable collector
 // does not: the window opens, shows the collector down, and connects when
 // it can.
-func remoteDesktop(o DesktopOptions, url, ca, token string) error {
+func remoteDesktop(runDesktop launch.Run, o launch.Options, url, ca, token string) error {
 	c, err := remote.New(remote.Options{URL: url, Token: token, CAFile: ca, Logger: o.Logger})
 	if err != nil {
 		return err
@@ -301,7 +280,7 @@ func remoteDesktop(o DesktopOptions, url, ca, token string) error {
 	defer stop()
 	go c.Run(runCtx)
 	o.Remote = c
-	return Desktop(o)
+	return runDesktop(o)
 }
 
 // serveUsage heads `flashdeck serve -h`: what is served, then the flags.

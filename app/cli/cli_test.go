@@ -7,11 +7,17 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/flashdeck/flashdeck/app/ui/launch"
 )
+
+// testDesktop is the desktop runMain hands Main (nil: none); stubDesktop
+// sets it.
+var testDesktop launch.Run
 
 func runMain(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := Main(args, &out, &errb)
+	code := Main(args, &out, &errb, testDesktop)
 	return code, out.String(), errb.String()
 }
 
@@ -79,9 +85,9 @@ func TestServeWithoutUsersStaysOnLoopbackEvenWhenInsecure(t *testing.T) {
 func stubDesktop(t *testing.T) *bool {
 	t.Helper()
 	ran := false
-	old := Desktop
-	Desktop = func(DesktopOptions) error { ran = true; return nil }
-	t.Cleanup(func() { Desktop = old })
+	old := testDesktop
+	testDesktop = func(launch.Options) error { ran = true; return nil }
+	t.Cleanup(func() { testDesktop = old })
 	return &ran
 }
 

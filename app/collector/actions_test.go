@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/testwait"
+
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/demo"
@@ -361,17 +363,12 @@ func TestManualStepConfirmedIsAudited(t *testing.T) {
 // eventually waits for a published snapshot that satisfies ok.
 func eventually(t *testing.T, c *collector.Collector, ok func(*engine.Snapshot) bool) *engine.Snapshot {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		s := c.Engine.Snapshot()
-		if ok(s) {
-			return s
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("no snapshot showed the change within 5 s")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var s *engine.Snapshot
+	testwait.For(t, 15*time.Second, "no snapshot showed the change", func() bool {
+		s = c.Engine.Snapshot()
+		return ok(s)
+	})
+	return s
 }
 
 func TestRefusedPauseDoesNotRestoreOldStock(t *testing.T) {

@@ -102,7 +102,7 @@ func Start(o Options) (*Collector, error) {
 	snap = eng.Snapshot
 	c.Engine = eng
 	c.Actions, err = actions.New(actions.Options{
-		DB: st.DB(), Engine: eng, Now: o.Now, Logger: o.Logger,
+		Store: st, Engine: eng, Now: o.Now, Logger: o.Logger,
 		Timeout: o.ActionTimeout, ReconcileEvery: o.ReconcileEvery,
 		OnResult: func(k actions.Kind, channel string, r actions.Result) {
 			c.Metrics.Actions.WithLabelValues(string(k), channel, string(r)).Inc()

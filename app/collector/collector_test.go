@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/testwait"
+
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
@@ -67,23 +69,21 @@ func converge(t *testing.T, c *collector.Collector, sim *demo.Sim) *engine.Snaps
 func convergeWithin(t *testing.T, c *collector.Collector, sim *demo.Sim, d time.Duration) *engine.Snapshot {
 	t.Helper()
 	truth := sim.Server.Truth()
-	deadline := time.Now().Add(d)
-	var last string
-	for time.Now().Before(deadline) {
-		s := c.Engine.Snapshot()
-		last = diff(s, truth)
+	var s *engine.Snapshot
+	testwait.Until(t, d, func() string {
+		s = c.Engine.Snapshot()
+		last := diff(s, truth)
 		for _, ch := range s.Channels {
 			if ch.State != engine.StateOK && last == "" {
 				last = ch.ID + " is " + ch.State + ": " + ch.LastError
 			}
 		}
-		if last == "" {
-			return s
+		if last != "" {
+			return "engine never matched the simulator: " + last
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("engine never matched the simulator: %s", last)
-	return nil
+		return ""
+	})
+	return s
 }
 
 func TestEngineMatchesSimulatorTruth(t *testing.T) {
@@ -140,14 +140,11 @@ func TestFailingChannelKeepsLastValuesMarkedStale(t *testing.T) {
 	sim.Server.Book("lazada-id").SetFaults(simulator.Faults{Down: true})
 	clock.Advance(5 * time.Minute) // orders keep coming at the channel meanwhile
 	var s *engine.Snapshot
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	testwait.For(t, 30*time.Second, "lazada-id was not shown down", func() bool {
 		s = c.Engine.Snapshot()
-		if ch, _ := s.Channel("lazada-id"); ch.State == engine.StateDown {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		ch, _ := s.Channel("lazada-id")
+		return ch.State == engine.StateDown
+	})
 	ch, _ := s.Channel("lazada-id")
 	if ch.State != engine.StateDown || ch.ConsecutiveFailures < 3 || ch.LastError == "" {
 		t.Fatalf("lazada-id = %+v", ch)
@@ -213,7 +210,11 @@ func TestFreshnessCountsLiveOrdersOnly(t *testing.T) {
 	for id, n := range after.Orders {
 		taken += n - before.Orders[id]
 	}
-	time.Sleep(600 * time.Millisecond) // the next publication reports them
+	// The next publication reports them.
+	testwait.For(t, 15*time.Second, "the orders taken live were not timed", func() bool {
+		n, _ := count()
+		return taken > 0 && int(n) >= taken
+	})
 	n, sum := count()
 	if taken == 0 || int(n) != taken {
 		t.Fatalf("%d orders timed, %d taken live", n, taken)

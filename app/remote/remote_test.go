@@ -19,6 +19,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/remote"
 	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 const (
@@ -85,7 +86,7 @@ func (r *room) stop() {
 // selling waits until the collector has read orders.
 func (r *room) selling() {
 	r.t.Helper()
-	waitFor(r.t, 15*time.Second, "the collector read no order", func() bool {
+	testwait.For(r.t, 15*time.Second, "the collector read no order", func() bool {
 		s := r.c.Engine.Snapshot()
 		return len(s.Sales) > 0 && s.Sales[0].Sold > 0
 	})
@@ -94,18 +95,6 @@ func (r *room) selling() {
 func (r *room) url() string { return "http://" + r.addr }
 
 func connect(t *testing.T, url, token string) *remote.Client { return demotest.Remote(t, url, token) }
-
-// waitFor polls cond until it holds or the limit passes.
-func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: %s", limit, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
 
 func collectorOf(s *engine.Snapshot) engine.ChannelSnap {
 	c, _ := s.Channel(remote.CollectorID)
@@ -124,7 +113,7 @@ func TestRemoteShowsTheCollectorsSnapshot(t *testing.T) {
 	r := newRoom(t)
 	r.selling()
 	c := connect(t, r.url(), viewerToken)
-	waitFor(t, 10*time.Second, "the stream never connected", func() bool { return collectorOf(c.Snapshot()).State == engine.StateOK })
+	testwait.For(t, 10*time.Second, "the stream never connected", func() bool { return collectorOf(c.Snapshot()).State == engine.StateOK })
 	if u := c.User(); u.Name != "wall" || u.Role != actions.RoleViewer {
 		t.Errorf("user %+v, want wall (viewer)", u)
 	}
@@ -133,7 +122,7 @@ func TestRemoteShowsTheCollectorsSnapshot(t *testing.T) {
 	}
 	// The same snapshot, seq for seq, as the collector holds.
 	var got, want string
-	waitFor(t, 10*time.Second, "no remote snapshot matched the collector's", func() bool {
+	testwait.For(t, 10*time.Second, "no remote snapshot matched the collector's", func() bool {
 		local, rem := r.c.Engine.Snapshot(), c.Snapshot()
 		if rem.Seq != local.Seq || len(rem.Channels) < 2 {
 			return false
@@ -159,7 +148,7 @@ func TestRemoteActsThroughTheCollector(t *testing.T) {
 	viewer := connect(t, r.url(), viewerToken)
 	acts, unsub := viewer.SubscribeActions()
 	defer unsub()
-	waitFor(t, 10*time.Second, "the streams never connected", func() bool { return op.Status().Connected && viewer.Status().Connected })
+	testwait.For(t, 10*time.Second, "the streams never connected", func() bool { return op.Status().Connected && viewer.Status().Connected })
 	select {
 	case <-acts: // its first read of the audit trail, on connecting
 	case <-time.After(5 * time.Second):
@@ -189,7 +178,7 @@ func TestRemoteActsThroughTheCollector(t *testing.T) {
 	if r.sim.Server.Book("lazada-id").ActionCount(simulator.OpPause) != 1 {
 		t.Error("Lazada ID: the pause did not reach the simulator exactly once")
 	}
-	waitFor(t, 5*time.Second, "the other desktop never saw the action", func() bool {
+	testwait.For(t, 5*time.Second, "the other desktop never saw the action", func() bool {
 		list, _ := viewer.List(actions.Filter{Text: "scalper"})
 		return len(list) == 1 && list[0].ID == a.ID
 	})
@@ -226,7 +215,7 @@ func TestRemoteWrongTokenIsRefused(t *testing.T) {
 		t.Fatalf("wrong token: %v", err)
 	}
 	c = connect(t, r.url(), "not-a-token")
-	waitFor(t, 5*time.Second, "a refused stream not shown on the collector", func() bool {
+	testwait.For(t, 5*time.Second, "a refused stream not shown on the collector", func() bool {
 		return strings.Contains(collectorOf(c.Snapshot()).LastError, "refused the token")
 	})
 }
@@ -235,12 +224,12 @@ func TestRemoteShowsTheCollectorLostAndReconnects(t *testing.T) {
 	r := newRoom(t)
 	r.selling()
 	c := connect(t, r.url(), viewerToken)
-	waitFor(t, 10*time.Second, "the stream never connected", func() bool { s := c.Snapshot(); return c.Status().Connected && len(s.Sales) > 0 && s.Sales[0].Sold > 0 })
+	testwait.For(t, 10*time.Second, "the stream never connected", func() bool { s := c.Snapshot(); return c.Status().Connected && len(s.Sales) > 0 && s.Sales[0].Sold > 0 })
 	before := c.Snapshot()
 	sold := before.Sales[0].Sold
 
 	r.stop()
-	waitFor(t, 5*time.Second, "the collector's loss not shown", func() bool { return collectorOf(c.Snapshot()).State == engine.StateDown })
+	testwait.For(t, 5*time.Second, "the collector's loss not shown", func() bool { return collectorOf(c.Snapshot()).State == engine.StateDown })
 	lost := c.Snapshot()
 	if !lost.Sales[0].Stale || !lost.Sales[0].SKUs[0].Stale || !lost.Sales[0].Channels[0].Stale {
 		t.Error("figures not marked stale while the collector is lost")
@@ -258,10 +247,10 @@ func TestRemoteShowsTheCollectorLostAndReconnects(t *testing.T) {
 		t.Errorf("the collector's row: %+v", col)
 	}
 	// Ages keep moving while it is lost.
-	waitFor(t, 5*time.Second, "the lost snapshot is not republished", func() bool { return c.Snapshot().Wall.After(lost.Wall) })
+	testwait.For(t, 5*time.Second, "the lost snapshot is not republished", func() bool { return c.Snapshot().Wall.After(lost.Wall) })
 
 	r.restart()
-	waitFor(t, 15*time.Second, "no reconnection after the collector restarted", func() bool {
+	testwait.For(t, 15*time.Second, "no reconnection after the collector restarted", func() bool {
 		s := c.Snapshot()
 		return collectorOf(s).State == engine.StateOK && len(s.Sales) > 0 && !s.Sales[0].Stale
 	})

@@ -146,7 +146,7 @@ func newFzAPI(tb testing.TB) *fzAPI {
 	tb.Cleanup(func() { st.Close() })
 	// The targets test reading requests, not durability: without a sync
 	// per write the fuzzer runs thousands of requests a second, not tens.
-	st.DB().NoSync = true
+	st.SetNoSync(true)
 	now := func() time.Time { return time.Date(2026, 11, 23, 14, 3, 0, 0, time.FixedZone("WIB", 7*3600)) }
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ms := &fzStore{end: time.Date(2026, 11, 23, 16, 0, 0, 0, time.FixedZone("WIB", 7*3600))}
@@ -155,7 +155,7 @@ func newFzAPI(tb testing.TB) *fzAPI {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := actions.New(actions.Options{DB: st.DB(), Engine: eng, Now: now, Timeout: time.Second, Logger: quiet})
+	svc, err := actions.New(actions.Options{Store: st, Engine: eng, Now: now, Timeout: time.Second, Logger: quiet})
 	if err != nil {
 		tb.Fatal(err)
 	}

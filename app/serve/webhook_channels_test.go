@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/testwait"
+
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/metrics"
@@ -312,7 +314,7 @@ func FuzzLazadaWebhook(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		start := time.Now()
 		w := postPush(h, "application/json", "100001", "id-ph-secret", string(body))
-		if d := time.Since(start); d > 500*time.Millisecond {
+		if d := time.Since(start); testwait.Timed() && d > 500*time.Millisecond {
 			t.Errorf("answered in %v", d)
 		}
 		switch {

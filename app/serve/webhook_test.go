@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/testwait"
+
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
@@ -52,20 +54,13 @@ func pushRoom(t *testing.T) *room {
 // waitFirstRead waits until every channel has been read once, fully.
 func waitFirstRead(t *testing.T, c *collector.Collector) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	testwait.For(t, 30*time.Second, "the channels were not read", func() bool {
 		ok := true
 		for _, ch := range c.Engine.Snapshot().Channels {
 			ok = ok && ch.State == "ok" && !ch.Backfill.Active
 		}
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the channels were not read within 30 s")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return ok
+	})
 }
 
 // newLazadaOrder moves the sale on and returns an order the collector has
@@ -126,24 +121,18 @@ func lastPoll(s *engine.Snapshot) time.Time {
 // before, and fails if it shows more.
 func waitSold(t *testing.T, c *collector.Collector, before map[string]int, units map[string]int, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
+	testwait.Until(t, within, func() string {
 		sold, _ := lazadaSold(c.Engine.Snapshot())
-		done := true
 		for sku, n := range units {
 			if sold[sku] > before[sku]+n {
 				t.Fatalf("%s: sold %d, want %d: counted twice", sku, sold[sku], before[sku]+n)
 			}
-			done = done && sold[sku] == before[sku]+n
+			if sold[sku] != before[sku]+n {
+				return fmt.Sprintf("the pushed order is not in the snapshot: sold %v, want %v plus %v", sold, before, units)
+			}
 		}
-		if done {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the pushed order is not in the snapshot after %v: sold %v, want %v plus %v", within, sold, before, units)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return ""
+	})
 }
 
 func webhooks(r *room, channel, result string) float64 {
@@ -165,7 +154,7 @@ func TestLazadaPushShowsTheOrderBeforeTheNextPoll(t *testing.T) {
 	if code != 200 || !strings.Contains(answer, `"status": "accepted"`) || !strings.Contains(answer, o.ID) {
 		t.Fatalf("push: %d %s", code, answer)
 	}
-	if took > 500*time.Millisecond {
+	if testwait.Timed() && took > 500*time.Millisecond {
 		t.Errorf("the push was answered in %v, Lazada waits 500 ms", took)
 	}
 	// The next poll is a minute away: only the push can bring it.
@@ -253,10 +242,7 @@ func TestARepeatedPushIsReadOnce(t *testing.T) {
 	if code, answer, _ := pushTo(t, r.srv.URL, auth2, again); code != 200 || !strings.Contains(answer, `"status": "accepted"`) {
 		t.Fatalf("a new message about the order: %d %s", code, answer)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for book.OrderReads(o.ID) < 2 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.For(t, 15*time.Second, "a new message about the order was not read", func() bool { return book.OrderReads(o.ID) >= 2 })
 	if n := book.OrderReads(o.ID); n != 2 {
 		t.Errorf("a new message about the order: %d reads, want 2", n)
 	}
@@ -278,7 +264,7 @@ func TestLazadaPushAnswersAtOnceWhenTheChannelIsSlow(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("push: %d %s", code, answer)
 	}
-	if took > 500*time.Millisecond {
+	if testwait.Timed() && took > 500*time.Millisecond {
 		t.Errorf("the push was answered in %v with a slow channel, Lazada waits 500 ms", took)
 	}
 	waitSold(t, r.c, before, units, 15*time.Second)

@@ -74,7 +74,7 @@ func (s *Store) init(o Options) error {
 			recorded, s.keyFile, id, KeyFileEnv, recorded, LostKeyEnv, recorded)
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketCursors, bucketStock, bucketFlags} {
+		for _, b := range append([][]byte{bucketMeta, bucketCursors, bucketStock, bucketFlags}, auditBuckets...) {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

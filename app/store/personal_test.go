@@ -377,7 +377,7 @@ func schema1(t *testing.T, dir string, channel string, orders []datasources.Orde
 			}
 		}
 		// The audit trail numbers its actions with its bucket's sequence.
-		ab, _ := tx.CreateBucket([]byte("actions"))
+		ab, _ := tx.CreateBucket(bucketActions)
 		ab.SetSequence(41)
 		ab.Put([]byte("A000000041"), []byte(`{"id":"A000000041","reason":"bots"}`))
 		c, _ := json.Marshal(datasources.Cursor{UpdatedAfter: tp, Offset: 7})
@@ -439,6 +439,24 @@ func TestDatabaseInClearIsSealedOnOpen(t *testing.T) {
 		return nil
 	})
 	db.Close()
+	// And the audit trail goes on numbering where it stopped.
+	s, err = OpenWith(dir, Options{KeyFile: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.UpdateAudit(func(tx AuditTx) error {
+		if tx.Action("A000000041") == nil {
+			t.Error("the audit record is gone after the compaction")
+		}
+		if n, err := tx.NextActionSeq(); err != nil || n != 42 {
+			t.Errorf("next action number %d, %v; want 42", n, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestPurgeKeepsOrdersAndDropsPersonalData(t *testing.T) {

@@ -158,10 +158,6 @@ func (s *Store) Path() string { return s.path }
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// DB exposes the database to other stores of the application (flags,
-// actions), which keep their own buckets in the same file.
-func (s *Store) DB() *bolt.DB { return s.db }
-
 // Page is what one successful read of a channel brought: orders and the
 // cursor to continue from. Stock readings may come alone.
 type Page struct {

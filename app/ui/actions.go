@@ -60,10 +60,18 @@ type ActionsView struct {
 	retry    *widgets.TipButton
 
 	filter *widget.Entry
-	audit  *widget.Table
-	export *widget.Button
-	list   []actions.Action
-	shown  string // id of the action in the progress pane
+	// filterWait is how long typing in the filter must pause before the
+	// audit trail is read again (0: at once); filterTimer waits it.
+	filterWait  time.Duration
+	filterTimer *time.Timer
+	// querying is set while the audit trail is read off the UI goroutine;
+	// requery asks for one more read when it ends (a newer filter, or a
+	// newer action, came meanwhile: the latest wins).
+	querying, requery bool
+	audit             *widget.Table
+	export            *widget.Button
+	list              []actions.Action
+	shown             string // id of the action in the progress pane
 	// sending is the idempotency key of the action being submitted: its
 	// record is shown, channel by channel, as soon as the audit has it.
 	sending string
@@ -88,7 +96,7 @@ type ActionsView struct {
 
 // NewActionsView builds the tab for a user. svc nil shows it read-only.
 func NewActionsView(svc ActionService, u actions.User) *ActionsView {
-	v := &ActionsView{svc: svc, user: u, names: map[string]string{}, loc: time.Local}
+	v := &ActionsView{svc: svc, user: u, names: map[string]string{}, loc: time.Local, filterWait: 250 * time.Millisecond}
 	v.goRun = func(f func()) { go f() }
 	v.confirm = v.confirmDialog
 	v.onError = func(err error) {
@@ -124,7 +132,7 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter the audit trail: user, channel, reason, result…")
-	v.filter.OnChanged = func(string) { v.Reload() }
+	v.filter.OnChanged = func(string) { v.filterChanged() }
 	v.audit = widget.NewTableWithHeaders(func() (int, int) { return len(v.list), len(auditColumns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -457,12 +465,49 @@ func (v *ActionsView) confirmManual(id, channel string) {
 	v.background(func() (actions.Action, error) { return v.svc.ConfirmManual(v.user, id, channel) })
 }
 
-// Reload reads the audit trail again, filtered. Call on the UI goroutine.
+// filterChanged reads the audit trail again once typing in the filter
+// pauses, not at every keystroke. Call on the UI goroutine.
+func (v *ActionsView) filterChanged() {
+	if v.filterWait <= 0 {
+		v.Reload()
+		return
+	}
+	if v.filterTimer != nil {
+		v.filterTimer.Stop()
+	}
+	v.filterTimer = time.AfterFunc(v.filterWait, func() { fyne.Do(v.Reload) })
+}
+
+// Reload reads the audit trail again, filtered, off the UI goroutine (it
+// scans the database), and shows it when read. One read at a time: a
+// reload asked for meanwhile runs when it ends, with the filter as it is
+// then, and the older result is dropped. Call on the UI goroutine.
 func (v *ActionsView) Reload() {
 	if v.svc == nil {
 		return
 	}
-	list, err := v.svc.List(actions.Filter{Text: v.filter.Text, Limit: 500})
+	if v.querying {
+		v.requery = true
+		return
+	}
+	v.querying = true
+	f := actions.Filter{Text: v.filter.Text, Limit: 500}
+	v.goRun(func() {
+		list, err := v.svc.List(f)
+		fyne.Do(func() {
+			v.querying = false
+			if v.requery {
+				v.requery = false
+				v.Reload()
+				return
+			}
+			v.showList(list, err)
+		})
+	})
+}
+
+// showList shows the audit rows read. Call on the UI goroutine.
+func (v *ActionsView) showList(list []actions.Action, err error) {
 	if err != nil {
 		v.onError(err)
 		return

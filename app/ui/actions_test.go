@@ -28,9 +28,11 @@ func TestActionsTabPausesWithConfirmationAndRetries(t *testing.T) {
 	d := NewDashboard(c.Engine.Snapshot())
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
+	d.goRun = func(f func()) { f() }
 	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: actions.RoleOperator})
 	v := d.actions
 	v.goRun = func(f func()) { f() }
+	v.filterWait = 0
 	var asked []actions.Action
 	v.confirm = func(plan actions.Action, _ string, ok func(string)) {
 		asked = append(asked, plan)
@@ -91,6 +93,7 @@ func TestViewerCannotPressActionButtons(t *testing.T) {
 	_, c := liveCollector(t)
 	d := NewDashboard(c.Engine.Snapshot())
 	test.NewTempWindow(t, d.Content())
+	d.goRun = func(f func()) { f() }
 	d.SetActions(c.Actions, actions.User{Name: "wall", Role: actions.RoleViewer})
 	for _, b := range []interface {
 		Disabled() bool
@@ -117,6 +120,7 @@ func TestFlaggedReviewGoesThroughSaleControl(t *testing.T) {
 	}
 	d := NewDashboard(c.Engine.Snapshot())
 	test.NewTempWindow(t, d.Content())
+	d.goRun = func(f func()) { f() }
 	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: actions.RoleOperator})
 	d.actions.goRun = func(f func()) { f() }
 	d.actions.onError = func(err error) { t.Errorf("error shown: %v", err) }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 
@@ -17,14 +18,24 @@ import (
 // slower, never once per order.
 //
 // Flags are not in the snapshot, only their versions: when one changes,
-// the bridge reads the new list here, off the UI goroutine.
+// the bridge asks its flags goroutine for the new list. That read may wait
+// on the network (up to 30 s on a remote collector), so the snapshots
+// never wait for it: the figures go on, and the list follows when it
+// arrives. Requests are latest-wins: a change while a read is under way
+// asks for one more read, not one per change.
 type bridge struct {
 	sub      <-chan *engine.Snapshot
 	cancel   func()
 	apply    func(*engine.Snapshot)
 	flags    func(sale string) ([]rules.Flag, error)
 	setFlags func([]rules.Flag)
+	// versions are the flag versions of the last snapshot (run's own).
 	versions []uint64
+	// wantFlags holds at most one request for the flag list.
+	wantFlags chan struct{}
+	// retry is set by the flags goroutine when a read failed: the next
+	// snapshot asks again instead of showing an empty list.
+	retry atomic.Bool
 }
 
 // flagFetcher is a Source whose flag list can fail to arrive (a collector
@@ -40,12 +51,12 @@ func newBridge(src Source, apply func(*engine.Snapshot), setFlags func([]rules.F
 	if f, ok := src.(flagFetcher); ok {
 		flags = f.FetchFlags
 	}
-	return &bridge{sub: sub, cancel: cancel, apply: apply, flags: flags, setFlags: setFlags}
+	return &bridge{sub: sub, cancel: cancel, apply: apply, flags: flags, setFlags: setFlags, wantFlags: make(chan struct{}, 1)}
 }
 
-// newFlags returns the flag list when a sale's flags changed since the
-// last snapshot delivered.
-func (b *bridge) newFlags(s *engine.Snapshot) ([]rules.Flag, bool) {
+// flagsChanged reports whether a sale's flags changed since the last
+// snapshot delivered, or the last read of the list failed.
+func (b *bridge) flagsChanged(s *engine.Snapshot) bool {
 	changed := len(b.versions) != len(s.Sales)
 	if changed {
 		b.versions = make([]uint64, len(s.Sales))
@@ -55,34 +66,48 @@ func (b *bridge) newFlags(s *engine.Snapshot) ([]rules.Flag, bool) {
 			b.versions[i], changed = sl.Flags.Version, true
 		}
 	}
-	if !changed {
-		return nil, false
-	}
-	fl, err := b.flags("")
-	if err != nil {
-		// Not read: keep what is shown, and ask again next time.
-		b.versions = nil
-		return nil, false
-	}
-	return fl, true
+	return b.retry.Swap(false) || changed
 }
 
 // run delivers snapshots until ctx ends.
 func (b *bridge) run(ctx context.Context) {
 	defer b.cancel()
+	go b.runFlags(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case s := <-b.sub:
-			fl, changed := b.newFlags(s)
-			fyne.DoAndWait(func() {
-				b.apply(s)
-				if changed {
-					b.setFlags(fl)
+			if b.flagsChanged(s) {
+				select {
+				case b.wantFlags <- struct{}{}:
+				default: // a read is already asked for: it reads the latest
 				}
-			})
+			}
+			fyne.DoAndWait(func() { b.apply(s) })
 		}
+	}
+}
+
+// runFlags reads the flag list when asked, off the snapshots' path, and
+// hands it to the screens, until ctx ends.
+func (b *bridge) runFlags(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.wantFlags:
+		}
+		fl, err := b.flags("")
+		if ctx.Err() != nil {
+			return // the window is closing: nobody to show it to
+		}
+		if err != nil {
+			// Not read: keep what is shown, and ask again next time.
+			b.retry.Store(true)
+			continue
+		}
+		fyne.DoAndWait(func() { b.setFlags(fl) })
 	}
 }
 

@@ -29,6 +29,7 @@ func TestCapAtAllocationOnlyForOversellRisk(t *testing.T) {
 	if !v.capStock.Disabled() || v.capStock.Tip() != viewerTip || v.selLine.Text != selectHint {
 		t.Errorf("viewer, nothing picked: disabled %v, tip %q, line %q", v.capStock.Disabled(), v.capStock.Tip(), v.selLine.Text)
 	}
+	d.goRun = func(f func()) { f() }
 	d.SetActions(nil, actions.User{Name: "ayu", Role: actions.RoleOperator})
 	v.act = func(req actions.Request, reason string) { asked, reasons = append(asked, req), append(reasons, reason) }
 	v.refreshSelection()
@@ -103,6 +104,7 @@ func TestCapAtAllocationThroughSaleControl(t *testing.T) {
 	d := NewDashboard(c.Engine.Snapshot())
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1366, 768))
+	d.goRun = func(f func()) { f() }
 	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: actions.RoleOperator})
 	d.actions.goRun = func(f func()) { f() }
 	d.actions.onError = func(err error) { t.Errorf("error shown: %v", err) }

@@ -19,6 +19,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/app/remote"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // remoteDesktop runs the demo rig with users and its API, and a remote
@@ -31,22 +32,13 @@ func remoteDesktop(t *testing.T) (*demo.Sim, *collector.Collector, *httptest.Ser
 	return rig.Sim, rig.Collector, srv, demotest.Remote(t, srv.URL, "ayu-token")
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(15 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal(what)
-		}
-	}
-}
-
 func TestRemoteDesktopShowsTheCollectorAndActsThroughIt(t *testing.T) {
 	test.NewTempApp(t)
 	sim, c, srv, rc := remoteDesktop(t)
 	sale := sim.Config.Sales[0].ID
 	// Wait for a remote snapshot that is the collector's own, sold units and all.
 	var local, got *engine.Snapshot
-	waitUntil(t, "the remote desktop never got the collector's figures", func() bool {
+	testwait.For(t, 15*time.Second, "the remote desktop never got the collector's figures", func() bool {
 		local, got = c.Engine.Snapshot(), rc.Snapshot()
 		return rc.Status().Connected && len(got.Sales) > 0 && got.Seq == local.Seq && got.Sales[0].Sold > 0
 	})
@@ -67,6 +59,7 @@ func TestRemoteDesktopShowsTheCollectorAndActsThroughIt(t *testing.T) {
 	if u := rc.User(); u.Name != "ayu" || !u.CanAct() {
 		t.Fatalf("remote user %+v", u)
 	}
+	d.goRun = func(f func()) { f() }
 	d.SetActions(rc, rc.User())
 	v := d.actions
 	v.goRun = func(f func()) { f() }
@@ -83,7 +76,7 @@ func TestRemoteDesktopShowsTheCollectorAndActsThroughIt(t *testing.T) {
 	// The collector gone: shown like a down channel, last figures kept.
 	srv.CloseClientConnections()
 	srv.Close()
-	waitUntil(t, "the lost collector is not shown", func() bool {
+	testwait.For(t, 15*time.Second, "the lost collector is not shown", func() bool {
 		ch, _ := rc.Snapshot().Channel(remote.CollectorID)
 		return ch.State == engine.StateDown
 	})

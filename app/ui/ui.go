@@ -18,9 +18,9 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/alerts"
 	"github.com/flashdeck/flashdeck/app/check"
-	"github.com/flashdeck/flashdeck/app/cli"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/app/ui/launch"
 	"github.com/flashdeck/flashdeck/icons"
 )
 
@@ -36,7 +36,7 @@ type Source interface {
 }
 
 // Run opens the dashboard and blocks until it is closed.
-func Run(o cli.DesktopOptions) error {
+func Run(o launch.Options) error {
 	a := fyneapp.NewWithID(AppID)
 	a.SetIcon(icons.AppIcon)
 	var (
@@ -160,6 +160,9 @@ type Dashboard struct {
 	last     *engine.Snapshot
 	// window is the dashboard's window; nil in tests.
 	window fyne.Window
+	// goRun, when set, runs the Actions tab's slow work (reading the
+	// audit trail, acting) instead of a goroutine: tests run it inline.
+	goRun func(func())
 }
 
 // NewDashboard builds the screens, showing the first snapshot.
@@ -222,6 +225,9 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 // at allocation. Call on the UI goroutine.
 func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
 	d.actions = NewActionsView(svc, u)
+	if d.goRun != nil {
+		d.actions.goRun = d.goRun
+	}
 	d.actions.window = d.window
 	d.actTab.Content = d.actions.Content()
 	d.flagged.act = d.actions.askRequest
