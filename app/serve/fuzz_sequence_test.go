@@ -15,6 +15,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/demo/demotest"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // seqStream follows /api/v1/stream and keeps the number of the last
@@ -53,16 +54,15 @@ func followStream(tb testing.TB, url, token string) *seqStream {
 // delivers waits for the stream to deliver a snapshot later than seq.
 func (s *seqStream) delivers(t *testing.T, seq uint64) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for s.last.Load() <= seq {
+	testwait.Until(t, 10*time.Second, func() string {
 		if p := s.err.Load(); p != nil {
 			t.Fatal(*p)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the stream delivered nothing after snapshot %d in 10 s (last %d)", seq, s.last.Load())
+		if s.last.Load() > seq {
+			return ""
 		}
-		time.Sleep(20 * time.Millisecond) // polls a value another goroutine sets
-	}
+		return fmt.Sprintf("the stream delivered nothing after snapshot %d (last %d)", seq, s.last.Load())
+	})
 }
 
 // FuzzAPISequence drives sequences of operator requests — actions with any

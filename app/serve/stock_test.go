@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // cellOf finds a SKU on a channel in a snapshot.
@@ -38,17 +40,17 @@ func TestChannelStockJudgedAndCapped(t *testing.T) {
 	book := rig.Sim.Server.Book(ch)
 	waitFor := func(what string, ok func(engine.CellSnap) bool) engine.CellSnap {
 		t.Helper()
-		deadline := time.Now().Add(interval + 5*time.Second)
-		for {
-			c, found := cellOf(snapshotWhole(t, srv.URL, "wall-secret"), ch, sku)
+		var c engine.CellSnap
+		// Within one stock interval and a few polls.
+		testwait.Until(t, interval+5*time.Second, func() string {
+			var found bool
+			c, found = cellOf(snapshotWhole(t, srv.URL, "wall-secret"), ch, sku)
 			if found && ok(c) {
-				return c
+				return ""
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not within one stock interval; last %s stock %v, remaining %d", what, c.StockStatus, deref(c.Stock), c.Remaining)
-			}
-			time.Sleep(100 * time.Millisecond) // waits for the next poll of the collector
-		}
+			return fmt.Sprintf("%s: last %s, stock %v, remaining %d", what, c.StockStatus, deref(c.Stock), c.Remaining)
+		})
+		return c
 	}
 	c := waitFor("a first stock reading that matches", func(c engine.CellSnap) bool { return c.StockStatus == engine.StockMatches })
 	remaining := c.Remaining
