@@ -1,0 +1,139 @@
+package rules
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/flashdeck/flashdeck/datasources"
+)
+
+// labelled is one pair of the corpus in testdata/places.txt.
+type labelled struct {
+	line   int
+	same   bool
+	market string
+	what   string
+	a, b   datasources.Address
+}
+
+func readCorpus(t testing.TB) []labelled {
+	t.Helper()
+	path := "testdata/places.txt"
+	if p := os.Getenv("PLACES"); p != "" {
+		path = p
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []labelled
+	var cur *labelled
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "same ") || strings.HasPrefix(line, "different "):
+			f := strings.SplitN(line, " ", 3)
+			if len(f) < 3 {
+				t.Fatalf("places.txt:%d: %q", n, line)
+			}
+			out = append(out, labelled{line: n, same: f[0] == "same", market: f[1], what: f[2]})
+			cur = &out[len(out)-1]
+		case strings.HasPrefix(line, "a: ") || strings.HasPrefix(line, "b: "):
+			if cur == nil {
+				t.Fatalf("places.txt:%d: an address before a label", n)
+			}
+			p := strings.Split(line[3:], "|")
+			for len(p) < 4 {
+				p = append(p, "")
+			}
+			a := datasources.Address{Line1: strings.TrimSpace(p[0]), Line2: strings.TrimSpace(p[1]), City: strings.TrimSpace(p[2]), PostCode: strings.TrimSpace(p[3])}
+			if line[0] == 'a' {
+				cur.a = a
+			} else {
+				cur.b = a
+			}
+		default:
+			t.Fatalf("places.txt:%d: %q", n, line)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range out {
+		if c.a.Line1 == "" || c.b.Line1 == "" {
+			t.Fatalf("places.txt:%d: a pair needs a: and b:", c.line)
+		}
+	}
+	return out
+}
+
+// score is precision and recall over labelled pairs.
+type score struct{ tp, fp, fn, tn int }
+
+func (s *score) add(same, said bool) {
+	switch {
+	case same && said:
+		s.tp++
+	case same:
+		s.fn++
+	case said:
+		s.fp++
+	default:
+		s.tn++
+	}
+}
+
+func (s score) precision() float64 { return float64(s.tp) / float64(max(s.tp+s.fp, 1)) }
+func (s score) recall() float64    { return float64(s.tp) / float64(max(s.tp+s.fn, 1)) }
+
+func (s score) String() string {
+	return fmt.Sprintf("precision %.3f, recall %.3f (%d same pairs found, %d missed; %d different pairs kept apart, %d merged)",
+		s.precision(), s.recall(), s.tp, s.fn, s.tn, s.fp)
+}
+
+// TestPlaceCorpus measures the matcher on the labelled corpus: precision
+// must be 1.000 (no two delivery points taken for one) and recall at
+// least 0.97 (go test -v -run PlaceCorpus ./app/rules prints both, by
+// market, and every pair it gets wrong).
+func TestPlaceCorpus(t *testing.T) {
+	corpus := readCorpus(t)
+	if len(corpus) < 300 && os.Getenv("PLACES") == "" {
+		t.Fatalf("%d pairs in the corpus, want at least 300", len(corpus))
+	}
+	var all score
+	byMarket := map[string]*score{}
+	var markets []string
+	for _, c := range corpus {
+		pa, oka := ParseAddress(c.a)
+		pb, okb := ParseAddress(c.b)
+		said := oka && okb && SamePlace(&pa, &pb)
+		if back := oka && okb && SamePlace(&pb, &pa); back != said {
+			t.Errorf("places.txt:%d: SamePlace is not symmetric", c.line)
+		}
+		all.add(c.same, said)
+		if byMarket[c.market] == nil {
+			byMarket[c.market] = &score{}
+			markets = append(markets, c.market)
+		}
+		byMarket[c.market].add(c.same, said)
+		if said != c.same {
+			t.Logf("places.txt:%d %s %s (%s): said same=%v\n  a: %s (ok %v)\n  b: %s (ok %v)", c.line, map[bool]string{true: "same", false: "different"}[c.same], c.market, c.what, said,
+				pa.Key(), oka, pb.Key(), okb)
+		}
+	}
+	for _, m := range markets {
+		t.Logf("%s: %v", m, *byMarket[m])
+	}
+	t.Logf("all %d pairs: %v", len(corpus), all)
+	if all.precision() < 1 || all.recall() < 0.97 {
+		t.Errorf("precision %.3f (want 1.000), recall %.3f (want ≥ 0.970)", all.precision(), all.recall())
+	}
+}
