@@ -63,7 +63,7 @@ func foldRune(dst []byte, r rune) ([]byte, bool) {
 // digits are kept, other bytes become single spaces.
 func skeleton(s string) string { return string(appendSkeleton(nil, s)) }
 
-func appendSkeleton(dst []byte, s string) []byte {
+func appendSkeleton[S ~string | ~[]byte](dst []byte, s S) []byte {
 	start := len(dst)
 	var prev byte
 	for i := 0; i < len(s); i++ {

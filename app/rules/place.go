@@ -125,6 +125,8 @@ type parser struct {
 	// hFrom and hTo are the first and last tokens of the house number
 	// (its marker included), -1 when none.
 	hFrom, hTo int
+	// cityCache remembers how City fields read.
+	cityCache map[string]cityRead
 }
 
 // run is a stretch of free tokens of one segment.
@@ -145,10 +147,13 @@ func ParseAddress(a datasources.Address) (Place, bool) {
 	return pl, ok
 }
 
-func (p *parser) t(i int) string { return string(p.fold[p.toks[i].off : p.toks[i].off+p.toks[i].n]) }
+// tb is token i's folded text, valid until the next parse.
 func (p *parser) tb(i int) []byte {
 	return p.fold[p.toks[i].off : p.toks[i].off+p.toks[i].n]
 }
+
+// is reports whether token i is the word w.
+func (p *parser) is(i int, w string) bool { return string(p.tb(i)) == w }
 
 // word reports whether token i exists and is a free word.
 func (p *parser) freeWord(i int) bool {
@@ -237,8 +242,23 @@ func (p *parser) tokenize(s string, seg *uint16) {
 		s = s[:0xfff]
 	}
 	for i, w := 0, 0; i < len(s); i += w {
-		r, n := utf8.DecodeRuneInString(s[i:])
+		r, n := rune(s[i]), 1
+		if r >= 0x80 {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
 		w = n
+		if c := byte(r); r < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			// The common case: an ASCII letter.
+			if start >= 0 && digit {
+				end()
+				sep = 'g'
+			}
+			if start < 0 {
+				start, digit = len(p.fold), false
+			}
+			p.fold = append(p.fold, c|0x20)
+			continue
+		}
 		if r >= '0' && r <= '9' {
 			if start >= 0 && !digit {
 				end()
@@ -344,7 +364,7 @@ func (p *parser) setAside() {
 	for i := range p.toks {
 		t := p.toks[i]
 		if i > 0 && t.sep == 'g' && p.toks[i-1].num && !t.num {
-			switch p.t(i) {
+			switch string(p.tb(i)) {
 			case "st", "nd", "rd", "th":
 				out[len(out)-1].ord = true
 				out[len(out)-1].dot = t.dot
@@ -359,7 +379,7 @@ func (p *parser) setAside() {
 		if t.used != uFree || t.num {
 			continue
 		}
-		w := p.t(i)
+		w := string(p.tb(i))
 		cls := t.info.class()
 		var bit Aside
 		switch {
@@ -419,7 +439,7 @@ func (p *parser) setAside() {
 }
 
 func (p *parser) nextIs(i int, w string) bool {
-	return i+1 < len(p.toks) && p.sameSeg(i, i+1) && p.t(i+1) == w
+	return i+1 < len(p.toks) && p.sameSeg(i, i+1) && p.is(i+1, w)
 }
 
 func (p *parser) nextClass(i int, c uint8) bool {
@@ -504,7 +524,7 @@ func (p *parser) value(i, j int, splitLetter bool) (span, byte) {
 			}
 		}
 		if t.num {
-			p.pl.text = append(p.pl.text, trimZeros(string(w))...)
+			p.pl.text = append(p.pl.text, trimZeros(w)...)
 			continue
 		}
 		if splitLetter && k == j && k > i && len(w) <= 2 && p.toks[k-1].num && (t.sep == 'g' || t.sep == '-') {
@@ -562,7 +582,7 @@ func (p *parser) markers() {
 			}
 			continue
 		}
-		w := p.t(i)
+		w := string(p.tb(i))
 		// A marker right after a street type is part of the street's
 		// name: "Jalan Kampung Baru", "Jl. Taman Sari".
 		afterType := i > 0 && p.toks[i-1].used == uFree && p.toks[i-1].info.class() == wType && !suffixType(uint8(p.toks[i-1].info.arg())) && p.sameSeg(i, i-1)
@@ -572,7 +592,7 @@ func (p *parser) markers() {
 		case cls == wRW && p.numberAfter(i):
 			t.used = uRT
 			p.toks[i+1].used = uRT
-			pl.rw = atoi16(p.t(i + 1))
+			pl.rw = atoi16(p.tb(i + 1))
 		case cls == wHouse:
 			if w == "so" && p.nextIs(i, "nha") {
 				// số nhà 18: the house number after both words.
@@ -609,7 +629,7 @@ func (p *parser) markers() {
 			i = j
 		case cls == wBlock && !afterType:
 			p.blockLot(i)
-		case w == "b" && t.sep != 'g' && i+3 < len(p.toks) && p.toks[i+1].num && p.toks[i+1].sep == 'g' && p.t(i+2) == "l" && p.toks[i+3].num && p.toks[i+3].sep == 'g':
+		case w == "b" && t.sep != 'g' && i+3 < len(p.toks) && p.toks[i+1].num && p.toks[i+1].sep == 'g' && p.is(i+2, "l") && p.toks[i+3].num && p.toks[i+3].sep == 'g':
 			// B5 L12: block 5, lot 12.
 			for k := i; k <= i+3; k++ {
 				p.toks[k].used = uHouse
@@ -684,7 +704,7 @@ func (p *parser) alnumUnit(i int) bool {
 	return i+1 < len(p.toks) && p.sameSeg(i, i+1) && p.toks[i+1].num && (p.toks[i+1].sep == '-' || p.toks[i+1].sep == 'g')
 }
 
-func atoi16(s string) uint16 {
+func atoi16(s []byte) uint16 {
 	n := 0
 	for i := 0; i < len(s) && i < 5; i++ {
 		n = n*10 + int(s[i]-'0')
@@ -703,7 +723,7 @@ func (p *parser) rtrw(i int) {
 			for k := i; k <= i+3; k++ {
 				p.toks[k].used = uRT
 			}
-			pl.rt, pl.rw = atoi16(p.t(i+2)), atoi16(p.t(i+3))
+			pl.rt, pl.rw = atoi16(p.tb(i+2)), atoi16(p.tb(i+3))
 		}
 		return
 	}
@@ -711,10 +731,10 @@ func (p *parser) rtrw(i int) {
 		return
 	}
 	p.toks[i].used, p.toks[i+1].used = uRT, uRT
-	pl.rt = atoi16(p.t(i + 1))
+	pl.rt = atoi16(p.tb(i + 1))
 	if next(i+2) && p.toks[i+2].num && p.toks[i+2].sep == '/' {
 		p.toks[i+2].used = uRT
-		pl.rw = atoi16(p.t(i + 2))
+		pl.rw = atoi16(p.tb(i + 2))
 	}
 }
 
@@ -761,9 +781,9 @@ func (p *parser) blockLotValue(b, l int) {
 	}
 	start := len(pl.text)
 	pl.text = append(pl.text, "blk"...)
-	pl.text = append(pl.text, trimZeros(p.t(b))...)
+	pl.text = append(pl.text, trimZeros(p.tb(b))...)
 	pl.text = append(pl.text, "-lot"...)
-	pl.text = append(pl.text, trimZeros(p.t(l))...)
+	pl.text = append(pl.text, trimZeros(p.tb(l))...)
 	pl.house = span{uint16(start), uint16(len(pl.text) - start)}
 	p.hFrom, p.hTo = max(b-1, 0), l
 }
@@ -779,13 +799,13 @@ func (p *parser) words(i, max int, u uint8, stopAtNumber bool) (span, int) {
 	for ; j < len(p.toks) && j-i < max && p.sameSeg(i, j) && p.toks[j].used == uFree; j++ {
 		t := &p.toks[j]
 		if j > i {
-			if n := roman(p.t(j)); (t.num && t.n <= 3 && t.sep == ' ' || n > 0 && !t.num) && stopAtNumber {
+			if n := roman(p.tb(j)); (t.num && t.n <= 3 && t.sep == ' ' || n > 0 && !t.num) && stopAtNumber {
 				t.used = u
 				p.pl.text = append(p.pl.text, ' ')
 				if n > 0 && !t.num {
 					p.pl.text = append(p.pl.text, romanDigits[n]...)
 				} else {
-					p.pl.text = append(p.pl.text, trimZeros(p.t(j))...)
+					p.pl.text = append(p.pl.text, trimZeros(p.tb(j))...)
 				}
 				j++
 				break
@@ -795,7 +815,7 @@ func (p *parser) words(i, max int, u uint8, stopAtNumber bool) (span, int) {
 			}
 			switch t.info.class() {
 			case wType, wArea, wRT, wRW, wHouse, wBlock, wUnit, wTower, wFloor, wEstate, wBuilding, wAreaPost, wCityPre:
-				if p.t(j) != "desa" || j != i+1 {
+				if !p.is(j, "desa") || j != i+1 {
 					goto done
 				}
 			}
@@ -815,17 +835,17 @@ done:
 func (p *parser) appendWord(dst []byte, i int) []byte {
 	t := &p.toks[i]
 	if t.num {
-		return append(dst, trimZeros(p.t(i))...)
+		return append(dst, trimZeros(p.tb(i))...)
 	}
 	switch t.info.class() {
 	case wAbbr:
 		return appendSkeleton(dst, expansions[t.info.arg()])
 	case wArea:
-		if full, ok := areaWords[p.t(i)]; ok {
+		if full, ok := areaWords[string(p.tb(i))]; ok {
 			return appendSkeleton(dst, full)
 		}
 	}
-	return appendSkeleton(dst, p.t(i))
+	return appendSkeleton(dst, p.tb(i))
 }
 
 // area reads an area marker's value: a number ("Moo 5", "P.10", "Quận 1")
@@ -836,7 +856,7 @@ func (p *parser) area(i, kind int) {
 	if j >= len(p.toks) || !p.sameSeg(i, j) || p.toks[j].used != uFree {
 		return
 	}
-	w := p.t(i)
+	w := string(p.tb(i))
 	if len(w) == 1 && !p.toks[i].dot && p.toks[j].sep != 'g' {
 		return // a single letter is a marker only as "P." or "Q1"
 	}
@@ -884,7 +904,7 @@ func (p *parser) estatePost(i int) {
 	if j := i + 1; p.freeWord(j) && p.sameSeg(i, j) && p.toks[j].info.class() == wQual {
 		p.toks[j].used = uEstate
 		p.pl.text = append(p.pl.text, ' ')
-		p.pl.text = appendSkeleton(p.pl.text, p.t(j))
+		p.pl.text = appendSkeleton(p.pl.text, p.tb(j))
 		sp.n = uint16(len(p.pl.text)) - sp.off
 	}
 	p.pl.estate = sp
@@ -894,7 +914,7 @@ func (p *parser) estatePost(i int) {
 // Kalibata City", "Chung cư Sky Center") or before it ("Light Residences",
 // "Residensi Vista" reads after).
 func (p *parser) buildingName(i int, post bool) {
-	w := p.t(i)
+	w := string(p.tb(i))
 	if post && (w == "residensi" || !p.freeWord(i-1) || !p.sameSeg(i, i-1)) {
 		post = false
 	}
@@ -948,12 +968,44 @@ func (p *parser) leading() {
 	}
 }
 
-// cityField reads the city the channel gave.
+// cityField reads the city the channel gave. Channels fill it from a
+// list, so the few values there are are read once and remembered.
 func (p *parser) cityField(city string) {
-	if strings.TrimSpace(city) == "" {
+	if c, ok := p.cityCache[city]; ok {
+		if c.ok {
+			p.pl.city, p.pl.cityKind = p.putString(c.name), c.kind
+		}
 		return
 	}
-	// "Gen. Trias, Cavite": the first part that is a known city, or the first.
+	var c cityRead
+	c.name, c.kind, c.ok = p.readCity(city)
+	if p.cityCache == nil {
+		p.cityCache = map[string]cityRead{}
+	}
+	if len(p.cityCache) < maxCities {
+		p.cityCache[strings.Clone(city)] = c
+	}
+	if c.ok {
+		p.pl.city, p.pl.cityKind = p.putString(c.name), c.kind
+	}
+}
+
+// maxCities bounds the cities a parser remembers.
+const maxCities = 4096
+
+// cityRead is a City field as read.
+type cityRead struct {
+	name string
+	kind byte
+	ok   bool
+}
+
+// readCity reads a City field: the first part that is a known city, or
+// the first part.
+func (p *parser) readCity(city string) (name string, kind byte, found bool) {
+	if strings.TrimSpace(city) == "" {
+		return "", 0, false
+	}
 	start := len(p.scr)
 	for part := range strings.SplitSeq(city, ",") {
 		p.scr = p.scr[:start]
@@ -966,16 +1018,17 @@ func (p *parser) cityField(city string) {
 				p.scr = append(p.scr, ' ')
 			}
 		}
-		if name, kind, ok := cityName(string(p.scr[start:])); ok {
-			if name != "" || p.pl.city.n == 0 {
-				p.pl.city, p.pl.cityKind = p.putString(name), kind
+		if n, k, ok := cityName(string(p.scr[start:])); ok {
+			if n != "" || !found {
+				name, kind, found = n, k, true
 			}
-			if name != "" {
+			if n != "" {
 				break
 			}
 		}
 	}
 	p.scr = p.scr[:start]
+	return name, kind, found
 }
 
 // cityName is the known name of a city as written ("Kota Bandung",
@@ -1139,7 +1192,7 @@ func (p *parser) cities() {
 			known = true
 		}
 		if !known && (name != "" || !p.regionRun(from, to)) {
-			if p.t(from) != "kota" && p.t(from) != "kab" && p.t(from) != "kabupaten" {
+			if !p.is(from, "kota") && !p.is(from, "kab") && !p.is(from, "kabupaten") {
 				continue
 			}
 		}
@@ -1310,7 +1363,7 @@ func (p *parser) trailingNumber(ru *run) int {
 	for k := ru.from; k < ru.to; k++ {
 		t := &p.toks[k]
 		if t.num {
-			if words == 0 || k == ru.typeAt+1 || k > ru.from && p.t(k-1) == "km" {
+			if words == 0 || k == ru.typeAt+1 || k > ru.from && p.is(k-1, "km") {
 				continue
 			}
 			if t.sep == '/' || t.sep == '.' || t.ord {
@@ -1343,7 +1396,7 @@ func (p *parser) street(ru *run) (street, bool) {
 			continue
 		}
 		cls := t.info.class()
-		if !t.num && lastNum && words > 0 && !suffixType(ru.typ) && cls != wQual && !(k > ru.from && p.t(k-1) == "km") {
+		if !t.num && lastNum && words > 0 && !suffixType(ru.typ) && cls != wQual && !(k > ru.from && p.is(k-1, "km")) {
 			// The name has ended: the rest is left over.
 			break
 		}
@@ -1371,7 +1424,7 @@ func (p *parser) street(ru *run) (street, bool) {
 			lastNum = true
 			continue
 		}
-		if n := roman(p.t(k)); n > 0 && words > 0 {
+		if n := roman(p.tb(k)); n > 0 && words > 0 {
 			pl.text = append(pl.text, romanDigits[n]...)
 			lastNum = true
 			continue
@@ -1402,8 +1455,8 @@ func (p *parser) alias(s *street) {
 var romanDigits = [...]string{"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20"}
 
 // roman is the value of a Roman numeral from i to xx, or 0.
-func roman(w string) int {
-	switch w {
+func roman(w []byte) int {
+	switch string(w) {
 	case "i":
 		return 1
 	case "ii":
