@@ -8,10 +8,14 @@ import (
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
-// NormalizePhone reduces a phone number to its digits in national form
-// (+62 812… and 0812… are one number). ok is false when the number cannot
-// identify anyone: a channel already masked it (Lazada's "61****7"), or it
-// is too short to be a real number.
+// NormalizePhone reduces a phone number to its digits in national form,
+// so that the ways one number is written meet: "+62 812-3456-789",
+// "62812 3456 789", "0062 812 3456 789", "+62 (0)812 3456 789" and
+// "0812 3456 789" are one number, and likewise for the other Lazada
+// markets (+60 Malaysia, +63 the Philippines, +66 Thailand, +84 Vietnam,
+// whose national numbers start with 0, and +65 Singapore, whose do not).
+// ok is false when the number cannot identify anyone: a channel already
+// masked it (Lazada's "61****7"), or it is too short to be a real number.
 func NormalizePhone(raw string) (digits string, ok bool) {
 	var buf [24]byte
 	d, ok := phoneDigits(buf[:0], raw)
@@ -29,12 +33,25 @@ func phoneDigits(dst []byte, raw string) ([]byte, bool) {
 			b = append(b, c)
 		}
 	}
-	// Indonesian and Malaysian numbers arrive as +62/62 or 0: keep the
-	// national form so both spellings meet.
-	switch {
-	case len(b) >= 11 && b[0] == '6' && b[1] == '2', len(b) >= 10 && b[0] == '6' && b[1] == '0':
-		b[1] = '0'
-		b = b[1:]
+	if len(b) > 4 && b[0] == '0' && b[1] == '0' {
+		b = b[2:] // 00 62…: the international prefix
+	}
+	if len(b) >= 10 && b[0] != '0' {
+		switch cc := string(b[:2]); cc {
+		case "62", "60", "63", "66", "84":
+			// The country code for the national trunk 0: "62 812…" is
+			// "0812…"; "62 0812…" (the 0 written anyway) is too.
+			if b[2] == '0' {
+				b = b[2:]
+			} else {
+				b[1] = '0'
+				b = b[1:]
+			}
+		case "65":
+			if len(b) == 10 {
+				b = b[2:] // Singapore: eight digits, no trunk prefix
+			}
+		}
 	}
 	if len(b) < 8 {
 		return nil, false
