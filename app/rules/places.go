@@ -32,7 +32,16 @@ type places struct {
 	p, q  parser
 	keys  [2]uint64
 	tried []int32
+	// compared counts the spellings read to compare with a new one.
+	compared int
 }
+
+// maxCandidates bounds the places a new spelling is compared with. Past
+// the prefilter a block rarely holds more than a few; one that holds more
+// (many streets of one initial with one house number in one city) would
+// make a single order cost milliseconds, and is taken as a new place
+// rather than searched further.
+const maxCandidates = 48
 
 // blockEntry is a spelling in a block, with what rules most candidates
 // out without reading them: RT, RW and the street name's first letter.
@@ -135,6 +144,9 @@ func (s *Sale) findPlace(p *Place) int32 {
 			if containsGroup(pl.tried, e.group) {
 				continue
 			}
+			if len(pl.tried) == maxCandidates {
+				return -1 // a crowd on one house number: taken as a new place
+			}
 			pl.tried = append(pl.tried, e.group)
 			if s.samePlaceAsGroup(p, e.group) {
 				return e.group
@@ -158,6 +170,7 @@ func containsGroup(gs []int32, g int32) bool {
 func (s *Sale) samePlaceAsGroup(p *Place, g int32) bool {
 	gr := s.g(g)
 	ok := s.eachSpelling(gr, func(ref strRef) bool {
+		s.places.compared++
 		a, _ := s.spellingOf(ref)
 		return s.places.q.parse(a) && SamePlace(p, &s.places.q.pl)
 	})

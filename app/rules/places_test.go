@@ -160,3 +160,48 @@ func TestPlaceCorpusThroughTheRules(t *testing.T) {
 		t.Errorf("precision %.3f (want 1.000), recall %.3f (want ≥ 0.970)", all.precision(), all.recall())
 	}
 }
+
+// A new spelling is compared with the few places filed under its house
+// number and city, never with the sale's addresses in general.
+func TestPlaceLookupIsIncremental(t *testing.T) {
+	s := newBenchSale()
+	const n = 50_000
+	for i := range n {
+		ch, o := benchOrder(i)
+		s.Observe(ch, o)
+	}
+	before := s.places.compared
+	// A new spelling of order 7's house, with a landmark: one candidate.
+	ch, o := benchOrder(7)
+	o.ID, o.BuyerID = "new-order", "new-buyer"
+	o.Address.Line1 += " depan Indomaret"
+	s.Observe(ch, o)
+	if got := s.places.compared - before; got < 1 || got > 3 {
+		t.Errorf("%d spellings compared for one new order among %d", got, n)
+	}
+	idx, _ := s.findOrder(ch, "new-order")
+	first, _ := s.findOrder(ch, "400000000007")
+	if s.o(idx).groups[kAddress] != s.o(first).groups[kAddress] {
+		t.Error("the new spelling did not find its house")
+	}
+	// Over the whole sale, a few comparisons an order.
+	if per := float64(s.places.compared) / n; per > 1 {
+		t.Errorf("%.2f spellings compared per order", per)
+	}
+}
+
+// A place is every spelling it keeps: a spelling that is one with the
+// first but not with the second does not join (differences do not chain).
+func TestPlaceJoinsOnlyWhatAllItsSpellingsAre(t *testing.T) {
+	s := newTestSale(Config{})
+	s.Observe(lz, in{ch: lz, id: "1", buyer: "a", addr: addr("Jl. Merdeka No. 12", "", "Bandung")}.order())
+	s.Observe(lz, in{ch: lz, id: "2", buyer: "b", addr: addr("Jl. Merdeka No. 12", "RT 01/RW 04", "Bandung")}.order())
+	s.Observe(lz, in{ch: lz, id: "3", buyer: "c", addr: addr("Jl. Merdeka 12", "RT 02/RW 04", "Bandung")}.order())
+	g := func(id string) int32 { i, _ := s.findOrder(lz, id); return s.o(i).groups[kAddress] }
+	if g("1") != g("2") {
+		t.Error("an address without RT/RW is not the same place as one with")
+	}
+	if g("3") == g("1") {
+		t.Error("RT 02 joined the place that has RT 01")
+	}
+}
