@@ -275,12 +275,14 @@ func (p *parser) tokenize(s string, seg *uint16) {
 		p.fold, isLetter = foldRune(p.fold, r)
 		if isLetter {
 			if start >= 0 && digit {
-				letters := append([]byte(nil), p.fold[mark:]...)
+				// A letter after digits starts a token of its own: move it.
+				var letter [utf8.UTFMax]byte
+				n := copy(letter[:], p.fold[mark:])
 				p.fold = p.fold[:mark]
 				end()
 				sep = 'g'
 				start, digit = len(p.fold), false
-				p.fold = append(p.fold, letters...)
+				p.fold = append(p.fold, letter[:n]...)
 				continue
 			}
 			if start < 0 {
@@ -344,7 +346,7 @@ func (p *parser) tokenize(s string, seg *uint16) {
 	end()
 }
 
-// classify looks every token up in the word table.
+// lookup finds token i in the word table.
 func (p *parser) lookup(i int) wordInfo {
 	t := &p.toks[i]
 	if t.num {
@@ -410,7 +412,6 @@ func (p *parser) setAside() {
 			p.takeNumber(i+1, uFloor)
 			p.pl.floor = p.put(p.tb(i + 1))
 			continue
-		case t.num && t.ord:
 		default:
 			continue
 		}
@@ -418,7 +419,10 @@ func (p *parser) setAside() {
 		if j := p.prevFree(i); j >= 0 && p.sameSeg(i, j) && p.toks[j].info.class() == wType && !suffixType(uint8(p.toks[j].info.arg())) && j == i-1 {
 			continue
 		}
-		atStart := p.segStart(i)
+		// Written before the street, a landmark ends where the street's type
+		// starts ("depan masjid Jl. Merdeka 5"), unless it leads into an
+		// alley ("masuk gang samping Alfamart").
+		atStart := p.segStart(i) && w != "masuk"
 		p.pl.aside |= bit
 		for j := i; j < len(p.toks) && p.sameSeg(i, j); j++ {
 			if j > i && p.stopsAside(j, bit, atStart) {
@@ -576,7 +580,11 @@ func (p *parser) markers() {
 				}
 				continue
 			}
-			if t.n >= 5 && t.n <= 6 && t.sep == ' ' && pl.post.n == 0 && !p.joinedAfter(i) {
+			singapore := t.n == 6 && t.sep == 'g' && i > 0 && p.is(i-1, "s") // S560123
+			if t.n >= 5 && t.n <= 6 && (t.sep == ' ' || singapore) && pl.post.n == 0 && !p.joinedAfter(i) {
+				if singapore {
+					p.toks[i-1].used = uPost
+				}
 				t.used = uPost
 				pl.post = p.put(p.tb(i))
 			}
@@ -663,6 +671,12 @@ func (p *parser) markers() {
 			t.used = uTower
 			j := p.takeNumber(i+1, uTower)
 			pl.tower, _ = p.value(i+1, j, false)
+			i = j
+		case cls == wBuilding && !afterType && (p.numberAfter(i) || p.alnumUnit(i+1) && p.toks[i+1].n <= 2):
+			// "Apartment 4B": the unit.
+			t.used = uMarker
+			j := p.takeNumber(i+1, uUnit)
+			pl.unit, _ = p.value(i+1, j, false)
 			i = j
 		case cls == wBuilding && !afterType:
 			p.buildingName(i, t.info.arg() == 1)
