@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/flashdeck/flashdeck/datasources"
 )
@@ -204,4 +205,30 @@ func TestPlaceJoinsOnlyWhatAllItsSpellingsAre(t *testing.T) {
 	if g("3") == g("1") {
 		t.Error("RT 02 joined the place that has RT 01")
 	}
+}
+
+// FuzzKeptSpelling: a spelling kept for a place reads back as it was
+// given (less any zero byte), and the way a flag shows it has no digit.
+func FuzzKeptSpelling(f *testing.F) {
+	f.Add("Jl. Kebon Jeruk Raya No. 27 depan Indomaret", "RT 03/RW 05", "Jakarta Barat", "11530", uint16(AsideLandmark))
+	f.Add("", "", "", "", uint16(0))
+	f.Add("a\x00b", "\x00", "Hà Nội", "١٢٣", uint16(0xffff))
+	s := newTestSale(Config{}) // one for every input: each keeps 1 MiB of arena
+	f.Fuzz(func(t *testing.T, l1, l2, city, post string, aside uint16) {
+		a := datasources.Address{Line1: l1, Line2: l2, City: city, PostCode: post}
+		ref := s.storeSpelling(&a, Aside(aside))
+		got, gotAside := s.spellingOf(ref)
+		clean := func(v string) string { return strings.ReplaceAll(v, "\x00", "") }
+		want := datasources.Address{Line1: clean(l1), Line2: clean(l2), City: clean(city), PostCode: clean(post)}
+		if len(want.Line1)+len(want.Line2)+len(want.City)+len(want.PostCode) < 0xfff0 && (got != want || gotAside != Aside(uint8(aside))) {
+			t.Fatalf("kept %+v (%d), read back %+v (%d)", want, aside, got, gotAside)
+		}
+		// Shown in a flag (the city aside, which is shown as given), no
+		// digit of the lines or the post code appears.
+		a.City = ""
+		g := s.groups.add(group{first: 0, second: -1, ext: -1, variant: uint64(s.storeSpelling(&a, Aside(aside)))})
+		if _, text := s.spellings(s.g(g)); strings.ContainsFunc(text, unicode.IsDigit) {
+			t.Fatalf("a flag shows a digit: %q", text)
+		}
+	})
 }
