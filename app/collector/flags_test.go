@@ -9,10 +9,11 @@ import (
 
 // TestPlantedAbuseIsFlaggedAndCleanOrdersAreNot plays the demo's first half
 // hour, with the abuse the simulator plants (a reseller ring across Lazada
-// and mi.com, a bot burst at the opening second, jigged addresses, buyers
-// over the limit, a shared phone) and families of two that must be left
-// alone, through the real clients and engine. It prints precision and
-// recall (go test -v -run Planted ./app/collector).
+// and mi.com, a bot burst at the opening second, jigged addresses and rings
+// writing one house the ways buyers do, buyers over the limit, a shared
+// phone) and the look-alikes that must be left alone (families of two, the
+// rings' neighbours), through the real clients and engine. It prints
+// precision and recall (go test -v -run Planted ./app/collector).
 func TestPlantedAbuseIsFlaggedAndCleanOrdersAreNot(t *testing.T) {
 	sim, clock := startDemo(t)
 	clock.Advance(25 * time.Minute)
@@ -48,7 +49,7 @@ func TestPlantedAbuseIsFlaggedAndCleanOrdersAreNot(t *testing.T) {
 		fp++
 		why := "a clean order"
 		if decoys[k] {
-			why = "a family's order"
+			why = "a look-alike's order"
 		}
 		t.Errorf("%s flagged: %s (rules %v)", why, k, f.Rules)
 	}
@@ -65,7 +66,7 @@ func TestPlantedAbuseIsFlaggedAndCleanOrdersAreNot(t *testing.T) {
 	clean -= len(planted)
 	precision := float64(tp) / float64(max(tp+fp, 1))
 	recall := float64(tp) / float64(max(tp+fn, 1))
-	t.Logf("orders: %d planted, %d clean (%d of them families of two); flagged %d", len(planted), clean, len(decoys), len(flagged))
+	t.Logf("orders: %d planted, %d clean (%d of them look-alikes: families of two, rings' neighbours); flagged %d", len(planted), clean, len(decoys), len(flagged))
 	t.Logf("precision %.3f (%d true, %d false positives), recall %.3f (%d missed)", precision, tp, fp, recall, fn)
 
 	// Each kind of abuse is caught by the rule it is about.

@@ -80,3 +80,14 @@ func BenchmarkObserve(b *testing.B) {
 	b.ReportMetric(held, "MiB-held-1M")
 	runtime.KeepAlive(s)
 }
+
+// BenchmarkParseAddress reads one address with a reused parser, as the
+// evaluator does for each new spelling.
+func BenchmarkParseAddress(b *testing.B) {
+	a := datasources.Address{Line1: "Jl. Gatot Subroto No. 123", Line2: "RT 05/RW 12", City: "Jakarta Selatan"}
+	var p parser
+	b.ReportAllocs()
+	for b.Loop() {
+		p.parse(a)
+	}
+}

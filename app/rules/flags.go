@@ -270,7 +270,11 @@ func (s *Sale) reason(idx int32, id string) string {
 		}
 	case SharedAddress:
 		if gr != nil {
-			return fmt.Sprintf("%d accounts share this address: %s (%s)", gr.accounts, s.strs.get(gr.label), s.chanList(gr.chans))
+			n, spellings := s.spellings(gr)
+			if n == 1 {
+				return fmt.Sprintf("%d accounts share one delivery point: %s (%s)", gr.accounts, spellings, s.chanList(gr.chans))
+			}
+			return fmt.Sprintf("%d accounts share one delivery point, written %s ways: %s (%s)", gr.accounts, s.spellingCount(gr), spellings, s.chanList(gr.chans))
 		}
 	case SharedPayment:
 		if gr != nil {
@@ -278,11 +282,8 @@ func (s *Sale) reason(idx int32, id string) string {
 		}
 	case AddressJig:
 		if gr != nil {
-			more := ""
-			if s.variants(gr) >= maxVariants {
-				more = " or more"
-			}
-			return fmt.Sprintf("%d%s spellings of one address by %d accounts: %s", s.variants(gr), more, gr.accounts, s.strs.get(gr.label))
+			_, spellings := s.spellings(gr)
+			return fmt.Sprintf("%s spellings of one delivery point by %d accounts: %s", s.spellingCount(gr), gr.accounts, spellings)
 		}
 	case Velocity:
 		if gr != nil {
@@ -290,6 +291,40 @@ func (s *Sale) reason(idx int32, id string) string {
 		}
 	}
 	return id
+}
+
+// spellingCount is how many spellings of its address a group has, in
+// words: "3", or "8 or more" once no more are kept.
+func (s *Sale) spellingCount(gr *group) string {
+	n := s.variants(gr)
+	if n >= maxVariants {
+		return fmt.Sprintf("%d or more", n)
+	}
+	return fmt.Sprint(n)
+}
+
+// spellings lists the spellings an address group was reached by, masked
+// as flags mask addresses, each with what was set aside to find it the
+// same place: "Jl. K**** J**** Raya No. **, RT **/RW **, Jakarta Barat;
+// JALAN K**** J**** RAYA ** BLOK C, Jakarta Barat (unit set aside)".
+func (s *Sale) spellings(gr *group) (int, string) {
+	var parts []string
+	s.eachSpelling(gr, func(ref strRef) bool {
+		a, aside := s.spellingOf(ref)
+		p := MaskAddress(strings.TrimSpace(a.Line1))
+		if l2 := strings.TrimSpace(a.Line2); l2 != "" {
+			p += ", " + MaskAddress(l2)
+		}
+		if c := strings.TrimSpace(a.City); c != "" {
+			p += ", " + c
+		}
+		if aside != 0 {
+			p += " (" + aside.String() + " set aside)"
+		}
+		parts = append(parts, p)
+		return true
+	})
+	return len(parts), strings.Join(parts, "; ")
 }
 
 // chanList names the channels of a group's bitmask.

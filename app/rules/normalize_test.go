@@ -13,8 +13,8 @@ func addr(line1, line2, city string) datasources.Address {
 	return datasources.Address{Line1: line1, Line2: line2, City: city}
 }
 
-func TestNormalizeAddressSame(t *testing.T) {
-	// Each case: spellings that must meet on one key.
+func TestSamePlaceForms(t *testing.T) {
+	// Each case: spellings of one delivery point.
 	cases := []struct {
 		name  string
 		forms []datasources.Address
@@ -48,50 +48,58 @@ func TestNormalizeAddressSame(t *testing.T) {
 			addr("Gg. Mawar No. 8, Lt. 2", "", "Bandung"),
 			addr("Gang Mawar 8", "", "Bandung"),
 		}},
+		{"landmark, description, note, typo", []datasources.Address{
+			addr("Jl. Cempaka Putih Tengah No. 12", "RT 07/RW 02", "Jakarta Pusat"),
+			addr("Jl. Cempaka Putih Tengah No. 12 depan Indomaret (pagar hijau)", "RT 07/RW 02", "Jakarta Pusat"),
+			addr("Jl. Cempka Putih Tengah 12, rumah cat biru, titip satpam", "RT 7 RW 2", "Jakarta Pusat"),
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			want, ok := NormalizeAddress(c.forms[0])
+			first, ok := ParseAddress(c.forms[0])
 			if !ok {
-				t.Fatalf("%+v: not normalised", c.forms[0])
+				t.Fatalf("%+v: not read", c.forms[0])
 			}
 			for _, f := range c.forms[1:] {
-				got, ok := NormalizeAddress(f)
-				if !ok || got != want {
-					t.Errorf("%+v\n got %q (ok %v)\nwant %q", f, got, ok, want)
+				p, ok := ParseAddress(f)
+				if !ok || !SamePlace(&first, &p) {
+					t.Errorf("%+v\n read %q (ok %v)\n  not the place %q", f, p.Key(), ok, first.Key())
 				}
 			}
 		})
 	}
 }
 
-func TestNormalizeAddressDifferent(t *testing.T) {
+func TestSamePlaceDifferent(t *testing.T) {
 	cases := []struct{ a, b datasources.Address }{
 		{addr("Jl. Merdeka No. 12", "", "Jakarta"), addr("Jl. Merdeka No. 13", "", "Jakarta")},
+		{addr("Jl. Merdeka No. 7", "", "Bandung"), addr("Jl. Merdeka No. 17", "", "Bandung")},
 		{addr("Jl. Merdeka No. 12", "RT 03/RW 05", "Jakarta"), addr("Jl. Merdeka No. 12", "RT 05/RW 03", "Jakarta")},
-		{addr("Jl. Merdeka No. 12", "", "Jakarta"), addr("Jl. Merdeka No. 12", "", "Bandung")},
+		{addr("Jl. Merdeka No. 12", "", "Jakarta Pusat"), addr("Jl. Merdeka No. 12", "", "Bandung")},
 		{addr("12 Baker Street", "", "London"), addr("12 Baker Road", "", "London")},
+		{addr("Jl. Cempaka Putih Tengah No. 12", "", "Jakarta Pusat"), addr("Jl. Cempaka Putih Barat No. 12", "", "Jakarta Pusat")},
 	}
 	for _, c := range cases {
-		a, _ := NormalizeAddress(c.a)
-		b, _ := NormalizeAddress(c.b)
-		if a == b {
-			t.Errorf("%+v and %+v both normalise to %q", c.a, c.b, a)
+		a, _ := ParseAddress(c.a)
+		b, _ := ParseAddress(c.b)
+		if SamePlace(&a, &b) {
+			t.Errorf("%+v and %+v read as one place: %q, %q", c.a, c.b, a.Key(), b.Key())
 		}
 	}
 }
 
-func TestNormalizeAddressRefuses(t *testing.T) {
+func TestParseAddressRefuses(t *testing.T) {
 	for _, a := range []datasources.Address{
 		addr("Jl. M****** No. **", "", "Jakarta"), // masked by the channel
 		addr("", "", ""),
 		addr("No. 5", "", ""),
 		addr("Blok A", "", ""),
-		addr("", "", "Jakarta Selatan"), // the street purged: a city alone
+		addr("Jl. Merdeka", "", "Bandung"), // no house number
+		addr("", "", "Jakarta Selatan"),    // the street purged: a city alone
 		{City: "Jakarta Selatan", Region: "DKI Jakarta", Country: "Indonesia"},
 	} {
-		if k, ok := NormalizeAddress(a); ok {
-			t.Errorf("%+v normalised to %q; want refused", a, k)
+		if p, ok := ParseAddress(a); ok {
+			t.Errorf("%+v read as %q; want refused", a, p.Key())
 		}
 	}
 }
@@ -107,6 +115,19 @@ func TestNormalizePhone(t *testing.T) {
 		{"62812 3456 7821", "081234567821", true},
 		{"(0812) 3456 7821", "081234567821", true},
 		{"+60 12-345 6789", "0123456789", true},
+		{"+62 812-3456-789", "08123456789", true},
+		{"62812 3456 789", "08123456789", true},
+		{"0812 3456 789", "08123456789", true},
+		{"0062 812 3456 789", "08123456789", true},
+		{"+62 (0)812 3456 789", "08123456789", true},
+		{"+63 917 123 4567", "09171234567", true},
+		{"0917-123-4567", "09171234567", true},
+		{"+66 81 234 5678", "0812345678", true},
+		{"+84 912 345 678", "0912345678", true},
+		{"+65 9123 4567", "91234567", true},
+		{"9123 4567", "91234567", true},
+		{"+62 812-****-789", "", false},
+		{"0812•••789", "", false},
 		{"61****7", "", false}, // Lazada's masking
 		{"0812xxxx21", "", false},
 		{"12345", "", false},
@@ -142,25 +163,55 @@ func TestMask(t *testing.T) {
 	}
 }
 
-func FuzzNormalizeAddress(f *testing.F) {
-	for _, s := range []string{"Jl. Merdeka No. 12", "12B baker st, #05-12", "RT03/RW05", "no12", "", "Ünït 3 Straße 7", "Jl. M****** No. **"} {
-		f.Add(s, "RT 03/RW 05", "Jakarta")
+// FuzzParseAddress reads two addresses of any text and checks what the
+// evaluator relies on: reading never fails badly, a place is the same
+// place as itself, SamePlace is symmetric and never holds for different
+// house numbers or for places the blocking prefilter keeps apart, and a
+// parser reused after another address reads as a new one does.
+func FuzzParseAddress(f *testing.F) {
+	seeds := [][6]string{
+		{"Jl. Kebon Jeruk Raya No. 27 depan Indomaret", "RT 03/RW 05", "Jakarta Barat", "JALAN KEBON JERUK RAYA 27 BLOK C", "RT.003/RW.005", "JAKARTA BARAT"},
+		{"12 ngõ 34 Trần Duy Hưng, P. Trung Hòa", "", "Hà Nội", "Số 12, ngõ 34, phố Trần Duy Hưng", "", "Thành phố Hà Nội"},
+		{"99/12 M.5 Soi Sukhumvit 71 Sukhumvit Rd.", "", "Bangkok", "99/12 Moo 5, Soi Sukhumvit 71", "", "Krung Thep"},
+		{"Blk 5 Lot 12 Phase 2, Sampaguita St., Brgy. San Isidro", "", "Antipolo City", "B5 L12 Sampaguita St.", "", "Antipolo"},
+		{"A-12-3, Residensi Vista, Jalan Ampang", "", "KL", "Unit A-12-03, Residensi Vista", "", "Kuala Lumpur"},
+		{"Blk 123 Ang Mo Kio Ave 3 #05-12 Singapore 560123", "", "", "#", "(((", "-"},
+		{"Jl. M****** No. **", "", "Jakarta", "no12", "rt03rw05", "ϒ"},
+		{"Kebon Jeruk Raya, Jl., no.27", "", "", "1st 2nd 3rd St.", "Km 5,5", "Kab. Bandung"},
 	}
-	f.Fuzz(func(t *testing.T, l1, l2, city string) {
-		k, ok := NormalizeAddress(addr(l1, l2, city))
-		if !ok {
-			return
-		}
-		// A key normalises to itself: it is made of sorted, distinct words.
-		toks := strings.Fields(k)
-		for i := 1; i < len(toks); i++ {
-			if toks[i-1] >= toks[i] {
-				t.Fatalf("key %q is not sorted and distinct", k)
+	for _, s := range seeds {
+		f.Add(s[0], s[1], s[2], s[3], s[4], s[5])
+	}
+	var reused parser
+	f.Fuzz(func(t *testing.T, l1a, l2a, cityA, l1b, l2b, cityB string) {
+		a, b := addr(l1a, l2a, cityA), addr(l1b, l2b, cityB)
+		pa, oka := ParseAddress(a)
+		pb, okb := ParseAddress(b)
+		if oka {
+			if !SamePlace(&pa, &pa) {
+				t.Fatalf("%+v (%q) is not the same place as itself", a, pa.Key())
+			}
+			reused.parse(b)
+			if reused.parse(a) != oka || reused.pl.Key() != pa.Key() {
+				t.Fatalf("%+v reads %q after another address, %q alone", a, reused.pl.Key(), pa.Key())
 			}
 		}
-		// Lower case as far as Unicode has a lower case ("ϒ" has none).
-		if strings.ContainsFunc(k, unicode.IsPunct) || k != strings.ToLower(k) {
-			t.Fatalf("key %q keeps punctuation or capitals", k)
+		if !oka || !okb {
+			return
+		}
+		same := SamePlace(&pa, &pb)
+		if same != SamePlace(&pb, &pa) {
+			t.Fatalf("SamePlace is not symmetric for %q and %q", pa.Key(), pb.Key())
+		}
+		if !same {
+			return
+		}
+		if pa.s(pa.house) != pb.s(pb.house) {
+			t.Fatalf("%q and %q: one place with two house numbers", pa.Key(), pb.Key())
+		}
+		ia, ib := pa.streetInitial(), pb.streetInitial()
+		if pa.rt != 0 && pb.rt != 0 && pa.rt != pb.rt || pa.rw != 0 && pb.rw != 0 && pa.rw != pb.rw || ia != 0 && ib != 0 && ia != ib {
+			t.Fatalf("%q and %q are one place, but the blocking prefilter keeps them apart", pa.Key(), pb.Key())
 		}
 	})
 }

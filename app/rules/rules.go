@@ -4,9 +4,15 @@
 //
 // Evaluation is incremental: each new order costs a few map lookups and
 // touches only the identities it shares (its account, phone, address and
-// payment instrument), never the orders that came before in general.
-// Personal data is matched through keyed hashes and only ever kept or shown
-// masked. The package never imports Fyne.
+// payment instrument), never the orders that came before in general. An
+// address is matched as a delivery point, not as a string (ParseAddress,
+// SamePlace): a new spelling is compared only with the few places that
+// share its house number and city or post code.
+//
+// Phones and payment instruments are matched through keyed hashes.
+// Addresses must be compared part by part, so the spellings seen are kept,
+// in memory only: they are never stored, and flags show them masked. The
+// package never imports Fyne.
 package rules
 
 import (

@@ -54,16 +54,15 @@ type group struct {
 	units         int32 // account groups: units not cancelled
 	fired         ruleBit
 	chans         uint64 // bit per channel index (first 64)
-	variant       uint64 // address groups: the first spelling's hash
-	// label is the buyer id of an account group, or the masked address of
-	// an address group that fired a rule.
+	variant       uint64 // address groups: the first spelling kept (a strRef)
+	// label is the buyer id of an account group.
 	label strRef
 }
 
 // groupExt holds what only larger groups need.
 type groupExt struct {
 	orders   []int32  // by creation time
-	variants []uint64 // address groups: further spellings
+	variants []uint64 // address groups: further spellings kept (strRefs)
 	seen     map[int32]struct{}
 }
 
@@ -104,8 +103,8 @@ type Sale struct {
 	channels []string // display names by channel index
 	chanIDs  []string
 
-	hash *hasher
-	vh   maphash.Hash
+	hash   *hasher
+	places places
 
 	orders chunked[ord]
 	// The maps are keyed by 64-bit hashes, not strings: with no pointers
@@ -129,7 +128,7 @@ type Sale struct {
 	nch      int
 	two      [2]int32
 	phoneBuf [24]byte
-	norm     normalizer
+	spellBuf []byte
 }
 
 // SaleSpec describes a sale to evaluate.
@@ -151,7 +150,7 @@ func NewSale(spec SaleSpec, key []byte) *Sale {
 		start: spec.Start.UnixMilli(), end: spec.End.UnixMilli(),
 		skus: map[string]int16{}, skuNames: spec.SKUs,
 		chanIDs: spec.ChannelIDs, channels: spec.ChannelNames,
-		hash: newHasher(key), nch: len(spec.ChannelIDs),
+		hash: newHasher(key), places: newPlaces(), nch: len(spec.ChannelIDs),
 		byID: map[uint64]int32{}, accounts: map[uint64]int32{}, spill: map[string]int32{}, dirty: map[int32]struct{}{}, flagged: map[int32]struct{}{},
 		prior: map[string]Flag{}, reviews: map[string]Review{},
 	}
@@ -250,9 +249,8 @@ func (s *Sale) Observe(ch int, o *datasources.Order) {
 		r.phone = packPhone(d)
 		r.groups[kPhone] = s.keyedGroup(kPhone, s.hash.sumBytes('p', d), idx)
 	}
-	if key, ok := s.norm.address(o.Address); ok {
-		r.groups[kAddress] = s.keyedGroup(kAddress, s.hash.sumBytes('a', key), idx)
-		s.spelling(r.groups[kAddress], o.Address)
+	if g, ok := s.place(&o.Address, idx); ok {
+		r.groups[kAddress] = g
 	}
 	if fp := strings.TrimSpace(o.PaymentFingerprint); fp != "" && !strings.Contains(fp, "*") {
 		r.groups[kPayment] = s.keyedGroup(kPayment, s.hash.sum('f', fp), idx)
@@ -262,7 +260,7 @@ func (s *Sale) Observe(ch int, o *datasources.Order) {
 	}
 	for k := range nKinds {
 		if g := r.groups[k]; g >= 0 {
-			s.join(k, g, idx, &o.Address)
+			s.join(k, g, idx)
 		}
 	}
 }
@@ -276,29 +274,6 @@ func (s *Sale) mark(idx int32) {
 	s.dirty[idx] = struct{}{}
 	s.flagged[idx] = struct{}{}
 	s.version++
-}
-
-// spelling records how an address group's latest order wrote the address.
-func (s *Sale) spelling(g int32, a datasources.Address) {
-	s.vh.Reset()
-	s.vh.WriteString(a.Line1)
-	s.vh.WriteByte(0)
-	s.vh.WriteString(a.Line2)
-	s.vh.WriteByte(0)
-	s.vh.WriteString(a.City)
-	v := s.vh.Sum64()
-	gr := s.g(g)
-	if gr.variant == 0 {
-		gr.variant = v
-		return
-	}
-	if v == gr.variant {
-		return
-	}
-	e := s.ext(g)
-	if len(e.variants) < maxVariants-1 && !slices.Contains(e.variants, v) {
-		e.variants = append(e.variants, v)
-	}
 }
 
 // variants is how many spellings of its address a group has seen.
@@ -455,7 +430,7 @@ func (s *Sale) keyedGroup(kind int, key uint64, idx int32) int32 {
 
 // join adds order idx to group g of the given kind and re-evaluates the
 // group's rules.
-func (s *Sale) join(kind int, g, idx int32, a *datasources.Address) {
+func (s *Sale) join(kind int, g, idx int32) {
 	gr := s.g(g)
 	r := s.o(idx)
 	if r.ch < 64 {
@@ -502,11 +477,6 @@ func (s *Sale) join(kind int, g, idx int32, a *datasources.Address) {
 		}
 		if gr.accounts >= 2 && s.variants(gr) >= s.cfg.JigVariants {
 			fire |= bitAddressJig
-		}
-		if fire != 0 && gr.label == 0 {
-			// Named once, when it first matters: masking costs more than
-			// the rest of the order's evaluation.
-			gr.label = s.strs.add(maskedPlace(*a))
 		}
 	case kPayment:
 		if int(gr.accounts) > s.cfg.MaxAccountsPerPayment {
@@ -636,16 +606,6 @@ func unpackPhone(p uint32) string {
 	n := int(p & 0xffff)
 	return string([]byte{'0' + byte(p>>28&0xf), '0' + byte(p>>24&0xf)}) + strings.Repeat("*", max(n-4, 0)) +
 		string([]byte{'0' + byte(p>>20&0xf), '0' + byte(p>>16&0xf)})
-}
-
-// maskedPlace is an address as flags show it: the street line masked and
-// the city.
-func maskedPlace(a datasources.Address) string {
-	p := MaskAddress(strings.TrimSpace(a.Line1))
-	if c := strings.TrimSpace(a.City); c != "" {
-		p += ", " + c
-	}
-	return p
 }
 
 // strRef is a string kept in an arena: chunk, offset and length packed in

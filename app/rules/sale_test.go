@@ -213,7 +213,7 @@ func TestFlagDetails(t *testing.T) {
 	if f.Buyer != "buyer 10*****00" {
 		t.Errorf("masked buyer %q", f.Buyer)
 	}
-	want := "3 accounts share this address: JALAN K**** J**** RAYA ** BLOK C, Jakarta Barat (Lazada ID, mi.com ID)"
+	want := "3 accounts share one delivery point, written 2 ways: Jl. K**** J**** Raya No. **, RT **/RW **, Jakarta Barat; JALAN K**** J**** RAYA ** BLOK C, RT.***/RW.***, Jakarta Barat (Lazada ID, mi.com ID)"
 	if f.Rules[0].Reason != want {
 		t.Errorf("reason %q\n want %q", f.Rules[0].Reason, want)
 	}
@@ -256,6 +256,46 @@ func TestFlagDetails(t *testing.T) {
 	s.Observe(mi, in{ch: mi, id: "M2", buyer: "u-78", addr: home, qty: 2, status: "canceled", after: 2 * time.Minute}.order())
 	if f, _ := s.Flag("micom-id", "M2"); f.State != StateCancelled || f.Units != 0 {
 		t.Errorf("cancelled order's flag: %+v", f)
+	}
+}
+
+// A ring writes one house four ways: with a landmark, a description of
+// the house, a note to the courier, a letter missing from the street. The
+// flag names the spellings it grouped, masked, and what was set aside.
+func TestFlagExplainsSpellings(t *testing.T) {
+	s := newTestSale(Config{})
+	spellings := []datasources.Address{
+		addr("Jl. Cempaka Putih Tengah No. 12", "RT 07/RW 02", "Jakarta Pusat"),
+		addr("Jln Cempaka Putih Tengah 12 depan Indomaret", "RT 7 RW 2", "Jakarta Pusat"),
+		addr("Jl. Cempka Putih Tengah No. 12 (pagar hijau)", "RT 07/RW 02", "Jakarta Pusat"),
+		addr("JL CEMPAKA PUTIH TENGAH NO 12 rumah cat biru, titip satpam", "", "Jakarta Pusat"),
+	}
+	for i, a := range spellings {
+		s.Observe(mi, in{ch: mi, id: fmt.Sprint("M", i), buyer: fmt.Sprint("u-", i), addr: a, after: time.Duration(i+1) * time.Minute}.order())
+	}
+	f, ok := s.Flag("micom-id", "M0")
+	if !ok {
+		t.Fatal("four accounts at one house written four ways: no flag")
+	}
+	reasons := map[string]string{}
+	for _, h := range f.Rules {
+		reasons[h.ID] = h.Reason
+	}
+	want := "4 spellings of one delivery point by 4 accounts: " +
+		"Jl. C****** P**** T***** No. **, RT **/RW **, Jakarta Pusat; " +
+		"Jln C****** P**** T***** ** depan I********, RT * RW *, Jakarta Pusat (landmark set aside); " +
+		"Jl. C***** P**** T***** No. ** (pagar h****), RT **/RW **, Jakarta Pusat (text in brackets set aside); " +
+		"JL C****** P**** T***** NO ** rumah cat b***, titip s*****, Jakarta Pusat (house description, note to the courier set aside)"
+	if reasons[AddressJig] != want {
+		t.Errorf("address_jig reason\n %q\nwant\n %q", reasons[AddressJig], want)
+	}
+	if !strings.HasPrefix(reasons[SharedAddress], "4 accounts share one delivery point, written 4 ways: Jl. C****** P**** T***** No. **") {
+		t.Errorf("shared_address reason %q", reasons[SharedAddress])
+	}
+	for _, pii := range []string{"Cempaka", "Indomaret", "hijau", "satpam", "12"} {
+		if strings.Contains(fmt.Sprintf("%+v", f), pii) {
+			t.Errorf("the flag shows %q: %+v", pii, f)
+		}
 	}
 }
 

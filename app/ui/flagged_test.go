@@ -83,7 +83,7 @@ func TestFlaggedListsExplainsAndReviews(t *testing.T) {
 		reasons = append(reasons, o.(*widget.Label).Text)
 	}
 	all := strings.Join(reasons, "\n")
-	if !strings.Contains(all, "Shared address: 3 accounts share this address") || !strings.Contains(all, "(Lazada ID, mi.com ID)") || !strings.Contains(all, "Jigged address") {
+	if !strings.Contains(all, "Shared address: 3 accounts share one delivery point") || !strings.Contains(all, "(Lazada ID, mi.com ID)") || !strings.Contains(all, "Jigged address") {
 		t.Errorf("reasons:\n%s", all)
 	}
 	if strings.Contains(all, "Kebon") || strings.Contains(f.meta.Text, "11111111") {

@@ -111,9 +111,8 @@ func cleanPhone(g uint64) string {
 	return fmt.Sprintf("%s%09d", mobilePrefixes[g%np], ((g/np)*phoneMul+phoneAdd)%1_000_000_000)
 }
 
-// cleanAddress is the address of ordinary buyer g; h only picks the
-// details that are not part of a normalised address (suffix letter, post
-// code).
+// cleanAddress is the address of ordinary buyer g; h only picks details
+// that never tell two ordinary buyers apart (suffix letter, post code).
 func cleanAddress(g, h uint64) datasources.Address {
 	p := (g%addressSpace*addressMul + addressAdd) % addressSpace
 	next := func(n int) uint64 {

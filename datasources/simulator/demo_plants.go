@@ -25,8 +25,15 @@ import (
 //   - jigged address: address_jig and shared_address (4 accounts);
 //   - over limit: over_limit (5 units in one order; 3 orders of 1);
 //   - shared phone: shared_phone (Akulaku and mi.com serve full numbers);
-//   - families (decoys): nothing: two accounts at one address, one spelling,
-//     one unit each, their own phones and cards.
+//   - rings written the way buyers write (landmarks, a description of the
+//     house, a typo, a note to the courier, fields in another order, on
+//     Lazada, Akulaku and mi.com): address_jig and shared_address;
+//   - families (decoys): nothing: two accounts at one address, one unit
+//     each, their own phones and cards;
+//   - neighbours (decoys): nothing: the house next to a ring's, its number
+//     with the digits swapped, a sibling street, the same street and number
+//     in another city. A matcher that takes a look-alike for the ring's
+//     house flags them.
 
 // demoPlants are the demo sale's plants; hot is the SKU resellers go for.
 // Every plant is placed in the first 25 minutes, on SKUs that do not sell
@@ -40,7 +47,7 @@ func demoPlants(hot string) []Plant {
 	)
 	var ps []Plant
 	add := func(kind, ch string, at time.Duration, sku string, qty int, b Buyer) {
-		ps = append(ps, Plant{Channel: ch, At: at, Buyer: b, SKU: sku, Qty: qty, Kind: kind, Decoy: kind == DecoyFamily})
+		ps = append(ps, Plant{Channel: ch, At: at, Buyer: b, SKU: sku, Qty: qty, Kind: kind, Decoy: kind == DecoyFamily || kind == DecoyNeighbour})
 	}
 	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 	mins := func(m, s int) time.Duration { return time.Duration(m)*time.Minute + time.Duration(s)*time.Second }
@@ -154,6 +161,70 @@ func demoPlants(hot string) []Plant {
 		add(DecoyFamily, f.chA, f.atA, f.skuA, 1, who(f.idA, f.nameA, f.phoneA, PlantFP(200+2*k), f.addr))
 		add(DecoyFamily, f.chB, f.atB, f.skuB, 1, who(f.idB, f.nameB, f.phoneB, PlantFP(201+2*k), f.addr))
 	}
+
+	// A ring written the way buyers write: five accounts on all three
+	// channels at one house in Tanjung Duren, with a landmark, the house
+	// described, a letter wrong in the street's name, a note to the courier
+	// in brackets, the house number first. Akulaku gives the kelurahan and
+	// kecamatan unmarked on the second line.
+	td := func(line1, line2 string) datasources.Address {
+		return address(line1, line2, "Jakarta Barat", "DKI Jakarta", "11470")
+	}
+	tdArea := "Tanjung Duren Utara, Grogol Petamburan"
+	add(PlantAddressJig, lz, mins(8, 5), "MI-BAND-5-BLK", 2, who("1141120387", "Teguh Santoso", "081290553718", PlantFP(40),
+		td("Jl. Tanjung Duren Raya No. 12", "RT 05/RW 02")))
+	add(PlantAddressJig, ak, mins(9, 40), "REDMI-AIRDOTS-2", 2, who("1141204415", "Wulan Sari", "+62 857-1820-4431", PlantFP(41),
+		td("Jl. Tj. Duren Raya No.12 depan Indomaret", tdArea)))
+	add(PlantAddressJig, mi, mins(11, 12), "MI-BAND-5-BLK", 2, who("1141377920", "Rina Anggraeni", "089670314482", PlantFP(42),
+		td("Jl Tanjung Durem Raya 12, rumah cat hijau pagar hitam", "RT 5 RW 2")))
+	add(PlantAddressJig, lz, mins(13, 48), "REDMI-AIRDOTS-2", 2, who("1141450068", "Dodi Kurniawan", "081377290615", PlantFP(43),
+		td("No. 12, Jl. Tanjung Duren Raya (titip satpam)", "RT 005/RW 002")))
+	add(PlantAddressJig, ak, mins(16, 30), "MI-BAND-5-BLK", 2, who("1141563391", "Fikri Ramadhan", "+62 821-4409-7736", PlantFP(44),
+		td("JL. TANJUNG DUREN RAYA NO 12 RMH NO 3 DARI UJUNG", tdArea)))
+
+	// Its neighbours, clean: the next house, the number with its digits
+	// swapped (by the same shop, as the ring's landmark), and a family of
+	// two in the sibling street, writing it two ways.
+	add(DecoyNeighbour, lz, mins(10, 20), "MI-BAND-5-BLK", 1, who("1142105527", "Heru Prasetyo", "081311640297", PlantFP(220),
+		td("Jl. Tanjung Duren Raya No. 14", "RT 05/RW 02")))
+	add(DecoyNeighbour, ak, mins(12, 55), "REDMI-AIRDOTS-2", 1, who("1142216634", "Maya Lestari", "085640118823", PlantFP(221),
+		td("Jl. Tj. Duren Raya No. 21 depan Indomaret", tdArea)))
+	add(DecoyNeighbour, mi, mins(14, 10), "MI-BAND-5-BLK", 1, who("1142327741", "Agus Wibowo", "081908732254", PlantFP(222),
+		td("Jl. Tanjung Duren Utara No. 12", "RT 05/RW 02")))
+	add(DecoyNeighbour, lz, mins(17, 25), "REDMI-AIRDOTS-2", 1, who("1142338850", "Sri Wibowo", "087732065419", PlantFP(223),
+		td("Jl Tanjung Duren Utara 12 samping musholla", "RT 5/RW 2")))
+
+	// A second ring, in Bandung, on a street name many cities have: four
+	// accounts on Akulaku, mi.com and Lazada, with a landmark in brackets,
+	// the fields in another order and a boarding-house room, a description
+	// and a note in capitals.
+	kn := func(line1, line2, city, post string) datasources.Address {
+		return address(line1, line2, city, "Jawa Barat", post)
+	}
+	add(PlantAddressJig, ak, mins(12, 5), "MI-PWRBANK-20K", 2, who("1143108846", "Yusuf Hakim", "081220957713", PlantFP(45),
+		kn("Jl. Kenanga No. 8", "RT 02/RW 06", "Bandung", "40123")))
+	add(PlantAddressJig, mi, mins(14, 35), "MI-PWRBANK-20K", 2, who("1143219957", "Dewi Puspita", "085860214490", PlantFP(46),
+		kn("Jalan Kenanga 8 (belakang masjid Al-Falah)", "RT 2 RW 6", "Kota Bandung", "40123")))
+	add(PlantAddressJig, ak, mins(17, 2), "REDMI-AIRDOTS-2", 2, who("1143320068", "Galih Saputra", "+62 812-2177-0935", PlantFP(47),
+		kn("Kenanga, Jl., No. 8, kos putri kamar 3", "", "Bandung", "40123")))
+	add(PlantAddressJig, lz, mins(19, 44), "MI-PWRBANK-20K", 2, who("1143431179", "Intan Maharani", "089530662148", PlantFP(48),
+		kn("JL KENANGA NO.8 RUMAH PAGAR BIRU, TOLONG TELP DULU", "RT 002/RW 006", "Bandung", "40123")))
+
+	// Its neighbours, clean: the house ten numbers on, and a family of two
+	// at the same number of a Jl. Kenanga in Bekasi, with the same RT/RW.
+	add(DecoyNeighbour, mi, mins(15, 50), "MI-PWRBANK-20K", 1, who("1144105520", "Bagus Firmansyah", "081394470261", PlantFP(224),
+		kn("Jl. Kenanga No. 18", "RT 02/RW 06", "Bandung", "40123")))
+	add(DecoyNeighbour, lz, mins(13, 15), "MI-BAND-5-BLK", 1, who("1144216631", "Nanda Pertiwi", "081285530974", PlantFP(225),
+		kn("Jl. Kenanga No. 8", "RT 02/RW 06", "Bekasi", "17115")))
+	add(DecoyNeighbour, mi, mins(18, 40), "REDMI-AIRDOTS-2", 1, who("1144227742", "Rizal Pertiwi", "085710326685", PlantFP(226),
+		kn("Jalan Kenanga 8", "RT 2 RW 6", "Kota Bekasi", "17115")))
+
+	// The sibling street of the jigged address in Cempaka Putih: a family
+	// of two at Cempaka Putih Barat 12, with the jig's RT/RW.
+	add(DecoyNeighbour, ak, mins(5, 5), "POCO-X3-NFC-6128", 1, who("1145108853", "Fauzan Akbar", "081511906347", PlantFP(227),
+		cp("Jl. Cempaka Putih Barat No. 12", "RT 07/RW 02", "Jakarta Pusat")))
+	add(DecoyNeighbour, mi, mins(7, 30), "POCO-X3-NFC-6128", 1, who("1145219964", "Nur Akbar", "089877430156", PlantFP(228),
+		cp("Jln Cempaka Putih Barat 12", "RT.007/RW.002", "Jakarta Pusat")))
 	return ps
 }
 

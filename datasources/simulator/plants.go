@@ -31,8 +31,8 @@ type Plant struct {
 	// label a test likes). Listed with the order id in the truth.
 	Kind string
 	// Decoy marks a scripted order that looks suspicious but is legitimate
-	// (a family of two at one address). It is not planted abuse: it is
-	// listed in Truth.Decoys, not in Truth.Planted.
+	// (a family of two at one address, a ring's neighbour). It is not
+	// planted abuse: it is listed in Truth.Decoys, not in Truth.Planted.
 	Decoy bool
 }
 
@@ -54,6 +54,9 @@ const (
 	PlantSharedPhone = "shared_phone"
 	// DecoyFamily: two accounts at one address, each within the limit.
 	DecoyFamily = "family"
+	// DecoyNeighbour: a clean order at a look-alike of a ring's address:
+	// the next house, a sibling street, a namesake in another city.
+	DecoyNeighbour = "neighbour"
 )
 
 // PlantedOrder is an order a plant created: its order id on the channel

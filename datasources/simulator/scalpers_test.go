@@ -125,11 +125,11 @@ func testScalpers(t *testing.T, seed int64) {
 			ringCards++
 		}
 	}
-	if found != len(planted) || found != 31 {
-		t.Errorf("%d of %d planted orders read, want 31", found, len(planted))
+	if found != len(planted) || found != 40 {
+		t.Errorf("%d of %d planted orders read, want 40", found, len(planted))
 	}
-	if ringCards != 2 || len(decoys) != 8 {
-		t.Errorf("%d ring orders share a card (want 2), %d decoys (want 8)", ringCards, len(decoys))
+	if ringCards != 2 || len(decoys) != 17 {
+		t.Errorf("%d ring orders share a card (want 2), %d decoys (want 17)", ringCards, len(decoys))
 	}
 }
 
