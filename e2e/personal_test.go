@@ -7,30 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/store/storetest"
+
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 	"github.com/flashdeck/flashdeck/internal/testwait"
 )
-
-// printableRuns is what `strings -n 6 FILE` prints: every run of at least
-// six printable characters, one a line.
-func printableRuns(b []byte) string {
-	var out strings.Builder
-	start := -1
-	for i := 0; i <= len(b); i++ {
-		if i < len(b) && (b[i] >= 0x20 && b[i] < 0x7f || b[i] == '\t') {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 && i-start >= 6 {
-			out.Write(b[start:i])
-			out.WriteByte('\n')
-		}
-		start = -1
-	}
-	return out.String()
-}
 
 // TestCopiedDatabaseGivesAwayNoBuyer runs the demo sale through the real
 // binaries (`flashdeck simulate`, and `flashdeck serve` writing
@@ -93,7 +74,7 @@ func TestCopiedDatabaseGivesAwayNoBuyer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := printableRuns(raw)
+	found := storetest.Printable(raw)
 
 	// The same sale, replayed in process: its buyers.
 	at, _ := time.Parse(time.RFC3339, opened)

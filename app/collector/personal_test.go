@@ -15,26 +15,6 @@ import (
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-// printable is the text `strings -n 6` finds in a file, one run a line.
-func printable(b []byte) string {
-	var out strings.Builder
-	start := -1
-	for i := 0; i <= len(b); i++ {
-		if i < len(b) && (b[i] >= 0x20 && b[i] < 0x7f || b[i] == '\t') {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 && i-start >= 6 {
-			out.Write(b[start:i])
-			out.WriteByte('\n')
-		}
-		start = -1
-	}
-	return out.String()
-}
-
 // TestDemoDatabaseGivesAwayNoBuyer collects the demo sale, with its
 // scalper rings, and reads the database file as a thief would: no phone
 // number, street address or name of a simulated buyer is in it.
@@ -57,7 +37,7 @@ func TestDemoDatabaseGivesAwayNoBuyer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := printable(raw)
+	text := storetest.Printable(raw)
 	checked := 0
 	for _, ch := range sim.Server.Channels() {
 		orders, _ := sim.Server.Book(ch).Updates(simulator.Query{})

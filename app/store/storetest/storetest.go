@@ -7,6 +7,7 @@ package storetest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/flashdeck/flashdeck/app/store"
@@ -23,4 +24,26 @@ func Main(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// Printable is what `strings -n 6 FILE` prints of b: every run of at least
+// six printable ASCII characters, one a line. A test reads a database file
+// through it the way someone who copied the file would.
+func Printable(b []byte) string {
+	var out strings.Builder
+	start := -1
+	for i := 0; i <= len(b); i++ {
+		if i < len(b) && (b[i] >= 0x20 && b[i] < 0x7f || b[i] == '\t') {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= 6 {
+			out.Write(b[start:i])
+			out.WriteByte('\n')
+		}
+		start = -1
+	}
+	return out.String()
 }
