@@ -61,12 +61,6 @@ const (
 	Unknown Result = "unknown"
 )
 
-// Roles of a user (config `users`).
-const (
-	RoleViewer   = "viewer"
-	RoleOperator = "operator"
-)
-
 // User is who asks for an action.
 type User struct {
 	Name string `json:"name"`
@@ -74,7 +68,7 @@ type User struct {
 }
 
 // CanAct reports whether the user may change anything.
-func (u User) CanAct() bool { return u.Role == RoleOperator }
+func (u User) CanAct() bool { return u.Role == config.RoleOperator }
 
 // Request is an action as asked for (the body of POST /api/v1/actions).
 type Request struct {
@@ -338,14 +332,14 @@ func (r *Request) sameAs(a *Action) bool {
 // cannot act.
 func DesktopUser(users []config.User, name string) User {
 	if len(users) == 0 {
-		return User{Name: name, Role: RoleOperator}
+		return User{Name: name, Role: config.RoleOperator}
 	}
 	for _, u := range users {
 		if u.Name == name {
 			return User{Name: u.Name, Role: u.Role}
 		}
 	}
-	return User{Name: name, Role: RoleViewer}
+	return User{Name: name, Role: config.RoleViewer}
 }
 
 // ceilMinute rounds t up to a whole minute: the precision sale ends are

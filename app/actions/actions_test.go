@@ -12,16 +12,16 @@ import (
 )
 
 func TestDesktopUser(t *testing.T) {
-	users := []config.User{{Name: "ayu", Role: RoleOperator}, {Name: "wall", Role: RoleViewer}}
+	users := []config.User{{Name: "ayu", Role: config.RoleOperator}, {Name: "wall", Role: config.RoleViewer}}
 	cases := []struct {
 		users []config.User
 		name  string
 		want  User
 	}{
-		{nil, "budi", User{"budi", RoleOperator}},
-		{users, "ayu", User{"ayu", RoleOperator}},
-		{users, "wall", User{"wall", RoleViewer}},
-		{users, "budi", User{"budi", RoleViewer}},
+		{nil, "budi", User{"budi", config.RoleOperator}},
+		{users, "ayu", User{"ayu", config.RoleOperator}},
+		{users, "wall", User{"wall", config.RoleViewer}},
+		{users, "budi", User{"budi", config.RoleViewer}},
 	}
 	for _, c := range cases {
 		if got := DesktopUser(c.users, c.name); got != c.want {

@@ -353,7 +353,7 @@ func FuzzAuditRecord(f *testing.F) {
 	f.Add([]byte(good[:100]), []byte(before[:20]))
 	f.Add([]byte{}, []byte{0xff, 0xfe})
 	s, st, _ := newFzService(f)
-	op := User{Name: "ayu", Role: RoleOperator}
+	op := User{Name: "ayu", Role: config.RoleOperator}
 	ctx := context.Background()
 	const id, key = "A000000001", "fz-key"
 	f.Fuzz(func(t *testing.T, rec, saved []byte) {
@@ -444,7 +444,7 @@ func FuzzWriteCSV(f *testing.F) {
 	f.Add("line\r\nbreak, \"quoted\"", "-", "\t=1")
 	f.Add("\r=1+1", "\x00=2", "50\x0012")
 	f.Fuzz(func(t *testing.T, reason, message, order string) {
-		a := Action{ID: "A000000001", Key: "k", Kind: CancelOrder, Sale: fzSale, OrderID: order, Reason: reason, User: "ayu", Role: RoleOperator,
+		a := Action{ID: "A000000001", Key: "k", Kind: CancelOrder, Sale: fzSale, OrderID: order, Reason: reason, User: "ayu", Role: config.RoleOperator,
 			CreatedAt: fzNow, Results: []ChannelResult{
 				{Channel: "micom-id", Effect: "cancelled", Result: Failed, Message: message, Attempts: 1, Updated: fzNow},
 				{Channel: "akulaku-id", Effect: message, Result: Manual, ConfirmedBy: reason},
@@ -492,11 +492,11 @@ func TestLegacyKeyCountsForItsOwnUserOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	req := Request{Kind: Pause, Sale: fzSale, Channels: []string{"micom-id"}, Reason: "bots", IdempotencyKey: "old-key"}
-	got, err := s.Submit(context.Background(), User{Name: "ayu", Role: RoleOperator}, req)
+	got, err := s.Submit(context.Background(), User{Name: "ayu", Role: config.RoleOperator}, req)
 	if err != nil || !got.Replayed || got.ID != "A000000007" {
 		t.Errorf("ayu's old key: %+v %v", got, err)
 	}
-	got, err = s.Submit(context.Background(), User{Name: "budi", Role: RoleOperator}, req)
+	got, err = s.Submit(context.Background(), User{Name: "budi", Role: config.RoleOperator}, req)
 	if err != nil || got.Replayed || got.ID == "A000000007" || got.User != "budi" {
 		t.Errorf("budi with ayu's old key: %+v %v", got, err)
 	}

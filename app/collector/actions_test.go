@@ -12,14 +12,15 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/collector"
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 )
 
 var (
-	ayu  = actions.User{Name: "ayu", Role: actions.RoleOperator}
-	wall = actions.User{Name: "wall", Role: actions.RoleViewer}
+	ayu  = actions.User{Name: "ayu", Role: config.RoleOperator}
+	wall = actions.User{Name: "wall", Role: config.RoleViewer}
 )
 
 const sale = "poco-m3-launch"

@@ -31,6 +31,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/rules"
@@ -152,7 +153,7 @@ func New(o Options) (*Client, error) {
 		// One refresh of the audit trail waiting at most: a burst of
 		// action events makes one read.
 		auditKick: make(chan struct{}, 1),
-		user:      actions.User{Name: "?", Role: actions.RoleViewer},
+		user:      actions.User{Name: "?", Role: config.RoleViewer},
 	}
 	hopt.Timeout = actionTimeout
 	c.act = httpx.ActionClient(hopt)
@@ -212,7 +213,7 @@ func (c *Client) WhoAmI(ctx context.Context) (actions.User, error) {
 	if err := c.get(ctx, "/api/v1/whoami", nil, &who); err != nil {
 		return actions.User{}, err
 	}
-	if who.Role != actions.RoleOperator && who.Role != actions.RoleViewer {
+	if who.Role != config.RoleOperator && who.Role != config.RoleViewer {
 		return actions.User{}, fmt.Errorf("%s/api/v1/whoami: unknown role %q", c.opt.URL, who.Role)
 	}
 	u := actions.User{Name: who.Name, Role: who.Role}

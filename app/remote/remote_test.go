@@ -114,7 +114,7 @@ func TestRemoteShowsTheCollectorsSnapshot(t *testing.T) {
 	r.selling()
 	c := connect(t, r.url(), viewerToken)
 	testwait.For(t, 10*time.Second, "the stream never connected", func() bool { return collectorOf(c.Snapshot()).State == engine.StateOK })
-	if u := c.User(); u.Name != "wall" || u.Role != actions.RoleViewer {
+	if u := c.User(); u.Name != "wall" || u.Role != config.RoleViewer {
 		t.Errorf("user %+v, want wall (viewer)", u)
 	}
 	if c.Snapshot().Channels[0].ID != remote.CollectorID {
@@ -163,7 +163,7 @@ func TestRemoteActsThroughTheCollector(t *testing.T) {
 	if len(plan.Results) != 3 {
 		t.Errorf("plan %+v", plan)
 	}
-	a, err := op.Submit(context.Background(), actions.User{Name: "spoofed", Role: actions.RoleOperator}, req)
+	a, err := op.Submit(context.Background(), actions.User{Name: "spoofed", Role: config.RoleOperator}, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +192,7 @@ func TestRemoteActsThroughTheCollector(t *testing.T) {
 		t.Errorf("replayed key: %v %+v", err, again)
 	}
 
-	_, err = viewer.Submit(context.Background(), actions.User{Name: "wall", Role: actions.RoleOperator}, actions.Request{Kind: actions.Resume, Sale: sale, Reason: "x", IdempotencyKey: "k-remote-2"})
+	_, err = viewer.Submit(context.Background(), actions.User{Name: "wall", Role: config.RoleOperator}, actions.Request{Kind: actions.Resume, Sale: sale, Reason: "x", IdempotencyKey: "k-remote-2"})
 	if !errors.Is(err, actions.ErrForbidden) {
 		t.Errorf("a viewer's action: %v, want forbidden", err)
 	}

@@ -81,18 +81,6 @@ func trimZeros[S ~string | ~[]byte](d S) S {
 	return d[i:]
 }
 
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // clearWord reports whether a word may be shown as it is: a street type,
 // a marker of a part (No., RT, Kel., Blok, Unit…), "Raya", or a word that
 // opens a landmark, a description or a note. None names a place.

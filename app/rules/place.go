@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/flashdeck/flashdeck/internal/ascii"
+
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
@@ -184,7 +186,7 @@ func (p *parser) parse(a datasources.Address) bool {
 	p.postField(a.PostCode)
 	p.makeRuns()
 	p.cities()
-	if pl := &p.pl; pl.house.n == 0 && pl.block.n > 0 && isDigits(pl.s(pl.block)) {
+	if pl := &p.pl; pl.house.n == 0 && pl.block.n > 0 && ascii.Digits(pl.s(pl.block)) {
 		// Blk 123 (Singapore): the block is the house.
 		pl.house, pl.block = pl.block, span{}
 	} else if pl.house.n == 0 && pl.unit.n > 0 && (pl.inBuilding || pl.tower.n > 0 || pl.building.n > 0) {
@@ -1050,7 +1052,7 @@ func (p *parser) readCity(city string) (name string, kind byte, found bool) {
 // A city that is not known keeps its letters.
 func cityName(s string) (name string, kind byte, ok bool) {
 	f := strings.Fields(s)
-	for len(f) > 0 && f[len(f)-1] != "" && isDigits(f[len(f)-1]) {
+	for len(f) > 0 && f[len(f)-1] != "" && ascii.Digits(f[len(f)-1]) {
 		f = f[:len(f)-1] // a post code after the city
 	}
 	if len(f) == 0 {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/config"
 )
 
 // maxActionBody bounds the body of an action request.
@@ -28,13 +29,13 @@ const actionWait = 3 * time.Minute
 func (s *Server) act(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.AuthRequired() {
-			s.refused(r, http.StatusForbidden, User{}, "no users configured")
+			s.refused(r, http.StatusForbidden, actions.User{}, "no users configured")
 			writeError(w, http.StatusForbidden, "actions need an operator's bearer token, and this collector has no users configured (config users)")
 			return
 		}
 		u, ok := s.authenticate(r)
 		if !ok {
-			s.refused(r, http.StatusUnauthorized, User{}, "no valid bearer token")
+			s.refused(r, http.StatusUnauthorized, actions.User{}, "no valid bearer token")
 			w.Header().Set("WWW-Authenticate", `Bearer realm="flashdeck"`)
 			writeError(w, http.StatusUnauthorized, "a valid bearer token is required")
 			return
@@ -44,7 +45,7 @@ func (s *Server) act(next http.Handler) http.Handler {
 			writeError(w, http.StatusForbidden, "this collector takes no actions")
 			return
 		}
-		if u.Role != actions.RoleOperator {
+		if u.Role != config.RoleOperator {
 			s.refused(r, http.StatusForbidden, u, "not an operator")
 			writeError(w, http.StatusForbidden, fmt.Sprintf("user %s is a %s: a viewer sees everything and can act on nothing", u.Name, u.Role))
 			return
@@ -54,7 +55,7 @@ func (s *Server) act(next http.Handler) http.Handler {
 }
 
 // refused logs an action attempt turned away.
-func (s *Server) refused(r *http.Request, code int, u User, why string) {
+func (s *Server) refused(r *http.Request, code int, u actions.User, why string) {
 	args := []any{"route", route(r), "status", code, "why", why, "remote", r.RemoteAddr}
 	if u.Name != "" {
 		args = append(args, "user", u.Name, "role", u.Role)
@@ -113,7 +114,7 @@ func (s *Server) logActionError(r *http.Request, err error, start time.Time) {
 
 func actor(r *http.Request) actions.User {
 	u, _ := UserFrom(r.Context())
-	return actions.User{Name: u.Name, Role: u.Role}
+	return u
 }
 
 // decodeBody reads a JSON body strictly: an unknown field or a wrong type

@@ -166,7 +166,7 @@ func newFzAPI(tb testing.TB) *fzAPI {
 	}
 	a := &fzAPI{h: api.Handler(), store: ms}
 	// Something in the audit trail to list, confirm and retry.
-	op := actions.User{Name: "ayu", Role: actions.RoleOperator}
+	op := actions.User{Name: "ayu", Role: config.RoleOperator}
 	for i, req := range []actions.Request{
 		{Kind: actions.Pause, Sale: "poco-m3-launch", Reason: "bots on 0812", IdempotencyKey: "seed-1"},
 		{Kind: actions.Extend, Sale: "poco-m3-launch", Channels: []string{"micom-id"}, By: "30m", Reason: "=demand", IdempotencyKey: "seed-2"},
@@ -569,7 +569,7 @@ func FuzzBearer(f *testing.F) {
 		f.Add(h)
 	}
 	a := newFzAPI(f)
-	users := map[string]string{"ayu-secret": actions.RoleOperator, "wall-secret": actions.RoleViewer}
+	users := map[string]string{"ayu-secret": config.RoleOperator, "wall-secret": config.RoleViewer}
 	f.Fuzz(func(t *testing.T, header string) {
 		// The scheme is case-insensitive (RFC 9110): "bearer" works too.
 		isBearer := len(header) >= 7 && strings.EqualFold(header[:7], "bearer ")
@@ -594,7 +594,7 @@ func FuzzBearer(f *testing.F) {
 			case !known:
 			case c.method == "GET":
 				want = http.StatusOK
-			case role == actions.RoleOperator:
+			case role == config.RoleOperator:
 				want = http.StatusBadRequest // the body lacks sale, reason and key
 			default:
 				want = http.StatusForbidden

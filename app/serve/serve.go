@@ -68,12 +68,9 @@ type user struct {
 
 type ctxKey struct{}
 
-// User is who made a request.
-type User struct{ Name, Role string }
-
 // UserFrom returns the authenticated user of a request, if any.
-func UserFrom(ctx context.Context) (User, bool) {
-	u, ok := ctx.Value(ctxKey{}).(User)
+func UserFrom(ctx context.Context) (actions.User, bool) {
+	u, ok := ctx.Value(ctxKey{}).(actions.User)
 	return u, ok
 }
 
@@ -267,18 +264,18 @@ func (s *Server) flags(w http.ResponseWriter, r *http.Request) {
 }
 
 // authenticate finds the user behind a bearer token.
-func (s *Server) authenticate(r *http.Request) (User, bool) {
+func (s *Server) authenticate(r *http.Request) (actions.User, bool) {
 	h := r.Header.Get("Authorization")
 	tok, ok := bearer(h)
 	if !ok {
-		return User{}, false
+		return actions.User{}, false
 	}
 	sum := sha256.Sum256([]byte(tok))
-	var found User
+	var found actions.User
 	hit := false
 	for _, u := range s.users {
 		if subtle.ConstantTimeCompare(sum[:], u.sum[:]) == 1 {
-			found, hit = User{Name: u.name, Role: u.role}, true
+			found, hit = actions.User{Name: u.name, Role: u.role}, true
 		}
 	}
 	return found, hit

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 )
 
@@ -166,7 +167,7 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
 	u, ok := UserFrom(r.Context())
 	if !ok {
 		// No users configured: anyone reads, nobody acts.
-		u = User{Name: "anonymous", Role: "viewer"}
+		u = actions.User{Name: "anonymous", Role: config.RoleViewer}
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"name": u.Name, "role": u.Role})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/collector"
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
 	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
@@ -29,7 +30,7 @@ func TestActionsTabPausesWithConfirmationAndRetries(t *testing.T) {
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1280, 800))
 	d.goRun = func(f func()) { f() }
-	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: actions.RoleOperator})
+	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: config.RoleOperator})
 	v := d.actions
 	v.goRun = func(f func()) { f() }
 	v.filterWait = 0
@@ -94,7 +95,7 @@ func TestViewerCannotPressActionButtons(t *testing.T) {
 	d := NewDashboard(c.Engine.Snapshot())
 	test.NewTempWindow(t, d.Content())
 	d.goRun = func(f func()) { f() }
-	d.SetActions(c.Actions, actions.User{Name: "wall", Role: actions.RoleViewer})
+	d.SetActions(c.Actions, actions.User{Name: "wall", Role: config.RoleViewer})
 	for _, b := range []interface {
 		Disabled() bool
 		Tip() string
@@ -121,7 +122,7 @@ func TestFlaggedReviewGoesThroughSaleControl(t *testing.T) {
 	d := NewDashboard(c.Engine.Snapshot())
 	test.NewTempWindow(t, d.Content())
 	d.goRun = func(f func()) { f() }
-	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: actions.RoleOperator})
+	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: config.RoleOperator})
 	d.actions.goRun = func(f func()) { f() }
 	d.actions.onError = func(err error) { t.Errorf("error shown: %v", err) }
 	d.actions.confirm = func(_ actions.Action, reason string, ok func(string)) { ok(reason) }

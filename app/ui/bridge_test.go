@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
 )
@@ -116,7 +117,7 @@ func (l *listCounter) List(f actions.Filter) ([]actions.Action, error) {
 func TestAuditFilterReadsOnceTypingPauses(t *testing.T) {
 	test.NewTempApp(t)
 	svc := &listCounter{texts: make(chan string, 10)}
-	v := NewActionsView(svc, actions.User{Name: "ayu", Role: actions.RoleOperator})
+	v := NewActionsView(svc, actions.User{Name: "ayu", Role: config.RoleOperator})
 	// The read is handed back to run here: the test driver runs fyne.Do
 	// at once on the calling goroutine, so the rows must be shown on this
 	// one.

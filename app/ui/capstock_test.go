@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/app/engine"
 )
@@ -30,7 +31,7 @@ func TestCapAtAllocationOnlyForOversellRisk(t *testing.T) {
 		t.Errorf("viewer, nothing picked: disabled %v, tip %q, line %q", v.capStock.Disabled(), v.capStock.Tip(), v.selLine.Text)
 	}
 	d.goRun = func(f func()) { f() }
-	d.SetActions(nil, actions.User{Name: "ayu", Role: actions.RoleOperator})
+	d.SetActions(nil, actions.User{Name: "ayu", Role: config.RoleOperator})
 	v.act = func(req actions.Request, reason string) { asked, reasons = append(asked, req), append(reasons, reason) }
 	v.refreshSelection()
 
@@ -105,7 +106,7 @@ func TestCapAtAllocationThroughSaleControl(t *testing.T) {
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1366, 768))
 	d.goRun = func(f func()) { f() }
-	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: actions.RoleOperator})
+	d.SetActions(c.Actions, actions.User{Name: "ayu", Role: config.RoleOperator})
 	d.actions.goRun = func(f func()) { f() }
 	d.actions.onError = func(err error) { t.Errorf("error shown: %v", err) }
 	var confirmed []actions.Action

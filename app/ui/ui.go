@@ -18,6 +18,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/alerts"
 	"github.com/flashdeck/flashdeck/app/check"
+	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/ui/launch"
@@ -169,7 +170,7 @@ type Dashboard struct {
 func NewDashboard(s *engine.Snapshot) *Dashboard {
 	d := &Dashboard{banner: NewBanner(), alerts: NewAlertStrip(), detector: alerts.NewDetector(), wall: NewWall(), overview: NewOverview(), skus: NewSKUs(), channels: NewChannels(), flagged: NewFlagged()}
 	d.flagTab = container.NewTabItem("Flagged", d.flagged.Content())
-	d.actions = NewActionsView(nil, actions.User{Role: actions.RoleViewer})
+	d.actions = NewActionsView(nil, actions.User{Role: config.RoleViewer})
 	d.actTab = container.NewTabItem("Actions", d.actions.Content())
 	d.tabs = container.NewAppTabs(
 		container.NewTabItem("Overview", d.overview.Content()),

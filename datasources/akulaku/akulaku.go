@@ -99,10 +99,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/ascii"
+
+	"github.com/go-resty/resty/v2"
+
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/httpx"
 	"github.com/flashdeck/flashdeck/datasources/pace"
-	"github.com/go-resty/resty/v2"
 )
 
 // Hosts of the Akulaku Open Platform.
@@ -340,7 +343,7 @@ func CheckShopID(s string) error {
 	if s == "" {
 		return nil
 	}
-	if !isDigits(s) || len(s) > 19 {
+	if !ascii.Digits(s) || len(s) > 19 {
 		return errors.New("must be a number of up to 19 digits (Akulaku's shop id)")
 	}
 	if _, err := strconv.ParseInt(s, 10, 64); err != nil {
@@ -401,18 +404,6 @@ func marketZone(market string) *time.Location {
 	default:
 		return time.FixedZone("WIB", 7*3600)
 	}
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // errorf builds a channel error for this client.

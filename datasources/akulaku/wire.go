@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/ascii"
+
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/httpx"
 	"github.com/flashdeck/flashdeck/datasources/jsonx"
@@ -524,7 +526,7 @@ func parseTime(s string, loc *time.Location) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if isDigits(s) {
+	if ascii.Digits(s) {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || len(s) > 16 {
 			return time.Time{}, fmt.Errorf("epoch %q out of range", s)

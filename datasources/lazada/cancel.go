@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/flashdeck/flashdeck/internal/ascii"
+
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/jsonx"
 )
@@ -111,17 +113,9 @@ func itemIDList(ids []string) string {
 	return string(b)
 }
 
-func isDigits(s string) bool {
-	if s == "" || len(s) > 30 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+// isDigits reports whether s is a Lazada id: digits only, at most 30 of
+// them (ids are 15; anything longer is not one).
+func isDigits(s string) bool { return len(s) <= 30 && ascii.Digits(s) }
 
 // cancelReason asks Lazada whether the items can be cancelled and picks
 // the reason to cancel them with. A refusal is ErrRejected in Lazada's

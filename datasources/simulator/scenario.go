@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/flashdeck/flashdeck/internal/ascii"
+
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
@@ -104,24 +106,12 @@ func (s *Scenario) Validate() error {
 			return fmt.Errorf("simulator: plant %d orders %d units", i, p.Qty)
 		case p.At < 0:
 			return fmt.Errorf("simulator: plant %d is placed before the sale opens", i)
-		case !isDigits(p.Buyer.ID):
+		case !ascii.Digits(p.Buyer.ID):
 			// Akulaku serves buyer ids as JSON numbers.
 			return fmt.Errorf("simulator: plant %d has buyer id %q, not digits", i, p.Buyer.ID)
 		}
 	}
 	return nil
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // WIB is Western Indonesia Time, the demo sale's zone.
