@@ -479,14 +479,74 @@ var (
 	envPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 )
 
+// validate applies the defaults, then checks every section, collecting
+// every problem with its line.
 func (c *Config) validate(lines map[string]int) error {
+	c.applyDefaults()
 	v := &validator{file: c.Path, lines: lines}
-	if c.StateDir == "" {
-		c.StateDir = DefaultStateDir
-	}
 	checkEnvNames(v, "", c, func(string) string { return "FLASHDECK_METRICS_TOKEN" })
 	c.validateUsers(v)
 	c.validatePersonalData(v)
+	ids := c.validateChannels(v)
+	c.validateSales(v, ids)
+	c.validateClock(v)
+	if len(v.errs) > 0 {
+		return v.errs
+	}
+	return nil
+}
+
+// applyDefaults fills in what the file left out, in one place, before
+// anything is checked: a default is always a valid value, so the checks
+// only ever see what was written or what flashdeck chose.
+func (c *Config) applyDefaults() {
+	if c.StateDir == "" {
+		c.StateDir = DefaultStateDir
+	}
+	for i := range c.Channels {
+		c.Channels[i].applyDefaults()
+	}
+	for i := range c.Sales {
+		c.Sales[i].applyDefaults()
+	}
+	if c.Clock != nil && c.Clock.Speed <= 0 {
+		c.Clock.Speed = 1
+	}
+}
+
+// applyDefaults fills in a channel's intervals and timeout; a channel of
+// no known kind gets none (it is refused).
+func (ch *Channel) applyDefaults() {
+	switch ch.Kind {
+	case datasources.KindLazada, datasources.KindAkulaku, datasources.KindBrandstore:
+	default:
+		return
+	}
+	if ch.PollInterval == 0 {
+		ch.PollInterval = Duration(DefaultPollInterval)
+	}
+	if ch.StockInterval == 0 {
+		ch.StockInterval = Duration(max(4*ch.PollInterval.D(), 30*time.Second))
+	}
+	if ch.Timeout == 0 {
+		ch.Timeout = Duration(10 * time.Second)
+	}
+}
+
+// applyDefaults names a sale after its id and prices it in rupiah unless
+// the file says otherwise.
+func (s *Sale) applyDefaults() {
+	if s.Name == "" {
+		s.Name = s.ID
+	}
+	if s.Currency == "" {
+		s.Currency = "IDR"
+	}
+}
+
+// validateChannels checks every channel and the replacements between
+// them, and returns the ids configured.
+func (c *Config) validateChannels(v *validator) map[string]bool {
 	ids := map[string]bool{}
 	for i := range c.Channels {
 		ch := &c.Channels[i]
@@ -515,6 +575,12 @@ func (c *Config) validate(lines map[string]int) error {
 			}
 		}
 	}
+	return ids
+}
+
+// validateSales checks every sale: its id, its times and settings, and
+// its SKUs against the channels configured (ids).
+func (c *Config) validateSales(v *validator, ids map[string]bool) {
 	saleIDs := map[string]bool{}
 	for i := range c.Sales {
 		s := &c.Sales[i]
@@ -525,101 +591,108 @@ func (c *Config) validate(lines map[string]int) error {
 			v.add(f+".id", "sale %q is listed twice", s.ID)
 		}
 		saleIDs[s.ID] = true
-		if s.Name == "" {
-			s.Name = s.ID
+		validateSaleTimes(v, f, s)
+		validateSaleSettings(v, f, s)
+		validateSaleSKUs(v, f, s, ids)
+	}
+}
+
+// validateSaleTimes checks a sale's start, end and extension.
+func validateSaleTimes(v *validator, f string, s *Sale) {
+	if s.Start.IsZero() {
+		v.add(f+".start", "a sale needs a start time (RFC 3339, e.g. 2026-11-23T14:00:00+07:00)")
+	}
+	if s.End.IsZero() {
+		v.add(f+".end", "a sale needs an end time (RFC 3339)")
+	} else if !s.End.After(s.Start) {
+		v.add(f+".end", "the sale ends (%s) before it starts (%s)", s.End.Format(time.RFC3339), s.Start.Format(time.RFC3339))
+	} else if !s.Start.IsZero() && s.End.Sub(s.Start) > MaxSaleLength {
+		v.add(f+".end", "a sale may last at most %d days; this one lasts %.0f days", MaxSaleLength/(24*time.Hour), s.End.Sub(s.Start).Hours()/24)
+	}
+	for _, t := range []struct {
+		field string
+		at    time.Time
+	}{{".start", s.Start}, {".end", s.End}} {
+		if y := t.at.UTC().Year(); !t.at.IsZero() && (y < MinSaleYear || y > MaxSaleYear) {
+			v.add(f+t.field, "the year %d is outside %d–%d", y, MinSaleYear, MaxSaleYear)
 		}
-		if s.Start.IsZero() {
-			v.add(f+".start", "a sale needs a start time (RFC 3339, e.g. 2026-11-23T14:00:00+07:00)")
+	}
+	if d := time.Duration(s.MaxExtension); d != 0 && (d < time.Minute || d > MaxMaxExtension) {
+		v.add(f+".max_extension", "%s is outside 1m–%s (%d days)", d, MaxMaxExtension, MaxMaxExtension/(24*time.Hour))
+	}
+}
+
+// validateSaleSettings checks a sale's limits, flag rules, stock check,
+// time zone (kept for the sale's clock) and currency.
+func validateSaleSettings(v *validator, f string, s *Sale) {
+	if s.PerBuyerLimit < 0 {
+		v.add(f+".per_buyer_limit", "must be 0 (no limit) or more")
+	}
+	validateFlagRules(v, f+".flag_rules", &s.FlagRules)
+	if sc := s.StockCheck; sc.OversellMargin < 0 || sc.OversellMargin > MaxAllocation {
+		v.add(f+".stock_check.oversell_margin", "must be between 0 and %d units", MaxAllocation)
+	}
+	if sc := s.StockCheck; sc.InFlightSlack < 0 || sc.InFlightSlack > MaxAllocation {
+		v.add(f+".stock_check.in_flight_slack", "must be between 0 and %d units", MaxAllocation)
+	}
+	if d := s.StockCheck.StaleAfter.D(); d != 0 && (d < time.Second || d > 24*time.Hour) {
+		v.add(f+".stock_check.stale_after", "%s is outside 1s–24h", d)
+	}
+	if s.TimeZone != "" {
+		loc, err := time.LoadLocation(s.TimeZone)
+		if err != nil {
+			v.add(f+".time_zone", "%q is not a time zone (e.g. Asia/Jakarta)", s.TimeZone)
+		} else {
+			s.loc = loc
 		}
-		if s.End.IsZero() {
-			v.add(f+".end", "a sale needs an end time (RFC 3339)")
-		} else if !s.End.After(s.Start) {
-			v.add(f+".end", "the sale ends (%s) before it starts (%s)", s.End.Format(time.RFC3339), s.Start.Format(time.RFC3339))
-		} else if !s.Start.IsZero() && s.End.Sub(s.Start) > MaxSaleLength {
-			v.add(f+".end", "a sale may last at most %d days; this one lasts %.0f days", MaxSaleLength/(24*time.Hour), s.End.Sub(s.Start).Hours()/24)
+	}
+	if len(s.Currency) != 3 || strings.ToUpper(s.Currency) != s.Currency {
+		v.add(f+".currency", "%q is not an ISO 4217 code (e.g. IDR)", s.Currency)
+	}
+}
+
+// validateSaleSKUs checks a sale's SKUs: each listed once, with stock
+// allocated on configured channels (ids) only.
+func validateSaleSKUs(v *validator, f string, s *Sale, ids map[string]bool) {
+	if len(s.SKUs) == 0 {
+		v.add(f+".skus", "a sale needs at least one SKU")
+	}
+	skus := map[string]bool{}
+	for j, k := range s.SKUs {
+		kf := fmt.Sprintf("%s.skus[%d]", f, j)
+		if strings.TrimSpace(k.SKU) == "" {
+			v.add(kf+".sku", "a SKU needs its seller SKU")
+		} else if skus[k.SKU] {
+			v.add(kf+".sku", "SKU %q is listed twice in this sale", k.SKU)
 		}
-		for _, t := range []struct {
-			field string
-			at    time.Time
-		}{{".start", s.Start}, {".end", s.End}} {
-			if y := t.at.UTC().Year(); !t.at.IsZero() && (y < MinSaleYear || y > MaxSaleYear) {
-				v.add(f+t.field, "the year %d is outside %d–%d", y, MinSaleYear, MaxSaleYear)
+		skus[k.SKU] = true
+		if len(k.Allocated) == 0 {
+			v.add(kf+".allocated", "say how much stock each channel has (allocated: {channel-id: units})")
+		}
+		chs := make([]string, 0, len(k.Allocated))
+		for ch := range k.Allocated {
+			chs = append(chs, ch)
+		}
+		slices.Sort(chs)
+		for _, ch := range chs {
+			n := k.Allocated[ch]
+			if !ids[ch] {
+				v.add(kf+".allocated."+ch, "channel %q is not configured", ch)
 			}
-		}
-		if d := time.Duration(s.MaxExtension); d != 0 && (d < time.Minute || d > MaxMaxExtension) {
-			v.add(f+".max_extension", "%s is outside 1m–%s (%d days)", d, MaxMaxExtension, MaxMaxExtension/(24*time.Hour))
-		}
-		if s.PerBuyerLimit < 0 {
-			v.add(f+".per_buyer_limit", "must be 0 (no limit) or more")
-		}
-		validateFlagRules(v, f+".flag_rules", &s.FlagRules)
-		if sc := s.StockCheck; sc.OversellMargin < 0 || sc.OversellMargin > MaxAllocation {
-			v.add(f+".stock_check.oversell_margin", "must be between 0 and %d units", MaxAllocation)
-		}
-		if sc := s.StockCheck; sc.InFlightSlack < 0 || sc.InFlightSlack > MaxAllocation {
-			v.add(f+".stock_check.in_flight_slack", "must be between 0 and %d units", MaxAllocation)
-		}
-		if d := s.StockCheck.StaleAfter.D(); d != 0 && (d < time.Second || d > 24*time.Hour) {
-			v.add(f+".stock_check.stale_after", "%s is outside 1s–24h", d)
-		}
-		if s.TimeZone != "" {
-			loc, err := time.LoadLocation(s.TimeZone)
-			if err != nil {
-				v.add(f+".time_zone", "%q is not a time zone (e.g. Asia/Jakarta)", s.TimeZone)
-			} else {
-				s.loc = loc
-			}
-		}
-		if s.Currency == "" {
-			s.Currency = "IDR"
-		} else if len(s.Currency) != 3 || strings.ToUpper(s.Currency) != s.Currency {
-			v.add(f+".currency", "%q is not an ISO 4217 code (e.g. IDR)", s.Currency)
-		}
-		if len(s.SKUs) == 0 {
-			v.add(f+".skus", "a sale needs at least one SKU")
-		}
-		skus := map[string]bool{}
-		for j, k := range s.SKUs {
-			kf := fmt.Sprintf("%s.skus[%d]", f, j)
-			if strings.TrimSpace(k.SKU) == "" {
-				v.add(kf+".sku", "a SKU needs its seller SKU")
-			} else if skus[k.SKU] {
-				v.add(kf+".sku", "SKU %q is listed twice in this sale", k.SKU)
-			}
-			skus[k.SKU] = true
-			if len(k.Allocated) == 0 {
-				v.add(kf+".allocated", "say how much stock each channel has (allocated: {channel-id: units})")
-			}
-			chs := make([]string, 0, len(k.Allocated))
-			for ch := range k.Allocated {
-				chs = append(chs, ch)
-			}
-			slices.Sort(chs)
-			for _, ch := range chs {
-				n := k.Allocated[ch]
-				if !ids[ch] {
-					v.add(kf+".allocated."+ch, "channel %q is not configured", ch)
-				}
-				if n < 0 {
-					v.add(kf+".allocated."+ch, "allocated stock cannot be negative (%d)", n)
-				} else if n > MaxAllocation {
-					v.add(kf+".allocated."+ch, "%d units is more than flashdeck takes for one SKU on one channel (%d)", n, MaxAllocation)
-				}
+			if n < 0 {
+				v.add(kf+".allocated."+ch, "allocated stock cannot be negative (%d)", n)
+			} else if n > MaxAllocation {
+				v.add(kf+".allocated."+ch, "%d units is more than flashdeck takes for one SKU on one channel (%d)", n, MaxAllocation)
 			}
 		}
 	}
-	if c.Clock != nil {
-		if c.Clock.Speed <= 0 {
-			c.Clock.Speed = 1
-		}
-		if c.Clock.WallAt.IsZero() || c.Clock.SaleAt.IsZero() {
-			v.add("clock", "a clock needs wall_at and sale_at")
-		}
+}
+
+// validateClock checks the sale clock of a rehearsal.
+func (c *Config) validateClock(v *validator) {
+	if c.Clock != nil && (c.Clock.WallAt.IsZero() || c.Clock.SaleAt.IsZero()) {
+		v.add("clock", "a clock needs wall_at and sale_at")
 	}
-	if len(v.errs) > 0 {
-		return v.errs
-	}
-	return nil
 }
 
 // validateUsers checks the users: each named once, with a role, and with
@@ -711,6 +784,8 @@ func (c *Config) PersonalDataRetention() time.Duration {
 	return time.Duration(d) * 24 * time.Hour
 }
 
+// validateChannel checks one channel: its kind, intervals, and the
+// credentials and URLs its kind needs.
 func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
 	switch ch.Kind {
 	case datasources.KindLazada, datasources.KindAkulaku, datasources.KindBrandstore:
@@ -724,16 +799,8 @@ func (c *Config) validateChannel(v *validator, f string, ch *Channel) {
 		v.add(f+".kind", "%q is not a channel kind (lazada, akulaku or brandstore)", ch.Kind)
 		return
 	}
-	if ch.PollInterval == 0 {
-		ch.PollInterval = Duration(DefaultPollInterval)
-	} else if ch.PollInterval.D() < MinPollInterval {
+	if ch.PollInterval.D() < MinPollInterval {
 		v.add(f+".poll_interval", "%s is too often: at least %s (channels disable apps that poll in a tight loop)", ch.PollInterval.D(), MinPollInterval)
-	}
-	if ch.StockInterval == 0 {
-		ch.StockInterval = Duration(max(4*ch.PollInterval.D(), 30*time.Second))
-	}
-	if ch.Timeout == 0 {
-		ch.Timeout = Duration(10 * time.Second)
 	}
 	if ch.MaxCallsPerSecond < 0 {
 		v.add(f+".max_calls_per_second", "cannot be negative")
