@@ -105,30 +105,57 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 	if d.TotalCount != nil {
 		out.Total = int(*d.TotalCount)
 	}
-	full := len(d.Result) >= c.pageSize || (len(d.Result) > 0 && int(d.TotalPages) > page)
+	out.Next, out.More = nextCursor(pageRead{
+		since: since, start: start, end: end, window: c.window,
+		page: page, down: down, behind: behind,
+		n: len(d.Result), pageSize: c.pageSize, totalPages: int(d.TotalPages),
+		ascending: ascending, last: last, seen: seen,
+	})
+	return out, nil
+}
+
+// pageRead is what one call of Orders asked for and saw: everything the
+// choice of the next cursor depends on.
+type pageRead struct {
+	since      datasources.Cursor // the cursor Orders was called with
+	start, end time.Time          // the window asked for
+	window     time.Duration      // the longest window one call asks for
+	page       int                // the page number asked for (1 and up)
+	down       bool               // the window's pages are read from the last one down
+	behind     bool               // the window ends before now: the next follows at once
+	n          int                // orders on the page, as the channel sent them
+	pageSize   int                // orders asked for per page
+	totalPages int                // the channel's count of the window's pages (0: not said)
+	ascending  bool               // the page is sorted by update time
+	last       time.Time          // the update time of the page's last order
+	seen       time.Time          // the latest update seen in the window, this page included
+}
+
+// nextCursor is where the read after r starts, and whether it follows at
+// once (more) rather than at the next poll. It calls nothing: Orders' paging
+// decision, on its own so that a table test covers every case.
+func nextCursor(r pageRead) (next datasources.Cursor, more bool) {
+	full := r.n >= r.pageSize || (r.n > 0 && r.totalPages > r.page)
 	switch {
-	case down && page > 1:
-		out.Next = datasources.Cursor{UpdatedAfter: start, Page: page - 1, Token: makeDownToken(end, seen)}
-		out.More = true
-	case down:
+	case r.down && r.page > 1:
+		return datasources.Cursor{UpdatedAfter: r.start, Page: r.page - 1, Token: makeDownToken(r.end, r.seen)}, true
+	case r.down:
 		// Page 1 again, last: the window is read. Walk on as below.
-		next := seen.Add(-overlap)
-		if seen.IsZero() || next.Before(start) {
-			next = start
-		}
-		if behind {
+		if r.behind {
 			// Orders updated while the pages were read joined the window
 			// after its last page as first counted: they are after the
 			// latest update seen, not after the window's end. Only an
 			// empty window walks on from its end.
-			next = walkOn(start, end, seen, c.window)
-			out.More = true
+			return datasources.Cursor{UpdatedAfter: walkOn(r.start, r.end, r.seen, r.window)}, true
 		}
-		out.Next = datasources.Cursor{UpdatedAfter: next}
-	case full && ascending && last.Sub(start) >= jumpAfter:
-		out.Next = datasources.Cursor{UpdatedAfter: last.Add(-overlap)}
-		out.More = true
-	case full && page == 1 && int(d.TotalPages) > 1:
+		next := r.seen.Add(-overlap)
+		if r.seen.IsZero() || next.Before(r.start) {
+			next = r.start
+		}
+		return datasources.Cursor{UpdatedAfter: next}, false
+	case full && r.ascending && r.last.Sub(r.start) >= jumpAfter:
+		return datasources.Cursor{UpdatedAfter: r.last.Add(-overlap)}, true
+	case full && r.page == 1 && r.totalPages > 1:
 		// More than a page in one stretch of seconds (the order times
 		// have whole seconds): page numbers it is. An order updated while
 		// we page leaves its place, and the orders after it move down one:
@@ -137,30 +164,26 @@ func (c *Client) Orders(ctx context.Context, since datasources.Cursor) (datasour
 		// page, then page 1 again, they only move onto pages still to
 		// read. Orders that join the window meanwhile come after the
 		// latest update seen, where the next window starts.
-		out.Next = datasources.Cursor{UpdatedAfter: start, Page: int(d.TotalPages), Token: makeDownToken(end, seen)}
-		out.More = true
+		return datasources.Cursor{UpdatedAfter: r.start, Page: r.totalPages, Token: makeDownToken(r.end, r.seen)}, true
 	case full:
-		out.Next = datasources.Cursor{UpdatedAfter: start, Page: page + 1, Token: makeToken(end, seen)}
-		out.More = true
-	case behind:
+		return datasources.Cursor{UpdatedAfter: r.start, Page: r.page + 1, Token: makeToken(r.end, r.seen)}, true
+	case r.behind:
 		// This window is read to its end: walk on to the next one now.
-		out.Next = datasources.Cursor{UpdatedAfter: walkOn(start, end, seen, c.window)}
-		out.More = true
-	case seen.IsZero() && page == 1:
+		return datasources.Cursor{UpdatedAfter: walkOn(r.start, r.end, r.seen, r.window)}, true
+	case r.seen.IsZero() && r.page == 1:
 		// Nothing in the window: ask again from where we were, on page 1
 		// (a page and token of the cursor were not ours if page 1 was
 		// read; handing them back would ask for that page again).
-		out.Next = datasources.Cursor{UpdatedAfter: since.UpdatedAfter}
-	case seen.IsZero():
-		out.Next = since
+		return datasources.Cursor{UpdatedAfter: r.since.UpdatedAfter}, false
+	case r.seen.IsZero():
+		return r.since, false
 	default:
-		next := seen.Add(-overlap)
-		if next.Before(start) {
-			next = start
+		next := r.seen.Add(-overlap)
+		if next.Before(r.start) {
+			next = r.start
 		}
-		out.Next = datasources.Cursor{UpdatedAfter: next}
+		return datasources.Cursor{UpdatedAfter: next}, false
 	}
-	return out, nil
 }
 
 // walkOn is where the window after a window read to its end starts. A
