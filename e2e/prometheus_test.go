@@ -201,7 +201,8 @@ func TestPrometheusScrapesCollector(t *testing.T) {
 	agreed := false
 	for try := 0; try < 10 && !agreed; try++ {
 		before := soldByChannel(t, api)
-		time.Sleep(2500 * time.Millisecond) // more than one scrape after `before`
+		// Time itself must pass: more than one scrape after `before`.
+		time.Sleep(2500 * time.Millisecond)
 		scraped := query(t, ctx, prom, `sum by (channel) (flashdeck_sku_units_sold{job="flashdeck"})`)
 		after := soldByChannel(t, api)
 		agreed = true

@@ -153,6 +153,7 @@ func TestRoomLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	smp := sample(pid, 500*time.Millisecond)
+	// Time itself must pass: the room is sampled over the run's length.
 	time.Sleep(length)
 	st := smp.finish()
 	cancel()

@@ -389,6 +389,9 @@ func benchLive(t *testing.T, speed float64) {
 			end = snap.Sales[0].End
 		}
 		if tr.SaleTime.Before(end.Add(11 * time.Minute)) {
+			// Time itself must pass: the sale plays for minutes, and
+			// asking for the truth more often than once a second only
+			// loads the machine being measured.
 			time.Sleep(time.Second)
 			return "sale still playing"
 		}
@@ -469,7 +472,12 @@ func benchDesktop(t *testing.T, speed float64, remote bool) {
 		t.Fatal(err)
 	}
 	defer func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() }()
-	time.Sleep(time.Second)
+	// Xvfb is up when its socket is.
+	socket := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
+	testwait.For(t, 20*time.Second, "Xvfb did not start on "+display, func() bool {
+		_, err := os.Stat(socket)
+		return err == nil
+	})
 
 	state := t.TempDir()
 	sale := 10 * time.Minute
@@ -494,6 +502,8 @@ func benchDesktop(t *testing.T, speed float64, remote bool) {
 	}
 	smp := sample(app.Process.Pid, 500*time.Millisecond)
 	began := time.Now()
+	// Time itself must pass: the screenshot is taken half way through the
+	// run.
 	time.Sleep(run / 2)
 	shot := filepath.Join(os.TempDir(), "flashdeck-bench-desktop.png")
 	if remote {
@@ -502,6 +512,7 @@ func benchDesktop(t *testing.T, speed float64, remote bool) {
 	if out, err := exec.Command("import", "-display", display, "-window", "root", shot).CombinedOutput(); err != nil {
 		t.Errorf("import: %v %s", err, out)
 	}
+	// Time itself must pass: the rest of the run is sampled.
 	time.Sleep(run/2 - 2*time.Second)
 	st := smp.finish()
 	if err := app.Wait(); err != nil {
@@ -576,6 +587,7 @@ func TestScaleSoak(t *testing.T) {
 	began := time.Now()
 	fmt.Printf("soak: a %s sale of 1,400 SKUs on 4 channels played %.0fx in %s; a sample every %s, warm-up %s\n", sale, speed, run, every, warm)
 	for time.Since(began) < run+5*time.Second {
+		// Time itself must pass: one sample every run/180.
 		time.Sleep(every)
 		// A client of the collector, timed: the slowest answer is a figure.
 		asked := time.Now()

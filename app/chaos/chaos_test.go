@@ -15,6 +15,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/demo"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // pollInterval is every channel's poll interval in the suite: the fastest
@@ -135,21 +136,20 @@ func agree(s *engine.Snapshot, tr simulator.Truth) string {
 }
 
 // settle stops the sale clock and waits until the collector agrees with the
-// truth, returning how long that took.
+// truth, returning how long that took (known to within testwait's poll gap,
+// at most 200 ms).
 func (r *rig) settle(within time.Duration) time.Duration {
 	r.t.Helper()
 	r.pause()
 	tr := r.sim.Server.Truth()
 	began := time.Now()
-	last := ""
-	for time.Since(began) < within {
-		if last = agree(r.c.Engine.Snapshot(), tr); last == "" {
-			return time.Since(began)
+	testwait.Until(r.t, within, func() string {
+		if last := agree(r.c.Engine.Snapshot(), tr); last != "" {
+			return "not back to the truth: " + last
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	r.t.Fatalf("not back to the truth within %s: %s", within, last)
-	return 0
+		return ""
+	})
+	return time.Since(began)
 }
 
 // channelSold is a channel's units sold in the sale, as the snapshot shows.
@@ -253,6 +253,8 @@ func TestChaos(t *testing.T) {
 			r.play()
 			sc.on(r)
 			faultStart := time.Now()
+			// Time itself must pass: the fault lasts its length while
+			// the sale plays.
 			time.Sleep(sc.faultFor())
 
 			// While the fault lasts: failing channels show it and keep
@@ -350,14 +352,14 @@ func TestChaosOrdersMovingWhilePaged(t *testing.T) {
 		playFor = 60 * time.Second
 	}
 	for end := time.Now().Add(playFor); time.Now().Before(end); {
+		// Time itself must pass: the sale clock moves a second every
+		// 50 ms while the collector reads.
 		time.Sleep(50 * time.Millisecond)
 		clock.Advance(time.Second)
 	}
 	tr := sim.Server.Truth()
-	deadline := time.Now().Add(3 * time.Minute)
-	last := ""
 	nextLog := time.Now()
-	for time.Now().Before(deadline) {
+	testwait.Until(t, 3*time.Minute, func() string {
 		if time.Now().After(nextLog) {
 			// Progress tells reading slowly (the counts still move) from
 			// skipping (they stop short of the truth).
@@ -368,11 +370,10 @@ func TestChaosOrdersMovingWhilePaged(t *testing.T) {
 			t.Logf("reading: %s", strings.Join(held, ", "))
 			nextLog = time.Now().Add(10 * time.Second)
 		}
-		if last = agree(c.Engine.Snapshot(), tr); last == "" {
-			t.Logf("%d orders on 3 channels, none skipped", tr.Orders["akulaku-id"]+tr.Orders["lazada-id"]+tr.Orders["micom-id"])
-			return
+		if last := agree(c.Engine.Snapshot(), tr); last != "" {
+			return "not back to the truth (orders skipped, or reading too slowly): " + last
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("not back to the truth in 3 minutes (orders skipped, or reading too slowly): %s", last)
+		return ""
+	})
+	t.Logf("%d orders on 3 channels, none skipped", tr.Orders["akulaku-id"]+tr.Orders["lazada-id"]+tr.Orders["micom-id"])
 }

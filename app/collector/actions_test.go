@@ -270,17 +270,12 @@ func TestCancelFlaggedOrderAndReview(t *testing.T) {
 		t.Error("the cancelled order's units are still sold at the channel")
 	}
 	converge(t, c, sim)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		f := flagOf(c, target)
-		if f == "cancelled" {
-			break
+	testwait.Until(t, 10*time.Second, func() string {
+		if f := flagOf(c, target); f != "cancelled" {
+			return fmt.Sprintf("flag state %q after the cancel, want cancelled", f)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("flag state %q after the cancel, want cancelled", f)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return ""
+	})
 	rv := submit(t, c, actions.Request{Kind: actions.ReviewOrder, OrderID: other, Reason: "family, same address"})
 	if got := results(rv); got != "micom-id=applied" {
 		t.Fatalf("review %s", got)

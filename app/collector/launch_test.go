@@ -16,6 +16,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/demo"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // launchRate is the Lazada channels' max_calls_per_second in the launch
@@ -215,8 +216,7 @@ func TestLaunchStockAge(t *testing.T) {
 		stockAPI[ch.ID] = ch.Kind != "akulaku"
 	}
 	// Wait for every cell of a channel with a stock API to have a reading.
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
+	testwait.Until(t, 3*time.Minute, func() string {
 		missing := 0
 		for _, k := range c.Engine.Snapshot().Sales[0].SKUs {
 			for _, cell := range k.Channels {
@@ -226,13 +226,10 @@ func TestLaunchStockAge(t *testing.T) {
 			}
 		}
 		if missing == 0 {
-			break
+			return ""
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d SKU × channel cells still without a stock reading after 3 minutes", missing)
-		}
-		time.Sleep(time.Second) // waits for the first stock reads
-	}
+		return fmt.Sprintf("%d SKU × channel cells still without a stock reading", missing)
+	})
 	measureFor := 60 * time.Second
 	if v := os.Getenv("FLASHDECK_MEASURE_FOR"); v != "" {
 		measureFor, _ = time.ParseDuration(v)
@@ -241,7 +238,9 @@ func TestLaunchStockAge(t *testing.T) {
 	var hot, cold []time.Duration
 	end := time.Now().Add(measureFor)
 	for time.Now().Before(end) {
-		time.Sleep(time.Second) // one sample a second, as a screen would see it
+		// Time itself must pass: one sample a second over the run, as a
+		// screen would see it.
+		time.Sleep(time.Second)
 		s := c.Engine.Snapshot()
 		byChannel := map[string][]engine.CellSnap{}
 		for _, k := range s.Sales[0].SKUs {

@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
@@ -147,18 +149,14 @@ func TestMissingTokenEnvIsNamed(t *testing.T) {
 func TestSnapshotAndMetricsAgreeWithTheSimulator(t *testing.T) {
 	srv, c, sim := setup(t, nil, nil)
 	// Wait for the first full read of every channel.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		s := c.Engine.Snapshot()
-		ok := true
-		for _, ch := range s.Channels {
-			ok = ok && ch.State == "ok" && !ch.Backfill.Active
+	testwait.For(t, 30*time.Second, "a first full read of every channel", func() bool {
+		for _, ch := range c.Engine.Snapshot().Channels {
+			if ch.State != "ok" || ch.Backfill.Active {
+				return false
+			}
 		}
-		if ok || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return true
+	})
 	truth := sim.Server.Truth()
 
 	code, body := get(t, srv.URL+"/api/v1/snapshot", "")
@@ -255,8 +253,7 @@ func TestFlagsAPIAndMetric(t *testing.T) {
 		t.Fatal("the demo planted no bots on lazada-id")
 	}
 	// Wait until the engine has read the bots.
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	testwait.Until(t, 30*time.Second, func() string {
 		n := 0
 		for _, f := range c.Engine.Flags("") {
 			if f.Channel == "lazada-id" && f.Rules[0].ID == rules.BotOpening {
@@ -264,10 +261,10 @@ func TestFlagsAPIAndMetric(t *testing.T) {
 			}
 		}
 		if n == bots {
-			break
+			return ""
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return fmt.Sprintf("%d bot flags on lazada-id read, planted %d", n, bots)
+	})
 
 	code, body := get(t, srv.URL+"/api/v1/flags?channel=lazada-id&rule=bot_opening", "")
 	if code != 200 {
@@ -311,15 +308,10 @@ func TestFlagsAPIAndMetric(t *testing.T) {
 
 	// The metric follows the next snapshot (at most a second later).
 	line := `flashdeck_flagged_orders{channel="lazada-id",rule="bot_opening",sale="poco-m3-launch"} ` + itoa(bots) + "\n"
-	var text string
-	for end := time.Now().Add(5 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-		if _, text = get(t, srv.URL+"/metrics", ""); strings.Contains(text, line) {
-			break
-		}
-	}
-	if !strings.Contains(text, line) {
-		t.Errorf("metrics lack %s", line)
-	}
+	testwait.For(t, 5*time.Second, "metrics lack "+line, func() bool {
+		_, text := get(t, srv.URL+"/metrics", "")
+		return strings.Contains(text, line)
+	})
 	if problems, err := testutil.GatherAndLint(c.Metrics.Registry); err != nil || len(problems) > 0 {
 		t.Fatalf("lint: %v %+v", err, problems)
 	}

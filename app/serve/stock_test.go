@@ -132,7 +132,9 @@ func TestNoStockAlarmWhileSelling(t *testing.T) {
 	end := time.Now().Add(20 * time.Second)
 	judged, inFlight := 0, 0
 	for time.Now().Before(end) {
-		time.Sleep(250 * time.Millisecond) // samples the snapshots as a screen would
+		// Time itself must pass: the snapshots are sampled over the run,
+		// as a screen would see them.
+		time.Sleep(250 * time.Millisecond)
 		s := snapshotWhole(t, srv.URL, "")
 		for _, k := range s.Sales[0].SKUs {
 			for _, c := range k.Channels {

@@ -178,7 +178,10 @@ func TestLazadaPushShowsTheOrderBeforeTheNextPoll(t *testing.T) {
 	if err := r.c.Engine.FetchOrder(t.Context(), "lazada-id", o.ID); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond) // let a queued read happen, if any
+	// Time itself must pass: the check is that nothing happens, so there
+	// is no condition to wait for; a wrongly queued read lands within this
+	// span.
+	time.Sleep(300 * time.Millisecond)
 	waitSold(t, r.c, before, units, time.Second)
 	if _, n := lazadaSold(r.c.Engine.Snapshot()); n != orders+1 {
 		t.Errorf("after the replays the engine holds %d Lazada orders, want %d", n, orders+1)
@@ -221,7 +224,10 @@ func TestARepeatedPushIsReadOnce(t *testing.T) {
 			t.Fatalf("replay %d: %d %s", i, code, answer)
 		}
 	}
-	time.Sleep(300 * time.Millisecond) // let a queued read happen, if any
+	// Time itself must pass: the check is that no second read happens, so
+	// there is no condition to wait for; a wrongly queued read lands within
+	// this span.
+	time.Sleep(300 * time.Millisecond)
 	if n := book.OrderReads(o.ID); n != 1 {
 		t.Fatalf("%d replays of one push read the order %d times, want 1", replays, n)
 	}
@@ -231,7 +237,9 @@ func TestARepeatedPushIsReadOnce(t *testing.T) {
 	waitSold(t, r.c, before, units, time.Second)
 
 	// Lazada's next message about the order is another message: read.
-	time.Sleep(2 * time.Millisecond) // a later stamp (milliseconds)
+	// Time itself must pass: the next message needs a later stamp, and
+	// stamps are in milliseconds.
+	time.Sleep(2 * time.Millisecond)
 	again, auth2, err := r.sim.Server.LazadaPush("lazada-id", o.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -344,6 +352,9 @@ func TestForgedAndMalformedPushesAreRefused(t *testing.T) {
 	if got := webhooks(r, "unknown", "malformed"); got != 1 {
 		t.Errorf(`flashdeck_webhooks_total{channel="unknown",result="malformed"} = %v, want 1 (the 70 KiB push)`, got)
 	}
+	// Time itself must pass: the check is that the refused pushes bring
+	// nothing, so there is no condition to wait for; a wrongly queued read
+	// lands within this span.
 	time.Sleep(200 * time.Millisecond)
 	if _, n := lazadaSold(r.c.Engine.Snapshot()); n != orders {
 		t.Errorf("refused pushes brought orders: %d, want %d", n, orders)

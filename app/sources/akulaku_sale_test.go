@@ -17,6 +17,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/sources"
 	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 const akuChannel = "akulaku-id"
@@ -127,16 +128,17 @@ func TestAkulakuSixHourSaleThroughTheEngine(t *testing.T) {
 	case <-time.After(50 * time.Second):
 		t.Errorf("the sale did not play to its end in 50 s: at %s", clock.Now())
 	}
+	stop := sync.OnceFunc(func() { cancel(); <-stopped })
+	defer stop()
 	// The engine publishes within PublishEvery; wait for the last poll's.
 	truth := srv.Truth()
-	var diff string
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if diff = soldDiff(e.Snapshot(), truth); diff == "" {
-			break
+	testwait.Until(t, 5*time.Second, func() string {
+		if diff := soldDiff(e.Snapshot(), truth); diff != "" {
+			return "the engine's figures differ from the simulator's truth: " + diff
 		}
-	}
-	cancel()
-	<-stopped
+		return ""
+	})
+	stop()
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -144,9 +146,6 @@ func TestAkulakuSixHourSaleThroughTheEngine(t *testing.T) {
 	t.Logf("%d polls over %s of sale time; %d orders; tokens %+v", polls, clock.Now().Sub(t0).Round(time.Minute), truth.Orders[akuChannel], tokens)
 	if len(failures) > 0 {
 		t.Errorf("%d of %d polls failed; the first: %s", len(failures), polls, failures[0])
-	}
-	if diff != "" {
-		t.Errorf("the engine's figures differ from the simulator's truth: %s", diff)
 	}
 	if n := st.OrderCount(akuChannel); n != truth.Orders[akuChannel] || n < 2000 {
 		t.Errorf("the database holds %d orders; the simulator took %d", n, truth.Orders[akuChannel])

@@ -14,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/demo"
 	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // liveCollector runs the demo simulator and a collector on it.
@@ -112,13 +113,9 @@ func TestViewerCannotPressActionButtons(t *testing.T) {
 func TestFlaggedReviewGoesThroughSaleControl(t *testing.T) {
 	test.NewTempApp(t)
 	_, c := liveCollector(t)
-	deadline := time.Now().Add(20 * time.Second)
-	for len(c.Engine.Flags("")) == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("no flags five minutes into the demo")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testwait.For(t, 20*time.Second, "no flags five minutes into the demo", func() bool {
+		return len(c.Engine.Flags("")) > 0
+	})
 	d := NewDashboard(c.Engine.Snapshot())
 	test.NewTempWindow(t, d.Content())
 	d.goRun = func(f func()) { f() }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // TestCapAtAllocationOnlyForOversellRisk: the button acts on the row
@@ -117,17 +119,15 @@ func TestCapAtAllocationThroughSaleControl(t *testing.T) {
 	v := d.skus
 	wait := func(what string, ok func(*skuRow) bool) *skuRow {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for {
+		var r *skuRow
+		testwait.Until(t, 10*time.Second, func() string {
 			d.Apply(c.Engine.Snapshot())
-			if r := v.selectedRow(); r != nil && ok(r) {
-				return r
+			if r = v.selectedRow(); r != nil && ok(r) {
+				return ""
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not shown in time (%+v)", what, v.selectedRow())
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+			return fmt.Sprintf("%s: not shown (%+v)", what, r)
+		})
+		return r
 	}
 	v.Select("poco-m3-launch", sku, ch)
 	r := wait("a first stock reading", func(r *skuRow) bool { return r.Stock != nil && r.StockStatus != engine.StockStale })

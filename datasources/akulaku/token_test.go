@@ -65,6 +65,7 @@ func (f *tokenFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.URL.Path {
 	case PathToken:
+		// Time itself must pass: a slow token service.
 		time.Sleep(f.tokenDelay)
 		f.mu.Lock()
 		defer f.mu.Unlock()

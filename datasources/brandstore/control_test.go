@@ -14,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/brandstore"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // The actions are tested against the simulator, over real HTTP: it serves
@@ -329,12 +330,10 @@ func TestLostAnswerIsReadBack(t *testing.T) {
 			}
 			// The store notices the client is gone and keeps its answer;
 			// until then the key is still running, which is unknown too.
-			for range 100 {
-				if err = a.do(s.c, id, meta("k-1")); codeOf(err) != brandstore.CodeRequestInProgress {
-					break
-				}
-				time.Sleep(20 * time.Millisecond)
-			}
+			testwait.For(t, 10*time.Second, "the key is still running", func() bool {
+				err = a.do(s.c, id, meta("k-1"))
+				return codeOf(err) != brandstore.CodeRequestInProgress
+			})
 			if err != nil {
 				t.Errorf("the same request again: %v", err)
 			}
@@ -353,10 +352,9 @@ func TestRequestInProgress(t *testing.T) {
 	s.book.SetActionFault(simulator.OpPause, simulator.ActionFault{Mode: "timeout", Delay: time.Second})
 	first := make(chan error, 1)
 	go func() { first <- s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-1")) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for s.book.ActionCount(simulator.OpPause) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	testwait.For(t, 5*time.Second, "the held pause never reached the book", func() bool {
+		return s.book.ActionCount(simulator.OpPause) > 0
+	})
 	err := s.c.PauseSale(ctx, simTarget, datasources.SaleControl{}, meta("k-1"))
 	e := asError(t, err)
 	if e.Code != brandstore.CodeRequestInProgress || !datasources.OutcomeUnknown(err) || !strings.Contains(e.Message, "still running") {

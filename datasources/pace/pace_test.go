@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -56,20 +57,25 @@ func TestHoldStopsEveryCallUntilItEnds(t *testing.T) {
 	}
 }
 
+// The hold must come while the call waits: the test runs in a bubble of
+// its own (testing/synctest), where the clock is fake and synctest.Wait
+// returns once the waiting call is blocked on its timer.
 func TestHoldAnnouncedWhileWaitingIsHonoured(t *testing.T) {
-	p := New(10) // 100 ms apart
-	_ = p.Wait(context.Background())
-	done := make(chan time.Time)
-	go func() {
-		_ = p.Wait(context.Background()) // its turn is 100 ms away
-		done <- time.Now()
-	}()
-	time.Sleep(20 * time.Millisecond)
-	start := time.Now()
-	p.Hold(300 * time.Millisecond) // the ban comes while it waits
-	if d := (<-done).Sub(start); d < 290*time.Millisecond {
-		t.Errorf("a waiting call went out %v into a 300ms ban", d)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		p := New(10) // 100 ms apart
+		_ = p.Wait(context.Background())
+		done := make(chan time.Time)
+		go func() {
+			_ = p.Wait(context.Background()) // its turn is 100 ms away
+			done <- time.Now()
+		}()
+		synctest.Wait()
+		start := time.Now()
+		p.Hold(300 * time.Millisecond) // the ban comes while it waits
+		if d := (<-done).Sub(start); d < 290*time.Millisecond {
+			t.Errorf("a waiting call went out %v into a 300ms ban", d)
+		}
+	})
 }
 
 func TestWaitEndsWithItsContext(t *testing.T) {
@@ -101,39 +107,49 @@ func TestNilPacerLetsEveryCallThrough(t *testing.T) {
 	}
 }
 
+// The second call must be blocked in Begin before the first ends: the
+// test runs in a bubble of its own (testing/synctest), where synctest.Wait
+// returns once it is.
 func TestBeginLetsOneCallOutAtATime(t *testing.T) {
-	p := New(0)
-	end, err := p.Begin(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	second := make(chan time.Time)
-	go func() {
-		end2, err := p.Begin(context.Background())
-		if err == nil {
-			end2()
+	synctest.Test(t, func(t *testing.T) {
+		p := New(0)
+		end, err := p.Begin(context.Background())
+		if err != nil {
+			t.Fatal(err)
 		}
-		second <- time.Now()
-	}()
-	time.Sleep(50 * time.Millisecond)
-	// The first call read a ban before it ended: the second starts after it.
-	p.Hold(100 * time.Millisecond)
-	ended := time.Now()
-	end()
-	if at := <-second; at.Before(ended) {
-		t.Errorf("a second call began %v before the first ended", ended.Sub(at))
-	}
-	if err := p.Wait(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(ended); d < 95*time.Millisecond {
-		t.Errorf("a call %v after a ban read by the call before it", d)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	end, _ = p.Begin(context.Background())
-	cancel()
-	if _, err := p.Begin(ctx); err == nil {
-		t.Error("Begin with an ended context while another call is out returned no error")
-	}
-	end()
+		second := make(chan time.Time)
+		go func() {
+			end2, err := p.Begin(context.Background())
+			if err == nil {
+				end2()
+			}
+			second <- time.Now()
+		}()
+		synctest.Wait()
+		select {
+		case <-second:
+			t.Fatal("a second call began while the first was out")
+		default:
+		}
+		// The first call read a ban before it ended: the second starts after it.
+		p.Hold(100 * time.Millisecond)
+		ended := time.Now()
+		end()
+		if at := <-second; at.Before(ended) {
+			t.Errorf("a second call began %v before the first ended", ended.Sub(at))
+		}
+		if err := p.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(ended); d < 95*time.Millisecond {
+			t.Errorf("a call %v after a ban read by the call before it", d)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		end, _ = p.Begin(context.Background())
+		cancel()
+		if _, err := p.Begin(ctx); err == nil {
+			t.Error("Begin with an ended context while another call is out returned no error")
+		}
+		end()
+	})
 }

@@ -147,6 +147,8 @@ func TestAkulakuClientDuringARunningSale(t *testing.T) {
 	for clock.Now().Before(settled) {
 		cur = ledger.Poll(t, c, cur)
 		polls++
+		// Time itself must pass: the sale plays on between polls, so
+		// orders arrive and change between pages.
 		time.Sleep(20 * time.Millisecond)
 	}
 	cur = ledger.Poll(t, c, cur)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // These tests speak the brand store contract over plain HTTP, without
@@ -430,10 +431,9 @@ func TestBrandstoreActionFaultTimeout(t *testing.T) {
 		first = s.call("POST", path, "k-1", bsReason)
 		took = time.Since(start)
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for s.book.ActionCount(simulator.OpCancel) == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	testwait.For(t, 5*time.Second, "the held cancel never reached the book", func() bool {
+		return s.book.ActionCount(simulator.OpCancel) > 0
+	})
 	if o, _ := s.book.Order(page[0].ID); o.Status != simulator.StatusCanceled {
 		t.Errorf("held, yet not applied: %s", o.Status)
 	}

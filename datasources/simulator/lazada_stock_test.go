@@ -742,6 +742,7 @@ func TestLazadaBan(t *testing.T) {
 	if b.Faults().Ban != 0 {
 		t.Errorf("the ban fault is still armed: %+v", b.Faults())
 	}
+	// Time itself must pass: the 400 ms ban must end.
 	time.Sleep(450 * time.Millisecond)
 	if a := lzDo(t, srv, hs, http.MethodGet, "/orders/get", orders, nil); a.Code != "0" {
 		t.Fatalf("after the ban: %+v", a)
