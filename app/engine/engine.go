@@ -198,6 +198,26 @@ func New(opt Options) (*Engine, error) {
 	if opt.Store == nil {
 		return nil, errors.New("engine: no store")
 	}
+	opt.applyDefaults()
+	e := &Engine{
+		opt: opt, cfg: opt.Config, now: opt.Now, log: opt.Logger, store: opt.Store,
+		chByID: map[string]*channel{}, subs: fanout.Fanout[*Snapshot]{Buffer: 1, Latest: true}, loadDone: make(chan struct{}),
+	}
+	if err := e.buildChannels(); err != nil {
+		return nil, err
+	}
+	e.buildCells()
+	key, err := flagKey(opt)
+	if err != nil {
+		return nil, err
+	}
+	e.buildSaleRules(key)
+	e.snap.Store(e.build())
+	return e, nil
+}
+
+// applyDefaults fills in the options left zero.
+func (opt *Options) applyDefaults() {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -216,10 +236,12 @@ func New(opt Options) (*Engine, error) {
 	if opt.PurgeEvery <= 0 {
 		opt.PurgeEvery = time.Hour
 	}
-	e := &Engine{
-		opt: opt, cfg: opt.Config, now: opt.Now, log: opt.Logger, store: opt.Store,
-		chByID: map[string]*channel{}, subs: fanout.Fanout[*Snapshot]{Buffer: 1, Latest: true}, loadDone: make(chan struct{}),
-	}
+}
+
+// buildChannels makes a channel of each configured one, in config order,
+// with its client; a closed storefront (enabled: false) has none and is
+// shown disabled.
+func (e *Engine) buildChannels() error {
 	for i := range e.cfg.Channels {
 		cc := &e.cfg.Channels[i]
 		ch := &channel{
@@ -230,9 +252,9 @@ func New(opt Options) (*Engine, error) {
 		if !cc.IsEnabled() {
 			ch.state, ch.lastError = StateDisabled, ""
 		} else {
-			src := opt.Sources[cc.ID]
+			src := e.opt.Sources[cc.ID]
 			if src == nil {
-				return nil, fmt.Errorf("engine: channel %s has no client", cc.ID)
+				return fmt.Errorf("engine: channel %s has no client", cc.ID)
 			}
 			ch.src = src
 			ch.caps = src.Capabilities()
@@ -241,6 +263,12 @@ func New(opt Options) (*Engine, error) {
 		e.channels = append(e.channels, ch)
 		e.chByID[cc.ID] = ch
 	}
+	return nil
+}
+
+// buildCells makes the sales and a cell for each SKU on each channel it
+// is allocated on; each channel learns its sales' SKUs and their cells.
+func (e *Engine) buildCells() {
 	for si := range e.cfg.Sales {
 		sc := &e.cfg.Sales[si]
 		s := &sale{cfg: sc, start: sc.Start.UnixMilli(), end: sc.End.UnixMilli()}
@@ -270,14 +298,24 @@ func New(opt Options) (*Engine, error) {
 		}
 		e.sales = append(e.sales, s)
 	}
-	key := opt.FlagKey
-	if key == nil {
-		k, err := rules.LoadKey(filepath.Dir(opt.Store.Path()))
-		if err != nil {
-			return nil, fmt.Errorf("engine: %w", err)
-		}
-		key = k
+}
+
+// flagKey is the key that seals the flags' evidence: the one given, or
+// the one kept beside the store.
+func flagKey(opt Options) ([]byte, error) {
+	if opt.FlagKey != nil {
+		return opt.FlagKey, nil
 	}
+	k, err := rules.LoadKey(filepath.Dir(opt.Store.Path()))
+	if err != nil {
+		return nil, fmt.Errorf("engine: %w", err)
+	}
+	return k, nil
+}
+
+// buildSaleRules gives each sale its per-channel state (on the channel,
+// its end there, paused) and its rules.
+func (e *Engine) buildSaleRules(key []byte) {
 	for _, s := range e.sales {
 		s.onChan = make([]bool, len(e.channels))
 		s.endOn = make([]int64, len(e.channels))
@@ -290,8 +328,6 @@ func New(opt Options) (*Engine, error) {
 		}
 		s.rules = rules.NewSale(saleRules(s.cfg, e.channels), key)
 	}
-	e.snap.Store(e.build())
-	return e, nil
 }
 
 // saleRules describes a sale to the rules engine.
@@ -323,17 +359,51 @@ func saleRules(c *config.Sale, chans []*channel) rules.SaleSpec {
 // Load replays the saved orders, cursors and stock into memory. Run calls
 // it; call it directly to read a state_dir without polling.
 func (e *Engine) Load() error {
+	if err := e.restoreFlags(); err != nil {
+		return err
+	}
+	// Extensions and pauses first: the replay counts orders inside the
+	// windows they give.
+	if err := e.restoreControls(); err != nil {
+		return err
+	}
+	// Personal data past its retention goes before the replay: it never
+	// reaches memory again.
+	e.purgePersonalData()
+	for _, ch := range e.channels {
+		if err := e.restoreChannel(ch); err != nil {
+			return err
+		}
+	}
+	// Flags the replay made (or changed) are written back: a state_dir from
+	// before the rules existed gets its flags on first start.
+	if err := e.saveFlags(); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
+	e.dirty.Store(true)
+	e.publish()
+	return nil
+}
+
+// restoreFlags hands the saved flags (and their review states) to every
+// sale's rules.
+func (e *Engine) restoreFlags() error {
 	saved, err := e.store.Flags()
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}
 	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, s := range e.sales {
 		s.rules.Restore(saved)
 	}
-	e.mu.Unlock()
-	// Extensions and pauses first: the replay counts orders inside the
-	// windows they give.
+	return nil
+}
+
+// restoreControls applies the saved extensions and pauses. A saved end the
+// sale no longer allows is set aside (and logged): the configured end
+// counts.
+func (e *Engine) restoreControls() error {
 	controls, aside, err := e.store.Controls()
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
@@ -362,57 +432,51 @@ func (e *Engine) Load() error {
 		e.log.Error("saved state not loaded", "why", why)
 	}
 	e.setAside.Store(&aside)
-	// Personal data past its retention goes before the replay: it never
-	// reaches memory again.
-	e.purgePersonalData()
-	for _, ch := range e.channels {
-		c, ok, err := e.store.Cursor(ch.cfg.ID)
-		if err != nil {
-			return fmt.Errorf("engine: cursor of %s: %w", ch.cfg.ID, err)
-		}
-		if ok {
-			ch.cursor = c
-		} else {
-			ch.cursor = datasources.Cursor{UpdatedAfter: e.firstWindow(ch)}
-			ch.backfill.Active = ch.src != nil
-		}
-		e.mu.Lock()
-		rs, err := e.store.EachOrderStats(ch.cfg.ID, func(o *datasources.Order) error {
-			e.ingest(ch, o)
-			return nil
-		})
-		e.mu.Unlock()
-		if err != nil {
-			return fmt.Errorf("engine: orders of %s: %w", ch.cfg.ID, err)
-		}
-		if rs.Unreadable() > 0 {
-			e.log.Warn("orders whose buyers' personal data is unreadable: they count in every figure, but the scalper rules cannot match their phones, addresses or accounts",
-				"channel", ch.cfg.ID, "unreadable", rs.Unreadable(), "of", rs.Orders, "sealed_with_a_lost_key", rs.LostKey, "damaged", rs.Damaged)
-		}
-		st, at, err := e.store.Stock(ch.cfg.ID)
-		if err != nil {
-			return fmt.Errorf("engine: stock of %s: %w", ch.cfg.ID, err)
-		}
-		e.mu.Lock()
-		wallNow, saleNow := time.Now(), e.now()
-		for k, r := range st {
-			ch.stock[k] = r
-			e.markStockRead(ch, k)
-			// Saved in sale time; its age carries over to wall time.
-			ch.stockWall[k] = wallNow.Add(at[k].Sub(saleNow))
-			if at[k].After(ch.stockAt) {
-				ch.stockAt = at[k]
-			}
-		}
-		e.mu.Unlock()
+	return nil
+}
+
+// restoreChannel loads one channel's cursor (or starts its backfill),
+// replays its saved orders and restores its last stock readings.
+func (e *Engine) restoreChannel(ch *channel) error {
+	c, ok, err := e.store.Cursor(ch.cfg.ID)
+	if err != nil {
+		return fmt.Errorf("engine: cursor of %s: %w", ch.cfg.ID, err)
 	}
-	// Flags the replay made (or changed) are written back: a state_dir from
-	// before the rules existed gets its flags on first start.
-	if err := e.saveFlags(); err != nil {
-		return fmt.Errorf("engine: %w", err)
+	if ok {
+		ch.cursor = c
+	} else {
+		ch.cursor = datasources.Cursor{UpdatedAfter: e.firstWindow(ch)}
+		ch.backfill.Active = ch.src != nil
 	}
-	e.dirty.Store(true)
-	e.publish()
+	e.mu.Lock()
+	rs, err := e.store.EachOrderStats(ch.cfg.ID, func(o *datasources.Order) error {
+		e.ingest(ch, o)
+		return nil
+	})
+	e.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("engine: orders of %s: %w", ch.cfg.ID, err)
+	}
+	if rs.Unreadable() > 0 {
+		e.log.Warn("orders whose buyers' personal data is unreadable: they count in every figure, but the scalper rules cannot match their phones, addresses or accounts",
+			"channel", ch.cfg.ID, "unreadable", rs.Unreadable(), "of", rs.Orders, "sealed_with_a_lost_key", rs.LostKey, "damaged", rs.Damaged)
+	}
+	st, at, err := e.store.Stock(ch.cfg.ID)
+	if err != nil {
+		return fmt.Errorf("engine: stock of %s: %w", ch.cfg.ID, err)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	wallNow, saleNow := time.Now(), e.now()
+	for k, r := range st {
+		ch.stock[k] = r
+		e.markStockRead(ch, k)
+		// Saved in sale time; its age carries over to wall time.
+		ch.stockWall[k] = wallNow.Add(at[k].Sub(saleNow))
+		if at[k].After(ch.stockAt) {
+			ch.stockAt = at[k]
+		}
+	}
 	return nil
 }
 
