@@ -36,57 +36,98 @@ type Source interface {
 	Flags(sale string) []rules.Flag
 }
 
-// Run opens the dashboard and blocks until it is closed.
+// Run opens the dashboard and blocks until it is closed: on the collector
+// in process, or on a remote one (o.Remote).
 func Run(o launch.Options) error {
-	a := fyneapp.NewWithID(AppID)
-	a.SetIcon(icons.AppIcon)
-	var (
-		src        Source
-		svc        ActionService
-		subActions func() (<-chan string, func())
-		u          actions.User
-		title      func(actions.User) string
-	)
-	if r := o.Remote; r != nil {
-		src, svc, subActions, u = r, r, r.SubscribeActions, r.User()
-		// The room must see at a glance which collector a desktop reads and
-		// as whom it acts.
-		title = func(u actions.User) string {
-			return fmt.Sprintf("flashdeck — collector %s — %s (%s)", r.Host(), u.Name, u.Role)
-		}
-	} else {
-		src, svc, subActions = o.Collector.Engine, o.Collector.Actions, o.Collector.Actions.Subscribe
-		u = actions.DesktopUser(o.Collector.Config.Users, o.User)
-		title = func(u actions.User) string {
+	if o.Remote != nil {
+		return runRemote(o)
+	}
+	return runLocal(o)
+}
+
+// wiring is what a desktop reads and acts through, and what it connects
+// once its screens exist: the part that differs between a collector in
+// process and a remote one.
+type wiring struct {
+	src        Source
+	svc        ActionService
+	subActions func() (<-chan string, func())
+	user       actions.User
+	title      func(actions.User) string
+	// connect runs once the screens and the bridge are up; ctx ends when
+	// the window closes.
+	connect func(ctx context.Context, d *Dashboard, w fyne.Window)
+}
+
+// runLocal opens the dashboard on the collector in process.
+func runLocal(o launch.Options) error {
+	c := o.Collector
+	return open(o, wiring{
+		src: c.Engine, svc: c.Actions, subActions: c.Actions.Subscribe,
+		user: actions.DesktopUser(c.Config.Users, o.User),
+		title: func(u actions.User) string {
 			t := "flashdeck"
 			if o.Demo != nil {
 				t += " — demo (simulated channels)"
-			} else if o.Collector.Config.Path != "" {
-				t += " — " + o.Collector.Config.Path
+			} else if c.Config.Path != "" {
+				t += " — " + c.Config.Path
 			}
 			return t + fmt.Sprintf(" — %s (%s)", u.Name, u.Role)
-		}
+		},
+		connect: func(ctx context.Context, d *Dashboard, _ fyne.Window) {
+			// The pre-sale check, once at start and on "Run check again",
+			// through the engine's own clients: its calls share each
+			// channel's call budget with the polling.
+			ck := &checker{ctx: ctx, view: d.channels.check, run: func(ctx context.Context) check.Report {
+				return check.Run(ctx, c.Config, c.Sources, check.Options{Now: c.Now})
+			}}
+			d.channels.check.onRun = ck.start
+			ck.start()
+		},
+	})
+}
+
+// runRemote opens the dashboard on a remote collector's stream and API.
+func runRemote(o launch.Options) error {
+	r := o.Remote
+	u := r.User()
+	// The room must see at a glance which collector a desktop reads and
+	// as whom it acts.
+	title := func(u actions.User) string {
+		return fmt.Sprintf("flashdeck — collector %s — %s (%s)", r.Host(), u.Name, u.Role)
 	}
-	w := a.NewWindow(title(u))
-	d := NewDashboard(src.Snapshot())
+	return open(o, wiring{
+		src: r, svc: r, subActions: r.SubscribeActions, user: u, title: title,
+		connect: func(_ context.Context, d *Dashboard, w fyne.Window) {
+			// The token's user is known once the collector answers, and
+			// may change when the collector's config does.
+			r.OnConnect(func(nu actions.User) {
+				fyne.Do(func() {
+					if nu != u {
+						u = nu
+						d.SetActions(r, u)
+						w.SetTitle(title(u))
+					}
+				})
+			})
+			// The collector holds the credentials and checks the channels.
+			d.channels.check.setRemote()
+		},
+	})
+}
+
+// open shows the dashboard wired as wr says and blocks until the window
+// is closed (or o.Quit passes).
+func open(o launch.Options, wr wiring) error {
+	a := fyneapp.NewWithID(AppID)
+	a.SetIcon(icons.AppIcon)
+	w := a.NewWindow(wr.title(wr.user))
+	d := NewDashboard(wr.src.Snapshot())
 	d.skus.window = w
 	d.flagged.window = w
 	d.channels.check.window = w
 	d.window = w
-	d.SetActions(svc, u)
-	if r := o.Remote; r != nil {
-		// The token's user is known once the collector answers, and may
-		// change when the collector's config does.
-		r.OnConnect(func(nu actions.User) {
-			fyne.Do(func() {
-				if nu != u {
-					u = nu
-					d.SetActions(svc, u)
-					w.SetTitle(title(u))
-				}
-			})
-		})
-	}
+	d.SetActions(wr.svc, wr.user)
 	w.SetContent(d.Content())
 	w.SetMainMenu(d.menu())
 	// F11 is the full-screen key people already know; Escape leaves the
@@ -105,23 +146,10 @@ func Run(o launch.Options) error {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	br := newBridge(src, d.Apply, d.SetFlags)
+	br := newBridge(wr.src, d.Apply, d.SetFlags)
 	go br.run(ctx)
-	if o.Remote != nil {
-		// The collector holds the credentials and checks the channels.
-		d.channels.check.setRemote()
-	} else {
-		// The pre-sale check, once at start and on "Run check again",
-		// through the engine's own clients: its calls share each channel's
-		// call budget with the polling.
-		c := o.Collector
-		ck := &checker{ctx: ctx, view: d.channels.check, run: func(ctx context.Context) check.Report {
-			return check.Run(ctx, c.Config, c.Sources, check.Options{Now: c.Now})
-		}}
-		d.channels.check.onRun = ck.start
-		ck.start()
-	}
-	sub, unsub := subActions()
+	wr.connect(ctx, d, w)
+	sub, unsub := wr.subActions()
 	// d.actions is replaced when the remote user changes: reload whichever
 	// view is current.
 	go watchActions(ctx, sub, unsub, func() { d.actions.Reload() })
