@@ -41,8 +41,13 @@ func TestChannelStockJudgedAndCapped(t *testing.T) {
 	waitFor := func(what string, ok func(engine.CellSnap) bool) engine.CellSnap {
 		t.Helper()
 		var c engine.CellSnap
-		// Within one stock interval and a few polls.
-		testwait.Until(t, interval+5*time.Second, func() string {
+		// Within one stock interval and a few polls; only the full-length
+		// run holds the collector to it (testwait.Timed).
+		limit := interval + 5*time.Second
+		if !testwait.Timed() {
+			limit = time.Minute
+		}
+		testwait.Until(t, limit, func() string {
 			var found bool
 			c, found = cellOf(snapshotWhole(t, srv.URL, "wall-secret"), ch, sku)
 			if found && ok(c) {
@@ -126,7 +131,15 @@ func deref(p *int) any {
 // channel is judged oversell risk, not selling or short: the difference
 // orders make between a stock read and our count is in flight, never an
 // alarm.
+//
+// It holds while the collector keeps up with the sale: under -race on a
+// busy machine the orders are read late, the remaining count lags the
+// stock read and the judgement says short for the machine, not for the
+// code. So, like every time limit, it runs in the full-length run only.
 func TestNoStockAlarmWhileSelling(t *testing.T) {
+	if !testwait.Timed() {
+		t.Skip("judged in time only in the full-length run (testwait.Timed)")
+	}
 	rig := demotest.Start(t, demotest.Options{Live: true, Speed: 10, StockInterval: 2 * time.Second})
 	srv, _ := rig.Serve(t)
 	end := time.Now().Add(20 * time.Second)
