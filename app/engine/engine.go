@@ -109,6 +109,9 @@ type sale struct {
 	endOn    []int64
 	pausedOn []bool
 	skus     []saleSKU
+	// perMin[i] is units per minute on channel i over the whole sale
+	// (history.go).
+	perMin []minuteSeries
 	// chans lists the channels this sale runs on, in config order.
 	chans []int
 }
@@ -187,6 +190,12 @@ type channel struct {
 	// fresh holds the creation times (unix ms, sale clock) of orders first
 	// seen while polling live, until the next snapshot is published.
 	fresh []int64
+	// health lists the changes of state (history.go); recorded is the
+	// state last recorded ("" before the first poll), unsavedHealth the
+	// changes not written to the store yet.
+	health        []store.HealthChange
+	recorded      string
+	unsavedHealth []store.HealthChange
 }
 
 // New builds an engine from the configuration. It loads nothing and polls
@@ -282,6 +291,7 @@ func New(opt Options) (*Engine, error) {
 		s.onChan = make([]bool, len(e.channels))
 		s.endOn = make([]int64, len(e.channels))
 		s.pausedOn = make([]bool, len(e.channels))
+		s.perMin = make([]minuteSeries, len(e.channels))
 		for i := range s.endOn {
 			s.endOn[i] = s.end
 		}
@@ -366,6 +376,9 @@ func (e *Engine) Load() error {
 	// reaches memory again.
 	e.purgePersonalData()
 	for _, ch := range e.channels {
+		if err := e.loadHealth(ch); err != nil {
+			return fmt.Errorf("engine: %w", err)
+		}
 		c, ok, err := e.store.Cursor(ch.cfg.ID)
 		if err != nil {
 			return fmt.Errorf("engine: cursor of %s: %w", ch.cfg.ID, err)
@@ -517,6 +530,8 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 		c.sold -= int(l.units)
 		c.rate.add(l.at, -float64(l.units))
 		ch.spark.add(l.at, -float64(l.units))
+		s := e.sales[c.sale]
+		s.perMin[ch.idx].add(s.start, l.at, -l.units)
 	}
 	rec := orderRec{updated: u}
 	created := o.CreatedAt.UnixMilli()
@@ -539,6 +554,8 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 		c.sold += int(l.units)
 		c.rate.add(l.at, float64(l.units))
 		ch.spark.add(l.at, float64(l.units))
+		s := e.sales[c.sale]
+		s.perMin[ch.idx].add(s.start, l.at, l.units)
 	}
 	if len(rec.lines) == 0 {
 		rec.lines = nil
@@ -572,6 +589,7 @@ func (e *Engine) pollLoop(ctx context.Context, ch *channel) {
 			e.opt.Hooks.OnPoll(ch.cfg.ID, d, err)
 		}
 		delay := e.record(ch, d, more, err, interval)
+		e.saveHealth(ch)
 		timer.Reset(delay)
 	}
 }
@@ -745,6 +763,7 @@ func (e *Engine) record(ch *channel, d time.Duration, more bool, err error, inte
 		}
 	}
 	ch.nextPoll = now.Add(delay)
+	e.noteHealth(ch, describe(err))
 	return delay
 }
 
