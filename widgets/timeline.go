@@ -76,19 +76,8 @@ type TimelineTick struct {
 	Label  string
 }
 
-// seriesPalette colours the series in order; it reads on the light and the
-// dark theme alike.
-var seriesPalette = []color.NRGBA{
-	{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
-	{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
-	{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
-	{R: 0x17, G: 0xbe, B: 0xcf, A: 0xff},
-	{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
-	{R: 0xe3, G: 0x77, B: 0xc2, A: 0xff},
-}
-
 // SeriesColor is the colour of the i-th series (the report uses the same).
-func SeriesColor(i int) color.NRGBA { return seriesPalette[i%len(seriesPalette)] }
+func SeriesColor(i int) color.NRGBA { return plot.SeriesColor(i) }
 
 // Sizes of a Timeline, in Fyne units.
 const (

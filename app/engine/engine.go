@@ -56,6 +56,9 @@ type Options struct {
 	// FlagKey is the key personal data is hashed with for the scalper
 	// rules; by default the one in the store's directory (rules.LoadKey).
 	FlagKey []byte
+	// Offline builds an engine that only reads the store (Load, then
+	// Snapshot, History…): no channel needs a client, and Run refuses.
+	Offline bool
 	// PurgeEvery is how often the personal data whose retention ended
 	// (personal_data_days) is purged from the store, besides at start
 	// (default 1h).
@@ -240,12 +243,14 @@ func New(opt Options) (*Engine, error) {
 			ch.state, ch.lastError = StateDisabled, ""
 		} else {
 			src := opt.Sources[cc.ID]
-			if src == nil {
+			if src == nil && !opt.Offline {
 				return nil, fmt.Errorf("engine: channel %s has no client", cc.ID)
 			}
-			ch.src = src
-			ch.caps = src.Capabilities()
-			ch.push = newPushQueue(ch)
+			if src != nil {
+				ch.src = src
+				ch.caps = src.Capabilities()
+				ch.push = newPushQueue(ch)
+			}
 		}
 		e.channels = append(e.channels, ch)
 		e.chByID[cc.ID] = ch
@@ -470,6 +475,9 @@ func (e *Engine) firstWindow(ch *channel) time.Time {
 // Run loads the saved state, then polls every enabled channel until ctx
 // ends. It returns after every poller has stopped.
 func (e *Engine) Run(ctx context.Context) error {
+	if e.opt.Offline {
+		return errors.New("engine: an offline engine only reads the store")
+	}
 	if !e.started.CompareAndSwap(false, true) {
 		return errors.New("engine: already running")
 	}

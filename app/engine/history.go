@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/store"
@@ -132,4 +134,58 @@ func (e *Engine) History(saleID string) (SaleHistory, bool) {
 		h.Channels = append(h.Channels, c)
 	}
 	return h, true
+}
+
+// SellOuts are when a sale's allocations ran out, by the creation time of
+// the order that took the last unit; a channel or SKU missing from a map
+// did not sell out.
+type SellOuts struct {
+	Channel map[string]time.Time // the channel's allocation over every SKU
+	SKU     map[string]time.Time // the SKU's allocation over every channel
+}
+
+// SellOuts works out when a sale's channels and SKUs sold out, from the
+// orders in memory (a walk of them: for a report, not for every frame).
+func (e *Engine) SellOuts(saleID string) SellOuts {
+	out := SellOuts{Channel: map[string]time.Time{}, SKU: map[string]time.Time{}}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.saleLocked(saleID)
+	if s == nil {
+		return out
+	}
+	var lines []line
+	for _, ci := range s.chans {
+		for _, rec := range e.channels[ci].orders {
+			for _, l := range rec.lines {
+				if e.sales[e.cells[l.cell].sale] == s {
+					lines = append(lines, l)
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.at, b.at) })
+	chAlloc, skuAlloc := map[int]int{}, map[int]int{}
+	for _, k := range s.skus {
+		for _, c := range k.cells {
+			chAlloc[e.cells[c].ch] += e.cells[c].allocated
+			skuAlloc[e.cells[c].sku] += e.cells[c].allocated
+		}
+	}
+	chSold, skuSold := map[int]int{}, map[int]int{}
+	for _, l := range lines {
+		c := &e.cells[l.cell]
+		at := time.UnixMilli(l.at).In(s.cfg.Start.Location())
+		chSold[c.ch] += int(l.units)
+		skuSold[c.sku] += int(l.units)
+		id := e.channels[c.ch].cfg.ID
+		if _, done := out.Channel[id]; !done && chAlloc[c.ch] > 0 && chSold[c.ch] >= chAlloc[c.ch] {
+			out.Channel[id] = at
+		}
+		sku := s.skus[c.sku].cfg.SKU
+		if _, done := out.SKU[sku]; !done && skuAlloc[c.sku] > 0 && skuSold[c.sku] >= skuAlloc[c.sku] {
+			out.SKU[sku] = at
+		}
+	}
+	return out
 }

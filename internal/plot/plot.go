@@ -15,6 +15,20 @@ import (
 	"math"
 )
 
+// palette colours series in order; it reads on light and dark backgrounds.
+var palette = []color.NRGBA{
+	{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+	{R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	{R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
+	{R: 0x17, G: 0xbe, B: 0xcf, A: 0xff},
+	{R: 0x8c, G: 0x56, B: 0x4b, A: 0xff},
+	{R: 0xe3, G: 0x77, B: 0xc2, A: 0xff},
+}
+
+// SeriesColor is the colour of the i-th series: the timeline widget and the
+// report draw each channel in the same colour.
+func SeriesColor(i int) color.NRGBA { return palette[((i%len(palette))+len(palette))%len(palette)] }
+
 // Point is a position in pixels.
 type Point struct{ X, Y float32 }
 
