@@ -72,10 +72,24 @@ type RuleRow struct {
 	Open, Reviewed, Cancelled int
 }
 
+// Engine is what a report reads of the engine (*engine.Engine).
+type Engine interface {
+	Snapshot() *engine.Snapshot
+	History(sale string) (engine.SaleHistory, bool)
+	Flags(sale string) []rules.Flag
+	SellOuts(sale string) engine.SellOuts
+}
+
+// Audit is the audit trail of actions (*actions.Service).
+type Audit interface {
+	List(f actions.Filter) ([]actions.Action, error)
+}
+
 // Source is what a report reads.
 type Source struct {
-	Engine  *engine.Engine
-	Actions *actions.Service
+	Engine Engine
+	// Actions may be nil: the report then lists no action.
+	Actions Audit
 	// Now is the sale clock (the engine's snapshot time when nil).
 	Now func() time.Time
 }

@@ -25,7 +25,11 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 		}
 		id = s.opt.Config.Sales[0].ID
 	}
-	rep, err := report.Build(report.Source{Engine: s.opt.Engine, Actions: s.opt.Actions}, id)
+	src := report.Source{Engine: s.opt.Engine}
+	if s.opt.Actions != nil {
+		src.Actions = s.opt.Actions
+	}
+	rep, err := report.Build(src, id)
 	if err != nil {
 		writeError(w, http.StatusNotFound, err.Error())
 		return

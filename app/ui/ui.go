@@ -107,6 +107,7 @@ func Run(o launch.Options) error {
 	defer cancel()
 	br := newBridge(src, d.Apply, d.SetFlags)
 	go br.run(ctx)
+	startTimelines(ctx, d, o)
 	if o.Remote != nil {
 		// The collector holds the credentials and checks the channels.
 		d.channels.check.setRemote()
@@ -161,6 +162,9 @@ type Dashboard struct {
 	last     *engine.Snapshot
 	// window is the dashboard's window; nil in tests.
 	window fyne.Window
+	// report draws the sales' timelines and writes their reports; nil on
+	// a remote collector (timeline.go).
+	report *timelines
 	// goRun, when set, runs the Actions tab's slow work (reading the
 	// audit trail, acting) instead of a goroutine: tests run it inline.
 	goRun func(func())
@@ -281,6 +285,7 @@ func (d *Dashboard) menu() *fyne.MainMenu {
 		fyne.NewMenu("File",
 			fyne.NewMenuItem("Export SKUs as CSV…", d.skus.exportDialog),
 			fyne.NewMenuItem("Export overview as PNG…", d.exportPNG),
+			fyne.NewMenuItem("Sale report…", d.saleReport),
 		),
 		fyne.NewMenu("View",
 			fyne.NewMenuItem("Wall mode (F11)", d.ToggleWall),
