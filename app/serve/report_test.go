@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"strings"
@@ -23,20 +24,25 @@ func TestReportRoute(t *testing.T) {
 		return len(s) > 0 && s[0].Sold > 0
 	})
 	srv, _ := r.Serve(t)
-	// The manual clock stands still: once caught up the figures hold.
-	var snap engine.Snapshot
-	testwait.Until(t, 30*time.Second, func() string {
-		_, body := get(t, srv.URL+"/api/v1/snapshot", "")
-		var again engine.Snapshot
-		if err := json.Unmarshal([]byte(body), &again); err != nil {
-			return err.Error()
-		}
-		if len(again.Sales) == 0 || len(snap.Sales) == 0 || again.Sales[0].Sold != snap.Sales[0].Sold {
-			snap = again
-			return "the figures are still moving"
+	// The manual clock stands still: once the engine counts what the
+	// channels sold, the figures hold.
+	testwait.Until(t, 60*time.Second, func() string {
+		truth := r.Sim.Server.Truth()
+		for _, c := range r.Collector.Engine.Snapshot().Sales[0].Channels {
+			want := 0
+			for _, n := range truth.Sold[c.Channel] {
+				want += n
+			}
+			if c.Sold != want {
+				return fmt.Sprintf("%s: %d sold counted, %d taken", c.Channel, c.Sold, want)
+			}
 		}
 		return ""
 	})
+	var snap engine.Snapshot
+	if _, body := get(t, srv.URL+"/api/v1/snapshot", ""); json.Unmarshal([]byte(body), &snap) != nil || len(snap.Sales) == 0 {
+		t.Fatalf("GET /api/v1/snapshot: %.300s", body)
+	}
 	sale := snap.Sales[0]
 
 	res, err := http.Head(srv.URL + "/api/v1/report?sale=" + sale.ID)
