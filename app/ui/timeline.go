@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/app/report"
 	"github.com/flashdeck/flashdeck/app/timeline"
@@ -19,9 +20,12 @@ import (
 	"github.com/flashdeck/flashdeck/widgets"
 )
 
-// timelineEvery is how often the timelines are rebuilt: they show minutes,
-// and a rebuild reads the audit trail from the database.
-const timelineEvery = 2 * time.Second
+// How often the timelines are rebuilt: they show minutes, and a rebuild
+// reads the audit trail from the database, or asks a remote collector.
+const (
+	timelineEvery       = 2 * time.Second
+	remoteTimelineEvery = 5 * time.Second
+)
 
 // Heights of the timelines: on a sale's card, and on the wall (read from
 // across the room).
@@ -33,7 +37,13 @@ const (
 // timelines keeps a timeline on each sale's card of the Overview, one on
 // the wall (the sale the wall shows), and writes the sale report.
 type timelines struct {
-	d      *Dashboard
+	d        *Dashboard
+	snapshot func() *engine.Snapshot
+	// model builds or fetches a sale's timeline (off the UI goroutine).
+	model func(ctx context.Context, sale string) (timeline.Model, bool)
+	every time.Duration
+	// eng, acts and now write the report: the engine in process (nil on a
+	// remote collector, whose API serves it).
 	eng    report.Engine
 	acts   report.Audit
 	now    func() time.Time
@@ -42,9 +52,18 @@ type timelines struct {
 }
 
 // startTimelines places the timelines and keeps them current until ctx
-// ends. A desktop on a remote collector has no sale history to draw
-// (the API serves the report, GET /api/v1/report); it shows none.
+// ends: from the engine in process, or from a remote collector's
+// /api/v1/timeline (the stream does not carry the history).
 func startTimelines(ctx context.Context, d *Dashboard, o launch.Options) {
+	if r := o.Remote; r != nil {
+		t := placeTimelines(d, r.Snapshot, func(ctx context.Context, sale string) (timeline.Model, bool) {
+			m, err := r.Timeline(ctx, sale)
+			return m, err == nil
+		})
+		t.every = remoteTimelineEvery
+		go t.run(ctx)
+		return
+	}
 	if o.Collector == nil {
 		return
 	}
@@ -52,26 +71,37 @@ func startTimelines(ctx context.Context, d *Dashboard, o launch.Options) {
 	go t.run(ctx)
 }
 
+// newTimelines places the timelines of the engine in process and shows
+// them at once.
 func newTimelines(d *Dashboard, eng report.Engine, acts report.Audit, now func() time.Time) *timelines {
-	t := &timelines{d: d, eng: eng, acts: acts, now: now, bySale: map[string]*widgets.Timeline{}, wall: widgets.NewTimeline()}
-	for id, c := range d.overview.cards {
-		tl := widgets.NewTimeline()
-		t.bySale[id] = tl
-		if box, ok := c.root.Content.(*fyne.Container); ok {
-			box.Add(widget.NewSeparator())
-			box.Add(container.New(&minHeight{h: cardTimelineHeight}, tl))
+	t := placeTimelines(d, eng.Snapshot, func(_ context.Context, sale string) (timeline.Model, bool) {
+		h, ok := eng.History(sale)
+		if !ok {
+			return timeline.Model{}, false
 		}
+		as, _ := acts.List(actions.Filter{Sale: sale}) // markers are missing until the audit reads
+		return timeline.Build(timeline.Input{History: h, Now: now(), Actions: as, Flags: eng.Flags(sale)}), true
+	})
+	t.eng, t.acts, t.now = eng, acts, now
+	d.report = t
+	t.show(t.models(context.Background()))
+	return t
+}
+
+// placeTimelines puts a timeline on each sale's card and one on the wall.
+func placeTimelines(d *Dashboard, snapshot func() *engine.Snapshot, model func(context.Context, string) (timeline.Model, bool)) *timelines {
+	t := &timelines{d: d, snapshot: snapshot, model: model, every: timelineEvery, bySale: map[string]*widgets.Timeline{}, wall: widgets.NewTimeline()}
+	for id := range d.overview.cards {
+		t.card(id)
 	}
 	if box, ok := d.wall.root.(*fyne.Container); ok {
 		box.Add(container.New(&minHeight{h: wallTimelineHeight}, t.wall))
 	}
-	d.report = t
-	t.show(t.models())
 	return t
 }
 
 func (t *timelines) run(ctx context.Context) {
-	tick := time.NewTicker(timelineEvery)
+	tick := time.NewTicker(t.every)
 	defer tick.Stop()
 	for {
 		select {
@@ -79,37 +109,59 @@ func (t *timelines) run(ctx context.Context) {
 			return
 		case <-tick.C:
 		}
-		ms := t.models()
+		ms := t.models(ctx)
 		fyne.Do(func() { t.show(ms) })
 	}
 }
 
-// models builds every sale's timeline (off the UI goroutine).
-func (t *timelines) models() map[string]widgets.TimelineData {
+// models builds every sale's timeline (off the UI goroutine); a sale
+// whose timeline cannot be had keeps the one shown.
+func (t *timelines) models(ctx context.Context) map[string]widgets.TimelineData {
 	out := map[string]widgets.TimelineData{}
-	snap := t.eng.Snapshot()
+	snap := t.snapshot()
+	if snap == nil {
+		return out
+	}
 	for _, s := range snap.Sales {
-		h, ok := t.eng.History(s.ID)
-		if !ok {
-			continue
+		if m, ok := t.model(ctx, s.ID); ok {
+			out[s.ID] = TimelineData(m, saleLocation(s), s.Currency)
 		}
-		acts, _ := t.acts.List(actions.Filter{Sale: s.ID}) // markers are missing until the audit reads
-		m := timeline.Build(timeline.Input{History: h, Now: t.now(), Actions: acts, Flags: t.eng.Flags(s.ID)})
-		out[s.ID] = TimelineData(m, saleLocation(s), s.Currency)
 	}
 	return out
 }
 
 // show hands the models to the widgets (on the UI goroutine).
 func (t *timelines) show(ms map[string]widgets.TimelineData) {
-	for id, tl := range t.bySale {
-		if m, ok := ms[id]; ok {
+	for id, m := range ms {
+		if tl := t.card(id); tl != nil {
 			tl.SetData(m)
 		}
 	}
 	if m, ok := ms[t.d.wall.Sale]; ok {
 		t.wall.SetData(m)
 	}
+}
+
+// card returns the timeline on a sale's card, placing it there the first
+// time (a remote collector's sales come with its first snapshot); nil
+// while the sale has no card.
+func (t *timelines) card(sale string) *widgets.Timeline {
+	if tl := t.bySale[sale]; tl != nil {
+		return tl
+	}
+	c := t.d.overview.cards[sale]
+	if c == nil {
+		return nil
+	}
+	box, ok := c.root.Content.(*fyne.Container)
+	if !ok {
+		return nil
+	}
+	tl := widgets.NewTimeline()
+	t.bySale[sale] = tl
+	box.Add(widget.NewSeparator())
+	box.Add(container.New(&minHeight{h: cardTimelineHeight}, tl))
+	return tl
 }
 
 // TimelineData turns a sale's timeline into what the widget draws, its
@@ -166,7 +218,7 @@ func (d *Dashboard) saleReport() {
 		return
 	}
 	t := d.report
-	if t == nil {
+	if t == nil || t.eng == nil {
 		dialog.ShowInformation("Sale report", "This desktop reads a collector elsewhere: its report is at GET /api/v1/report?sale=ID on that collector, or run flashdeck report --config F there.", d.window)
 		return
 	}

@@ -111,6 +111,35 @@ func TestDemoTimelineWidget(t *testing.T) {
 	if got := tl.Hovered(); got == "" || !strings.Contains(got, "ayu") || !strings.Contains(got, "bots on the checkout") || !strings.Contains(got, "14:09") {
 		t.Errorf("hovering the marker shows %q, want ayu's pause at 14:09 and why", got)
 	}
+	// A --remote desktop reads the same timeline from the collector's
+	// API, and draws it on the card of a sale that came with the stream.
+	srv, _ := r.Serve(t)
+	rc := demotest.Remote(t, srv.URL, "")
+	testwait.For(t, 30*time.Second, "the remote's first snapshot", func() bool {
+		s := rc.Snapshot()
+		return s != nil && len(s.Sales) > 0
+	})
+	rm, err := rc.Timeline(context.Background(), "poco-m3-launch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := timeline.Build(timeline.Input{History: h, Now: r.Clock.Now(), Actions: acts, Flags: eng.Flags("poco-m3-launch")})
+	if rm.Minutes != full.Minutes || rm.Now != full.Now || rm.Sold[len(rm.Sold)-1] != full.Sold[len(full.Sold)-1] ||
+		len(rm.Bands) != len(full.Bands) || len(rm.Markers) != 1 || rm.Markers[0].Minute != 9 || rm.Markers[0].Who != "ayu" {
+		t.Errorf("the API's timeline: %d minutes, now %d, %d sold, %d bands, markers %+v; the engine's: %d, %d, %d, %d",
+			rm.Minutes, rm.Now, rm.Sold[len(rm.Sold)-1], len(rm.Bands), rm.Markers, full.Minutes, full.Now, full.Sold[len(full.Sold)-1], len(full.Bands))
+	}
+	rd := NewDashboard(&engine.Snapshot{}) // not connected yet: no sale, no card
+	rt := placeTimelines(rd, rc.Snapshot, func(ctx context.Context, sale string) (timeline.Model, bool) {
+		m, err := rc.Timeline(ctx, sale)
+		return m, err == nil
+	})
+	rd.overview.Apply(rc.Snapshot())
+	rt.show(rt.models(context.Background()))
+	if got := rt.bySale["poco-m3-launch"]; got == nil || len(got.Data().Markers) != 1 {
+		t.Error("the remote desktop's card shows no timeline with the pause")
+	}
+
 	if *timelineDocs {
 		f, err := os.Create(filepath.Join("..", "..", "docs", "timeline.png"))
 		if err != nil {
