@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -42,13 +43,11 @@ type timelines struct {
 	// model builds or fetches a sale's timeline (off the UI goroutine).
 	model func(ctx context.Context, sale string) (timeline.Model, bool)
 	every time.Duration
-	// eng, acts and now write the report: the engine in process (nil on a
-	// remote collector, whose API serves it).
-	eng    report.Engine
-	acts   report.Audit
-	now    func() time.Time
-	bySale map[string]*widgets.Timeline
-	wall   *widgets.Timeline
+	// reportHTML builds (in process) or fetches (from a remote collector)
+	// a sale's report, off the UI goroutine.
+	reportHTML func(ctx context.Context, sale string) ([]byte, error)
+	bySale     map[string]*widgets.Timeline
+	wall       *widgets.Timeline
 }
 
 // startTimelines places the timelines and keeps them current until ctx
@@ -61,6 +60,8 @@ func startTimelines(ctx context.Context, d *Dashboard, o launch.Options) {
 			return m, err == nil
 		})
 		t.every = remoteTimelineEvery
+		t.reportHTML = r.Report
+		d.report = t
 		go t.run(ctx)
 		return
 	}
@@ -82,7 +83,15 @@ func newTimelines(d *Dashboard, eng report.Engine, acts report.Audit, now func()
 		as, _ := acts.List(actions.Filter{Sale: sale}) // markers are missing until the audit reads
 		return timeline.Build(timeline.Input{History: h, Now: now(), Actions: as, Flags: eng.Flags(sale)}), true
 	})
-	t.eng, t.acts, t.now = eng, acts, now
+	t.reportHTML = func(_ context.Context, sale string) ([]byte, error) {
+		rep, err := report.Build(report.Source{Engine: eng, Actions: acts, Now: now}, sale)
+		if err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		err = report.WriteHTML(&buf, rep)
+		return buf.Bytes(), err
+	}
 	d.report = t
 	t.show(t.models(context.Background()))
 	return t
@@ -212,29 +221,41 @@ func TimelineData(m timeline.Model, loc *time.Location, currency string) widgets
 }
 
 // saleReport asks which sale (when there are several) and where to save
-// its report, then writes it: File → Sale report….
+// its report, then writes it: File → Sale report…. The report is built, or
+// fetched from a remote collector, before the save dialog opens, off the
+// UI goroutine.
 func (d *Dashboard) saleReport() {
 	if d.window == nil {
 		return
 	}
 	t := d.report
-	if t == nil || t.eng == nil {
-		dialog.ShowInformation("Sale report", "This desktop reads a collector elsewhere: its report is at GET /api/v1/report?sale=ID on that collector, or run flashdeck report --config F there.", d.window)
+	if t == nil || t.reportHTML == nil {
+		dialog.ShowInformation("Sale report", "No sale history here: run flashdeck report --config F where the collector's database is.", d.window)
 		return
 	}
-	sales := t.eng.Snapshot().Sales
+	var sales []engine.SaleSnap
+	if s := t.snapshot(); s != nil {
+		sales = s.Sales
+	}
 	if len(sales) == 0 {
 		dialog.ShowInformation("Sale report", "No sale is configured.", d.window)
 		return
 	}
+	win := d.window
 	save := func(id string) {
-		saveFile(d.window, "flashdeck-report-"+id, ".html", func(w io.Writer) error {
-			rep, err := report.Build(report.Source{Engine: t.eng, Actions: t.acts, Now: t.now}, id)
-			if err != nil {
-				return err
-			}
-			return report.WriteHTML(w, rep)
-		})
+		go func() {
+			b, err := t.reportHTML(context.Background(), id)
+			fyne.Do(func() {
+				if err != nil {
+					dialog.ShowError(fmt.Errorf("the report of %s: %w", id, err), win)
+					return
+				}
+				saveFile(win, "flashdeck-report-"+id, ".html", func(w io.Writer) error {
+					_, err := w.Write(b)
+					return err
+				})
+			})
+		}()
 	}
 	if len(sales) == 1 {
 		save(sales[0].ID)
@@ -253,5 +274,5 @@ func (d *Dashboard) saleReport() {
 		if ok {
 			save(ids[pick.Selected])
 		}
-	}, d.window)
+	}, win)
 }

@@ -139,6 +139,9 @@ func TestDemoTimelineWidget(t *testing.T) {
 	if got := rt.bySale["poco-m3-launch"]; got == nil || len(got.Data().Markers) != 1 {
 		t.Error("the remote desktop's card shows no timeline with the pause")
 	}
+	if b, err := rc.Report(context.Background(), "poco-m3-launch"); err != nil || !strings.Contains(string(b), "bots on the checkout") {
+		t.Errorf("the report from the remote collector: %v, %d bytes without the pause", err, len(b))
+	}
 
 	if *timelineDocs {
 		f, err := os.Create(filepath.Join("..", "..", "docs", "timeline.png"))

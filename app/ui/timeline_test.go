@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,12 @@ func TestTimelineOnTheOverviewAndTheWall(t *testing.T) {
 	}
 	if w := tl.wall.Data(); w.Minutes != 120 || len(w.Bands) != 1 {
 		t.Errorf("the wall's timeline: %d minutes, %d bands", w.Minutes, len(w.Bands))
+	}
+	if d.report != tl {
+		t.Error("File → Sale report… has no timelines to report from")
+	}
+	if b, err := tl.reportHTML(context.Background(), "poco"); err != nil || !strings.Contains(string(b), "POCO M3 flash sale") || !strings.Contains(string(b), "bots") {
+		t.Errorf("the sale's report: %v, %d bytes without the sale or the pause", err, len(b))
 	}
 	if got.Ticks[0].Label != "14:00" || got.Ticks[len(got.Ticks)-1].Label != "16:00" {
 		t.Errorf("ticks %+v, want 14:00 to 16:00 in the sale's zone", got.Ticks)

@@ -162,8 +162,8 @@ type Dashboard struct {
 	last     *engine.Snapshot
 	// window is the dashboard's window; nil in tests.
 	window fyne.Window
-	// report draws the sales' timelines and writes their reports; nil on
-	// a remote collector (timeline.go).
+	// report draws the sales' timelines and builds or fetches their
+	// reports (timeline.go); nil until Run places them.
 	report *timelines
 	// goRun, when set, runs the Actions tab's slow work (reading the
 	// audit trail, acting) instead of a goroutine: tests run it inline.
