@@ -13,13 +13,16 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
+.PHONY: all deps test-deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
         package package-linux package-windows package-check
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
+
+test-deps:
+	@scripts/install-deps.sh --test
 
 build: deps
 	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
@@ -33,10 +36,10 @@ run: build
 
 ## test: vet, format, staticcheck, the Prometheus rules, every test (headless; the window
 ## test under Xvfb; e2e/prometheus_test.go runs a real Prometheus on the collector)
-test: deps lint promcheck
+test: test-deps lint promcheck
 	$(GO) test -tags $(TAGS) -count=1 -timeout 12m ./...
 	$(GO) test -tags $(TAGS) -count=1 -run '^$$' -fuzz '^FuzzAPISequence$$' -fuzztime 20s ./app/serve
-	$(GO) test -tags $(TAGS) -count=1 -race -short -timeout 10m ./app/actions/... ./app/collector/... ./app/engine/... ./app/fanout/... ./app/remote/... ./app/rules/... ./app/serve/... ./app/store/... ./app/ui/... ./datasources/...
+	$(GO) test -tags $(TAGS) -count=1 -race -short -timeout 10m ./app/actions/... ./app/collector/... ./app/engine/... ./app/fanout/... ./app/remote/... ./app/report/... ./app/rules/... ./app/serve/... ./app/store/... ./app/timeline/... ./app/ui/... ./datasources/...
 
 lint: vet fmt-check staticcheck
 

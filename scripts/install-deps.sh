@@ -12,6 +12,8 @@
 #               icoutils (reads the .exe's icon), mingw's binutils (its imports)
 #   --windows   also the mingw-w64 cross compiler for the Windows .exe, and
 #               osslsigncode to sign it
+#   --test      also headless Chromium, which the report's test opens and
+#               screenshots (make test)
 set -euo pipefail
 
 # Debian's prometheus starts its own service where systemd runs (not in CI);
@@ -24,7 +26,8 @@ for opt in "$@"; do
     --runtime) pkgs=(libgl1 libx11-6 libwayland-client0 libxkbcommon0 libxrandr2 libxcursor1 libxinerama1 libxi6 libxxf86vm1 xvfb xauth dbus-x11 imagemagick) ;;
     --package) extra+=(xz-utils file icoutils desktop-file-utils binutils-mingw-w64-x86-64 openssl) ;;
     --windows) extra+=(gcc-mingw-w64-x86-64 osslsigncode) ;;
-    *) echo "install-deps: unknown option $opt (--runtime, --package, --windows)" >&2; exit 2 ;;
+    --test) extra+=(chromium) ;;
+    *) echo "install-deps: unknown option $opt (--runtime, --package, --windows, --test)" >&2; exit 2 ;;
   esac
 done
 pkgs+=("${extra[@]}")

@@ -1,5 +1,6 @@
 // Package widgets holds flashdeck's custom Fyne widgets: a KPI tile, a
-// sell-through bar, a sparkline, a health badge and a countdown.
+// sell-through bar, a sparkline, a health badge, a countdown and a sale's
+// timeline.
 //
 // The widgets hold no business logic. They take plain values (strings,
 // fractions, durations, colours, slices) that the UI layer has already

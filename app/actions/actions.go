@@ -119,6 +119,10 @@ type Action struct {
 	Role      string    `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// SaleAt is CreatedAt on the sale clock, which a simulator may run
+	// apart from the wall's: where the action sits on the sale's timeline.
+	// Zero in records older than it (taken on the wall's clock).
+	SaleAt time.Time `json:"sale_at,omitzero"`
 	// Summary is the confirmation's headline ("Pause POCO M3 flash sale on
 	// Lazada ID and mi.com ID").
 	Summary string          `json:"summary"`

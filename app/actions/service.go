@@ -355,6 +355,7 @@ func (s *Service) Submit(ctx context.Context, u User, req Request) (Action, erro
 		return Action{}, err
 	}
 	a := p.action(u, time.Now())
+	a.SaleAt = s.opt.Now()
 	// The record is on disk before any request leaves.
 	rec, created, err := s.audit.create(&a)
 	if err != nil || !created {

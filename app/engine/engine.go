@@ -56,6 +56,9 @@ type Options struct {
 	// FlagKey is the key personal data is hashed with for the scalper
 	// rules; by default the one in the store's directory (rules.LoadKey).
 	FlagKey []byte
+	// Offline builds an engine that only reads the store (Load, then
+	// Snapshot, History…): no channel needs a client, and Run refuses.
+	Offline bool
 	// PurgeEvery is how often the personal data whose retention ended
 	// (personal_data_days) is purged from the store, besides at start
 	// (default 1h).
@@ -109,6 +112,9 @@ type sale struct {
 	endOn    []int64
 	pausedOn []bool
 	skus     []saleSKU
+	// perMin[i] is units per minute on channel i over the whole sale
+	// (history.go).
+	perMin []minuteSeries
 	// chans lists the channels this sale runs on, in config order.
 	chans []int
 }
@@ -187,6 +193,12 @@ type channel struct {
 	// fresh holds the creation times (unix ms, sale clock) of orders first
 	// seen while polling live, until the next snapshot is published.
 	fresh []int64
+	// health lists the changes of state (history.go); recorded is the
+	// state last recorded ("" before the first poll), unsavedHealth the
+	// changes not written to the store yet.
+	health        []store.HealthChange
+	recorded      string
+	unsavedHealth []store.HealthChange
 }
 
 // New builds an engine from the configuration. It loads nothing and polls
@@ -253,12 +265,14 @@ func (e *Engine) buildChannels() error {
 			ch.state, ch.lastError = StateDisabled, ""
 		} else {
 			src := e.opt.Sources[cc.ID]
-			if src == nil {
+			if src == nil && !e.opt.Offline {
 				return fmt.Errorf("engine: channel %s has no client", cc.ID)
 			}
-			ch.src = src
-			ch.caps = src.Capabilities()
-			ch.push = newPushQueue(ch)
+			if src != nil {
+				ch.src = src
+				ch.caps = src.Capabilities()
+				ch.push = newPushQueue(ch)
+			}
 		}
 		e.channels = append(e.channels, ch)
 		e.chByID[cc.ID] = ch
@@ -320,6 +334,7 @@ func (e *Engine) buildSaleRules(key []byte) {
 		s.onChan = make([]bool, len(e.channels))
 		s.endOn = make([]int64, len(e.channels))
 		s.pausedOn = make([]bool, len(e.channels))
+		s.perMin = make([]minuteSeries, len(e.channels))
 		for i := range s.endOn {
 			s.endOn[i] = s.end
 		}
@@ -435,9 +450,12 @@ func (e *Engine) restoreControls() error {
 	return nil
 }
 
-// restoreChannel loads one channel's cursor (or starts its backfill),
+// restoreChannel loads one channel's health changes and cursor (or starts its backfill),
 // replays its saved orders and restores its last stock readings.
 func (e *Engine) restoreChannel(ch *channel) error {
+	if err := e.loadHealth(ch); err != nil {
+		return fmt.Errorf("engine: %w", err)
+	}
 	c, ok, err := e.store.Cursor(ch.cfg.ID)
 	if err != nil {
 		return fmt.Errorf("engine: cursor of %s: %w", ch.cfg.ID, err)
@@ -521,6 +539,9 @@ func (e *Engine) firstWindow(ch *channel) time.Time {
 // Run loads the saved state, then polls every enabled channel until ctx
 // ends. It returns after every poller has stopped.
 func (e *Engine) Run(ctx context.Context) error {
+	if e.opt.Offline {
+		return errors.New("engine: an offline engine only reads the store")
+	}
 	if !e.started.CompareAndSwap(false, true) {
 		return errors.New("engine: already running")
 	}
@@ -581,6 +602,8 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 		c.sold -= int(l.units)
 		c.rate.add(l.at, -float64(l.units))
 		ch.spark.add(l.at, -float64(l.units))
+		s := e.sales[c.sale]
+		s.perMin[ch.idx].add(s.start, l.at, -l.units)
 	}
 	rec := orderRec{updated: u}
 	created := o.CreatedAt.UnixMilli()
@@ -603,6 +626,8 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 		c.sold += int(l.units)
 		c.rate.add(l.at, float64(l.units))
 		ch.spark.add(l.at, float64(l.units))
+		s := e.sales[c.sale]
+		s.perMin[ch.idx].add(s.start, l.at, l.units)
 	}
 	if len(rec.lines) == 0 {
 		rec.lines = nil
@@ -636,6 +661,7 @@ func (e *Engine) pollLoop(ctx context.Context, ch *channel) {
 			e.opt.Hooks.OnPoll(ch.cfg.ID, d, err)
 		}
 		delay := e.record(ch, d, more, err, interval)
+		e.saveHealth(ch)
 		timer.Reset(delay)
 	}
 }
@@ -809,6 +835,7 @@ func (e *Engine) record(ch *channel, d time.Duration, more bool, err error, inte
 		}
 	}
 	ch.nextPoll = now.Add(delay)
+	e.noteHealth(ch, describe(err))
 	return delay
 }
 

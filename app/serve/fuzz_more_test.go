@@ -529,6 +529,8 @@ func FuzzRouteQuery(f *testing.F) {
 		{"GET", "/metrics", "metrics-secret", nil, map[string]func(string) bool{"name[]": anything}, false},
 		{"GET", "/api/v1/snapshot", "wall-secret", nil, none, false},
 		{"GET", "/api/v1/whoami", "wall-secret", nil, none, false},
+		{"GET", "/api/v1/report", "wall-secret", nil, map[string]func(string) bool{"sale": oneOf("", "poco-m3-launch")}, false},
+		{"GET", "/api/v1/timeline", "wall-secret", nil, map[string]func(string) bool{"sale": oneOf("", "poco-m3-launch")}, false},
 		{"GET", "/api/v1/actions/" + a.first, "wall-secret", nil, none, false},
 		{"GET", "/api/v1/stream", "wall-secret", nil, none, true},
 		{"POST", "/api/v1/actions/plan", "ayu-secret", plan, none, false},

@@ -53,6 +53,8 @@ var routes = []route{
 	{pattern: "GET /api/v1/actions/{id}", method: "GET", path: "/api/v1/actions/nope", access: read},
 	{pattern: "GET /api/v1/stream", method: "GET", path: "/api/v1/stream", access: read, stream: true},
 	{pattern: "GET /api/v1/whoami", method: "GET", path: "/api/v1/whoami", access: read},
+	{pattern: "GET /api/v1/report", method: "GET", path: "/api/v1/report", access: read, params: "sale"},
+	{pattern: "GET /api/v1/timeline", method: "GET", path: "/api/v1/timeline", access: read, params: "sale"},
 	{pattern: "POST /api/v1/actions/plan", method: "POST", path: "/api/v1/actions/plan", access: act,
 		body: `{"kind":"pause","sale":"poco-m3-launch","channels":["micom-id"],"reason":"route table","idempotency_key":"routes-plan"}`},
 	{pattern: "POST /api/v1/actions", method: "POST", path: "/api/v1/actions", access: act,

@@ -141,6 +141,8 @@ func New(o Options) (*Server, error) {
 	// An EventSource sends no query parameters: the stream takes none.
 	s.handle("GET /api/v1/stream", s.read(s.query(nil, http.HandlerFunc(s.stream))))
 	s.handle("GET /api/v1/whoami", s.read(s.query(nil, http.HandlerFunc(s.whoami))))
+	s.handle("GET /api/v1/report", s.read(s.query(reportQuery(o.Config), http.HandlerFunc(s.report))))
+	s.handle("GET /api/v1/timeline", s.read(s.query(reportQuery(o.Config), http.HandlerFunc(s.timeline))))
 	s.handle("POST /api/v1/actions/plan", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionPlan)))))
 	// Authenticated by Lazada's signature of the body, not by a bearer
 	// token; it checks its query itself, to count and log a refusal.

@@ -148,6 +148,7 @@ func open(o launch.Options, wr wiring) error {
 	defer cancel()
 	br := newBridge(wr.src, d.Apply, d.SetFlags)
 	go br.run(ctx)
+	startTimelines(ctx, d, o)
 	wr.connect(ctx, d, w)
 	sub, unsub := wr.subActions()
 	// d.actions is replaced when the remote user changes: reload whichever
@@ -189,6 +190,9 @@ type Dashboard struct {
 	last     *engine.Snapshot
 	// window is the dashboard's window; nil in tests.
 	window fyne.Window
+	// report draws the sales' timelines and builds or fetches their
+	// reports (timeline.go); nil until Run places them.
+	report *timelines
 	// goRun, when set, runs the Actions tab's slow work (reading the
 	// audit trail, acting) instead of a goroutine: tests run it inline.
 	goRun func(func())
@@ -309,6 +313,7 @@ func (d *Dashboard) menu() *fyne.MainMenu {
 		fyne.NewMenu("File",
 			fyne.NewMenuItem("Export SKUs as CSV…", d.skus.exportDialog),
 			fyne.NewMenuItem("Export overview as PNG…", d.exportPNG),
+			fyne.NewMenuItem("Sale report…", d.saleReport),
 		),
 		fyne.NewMenu("View",
 			fyne.NewMenuItem("Wall mode (F11)", d.ToggleWall),

@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/app/store"
+	"github.com/flashdeck/flashdeck/widgets"
+)
+
+// fakeHistory is an engine that kept a sale's history: Lazada down from
+// minute 5 to minute 8, 30 minutes in.
+type fakeHistory struct{ snap *engine.Snapshot }
+
+func (f fakeHistory) Snapshot() *engine.Snapshot { return f.snap }
+func (f fakeHistory) History(id string) (engine.SaleHistory, bool) {
+	s := f.snap.Sales[0]
+	if id != s.ID {
+		return engine.SaleHistory{}, false
+	}
+	per := make([]int32, 30)
+	for i := range per {
+		per[i] = int32(40 - i)
+	}
+	return engine.SaleHistory{ID: s.ID, Name: s.Name, Start: s.Start, End: s.End, Channels: []engine.ChannelHistory{
+		{ID: "lazada-id", Name: "Lazada ID", Allocated: 500, PerMinute: per, Health: []store.HealthChange{
+			{Channel: "lazada-id", At: s.Start, State: engine.StateOK},
+			{Channel: "lazada-id", At: s.Start.Add(5 * time.Minute), State: engine.StateDown, Error: "HTTP 503"},
+			{Channel: "lazada-id", At: s.Start.Add(8 * time.Minute), State: engine.StateOK},
+		}},
+		{ID: "micom-id", Name: "mi.com ID", Allocated: 3000, PerMinute: per},
+	}}, true
+}
+func (f fakeHistory) Flags(string) []rules.Flag       { return nil }
+func (f fakeHistory) SellOuts(string) engine.SellOuts { return engine.SellOuts{} }
+func (f fakeHistory) List(actions.Filter) ([]actions.Action, error) {
+	at := f.snap.Sales[0].Start.Add(12*time.Minute + 20*time.Second)
+	return []actions.Action{{Kind: actions.Pause, Sale: "poco", User: "ayu", Reason: "bots", Summary: "Pause POCO M3 flash sale", SaleAt: at, CreatedAt: at}}, nil
+}
+
+func TestTimelineOnTheOverviewAndTheWall(t *testing.T) {
+	test.NewTempApp(t)
+	snap := snapshot(false)
+	d := NewDashboard(snap)
+	d.wall.Apply(snap)
+	f := fakeHistory{snap}
+	tl := newTimelines(d, f, f, func() time.Time { return snap.At })
+
+	card := tl.bySale["poco"]
+	if card == nil || !holds(d.overview.Card("poco").root.Content, card) {
+		t.Fatal("the sale's card holds no timeline")
+	}
+	if !holds(d.wall.Content(), tl.wall) {
+		t.Fatal("the wall holds no timeline")
+	}
+	got := card.Data()
+	if got.Minutes != 120 || got.Now != 31 || len(got.Series) != 2 {
+		t.Errorf("timeline of %d minutes, now %d, %d series; want 120, 31, 2", got.Minutes, got.Now, len(got.Series))
+	}
+	if len(got.Bands) != 1 || got.Bands[0] != (widgets.TimelineBand{Lane: 0, From: 5, To: 8, State: widgets.StateDown}) {
+		t.Errorf("bands %+v, want Lazada down over minutes [5, 8)", got.Bands)
+	}
+	if len(got.Markers) != 1 || got.Markers[0].Minute != 12 || got.Markers[0].Kind != widgets.MarkerPause ||
+		!strings.Contains(got.Markers[0].Label, "ayu") || !strings.Contains(got.Markers[0].Label, "bots") || !strings.Contains(got.Markers[0].Label, "14:12") {
+		t.Errorf("markers %+v, want ayu's pause at 14:12 (minute 12) with the reason", got.Markers)
+	}
+	if w := tl.wall.Data(); w.Minutes != 120 || len(w.Bands) != 1 {
+		t.Errorf("the wall's timeline: %d minutes, %d bands", w.Minutes, len(w.Bands))
+	}
+	if d.report != tl {
+		t.Error("File → Sale report… has no timelines to report from")
+	}
+	if b, err := tl.reportHTML(context.Background(), "poco"); err != nil || !strings.Contains(string(b), "POCO M3 flash sale") || !strings.Contains(string(b), "bots") {
+		t.Errorf("the sale's report: %v, %d bytes without the sale or the pause", err, len(b))
+	}
+	if got.Ticks[0].Label != "14:00" || got.Ticks[len(got.Ticks)-1].Label != "16:00" {
+		t.Errorf("ticks %+v, want 14:00 to 16:00 in the sale's zone", got.Ticks)
+	}
+}
+
+// holds reports whether o is, or contains, want.
+func holds(o, want fyne.CanvasObject) bool {
+	if o == want {
+		return true
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, k := range c.Objects {
+			if holds(k, want) {
+				return true
+			}
+		}
+	}
+	return false
+}
