@@ -115,11 +115,17 @@ func Load(path string, opt Options) (*Sheet, error) {
 	if st.Size() > MaxFileBytes {
 		return nil, Errors{{File: name, Msg: fmt.Sprintf("%d MiB is more than a sale sheet can be (%d MiB)", st.Size()>>20, MaxFileBytes>>20)}}
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
+	return Parse(name, f, opt)
+}
+
+// Parse reads a sheet from r, CSV or XLSX by the extension of name (what
+// errors call it).
+func Parse(name string, r io.Reader, opt Options) (*Sheet, error) {
+	switch strings.ToLower(filepath.Ext(name)) {
 	case ".csv":
-		return ParseCSV(name, f, opt)
+		return ParseCSV(name, r, opt)
 	case ".xlsx":
-		return ParseXLSX(name, f, st.Size(), opt)
+		return ParseXLSX(name, r, opt)
 	}
 	return nil, Errors{{File: name, Msg: "not a sale sheet: save it as .csv or .xlsx"}}
 }

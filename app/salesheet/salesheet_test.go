@@ -86,7 +86,7 @@ func TestMalformed(t *testing.T) {
 			if strings.Contains(tc.name, "quoting") || tc.csv == "" {
 				return
 			}
-			_, err = ParseXLSX("promo.xlsx", bytes.NewReader(xlsxOf(t, tc.csv)), 0, testOpt)
+			_, err = ParseXLSX("promo.xlsx", bytes.NewReader(xlsxOf(t, tc.csv)), testOpt)
 			want := strings.ReplaceAll(strings.Join(tc.want, "\n"), "promo.csv", "promo.xlsx")
 			if err == nil || err.Error() != want {
 				t.Errorf("xlsx: got\n%v\nwant\n%s", err, want)
@@ -164,7 +164,7 @@ func TestWriteRoundTrip(t *testing.T) {
 	if _, err := Load(filepath.Join(t.TempDir(), "missing.csv"), testOpt); err == nil || !strings.HasPrefix(err.Error(), "missing.csv: ") {
 		t.Errorf("a missing file: %v", err)
 	}
-	if _, err := ParseXLSX("junk.xlsx", strings.NewReader("PK not a zip"), 0, testOpt); err == nil || !strings.HasPrefix(err.Error(), "junk.xlsx: not an Excel workbook") {
+	if _, err := ParseXLSX("junk.xlsx", strings.NewReader("PK not a zip"), testOpt); err == nil || !strings.HasPrefix(err.Error(), "junk.xlsx: not an Excel workbook") {
 		t.Errorf("junk: %v", err)
 	}
 }
@@ -181,7 +181,7 @@ func TestXLSXRowNumbersSkipGaps(t *testing.T) {
 	if _, err := f.WriteTo(&b); err != nil {
 		t.Fatal(err)
 	}
-	_, err := ParseXLSX("promo.xlsx", &b, 0, testOpt)
+	_, err := ParseXLSX("promo.xlsx", &b, testOpt)
 	if want := `promo.xlsx row 7, column lazada-id: "x" is not a number of units`; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
@@ -231,7 +231,7 @@ func BenchmarkParse1400(b *testing.B) {
 	})
 	b.Run("xlsx", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := ParseXLSX("b.xlsx", bytes.NewReader(x.Bytes()), 0, testOpt); err != nil {
+			if _, err := ParseXLSX("b.xlsx", bytes.NewReader(x.Bytes()), testOpt); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -11,7 +11,7 @@ import (
 // ParseXLSX reads a sheet saved as an Excel workbook: its first
 // worksheet. Cells are read as stored, not as displayed, so a price shown
 // as "Rp 1.999.000" by its number format reads 1999000.
-func ParseXLSX(name string, r io.Reader, size int64, opt Options) (*Sheet, error) {
+func ParseXLSX(name string, r io.Reader, opt Options) (*Sheet, error) {
 	p := newParser(name, opt)
 	// Unzipped, a workbook is some ten times its size; the limits refuse
 	// a zip bomb before it is inflated.

@@ -281,6 +281,7 @@ func (d *Dashboard) menu() *fyne.MainMenu {
 		fyne.NewMenu("File",
 			fyne.NewMenuItem("Export SKUs as CSV…", d.skus.exportDialog),
 			fyne.NewMenuItem("Export overview as PNG…", d.exportPNG),
+			fyne.NewMenuItem("Open sale sheet…", d.openSaleSheet),
 		),
 		fyne.NewMenu("View",
 			fyne.NewMenuItem("Wall mode (F11)", d.ToggleWall),
