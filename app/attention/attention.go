@@ -252,6 +252,9 @@ func channelItem(c engine.ChannelSnap, now time.Time) (Item, bool) {
 			why += " for " + short(now.Sub(c.DownSince))
 		}
 	case engine.StateDegraded:
+		if c.LastSuccess.IsZero() && c.ConsecutiveFailures == 0 {
+			return Item{}, false // not polled yet: starting, not failing
+		}
 		score = scoreDegraded
 		why = name + " is degraded"
 		if c.RateLimited {

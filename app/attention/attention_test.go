@@ -83,7 +83,7 @@ func TestOtherKindsAndRanks(t *testing.T) {
 	tr.Observe(s, nil)
 	s = snap(time.Minute, 10, 10)
 	s.Channels[1].State, s.Channels[1].DownSince, s.Channels[1].LastError = engine.StateDown, t0, "503\nService Unavailable"
-	s.Channels[0].State = engine.StateDegraded
+	s.Channels[0].State, s.Channels[0].ConsecutiveFailures = engine.StateDegraded, 1
 	s.Sales[0].Flags = engine.FlagSummary{Open: 7, Reviewed: 1}
 	eta := t0.Add(4 * time.Minute)
 	for i := range 4 { // four SKUs selling out, two listed
@@ -117,6 +117,10 @@ func TestOtherKindsAndRanks(t *testing.T) {
 	}
 	if l.Items[1].Target != (Target{Tab: TabActions, Sale: "s", Channel: "b", Action: "act-1"}) || l.Items[5].Rank != 6 {
 		t.Errorf("targets/ranks: %+v", l.Items)
+	}
+	// A channel not polled yet is starting, not degraded.
+	if _, ok := channelItem(engine.ChannelSnap{ID: "c", State: engine.StateDegraded, LastError: "not polled yet"}, t0); ok {
+		t.Error("a channel not polled yet is listed")
 	}
 	// Flags that stop rising leave the list once the window has passed.
 	s2 := snap(7*time.Minute, 10, 10)

@@ -360,7 +360,7 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 		}
 	}()
 	defer c.Close()
-	api, err := serve.New(serve.Options{Config: c.Config, Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: log, Lookup: lookupFor(sim, c.Config)})
+	api, err := serve.New(serve.Options{Config: c.Config, Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: log, Lookup: lookupFor(sim, c.Config), Attention: c.Attention.List})
 	if err != nil {
 		return err
 	}
