@@ -55,6 +55,8 @@ func Main(args []string, stdout, stderr io.Writer, runDesktop launch.Run) int {
 			return checkCmd(args[1:], stdout, stderr, nil)
 		case "secret":
 			return run(stderr, secretCmd(args[1:], os.Stdin, stdout))
+		case "sale":
+			return run(stderr, saleCmd(args[1:], stdout, stderr, log))
 		case "version", "--version", "-version":
 			printVersion(stdout)
 			return 0
@@ -73,7 +75,7 @@ func Main(args []string, stdout, stderr io.Writer, runDesktop launch.Run) int {
 }
 
 // commands are flashdeck's first words, as usage lists them.
-var commands = []string{"serve", "simulate", "check", "secret", "version", "help"}
+var commands = []string{"serve", "simulate", "check", "sale", "secret", "version", "help"}
 
 // usageError is a command line flashdeck cannot read: exit status 2.
 type usageError struct{ msg string }
@@ -161,6 +163,9 @@ func usage(w io.Writer) {
   flashdeck check --config F [--json] [--timeout D]
                                      read-only calls to every channel before the sale: what
                                      works, what does not and why ("flashdeck check -h")
+  flashdeck sale import --config F --channel ID --from T --to T [--out sheet.csv|.xlsx]
+                                     the SKUs a channel sells at a special price in the window,
+                                     with their stock, as a sale sheet to edit (skus_file:)
   flashdeck secret set NAME | delete NAME
                                      keep a credential in the OS keyring (config: keyring: true)
   flashdeck --version
