@@ -122,8 +122,47 @@ func (o *Options) defaults() {
 	}
 }
 
-// cellKey is one SKU on one channel of a sale.
-type cellKey struct{ sale, sku, channel string }
+// saleCells are a sale's listings in the order its snapshots list them
+// (SKU by SKU, channel by channel), so that each is found by its place,
+// not by hashing three strings 5,600 times a snapshot; the names at each
+// place are checked, and a sale whose SKUs changed is laid out again.
+type saleCells struct {
+	skus, chans []string
+	cells       []cell
+	gen         uint64
+}
+
+// layout returns the sale's cells for a snapshot of it, laid out again
+// (carrying over what is known of each listing) when its SKUs changed.
+func (sc *saleCells) layout(sale *engine.SaleSnap) {
+	i := 0
+	same := true
+	for _, k := range sale.SKUs {
+		for _, c := range k.Channels {
+			if i >= len(sc.cells) || sc.skus[i] != k.SKU || sc.chans[i] != c.Channel {
+				same = false
+			}
+			i++
+		}
+	}
+	if same && i == len(sc.cells) {
+		return
+	}
+	old := make(map[[2]string]cell, len(sc.cells))
+	for j := range sc.cells {
+		old[[2]string{sc.skus[j], sc.chans[j]}] = sc.cells[j]
+	}
+	sc.skus, sc.chans, sc.cells = make([]string, 0, i), make([]string, 0, i), make([]cell, 0, i)
+	for _, k := range sale.SKUs {
+		for _, c := range k.Channels {
+			st, ok := old[[2]string{k.SKU, c.Channel}]
+			if !ok {
+				st = cell{sold: -1} // new: counted from its first snapshot
+			}
+			sc.skus, sc.chans, sc.cells = append(sc.skus, k.SKU), append(sc.chans, c.Channel), append(sc.cells, st)
+		}
+	}
+}
 
 // cell is what a Tracker remembers of a listing: when it last sold, and
 // what the SKU's other channels had sold then.
@@ -141,17 +180,20 @@ type flagSample struct {
 
 // Tracker keeps the attention list. Safe for concurrent use.
 type Tracker struct {
-	opt   Options
-	mu    sync.Mutex
-	cells map[cellKey]*cell
+	opt Options
+	mu  sync.Mutex
+	// sales by id; gen marks the ones the last snapshot had, so a sale
+	// that left the configuration is forgotten.
+	sales map[string]*saleCells
 	flags map[string][]flagSample
 	last  List
+	gen   uint64
 }
 
 // NewTracker returns an empty tracker.
 func NewTracker(o Options) *Tracker {
 	o.defaults()
-	return &Tracker{opt: o, cells: map[cellKey]*cell{}, flags: map[string][]flagSample{},
+	return &Tracker{opt: o, sales: map[string]*saleCells{}, flags: map[string][]flagSample{},
 		last: List{Items: []Item{}, Counts: zeroCounts()}}
 }
 
@@ -187,19 +229,19 @@ func (t *Tracker) Observe(s *engine.Snapshot, manual []actions.Action) List {
 			items = append(items, it)
 		}
 	}
-	seen := make(map[cellKey]bool, len(t.cells))
+	t.gen++
 	var sellout []Item
 	for i := range s.Sales {
 		sale := &s.Sales[i]
-		items = append(items, t.stalled(s.At, sale, chans, seen)...)
+		items = append(items, t.stalled(s.At, sale, chans)...)
 		if it, ok := t.flagsRising(s.At, sale); ok {
 			items = append(items, it)
 		}
 		sellout = append(sellout, t.sellingOut(s.At, sale)...)
 	}
-	for k := range t.cells {
-		if !seen[k] {
-			delete(t.cells, k) // a sale that left the configuration
+	for id, sc := range t.sales {
+		if sc.gen != t.gen {
+			delete(t.sales, id)
 		}
 	}
 	for _, a := range manual {
@@ -274,27 +316,39 @@ func channelItem(c engine.ChannelSnap, now time.Time) (Item, bool) {
 // should have sold StallExpected units. Its share is what it had sold of
 // the SKU when it last sold, or, before it has sold enough to tell, its
 // share of the allocation.
-func (t *Tracker) stalled(at time.Time, sale *engine.SaleSnap, chans map[string]engine.ChannelSnap, seen map[cellKey]bool) []Item {
+func (t *Tracker) stalled(at time.Time, sale *engine.SaleSnap, chans map[string]engine.ChannelSnap) []Item {
 	var out []Item
-	paused := map[string]bool{}
+	// selling: the channels whose listings can sell (polled fine, the
+	// sale not paused there), looked up once per channel, not per listing.
+	selling := make(map[string]bool, len(chans))
+	for id, c := range chans {
+		selling[id] = c.State == engine.StateOK
+	}
 	for _, sc := range sale.Channels {
-		paused[sc.Channel] = sc.Paused
+		selling[sc.Channel] = selling[sc.Channel] && !sc.Paused
 	}
 	live := sale.State == engine.SaleLive
+	sc := t.sales[sale.ID]
+	if sc == nil {
+		sc = &saleCells{}
+		t.sales[sale.ID] = sc
+	}
+	sc.gen = t.gen
+	sc.layout(sale)
+	i := 0
 	for _, k := range sale.SKUs {
 		for _, c := range k.Channels {
-			key := cellKey{sale.ID, k.SKU, c.Channel}
-			seen[key] = true
+			st := &sc.cells[i]
+			i++
 			others := k.Sold - c.Sold
-			st := t.cells[key]
-			if st == nil || c.Sold != st.sold {
-				t.cells[key] = &cell{sold: c.Sold, since: at, others: others}
+			if c.Sold != st.sold {
+				st.sold, st.since, st.others = c.Sold, at, others
 				continue
 			}
 			if others < st.others {
 				st.others = others // cancellations elsewhere
 			}
-			if !live || paused[c.Channel] || c.Remaining <= 0 || c.Allocated <= 0 || chans[c.Channel].State != engine.StateOK {
+			if !live || c.Remaining <= 0 || c.Allocated <= 0 || !selling[c.Channel] {
 				// Not selling for a reason flashdeck knows (or a
 				// channel item says). Start counting afresh when it
 				// could sell again.
