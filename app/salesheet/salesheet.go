@@ -253,6 +253,10 @@ func (p *parser) row(line int, cells []string) {
 		}
 		col := p.headers[i]
 		switch kind {
+		case colNone:
+			if cell != "" {
+				p.add(line, columnLetter(i), "%q is in a column without a header", cell)
+			}
 		case colSKU:
 			r.SKU = cell
 			if cell == "" {

@@ -61,6 +61,7 @@ func TestMalformed(t *testing.T) {
 		{"no SKU column", "Name,Flash price,lazada-id\na,1,1\n", []string{`promo.csv row 1: no SKU column (headers are SKU, name, flash price and one column per channel id)`}},
 		{"no channel column", "SKU,Flash price\nA,1\n", []string{`promo.csv row 1: no allocation column: head one column per channel with its id (lazada-id, micom-id)`}},
 		{"cell without header", "SKU,Flash price,lazada-id\nA,1,1,oops\n", []string{`promo.csv row 2, column D: "oops" is in a column without a header`}},
+		{"blank header between", "SKU,,Flash price,lazada-id\nA,x,1,1\n", []string{`promo.csv row 2, column B: "x" is in a column without a header`}},
 		{"bad quoting", head + "A,\"a,100,1,1\n", []string{`promo.csv row 2: not CSV at line 2, character 14: extraneous or missing " in quoted-field`}},
 		{"empty file", "", []string{`promo.csv: empty: a sale sheet starts with a header row (SKU, name, flash price, one column per channel id)`}},
 		{"header only", head, []string{`promo.csv: no SKUs: the sheet has a header and no rows`}},
