@@ -77,11 +77,11 @@ type Options struct {
 	// MaxItems is the longest list (12: what fits the Overview beside the
 	// channels at launch scale).
 	MaxItems int
-	// MaxSellout is how many selling-out SKUs are listed at most (5): at
-	// a launch dozens sell out, and they must not hide the rest.
+	// MaxSellout is how many selling-out listings are listed at most (5):
+	// at a launch dozens sell out, and they must not hide the rest.
 	MaxSellout int
-	// SelloutWithin is how soon a SKU must be selling out to be listed
-	// (15 minutes of sale time).
+	// SelloutWithin is how soon a listing must be selling out to be
+	// listed (15 minutes of sale time).
 	SelloutWithin time.Duration
 	// StallAfter is how long (sale time) a listing must have sold nothing
 	// to be a stalled listing (2 minutes)...
@@ -237,7 +237,7 @@ func (t *Tracker) Observe(s *engine.Snapshot, manual []actions.Action) List {
 		if it, ok := t.flagsRising(s.At, sale); ok {
 			items = append(items, it)
 		}
-		sellout = append(sellout, t.sellingOut(s.At, sale)...)
+		sellout = append(sellout, t.sellingOut(s.At, sale, chans)...)
 	}
 	for id, sc := range t.sales {
 		if sc.gen != t.gen {
@@ -414,32 +414,40 @@ func (t *Tracker) flagsRising(at time.Time, sale *engine.SaleSnap) (Item, bool) 
 	}, true
 }
 
-// sellingOut lists the SKUs of a live sale that sell out within
-// SelloutWithin at their current rate, soonest first.
-func (t *Tracker) sellingOut(at time.Time, sale *engine.SaleSnap) []Item {
+// sellingOut lists the listings of a live sale that sell out within
+// SelloutWithin at their current rate: per channel, as allocations are
+// (a SKU sells out on one channel long before the others, and that
+// channel's allocation is what a manager moves), soonest first.
+func (t *Tracker) sellingOut(at time.Time, sale *engine.SaleSnap, chans map[string]engine.ChannelSnap) []Item {
 	if sale.State != engine.SaleLive {
 		return nil
 	}
 	var out []Item
 	for _, k := range sale.SKUs {
-		if k.ETASellout == nil || k.Remaining <= 0 {
-			continue
+		for _, c := range k.Channels {
+			if c.ETASellout == nil || c.Remaining <= 0 {
+				continue
+			}
+			left := c.ETASellout.Sub(at)
+			if left > t.opt.SelloutWithin {
+				continue
+			}
+			name := k.Name
+			if name == "" {
+				name = k.SKU
+			}
+			ch := chans[c.Channel].Name
+			if ch == "" {
+				ch = c.Channel
+			}
+			out = append(out, Item{
+				Kind:   KindSellout,
+				Why:    fmt.Sprintf("%s sells out on %s in %s: %d left at %.0f a minute", name, ch, short(max(left, 0)), c.Remaining, c.Rate1m),
+				Target: Target{Tab: TabSKUs, Sale: sale.ID, SKU: k.SKU, Channel: c.Channel},
+				// Sooner is higher, within the band.
+				score: scoreSellout + 99 - min(left.Minutes()*99/t.opt.SelloutWithin.Minutes(), 99),
+			})
 		}
-		left := k.ETASellout.Sub(at)
-		if left > t.opt.SelloutWithin {
-			continue
-		}
-		name := k.Name
-		if name == "" {
-			name = k.SKU
-		}
-		out = append(out, Item{
-			Kind:   KindSellout,
-			Why:    fmt.Sprintf("%s sells out in %s: %d left at %.0f a minute", name, short(max(left, 0)), k.Remaining, k.Rate1m),
-			Target: Target{Tab: TabSKUs, Sale: sale.ID, SKU: k.SKU},
-			// Sooner is higher, within the band.
-			score: scoreSellout + 99 - min(left.Minutes()*99/t.opt.SelloutWithin.Minutes(), 99),
-		})
 	}
 	return out
 }

@@ -86,10 +86,10 @@ func TestOtherKindsAndRanks(t *testing.T) {
 	s.Channels[0].State, s.Channels[0].ConsecutiveFailures = engine.StateDegraded, 1
 	s.Sales[0].Flags = engine.FlagSummary{Open: 7, Reviewed: 1}
 	eta := t0.Add(4 * time.Minute)
-	for i := range 4 { // four SKUs selling out, two listed
-		k := engine.SKUSnap{SKU: "S" + string(rune('0'+i)), Figures: engine.Figures{Allocated: 10, Remaining: 5, Rate1m: 2}}
+	for i := range 4 { // four listings selling out, two listed
 		e := eta.Add(time.Duration(i) * time.Minute)
-		k.ETASellout = &e
+		cell := engine.CellSnap{Channel: "a", Figures: engine.Figures{Allocated: 10, Remaining: 5, Rate1m: 2, ETASellout: &e}}
+		k := engine.SKUSnap{SKU: "S" + string(rune('0'+i)), Figures: engine.Figures{Allocated: 10, Remaining: 5, Rate1m: 2}, Channels: []engine.CellSnap{cell}}
 		s.Sales[0].SKUs = append(s.Sales[0].SKUs, k)
 	}
 	manual := []actions.Action{{ID: "act-1", Kind: "pause", Sale: "s", Summary: "Pause Sale on Chan B", Results: []actions.ChannelResult{
@@ -106,8 +106,8 @@ func TestOtherKindsAndRanks(t *testing.T) {
 		"Pause Sale on Chan B waits for a manual step on Chan B: pause it in the seller centre",
 		"Chan A is degraded",
 		"8 orders flagged in the last 1m on Sale (7 open)",
-		"S0 sells out in 3m: 5 left at 2 a minute",
-		"S1 sells out in 4m: 5 left at 2 a minute",
+		"S0 sells out on Chan A in 3m: 5 left at 2 a minute",
+		"S1 sells out on Chan A in 4m: 5 left at 2 a minute",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -110,7 +110,7 @@ func (m *Metrics) SetAttention(counts func() map[string]int) {
 }
 
 var descAttention = prometheus.NewDesc("flashdeck_attention_items",
-	"Items on the attention list (what needs someone now) by kind: stalled_listing, channel, manual_step, flags_rising, selling_out. selling_out counts every SKU selling out within 15 minutes, more than the list shows.",
+	"Items on the attention list (what needs someone now) by kind: stalled_listing, channel, manual_step, flags_rising, selling_out. selling_out counts every listing (a SKU on a channel) selling out within 15 minutes, more than the list shows.",
 	[]string{"kind"}, nil)
 
 type attentionCollector struct{ counts func() map[string]int }

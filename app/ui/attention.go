@@ -102,7 +102,7 @@ func (p *AttentionPanel) Apply(s *engine.Snapshot, acts []actions.Action) {
 	l := p.tracker.Observe(s, manual)
 	title := "What needs me now"
 	if n := l.Counts[attention.KindSellout]; n > 0 {
-		title += fmt.Sprintf(" — %s selling out within 15 minutes", plural(n, "SKU", "SKUs"))
+		title += fmt.Sprintf(" — %s selling out within 15 minutes", plural(n, "listing", "listings"))
 	}
 	if p.title.Text != title {
 		p.title.SetText(title)
