@@ -15,6 +15,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -441,8 +442,10 @@ func (t *Tracker) sellingOut(at time.Time, sale *engine.SaleSnap, chans map[stri
 				ch = c.Channel
 			}
 			out = append(out, Item{
-				Kind:   KindSellout,
-				Why:    fmt.Sprintf("%s sells out on %s in %s: %d left at %.0f a minute", name, ch, short(max(left, 0)), c.Remaining, c.Rate1m),
+				Kind: KindSellout,
+				// The rate the ETA was taken at (the last minute's, or the
+				// last five's when the last minute sold nothing).
+				Why:    fmt.Sprintf("%s sells out on %s in %s: %d left at %s a minute", name, ch, short(max(left, 0)), c.Remaining, rate(float64(c.Remaining)/max(left.Minutes(), 1.0/60))),
 				Target: Target{Tab: TabSKUs, Sale: sale.ID, SKU: k.SKU, Channel: c.Channel},
 				// Sooner is higher, within the band.
 				score: scoreSellout + 99 - min(left.Minutes()*99/t.opt.SelloutWithin.Minutes(), 99),
@@ -487,6 +490,15 @@ func short(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	}
+}
+
+// rate writes units a minute: one decimal below 10, where a rounded 0
+// would read "not selling".
+func rate(perMin float64) string {
+	if perMin < 10 {
+		return strconv.FormatFloat(perMin, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(perMin, 'f', 0, 64)
 }
 
 // oneLine is s on one line, cut at n runes.
