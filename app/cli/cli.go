@@ -295,7 +295,7 @@ const serveUsage = `flashdeck serve — the headless collector for a war-room: o
 
 Routes:
   GET  /healthz, /metrics                   open, or /metrics behind metrics_token_env
-  GET  /api/v1/snapshot, /stream, /whoami, /flags, /audit, /actions/{id}
+  GET  /api/v1/snapshot, /stream, /whoami, /flags, /audit, /actions/{id}, /attention
                                             any user's bearer token (users in the config);
                                             /stream is Server-Sent Events for flashdeck --remote
   POST /api/v1/actions, /actions/plan, /actions/{id}/retry, /actions/{id}/confirm
