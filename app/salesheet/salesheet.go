@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -105,7 +106,12 @@ func Load(path string, opt Options) (*Sheet, error) {
 	name := filepath.Base(path)
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, Errors{{File: name, Msg: errors.Unwrap(err).Error() + " (" + path + ")"}}
+		msg := err.Error()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			msg = pe.Err.Error() + " (" + path + ")"
+		}
+		return nil, Errors{{File: name, Msg: msg}}
 	}
 	defer f.Close()
 	st, err := f.Stat()
