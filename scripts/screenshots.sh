@@ -112,3 +112,32 @@ sleep 5
 DISPLAY=$display import -window root "$out/remote-lost.png"
 wait $app
 echo "wrote $out/remote-lost.png"
+
+# The Overview at launch scale with its attention list: the 1,400-product
+# launch on four channels (at a tenth of its peak, three times real time),
+# and Lazada ID's listing of its best seller stopped by a simulator fault
+# (POST /_sim/faults/lazada-id {"unlisted":[…]}), listed first minutes later.
+if command -v xdotool >/dev/null && command -v curl >/dev/null; then
+  simdir=$(mktemp -d)
+  simport=${SHOT_SIM_PORT:-8739}
+  bin/flashdeck simulate --scenario launch --peak 5000 --length 60m --speed 3 --listen 127.0.0.1:$simport --out "$simdir" >/dev/null 2>&1 &
+  sim=$!
+  sleep 4
+  (
+    cd "$simdir"
+    set -a; . ./flashdeck-sim.env; set +a
+    DISPLAY=$display "$OLDPWD/bin/flashdeck" --config flashdeck-sim.yaml --tab overview --quit-after 150s 2>/dev/null
+  ) &
+  app=$!
+  sleep 12
+  DISPLAY=$display xdotool search --name '^flashdeck' windowsize 1600 1000
+  sleep 8
+  curl -fsS -X POST "http://127.0.0.1:$simport/_sim/faults/lazada-id" -d '{"unlisted":["POCO-F-000-BLK"]}' >/dev/null
+  sleep 80
+  DISPLAY=$display import -window root "$out/overview-attention.png"
+  wait $app || true # it quits by itself (--quit-after)
+  kill $sim 2>/dev/null || true
+  wait $sim 2>/dev/null || true
+  rm -rf "$simdir"
+  echo "wrote $out/overview-attention.png"
+fi

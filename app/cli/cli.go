@@ -57,6 +57,8 @@ func Main(args []string, stdout, stderr io.Writer, runDesktop launch.Run) int {
 			return run(stderr, secretCmd(args[1:], os.Stdin, stdout))
 		case "report":
 			return run(stderr, reportCmd(args[1:], stdout, log))
+		case "sale":
+			return run(stderr, saleCmd(args[1:], stdout, stderr, log))
 		case "version", "--version", "-version":
 			printVersion(stdout)
 			return 0
@@ -75,7 +77,7 @@ func Main(args []string, stdout, stderr io.Writer, runDesktop launch.Run) int {
 }
 
 // commands are flashdeck's first words, as usage lists them.
-var commands = []string{"serve", "simulate", "check", "report", "secret", "version", "help"}
+var commands = []string{"serve", "simulate", "check", "report", "sale", "secret", "version", "help"}
 
 // usageError is a command line flashdeck cannot read: exit status 2.
 type usageError struct{ msg string }
@@ -166,6 +168,9 @@ func usage(w io.Writer) {
   flashdeck report --config F [--sale ID] [--out report.html]
                                      the post-sale report from the database: one HTML file
                                      ("flashdeck report -h")
+  flashdeck sale import --config F --channel ID --from T --to T [--out sheet.csv|.xlsx]
+                                     the SKUs a channel sells at a special price in the window,
+                                     with their stock, as a sale sheet to edit (skus_file:)
   flashdeck secret set NAME | delete NAME
                                      keep a credential in the OS keyring (config: keyring: true)
   flashdeck --version
@@ -295,7 +300,7 @@ const serveUsage = `flashdeck serve — the headless collector for a war-room: o
 
 Routes:
   GET  /healthz, /metrics                   open, or /metrics behind metrics_token_env
-  GET  /api/v1/snapshot, /stream, /whoami, /flags, /audit, /actions/{id}
+  GET  /api/v1/snapshot, /stream, /whoami, /flags, /audit, /actions/{id}, /attention
                                             any user's bearer token (users in the config);
                                             /stream is Server-Sent Events for flashdeck --remote
   POST /api/v1/actions, /actions/plan, /actions/{id}/retry, /actions/{id}/confirm
@@ -365,7 +370,7 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 		}
 	}()
 	defer c.Close()
-	api, err := serve.New(serve.Options{Config: c.Config, Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: log, Lookup: lookupFor(sim, c.Config)})
+	api, err := serve.New(serve.Options{Config: c.Config, Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: log, Lookup: lookupFor(sim, c.Config), Attention: c.Attention.List})
 	if err != nil {
 		return err
 	}

@@ -101,7 +101,7 @@ func TestUnknownCommand(t *testing.T) {
 		code int
 		want []string
 	}{
-		{[]string{"bogus"}, 2, []string{`flashdeck: unknown command "bogus": the commands are serve, simulate, check, report, secret, version, help; the desktop takes flags only (flashdeck --config F, flashdeck --remote URL)`}},
+		{[]string{"bogus"}, 2, []string{`flashdeck: unknown command "bogus": the commands are serve, simulate, check, report, sale, secret, version, help; the desktop takes flags only (flashdeck --config F, flashdeck --remote URL)`}},
 		{[]string{"bogus", "--config", "f.yaml"}, 2, []string{`unknown command "bogus"`}},
 		{[]string{"serv"}, 2, []string{`unknown command "serv": did you mean "serve"?`}},
 		{[]string{"simulat", "--seed", "1"}, 2, []string{`did you mean "simulate"?`}},

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/attention"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/metrics"
@@ -34,8 +35,12 @@ type Collector struct {
 	// the desktop's pre-sale check reads through them, so its calls share
 	// each channel's call budget with the polling.
 	Sources map[string]datasources.Source
+	// Attention is what needs someone now (GET /api/v1/attention and
+	// flashdeck_attention_items), kept over every snapshot.
+	Attention *attention.Tracker
 
 	cancel      context.CancelFunc
+	attnDone    chan struct{}
 	done        chan error
 	actionsDone chan struct{}
 	closeOnce   sync.Once
@@ -136,6 +141,8 @@ func Start(o Options) (*Collector, error) {
 		defer close(c.actionsDone)
 		c.Actions.Run(ctx)
 	}()
+	c.attnDone = make(chan struct{})
+	c.startAttention(ctx, c.attnDone)
 	return c, nil
 }
 
@@ -146,6 +153,7 @@ func (c *Collector) Close() error {
 		c.cancel()
 		err := <-c.done
 		<-c.actionsDone
+		<-c.attnDone
 		if cerr := c.Store.Close(); err == nil {
 			err = cerr
 		}

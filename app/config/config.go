@@ -20,6 +20,7 @@ import (
 	_ "time/tzdata" // sale time zones must resolve on machines without zoneinfo
 
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/app/salesheet"
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/akulaku"
 	"go.yaml.in/yaml/v3"
@@ -205,6 +206,10 @@ type Sale struct {
 	// Currency is ISO 4217; IDR by default.
 	Currency string `yaml:"currency,omitempty"`
 	SKUs     []SKU  `yaml:"skus,omitempty"`
+	// SKUsFile is a sale sheet (CSV or XLSX, see app/salesheet) the SKUs
+	// are read from instead of skus:, relative to the config file: the
+	// launch manager's spreadsheet, not 1,400 entries typed into YAML.
+	SKUsFile string `yaml:"skus_file,omitempty"`
 	// FlagRules tunes the scalper rules for this sale (defaults when absent).
 	FlagRules FlagRules `yaml:"flag_rules,omitempty"`
 	// StockCheck tunes how a channel's own stock is judged against what
@@ -278,14 +283,13 @@ type Money datasources.Money
 
 // UnmarshalYAML implements yaml.Unmarshaler.
 func (m *Money) UnmarshalYAML(n *yaml.Node) error {
-	s := strings.ReplaceAll(strings.TrimSpace(n.Value), "_", "")
-	f, err := strconv.ParseFloat(s, 64)
-	// Up to a trillion units: beyond that a price is a typo, and float64
-	// would no longer keep its cents (nor would int64 hold it at all).
-	if err != nil || !(f >= 0 && f <= 1e12) {
-		return fmt.Errorf("line %d: %q is not a price (write it in currency units, e.g. 1999000)", n.Line, n.Value)
+	// One rule with sale sheets: up to a trillion units, beyond which a
+	// price is a typo and float64 would no longer keep its cents.
+	v, err := salesheet.ParsePrice(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
 	}
-	*m = Money(int64(f*100 + 0.5))
+	*m = Money(v)
 	return nil
 }
 
@@ -593,6 +597,9 @@ func (c *Config) validateSales(v *validator, ids map[string]bool) {
 		saleIDs[s.ID] = true
 		validateSaleTimes(v, f, s)
 		validateSaleSettings(v, f, s)
+		if s.SKUsFile != "" {
+			c.loadSKUsFile(v, f, s)
+		}
 		validateSaleSKUs(v, f, s, ids)
 	}
 }
@@ -654,8 +661,8 @@ func validateSaleSettings(v *validator, f string, s *Sale) {
 // validateSaleSKUs checks a sale's SKUs: each listed once, with stock
 // allocated on configured channels (ids) only.
 func validateSaleSKUs(v *validator, f string, s *Sale, ids map[string]bool) {
-	if len(s.SKUs) == 0 {
-		v.add(f+".skus", "a sale needs at least one SKU")
+	if len(s.SKUs) == 0 && s.SKUsFile == "" {
+		v.add(f+".skus", "a sale needs at least one SKU (skus:, or skus_file: a sale sheet)")
 	}
 	skus := map[string]bool{}
 	for j, k := range s.SKUs {
@@ -693,6 +700,56 @@ func (c *Config) validateClock(v *validator) {
 	if c.Clock != nil && (c.Clock.WallAt.IsZero() || c.Clock.SaleAt.IsZero()) {
 		v.add("clock", "a clock needs wall_at and sale_at")
 	}
+}
+
+// loadSKUsFile reads a sale's skus_file into its SKUs. Each problem of
+// the sheet is an error at skus_file naming the sheet's row and column;
+// the SKUs read are then checked as skus: would be.
+func (c *Config) loadSKUsFile(v *validator, f string, s *Sale) {
+	if len(s.SKUs) > 0 {
+		v.add(f+".skus_file", "a sale takes its SKUs from skus: or from skus_file:, not both")
+		return
+	}
+	sheet, err := salesheet.Load(c.SheetPath(s), SheetOptions(c))
+	var es salesheet.Errors
+	if errors.As(err, &es) {
+		for _, e := range es {
+			v.add(f+".skus_file", "%v", e)
+		}
+		return
+	} else if err != nil {
+		v.add(f+".skus_file", "%v", err)
+		return
+	}
+	s.SKUs = SKUsOf(sheet)
+}
+
+// SheetPath is where a sale's skus_file is: relative to the config file
+// (to the working directory for a config built in code).
+func (c *Config) SheetPath(s *Sale) string {
+	if s.SKUsFile == "" || filepath.IsAbs(s.SKUsFile) || c.Path == "" {
+		return s.SKUsFile
+	}
+	return filepath.Join(filepath.Dir(c.Path), s.SKUsFile)
+}
+
+// SheetOptions are what a sale sheet is checked against under this
+// configuration: its channels and the bounds skus: has.
+func SheetOptions(c *Config) salesheet.Options {
+	ids := make([]string, 0, len(c.Channels))
+	for _, ch := range c.Channels {
+		ids = append(ids, ch.ID)
+	}
+	return salesheet.Options{Channels: ids, MaxAllocation: MaxAllocation}
+}
+
+// SKUsOf are a sheet's rows as a sale's SKUs.
+func SKUsOf(sh *salesheet.Sheet) []SKU {
+	out := make([]SKU, len(sh.Rows))
+	for i, r := range sh.Rows {
+		out[i] = SKU{SKU: r.SKU, Name: r.Name, FlashPrice: Money(r.FlashPrice), Allocated: r.Allocated}
+	}
+	return out
 }
 
 // validateUsers checks the users: each named once, with a role, and with

@@ -102,6 +102,27 @@ func (m *Metrics) OnFresh(channel string, ds []time.Duration) {
 	}
 }
 
+// SetAttention exposes the attention list's counts (app/attention) as
+// flashdeck_attention_items{kind}, read at every scrape; counts has every
+// kind, 0 for the absent ones, so a first item shows as a rise.
+func (m *Metrics) SetAttention(counts func() map[string]int) {
+	m.Registry.MustRegister(&attentionCollector{counts: counts})
+}
+
+var descAttention = prometheus.NewDesc("flashdeck_attention_items",
+	"Items on the attention list (what needs someone now) by kind: stalled_listing, channel, manual_step, flags_rising, selling_out. selling_out counts every listing (a SKU on a channel) selling out within 15 minutes, more than the list shows.",
+	[]string{"kind"}, nil)
+
+type attentionCollector struct{ counts func() map[string]int }
+
+func (c *attentionCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descAttention }
+
+func (c *attentionCollector) Collect(ch chan<- prometheus.Metric) {
+	for kind, n := range c.counts() {
+		ch <- prometheus.MustNewConstMetric(descAttention, prometheus.GaugeValue, float64(n), kind)
+	}
+}
+
 // Handler serves the exposition.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{Registry: m.Registry, ErrorHandling: promhttp.ContinueOnError})

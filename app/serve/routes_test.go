@@ -48,6 +48,7 @@ var routes = []route{
 	{pattern: "GET /healthz", method: "GET", path: "/healthz", access: open},
 	{pattern: "GET /metrics", method: "GET", path: "/metrics", access: scrape, params: "name[]"},
 	{pattern: "GET /api/v1/snapshot", method: "GET", path: "/api/v1/snapshot", access: read},
+	{pattern: "GET /api/v1/attention", method: "GET", path: "/api/v1/attention", access: read},
 	{pattern: "GET /api/v1/flags", method: "GET", path: "/api/v1/flags", access: read, params: "sale, channel, state, rule, min_score, limit"},
 	{pattern: "GET /api/v1/audit", method: "GET", path: "/api/v1/audit", access: read, params: "sale, channel, kind, user, result, q, limit, format"},
 	{pattern: "GET /api/v1/actions/{id}", method: "GET", path: "/api/v1/actions/nope", access: read},

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
+	"github.com/flashdeck/flashdeck/app/attention"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/metrics"
@@ -42,6 +43,9 @@ type Options struct {
 	// Now is the wall clock a push message's timestamp is checked against
 	// (time.Now when nil).
 	Now func() time.Time
+	// Attention is the list GET /api/v1/attention serves (the collector's
+	// tracker); nil serves an empty list.
+	Attention func() attention.List
 }
 
 // Server serves the API.
@@ -130,6 +134,7 @@ func New(o Options) (*Server, error) {
 	}
 	s.handle("GET /metrics", mh)
 	s.handle("GET /api/v1/snapshot", s.read(s.query(nil, http.HandlerFunc(s.snapshot))))
+	s.handle("GET /api/v1/attention", s.read(s.query(nil, http.HandlerFunc(s.attentionList))))
 	s.handle("GET /api/v1/flags", s.read(s.query(flagsQuery(o.Config), http.HandlerFunc(s.flags))))
 	s.handle("GET /api/v1/audit", s.read(s.query(auditQuery(o.Config), http.HandlerFunc(s.auditList))))
 	s.handle("GET /api/v1/actions/{id}", s.read(s.query(nil, http.HandlerFunc(s.actionGet))))

@@ -177,6 +177,7 @@ type Dashboard struct {
 	// notify sends a desktop notification; replaced in tests.
 	notify   func(title, body string)
 	overview *Overview
+	attn     *AttentionPanel
 	skus     *SKUs
 	channels *Channels
 	flagged  *Flagged
@@ -201,11 +202,12 @@ type Dashboard struct {
 // NewDashboard builds the screens, showing the first snapshot.
 func NewDashboard(s *engine.Snapshot) *Dashboard {
 	d := &Dashboard{banner: NewBanner(), alerts: NewAlertStrip(), detector: alerts.NewDetector(), wall: NewWall(), overview: NewOverview(), skus: NewSKUs(), channels: NewChannels(), flagged: NewFlagged()}
+	d.attn = NewAttentionPanel(d.openTarget)
 	d.flagTab = container.NewTabItem("Flagged", d.flagged.Content())
 	d.actions = NewActionsView(nil, actions.User{Role: config.RoleViewer})
 	d.actTab = container.NewTabItem("Actions", d.actions.Content())
 	d.tabs = container.NewAppTabs(
-		container.NewTabItem("Overview", d.overview.Content()),
+		container.NewTabItem("Overview", placeAttention(d.overview.Content(), d.attn)),
 		container.NewTabItem("SKUs", d.skus.Content()),
 		container.NewTabItem("Channels", d.channels.Content()),
 		d.flagTab,
@@ -248,6 +250,7 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 	d.channels.Apply(s)
 	d.flagged.Apply(s)
 	d.actions.Apply(s)
+	d.attn.Apply(s, d.actions.Rows())
 	if d.wallOn {
 		d.wall.Apply(s)
 	}
@@ -313,6 +316,7 @@ func (d *Dashboard) menu() *fyne.MainMenu {
 		fyne.NewMenu("File",
 			fyne.NewMenuItem("Export SKUs as CSV…", d.skus.exportDialog),
 			fyne.NewMenuItem("Export overview as PNG…", d.exportPNG),
+			fyne.NewMenuItem("Open sale sheet…", d.openSaleSheet),
 			fyne.NewMenuItem("Sale report…", d.saleReport),
 		),
 		fyne.NewMenu("View",

@@ -157,6 +157,7 @@ type Book struct {
 	cum      []float64     // cumulative popularity for weighted picks
 	bought   map[int32]int // units ordinary buyers ordered, cancelled or not
 	faults   Faults
+	unlisted map[int32]bool // Faults.Unlisted by SKU index
 	ban      banState
 	af       actionFaults
 	reads    orderReads
@@ -190,6 +191,12 @@ type Faults struct {
 	// it. Each request that arrives during the ban counts as a violation
 	// (Book.BanViolations). The fault is spent when the ban starts.
 	Ban time.Duration `json:"ban"`
+	// Unlisted are SKUs whose listing on this channel stopped selling (a
+	// broken product page, a storefront redirected elsewhere): buyers
+	// who would have bought one here buy nothing of it, while the other
+	// channels go on selling it. From the sale time the fault is set
+	// (the book is brought up to then first).
+	Unlisted []string `json:"unlisted,omitempty"`
 }
 
 // banState is a rate-limit ban in force (see Faults.Ban).
@@ -310,8 +317,21 @@ func (b *Book) Faults() Faults {
 // SetFaults replaces the injected faults.
 func (b *Book) SetFaults(f Faults) {
 	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(f.Unlisted) > 0 || len(b.unlisted) > 0 {
+		// Orders up to now were placed while the listing still sold.
+		b.advance()
+	}
 	b.faults = f
-	b.mu.Unlock()
+	b.unlisted = nil
+	for _, sku := range f.Unlisted {
+		if i, ok := b.skuIdx[sku]; ok {
+			if b.unlisted == nil {
+				b.unlisted = map[int32]bool{}
+			}
+			b.unlisted[i] = true
+		}
+	}
 }
 
 // TakeBan is asked by a dialect for every request it receives, before
@@ -531,7 +551,7 @@ func (b *Book) schedule(ev event) { b.events.push(ev) }
 func (b *Book) pick(at int64) (int32, bool) {
 	open := func(i int) bool {
 		s := &b.state[i]
-		return !s.paused && s.available() > 0 && at < s.end.UnixMilli() && at >= b.sale.Start.UnixMilli()
+		return !s.paused && s.available() > 0 && at < s.end.UnixMilli() && at >= b.sale.Start.UnixMilli() && !b.unlisted[int32(i)]
 	}
 	total := b.cum[len(b.cum)-1]
 	if total <= 0 {

@@ -113,7 +113,7 @@ func (r *Rig) StartCollector(t testing.TB) *collector.Collector {
 // API builds the collector's API for c.
 func (r *Rig) API(t testing.TB, c *collector.Collector) *serve.Server {
 	t.Helper()
-	api, err := serve.New(serve.Options{Config: r.Sim.Config, Lookup: r.Sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: r.opt.Logger})
+	api, err := serve.New(serve.Options{Config: r.Sim.Config, Lookup: r.Sim.Lookup(), Engine: c.Engine, Metrics: c.Metrics, Actions: c.Actions, Logger: r.opt.Logger, Attention: c.Attention.List})
 	if err != nil {
 		t.Fatal(err)
 	}

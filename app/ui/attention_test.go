@@ -1,0 +1,43 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/flashdeck/flashdeck/app/attention"
+	"github.com/flashdeck/flashdeck/app/engine"
+)
+
+// TestAttentionOnTheOverview: a channel down is on the Overview's list,
+// and picking it opens the Channels tab; a listing opens its row in SKUs.
+func TestAttentionOnTheOverview(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(snapshot(false))
+	test.NewTempWindow(t, d.Content())
+	if n := len(d.attn.Items()); n != 0 {
+		t.Fatalf("a healthy sale lists %d items: %+v", n, d.attn.Items())
+	}
+	d.Apply(snapshot(true))
+	items := d.attn.Items()
+	if len(items) != 1 || items[0].Kind != attention.KindChannel || !strings.HasPrefix(items[0].Why, "Lazada ID is down for 40s: ") {
+		t.Fatalf("items: %+v", items)
+	}
+	d.attn.list.Select(0)
+	if got := d.tabs.Selected().Text; got != "Channels" {
+		t.Errorf("picking a channel item opened %q", got)
+	}
+	// A listing: its SKU's rows in the SKUs table, the row picked.
+	s := snapshot(false)
+	s.Sales[0].SKUs = []engine.SKUSnap{{SKU: "POCO-M3", Name: "POCO M3", Figures: engine.Figures{Allocated: 10},
+		Channels: []engine.CellSnap{{Channel: "lazada-id", Figures: engine.Figures{Allocated: 5}}, {Channel: "micom-id", Figures: engine.Figures{Allocated: 5}}}}}
+	d.Apply(s)
+	d.openTarget(attention.Target{Tab: attention.TabSKUs, Sale: "poco", SKU: "POCO-M3", Channel: "micom-id"})
+	if got := d.tabs.Selected().Text; got != "SKUs" {
+		t.Errorf("a listing opened %q", got)
+	}
+	if r := d.skus.selectedRow(); r == nil || r.SKU != "POCO-M3" || r.Channel != "micom-id" {
+		t.Errorf("row picked: %+v", r)
+	}
+}
