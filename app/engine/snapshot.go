@@ -28,6 +28,11 @@ const (
 	SaleUnpublishable = "unpublishable"
 )
 
+// OldAfterPolls is how many poll intervals may pass since a channel's last
+// successful read before its figures count as old (ChannelSnap.Old,
+// Figures.Old). Decided once, here, so that every screen and client agrees.
+const OldAfterPolls = 3
+
 // Snapshot is an immutable picture of everything flashdeck knows at one
 // moment. The engine publishes a new one when something changed (at most a
 // few times a second); screens, the API and the metrics all read the same one.
@@ -59,6 +64,10 @@ type Figures struct {
 	AsOf time.Time `json:"as_of,omitzero"`
 	// Stale is true when a channel behind these figures is not ok.
 	Stale bool `json:"stale"`
+	// Old is true when a channel behind these figures last read them
+	// more than OldAfterPolls poll intervals ago (ChannelSnap.Old): the
+	// screens show their age in red. Absent from the JSON when false.
+	Old bool `json:"old,omitempty"`
 
 	merged bool
 }
@@ -150,6 +159,11 @@ type ChannelSnap struct {
 	Backfill            Backfill                 `json:"backfill"`
 	// Spark is units sold per minute over the last 30 minutes, oldest first.
 	Spark []float64 `json:"spark"`
+
+	// Old is true when LastSuccess is more than OldAfterPolls poll
+	// intervals before Wall: the channel's figures are getting old, whether
+	// or not its state says so yet. Absent from the JSON when false.
+	Old bool `json:"old,omitempty"`
 }
 
 // Backfill is the progress of a channel's first load.

@@ -80,12 +80,21 @@ func Percent(f float64) string {
 	return strconv.FormatFloat(math.Floor(p), 'f', 0, 64) + "%"
 }
 
-// Rate writes units per minute: "12.5/min", "340/min".
-func Rate(perMin float64) string {
-	if perMin < 10 {
-		return strconv.FormatFloat(perMin, 'f', 1, 64) + "/min"
+// Rate writes units per minute grouped as Count groups them, in the
+// market's style: "14.705/min" and "3,2/min" in Indonesia, "14,705/min" and
+// "3.2/min" elsewhere; one decimal under 10, whole units from 10.
+func Rate(perMin float64, currency string) string {
+	if math.IsNaN(perMin) || math.IsInf(perMin, 0) {
+		return "—"
 	}
-	return strconv.FormatFloat(math.Round(perMin), 'f', 0, 64) + "/min"
+	if perMin < 10 {
+		s := strconv.FormatFloat(perMin, 'f', 1, 64)
+		if thousands(currency) == "." {
+			s = strings.Replace(s, ".", ",", 1) // the decimal mark is the other one
+		}
+		return s + "/min"
+	}
+	return Int(int64(math.Round(perMin)), thousands(currency)) + "/min"
 }
 
 // Age writes how long ago t was, relative to now: "just now", "12 s ago",

@@ -175,7 +175,7 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 	c.sold.SetText(format.Count(sale.Sold, sale.Currency) + " / " + format.Count(sale.Allocated, sale.Currency) + " (" + format.Percent(sale.SellThrough) + ")")
 	c.through.Set(sale.SellThrough, format.Percent(sale.SellThrough))
 	c.through.SetStale(sale.Stale)
-	c.rate.SetText(format.Rate(sale.Rate1m))
+	c.rate.SetText(format.Rate(sale.Rate1m, sale.Currency))
 	c.eta.SetText(eta(sale.Figures, s.At, loc))
 	for _, sc := range sale.Channels {
 		r, ok := c.chRows[sc.Channel]
@@ -202,7 +202,7 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		r.state.Refresh()
 		r.sold.SetText(format.Count(sc.Sold, sale.Currency) + " / " + format.Count(sc.Allocated, sale.Currency))
 		r.through.SetText(format.Percent(sc.SellThrough))
-		r.rate.SetText(format.Rate(sc.Rate1m))
+		r.rate.SetText(format.Rate(sc.Rate1m, sale.Currency))
 		r.eta.SetText(eta(sc.Figures, s.At, loc))
 		r.age.SetText(format.Age(sc.AsOf, s.Wall))
 		if ch.Backfill.Active {

@@ -143,7 +143,7 @@ func (w *Wall) Apply(s *engine.Snapshot) {
 		age = "stale: data " + format.Age(sale.AsOf, s.Wall)
 	}
 	w.sold.SetValue(format.Count(sale.Sold, sale.Currency)+" / "+format.Count(sale.Allocated, sale.Currency), age)
-	w.rate.SetValue(format.Rate(sale.Rate1m), "5 min: "+format.Rate(sale.Rate5m))
+	w.rate.SetValue(format.Rate(sale.Rate1m, sale.Currency), "5 min: "+format.Rate(sale.Rate5m, sale.Currency))
 	// The wall has room for the clock time only; the countdown to it is
 	// the sub-line.
 	etaSub := ""
