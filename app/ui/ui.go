@@ -318,10 +318,3 @@ func saleLocation(s engine.SaleSnap) *time.Location {
 	}
 	return s.Start.Location()
 }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}

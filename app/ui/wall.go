@@ -103,8 +103,8 @@ func (c *wallChannel) set(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch en
 		c.stock.Text, c.stock.Importance = text, imp
 		c.stock.Refresh()
 	}
-	setCount(c.oversell, sc.StockIssues.OversellRisk, "SKU at oversell risk", "SKUs at oversell risk")
-	setCount(c.notSelling, sc.StockIssues.NotSelling, "SKU not selling", "SKUs not selling")
+	setCount(c.oversell, sc.StockIssues.OversellRisk, sale.Currency, "SKU at oversell risk", "SKUs at oversell risk")
+	setCount(c.notSelling, sc.StockIssues.NotSelling, sale.Currency, "SKU not selling", "SKUs not selling")
 	c.box.Show()
 }
 
