@@ -156,7 +156,7 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 	progress := container.NewBorder(container.NewVBox(widget.NewLabelWithStyle("Last action", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.current), v.retry, nil, nil, container.NewVScroll(v.progress))
 	top := container.NewHSplit(widget.NewCard("", "", controls), widget.NewCard("", "", progress))
 	top.Offset = 0.55
-	auditPane := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Audit trail", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.export, v.filter), nil, nil, nil, v.audit)
+	auditPane := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Audit trail", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.export, v.filter), nil, nil, nil, v.audit.box)
 	split := container.NewVSplit(top, auditPane)
 	split.Offset = 0.6
 	v.root = split

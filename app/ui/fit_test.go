@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/actions"
@@ -195,6 +196,32 @@ func TestEveryTabFitsASmallScreenAtLaunchScale(t *testing.T) {
 		}
 
 		d.SelectTab("skus")
+		// All fourteen columns inside the table, headers whole, and the
+		// codes, counts, rates, times, prices and ages of every row whole.
+		tbl := d.skus.table
+		var used float32
+		for i, c := range tbl.cols {
+			used += tbl.widths[i] + theme.Padding()
+			if need := tbl.headerWidth(c.Title, i == d.skus.q.SortCol); tbl.widths[i]+0.5 < need {
+				t.Errorf("%v, SKUs: header %q cut off (%.0f px of %.0f)", size, c.Title, tbl.widths[i], need)
+			}
+		}
+		if room := tbl.box.Size().Width; used > room+0.5 {
+			t.Errorf("%v, SKUs: the columns need %.0f px, the table has %.0f", size, used, room)
+		}
+		for _, col := range []int{colSKU, colAllocated, colSold, colRemaining, colSellThrough, colRate, colETA, colPrice, colAge} {
+			var widest float32
+			var text string
+			for i := range d.skus.view {
+				x := tbl.cols[col].Text(tbl.row(i))
+				if w := fyne.MeasureText(x, theme.TextSize(), fyne.TextStyle{}).Width; w > widest {
+					widest, text = w, x
+				}
+			}
+			if need := widest + 2*cellInset(); tbl.widths[col]+0.5 < need {
+				t.Errorf("%v, SKUs: %q cut off in %s (%.0f px of %.0f)", size, text, tbl.cols[col].Title, tbl.widths[col], need)
+			}
+		}
 		inside("SKUs", "Export CSV…", d.skus.export)
 		inside("SKUs", "channel filter", d.skus.channel)
 		inside("SKUs", "Cap at allocation", d.skus.capStock)

@@ -152,12 +152,12 @@ func NewFlagged() *Flagged {
 	v.cancel.Disable()
 	v.related = widget.NewLabelWithStyle("Related orders on every channel", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head := container.NewVBox(v.title, v.meta, widget.NewSeparator(), v.reasons, widget.NewSeparator(), v.related)
-	v.detail = container.NewBorder(head, container.NewVBox(v.more, container.NewHBox(v.review, v.cancel)), nil, nil, v.evidence)
+	v.detail = container.NewBorder(head, container.NewVBox(v.more, container.NewHBox(v.review, v.cancel)), nil, nil, v.evidence.box)
 	v.empty = widget.NewLabel("Select a flagged order to see why it was flagged.")
 	v.detail.Hide()
 
 	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.count)
-	split := container.NewHSplit(v.table, container.NewStack(container.NewPadded(v.empty), container.NewPadded(v.detail)))
+	split := container.NewHSplit(v.table.box, container.NewStack(container.NewPadded(v.empty), container.NewPadded(v.detail)))
 	split.Offset = 0.62
 	v.root = container.NewBorder(bar, nil, nil, nil, split)
 	v.filter.OnChanged = func(string) { v.reselect() }

@@ -124,7 +124,7 @@ type channelRow struct {
 // the ETA, the first load) get the widest columns.
 var (
 	headCols    = &weightedCols{weights: []float32{1, 1.7, 1, 1.5}}
-	channelCols = &weightedCols{weights: []float32{1.1, 0.8, 1.5, 1.1, 0.9, 1.1, 1.5, 1.4}}
+	channelCols = &weightedCols{weights: []float32{1.0, 0.6, 1.4, 1.0, 0.9, 1.2, 1.5, 1.8}}
 	healthCols  = &weightedCols{weights: []float32{1.6, 0.8, 1, 0.8, 1, 0.9, 1.8}}
 )
 

@@ -107,7 +107,7 @@ func NewSKUs() *SKUs {
 	v.capStock.Importance = widget.DangerImportance
 	v.capStock.Disable()
 	sel := container.NewBorder(widget.NewSeparator(), nil, nil, v.capStock, v.selLine)
-	v.root = container.NewBorder(bar, sel, nil, nil, v.table)
+	v.root = container.NewBorder(bar, sel, nil, nil, v.table.box)
 	return v
 }
 
@@ -195,7 +195,7 @@ func (v *SKUs) Apply(s *engine.Snapshot) {
 func (v *SKUs) reselect() {
 	v.view = selectSKURows(v.view, v.rows, v.q)
 	v.count.SetText(format.Count(len(v.view), "") + " rows")
-	v.table.Refresh()
+	v.table.refresh()
 }
 
 // Rows returns the rows in view, in order (for tests and export).
@@ -231,13 +231,23 @@ func (v *SKUs) exportDialog() {
 	saveFile(v.window, "flashdeck-skus", ".csv", v.WriteCSV)
 }
 
+// skuMinWidths are how narrow the SKUs table's columns may get on a
+// 1366-pixel screen, where all fourteen must show: room for the launch's
+// longest SKU code (REDMI-N-139-BLK), its largest counts, prices and rates;
+// the product's name and the stock's words end in an ellipsis first.
+var skuMinWidths = [...]float32{
+	colSKU: 142, colProduct: 110, colChannel: 84, colAllocated: 72, colSold: 64, colRemaining: 72,
+	colStock: 90, colDifference: 90, colSellThrough: 90, colRate: 84, colETA: 80, colPrice: 96,
+	colState: 64, colAge: 84,
+}
+
 // columns are the SKUs table's columns (skuColumns) as the table draws
 // them: the sell-through as a bar, the channel's stock judged in colour.
 func (v *SKUs) columns() []column[*skuRow] {
 	cols := make([]column[*skuRow], len(skuColumns))
 	for i, c := range skuColumns {
 		text := c.text
-		cols[i] = column[*skuRow]{Title: c.Title, Width: c.Width, Text: func(r *skuRow) string { return text(r, v.now) }}
+		cols[i] = column[*skuRow]{Title: c.Title, Width: c.Width, MinWidth: skuMinWidths[i], Text: func(r *skuRow) string { return text(r, v.now) }}
 	}
 	cols[colSellThrough].Bar = func(r *skuRow) (float64, bool) { return r.Fig.SellThrough, r.Fig.Stale }
 	// The channel's stock is judged on its own reading, whose age the

@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/widgets"
@@ -12,7 +15,10 @@ import (
 // and what a cell shows. (How rows sort is the model's: skuColumns.)
 type column[T any] struct {
 	Title string
-	Width float32
+	// Width is the column's width when the table has room; MinWidth, when
+	// set, how narrow it may get when the table has not (its header always
+	// fits): see fitColumns.
+	Width, MinWidth float32
 	// Text is a cell's text (the label on its bar when Bar is set).
 	Text func(row T) string
 	// Importance colours a cell; nil leaves it to the table's rowImportance.
@@ -43,6 +49,10 @@ type table[T any] struct {
 	onSort   func(col int)
 	// cellsMade counts the cells made: the table must reuse them.
 	cellsMade int
+	// box holds the table on screen, fitting its columns to its width.
+	box *fyne.Container
+	// widths are the columns' widths now (fitColumns).
+	widths []float32
 }
 
 // newTable makes a table of the columns over rows. Set the optional fields
@@ -52,10 +62,119 @@ func newTable[T any](cols []column[T], rows func() int, row func(i int) T) *tabl
 	t.Table = widget.NewTableWithHeaders(func() (int, int) { return t.rows(), len(t.cols) }, t.createCell, t.updateCell)
 	t.ShowHeaderColumn = false
 	t.UpdateHeader = t.updateHeader
+	t.widths = make([]float32, len(cols))
 	for i, c := range cols {
+		t.widths[i] = c.Width
 		t.SetColumnWidth(i, c.Width)
 	}
+	t.box = container.New(fitColumns[T]{t}, container.NewThemeOverride(t.Table, newDenseTheme()))
 	return t
+}
+
+// denseTheme is the app's theme with half the inner padding: a table's
+// cells keep their text but not its margins, so that fourteen columns of
+// the SKUs table fit a 1366-pixel screen and more rows show at once.
+type denseTheme struct{ base fyne.Theme }
+
+// newDenseTheme wraps the app's theme as it is when the table is made (the
+// default theme follows the light and dark variants by itself).
+func newDenseTheme() denseTheme {
+	if a := fyne.CurrentApp(); a != nil && a.Settings().Theme() != nil {
+		return denseTheme{a.Settings().Theme()}
+	}
+	return denseTheme{theme.DefaultTheme()}
+}
+
+func (d denseTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	return d.base.Color(n, v)
+}
+
+func (d denseTheme) Font(s fyne.TextStyle) fyne.Resource { return d.base.Font(s) }
+
+func (d denseTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return d.base.Icon(n) }
+
+func (d denseTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return d.base.Size(n) / 2
+	}
+	return d.base.Size(n)
+}
+
+// cellInset is the margin a table's cell keeps on each side of its text.
+func cellInset() float32 { return theme.InnerPadding() / 2 }
+
+// fitColumns lays out a table, narrowing the columns that may narrow
+// (MinWidth) when the table is narrower than their widths, all in the same
+// proportion between their Width and their floor: every column stays on
+// screen at 1366 px, long texts ending in an ellipsis, rather than the last
+// ones behind a horizontal scroll. Below the floors, the table scrolls.
+type fitColumns[T any] struct{ t *table[T] }
+
+func (l fitColumns[T]) MinSize(objs []fyne.CanvasObject) fyne.Size { return objs[0].MinSize() }
+
+func (l fitColumns[T]) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	t := l.t
+	// The room the columns have: less the padding between them (the
+	// scroll bar is drawn over the cells).
+	avail := size.Width - theme.Padding()*float32(len(t.cols))
+	widths := t.fit(avail)
+	for i, w := range widths {
+		if w != t.widths[i] {
+			t.widths[i] = w
+			t.SetColumnWidth(i, w)
+		}
+	}
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+}
+
+// fit gives each column its width in avail pixels. A header always fits,
+// with the arrow of the sort on the column sorted by.
+func (t *table[T]) fit(avail float32) []float32 {
+	sorted := -1
+	if t.sortedBy != nil {
+		sorted, _ = t.sortedBy()
+	}
+	floors, prefs := make([]float32, len(t.cols)), make([]float32, len(t.cols))
+	var want, least float32
+	for i, c := range t.cols {
+		head := t.headerWidth(c.Title, i == sorted)
+		prefs[i] = max(c.Width, head)
+		floors[i] = prefs[i]
+		if c.MinWidth > 0 {
+			floors[i] = min(prefs[i], max(c.MinWidth, head))
+		}
+		want += prefs[i]
+		least += floors[i]
+	}
+	k := float32(1) // the share of each column's give that it keeps
+	if avail < want && want > least {
+		k = max(avail-least, 0) / (want - least)
+	}
+	out := make([]float32, len(t.cols))
+	for i := range t.cols {
+		out[i] = floors[i] + (prefs[i]-floors[i])*k
+	}
+	return out
+}
+
+// headerWidth is what a header needs: its title in bold inside a button's
+// padding, and the arrow of the sort when sorted is true.
+func (t *table[T]) headerWidth(title string, sorted bool) float32 {
+	if sorted {
+		title += " ▼"
+	}
+	return fyne.MeasureText(title, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*cellInset()
+}
+
+// refresh redraws the rows shown, fitting the columns again first: the
+// sort's arrow may have moved to another header.
+func (t *table[T]) refresh() {
+	if t.sortedBy != nil {
+		t.box.Refresh() // lays out (fitColumns) and refreshes the table
+		return
+	}
+	t.Refresh()
 }
 
 // sortable makes the headers buttons that sort the rows, with an arrow on
