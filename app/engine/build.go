@@ -28,7 +28,7 @@ func (e *Engine) build() *Snapshot {
 			state = StateDown
 		}
 		stale[i] = state != StateOK
-		old[i] = !ch.lastSuccess.IsZero() && wall.Sub(ch.lastSuccess) > OldAfterPolls*interval
+		old[i] = OldAt(ch.lastSuccess, wall, interval)
 		cs := ChannelSnap{
 			ID: ch.cfg.ID, Name: ch.cfg.DisplayName(), Kind: ch.cfg.Kind, Market: ch.cfg.Market,
 			State: state, LastSuccess: ch.lastSuccess, Old: old[i], LastError: ch.lastError, LastErrorAt: ch.lastErrorAt,

@@ -54,3 +54,21 @@ func TestOldAfterThreePolls(t *testing.T) {
 		})
 	}
 }
+
+// A snapshot shown later than it was taken (a desktop's last one while its
+// collector is lost) is marked again at its new wall time.
+func TestMarkOldReDatesASnapshot(t *testing.T) {
+	e, ch := testEngine(t, saleStart.Add(5*time.Minute))
+	ch.lastSuccess = time.Now().Add(-time.Second)
+	s := e.build()
+	if s.Channels[0].Old || s.Sales[0].Old {
+		t.Fatal("fresh figures marked old")
+	}
+	s.Wall = s.Wall.Add(time.Minute)
+	s.MarkOld()
+	k := s.Sales[0].SKUs[1]
+	if !s.Channels[0].Old || !s.Sales[0].Old || !s.Sales[0].Channels[0].Old || !k.Old || !k.Channels[0].Old {
+		t.Errorf("a minute later (polls every 15 s) not all old: channel %v sale %v sale channel %v SKU %v cell %v",
+			s.Channels[0].Old, s.Sales[0].Old, s.Sales[0].Channels[0].Old, k.Old, k.Channels[0].Old)
+	}
+}

@@ -33,6 +33,42 @@ const (
 // Figures.Old). Decided once, here, so that every screen and client agrees.
 const OldAfterPolls = 3
 
+// OldAt says whether figures last read at last are old at wall, for a
+// channel polled every poll: more than OldAfterPolls polls ago. Never read
+// (zero) is not old: there is nothing to age.
+func OldAt(last, wall time.Time, poll time.Duration) bool {
+	return !last.IsZero() && wall.Sub(last) > OldAfterPolls*poll
+}
+
+// MarkOld decides again which channels and figures are old at s.Wall: for
+// a client that shows a snapshot later than it was taken (a desktop whose
+// collector is lost keeps its last one, re-dated). The engine's snapshots
+// come marked.
+func (s *Snapshot) MarkOld() {
+	old := make(map[string]bool, len(s.Channels))
+	for i := range s.Channels {
+		c := &s.Channels[i]
+		c.Old = OldAt(c.LastSuccess, s.Wall, c.PollInterval)
+		old[c.ID] = c.Old
+	}
+	for i := range s.Sales {
+		sl := &s.Sales[i]
+		sl.Old = false
+		for j := range sl.Channels {
+			sl.Channels[j].Old = old[sl.Channels[j].Channel]
+			sl.Old = sl.Old || sl.Channels[j].Old
+		}
+		for j := range sl.SKUs {
+			k := &sl.SKUs[j]
+			k.Old = false
+			for c := range k.Channels {
+				k.Channels[c].Old = old[k.Channels[c].Channel]
+				k.Old = k.Old || k.Channels[c].Old
+			}
+		}
+	}
+}
+
 // Snapshot is an immutable picture of everything flashdeck knows at one
 // moment. The engine publishes a new one when something changed (at most a
 // few times a second); screens, the API and the metrics all read the same one.

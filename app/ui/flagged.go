@@ -68,15 +68,17 @@ type Flagged struct {
 	window fyne.Window
 }
 
-// columns are the flags table's: the score coloured by how bad it is.
+// columns are the flags table's: the score coloured by how bad it is. The
+// rules, buyers and orders may end in an ellipsis on a small screen (the
+// detail beside says them whole); SKU codes keep room to show whole.
 func (v *Flagged) columns() []column[*rules.Flag] {
 	return []column[*rules.Flag]{
 		{Title: "Score", Width: 58, Text: func(f *rules.Flag) string { return fmt.Sprint(f.Score) }, Importance: scoreImportance},
-		{Title: "Rules", Width: 190, Text: ruleIDs},
+		{Title: "Rules", Width: 190, MinWidth: 120, Text: ruleIDs},
 		{Title: "Channel", Width: 96, Text: func(f *rules.Flag) string { return v.channelName(f.Channel) }},
-		{Title: "SKU", Width: 150, Text: func(f *rules.Flag) string { return f.SKU }},
+		{Title: "SKU", Width: 150, MinWidth: 130, Text: func(f *rules.Flag) string { return f.SKU }},
 		{Title: "Units", Width: 52, Text: func(f *rules.Flag) string { return format.Count(f.Units, v.currency) }},
-		{Title: "Buyer", Width: 112, Text: func(f *rules.Flag) string { return f.Buyer }},
+		{Title: "Buyer", Width: 112, MinWidth: 90, Text: func(f *rules.Flag) string { return f.Buyer }},
 		{Title: "State", Width: 78, Text: func(f *rules.Flag) string { return f.State }},
 		{Title: "Placed", Width: 78, Text: func(f *rules.Flag) string { return f.CreatedAt.In(v.loc).Format("15:04:05") }},
 	}
@@ -86,10 +88,10 @@ func (v *Flagged) columns() []column[*rules.Flag] {
 func (v *Flagged) evidenceColumns() []column[*rules.Ref] {
 	return []column[*rules.Ref]{
 		{Title: "Channel", Width: 90, Text: func(r *rules.Ref) string { return v.channelName(r.Channel) }},
-		{Title: "Order", Width: 140, Text: func(r *rules.Ref) string { return r.OrderID }},
-		{Title: "SKU", Width: 140, Text: func(r *rules.Ref) string { return r.SKU }},
+		{Title: "Order", Width: 140, MinWidth: 100, Text: func(r *rules.Ref) string { return r.OrderID }},
+		{Title: "SKU", Width: 140, MinWidth: 120, Text: func(r *rules.Ref) string { return r.SKU }},
 		{Title: "Units", Width: 48, Text: func(r *rules.Ref) string { return format.Count(r.Units, v.currency) }},
-		{Title: "Buyer", Width: 104, Text: func(r *rules.Ref) string { return r.Buyer }},
+		{Title: "Buyer", Width: 104, MinWidth: 80, Text: func(r *rules.Ref) string { return r.Buyer }},
 		{Title: "Placed", Width: 72, Text: func(r *rules.Ref) string { return r.CreatedAt.In(v.loc).Format("15:04:05") }},
 	}
 }
