@@ -70,14 +70,18 @@ for shot in overview skus channels flagged wall; do
   echo "wrote $out/$shot.png"
 done
 
-# The Actions tab after a pause: press Pause, give a reason in the
-# confirmation, confirm (xdotool drives the pointer; positions are those of
-# the 1280x800 window at the screen's top left).
+# The Actions tab after a pause: dismiss the alerts so far (the strip's ×:
+# how many there are by then varies, and the buttons move with them), press
+# Pause, give a reason in the confirmation, confirm (xdotool drives the
+# pointer; positions are those of the 1280x800 window at the screen's top
+# left, the strip empty).
 if command -v xdotool >/dev/null; then
   DISPLAY=$display bin/flashdeck --tab actions --quit-after 30s 2>/dev/null &
   app=$!
   sleep "${SHOT_WAIT:-10}"
-  DISPLAY=$display xdotool mousemove 57 354 click 1
+  DISPLAY=$display xdotool mousemove 1257 48 click 1
+  sleep 0.5
+  DISPLAY=$display xdotool mousemove 57 235 click 1
   sleep 1.5
   DISPLAY=$display xdotool type --delay 20 "Scalper burst: pausing while we block the accounts"
   sleep 0.5
@@ -129,10 +133,10 @@ if command -v xdotool >/dev/null && command -v curl >/dev/null; then
     stock 750
     sleep 3
     if [ "$shot" = skus-stock ]; then
-      DISPLAY=$display xdotool mousemove 1025 251 click 1
-      sleep 0.7
-      DISPLAY=$display xdotool mousemove 1025 251 click 1
-      sleep 0.7
+      DISPLAY=$display xdotool mousemove 900 251 click 1
+      sleep 1.5
+      DISPLAY=$display xdotool mousemove 900 251 click 1
+      sleep 1.5
       DISPLAY=$display xdotool mousemove 288 287 click 1
       sleep 1.5
     fi
