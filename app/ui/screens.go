@@ -191,8 +191,8 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 	default:
 		c.countdown.SetRemaining(sale.End.Sub(s.At))
 	}
-	setText(c.sold, format.Count(sale.Sold, sale.Currency)+" / "+format.Count(sale.Allocated, sale.Currency)+" ("+format.Percent(sale.SellThrough)+")")
-	c.through.Set(sale.SellThrough, format.Percent(sale.SellThrough))
+	setText(c.sold, format.Count(sale.Sold, sale.Currency)+" / "+format.Count(sale.Allocated, sale.Currency)+" ("+format.Percent(sale.SellThrough, sale.Currency)+")")
+	c.through.Set(sale.SellThrough, format.Percent(sale.SellThrough, sale.Currency))
 	c.through.SetStale(sale.Stale)
 	setText(c.rate, format.Rate(sale.Rate1m, sale.Currency))
 	setText(c.eta, eta(sale.Figures, s.At, loc))
@@ -216,7 +216,7 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		setText(r.name, ch.Name)
 		r.state.SetState(ch.State, "")
 		setText(r.sold, format.Count(sc.Sold, sale.Currency)+" / "+format.Count(sc.Allocated, sale.Currency))
-		r.through.Set(sc.SellThrough, format.Percent(sc.SellThrough))
+		r.through.Set(sc.SellThrough, format.Percent(sc.SellThrough, sale.Currency))
 		r.through.SetStale(sc.Stale)
 		setText(r.rate, format.Rate(sc.Rate1m, sale.Currency))
 		setText(r.eta, eta(sc.Figures, s.At, loc))

@@ -94,7 +94,7 @@ func newWallChannel() *wallChannel {
 // set shows a channel of the sale; the reading's age, when shown, goes on
 // a line of its own so that four channels fit side by side.
 func (c *wallChannel) set(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch engine.ChannelSnap, wall time.Time) {
-	c.badge.SetState(ch.State, ch.Name+" · "+format.Percent(sc.SellThrough)+" · "+stateWord(ch.State))
+	c.badge.SetState(ch.State, ch.Name+" · "+format.Percent(sc.SellThrough, sale.Currency)+" · "+stateWord(ch.State))
 	text, age, imp := channelStockText(sale, sc, ch, wall)
 	if age != "" {
 		text += "\n" + age
@@ -156,7 +156,7 @@ func (w *Wall) Apply(s *engine.Snapshot) {
 	for _, k := range []*widgets.KPITile{w.sold, w.rate, w.eta} {
 		k.SetStale(sale.Stale)
 	}
-	w.bar.Set(sale.SellThrough, format.Percent(sale.SellThrough))
+	w.bar.Set(sale.SellThrough, format.Percent(sale.SellThrough, sale.Currency))
 	w.bar.SetStale(sale.Stale)
 	names := map[string]engine.ChannelSnap{}
 	for _, c := range s.Channels {
