@@ -1,12 +1,60 @@
 #!/usr/bin/env bash
 # Takes the README screenshots from the real app on the demo, under Xvfb,
 # so they can be retaken after any change: scripts/screenshots.sh [outdir]
+# SHOT_ONLY=launch takes only the launch-scale ones (see the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/screenshots}
 mkdir -p "$out"
 make -s build >/dev/null
 display=:${SHOT_DISPLAY:-97}
+
+# The launch at its scale: `flashdeck simulate --scenario launch` (1,400
+# products on four channels, 50,000 orders a minute at the peak) and the
+# desktop on the config it writes, every tab at 1366×768 and at 1920×1080.
+# The screen is the window (no window manager under Xvfb), so whatever the
+# window cannot fit is cut off in the shot: every column and button must
+# show at both sizes. SHOT_LAUNCH_WAIT is how long the desktop reads first.
+launch_shots() {
+  local dir sim port=${SHOT_LAUNCH_PORT:-8796} bin
+  bin=$(pwd)/bin/flashdeck
+  dir=$(mktemp -d)
+  (cd "$dir" && exec "$bin" simulate --scenario launch --listen 127.0.0.1:$port --out "$dir" >/dev/null 2>&1) &
+  sim=$!
+  for _ in $(seq 100); do
+    [ -s "$dir/flashdeck-sim.env" ] && break
+    sleep 0.2
+  done
+  local ldisplay=:${SHOT_LAUNCH_DISPLAY:-96}
+  for size in 1366x768 1920x1080; do
+    Xvfb "$ldisplay" -screen 0 "${size}x24" -nolisten tcp >/dev/null 2>&1 &
+    local lx=$!
+    sleep 1
+    # A display already taken would shoot someone else's screen.
+    kill -0 $lx 2>/dev/null || { echo "Xvfb could not start on $ldisplay: set SHOT_LAUNCH_DISPLAY" >&2; kill -INT $sim; exit 1; }
+    for tab in overview skus channels flagged actions; do
+      (cd "$dir" && set -a && . ./flashdeck-sim.env && set +a &&
+        DISPLAY=$ldisplay exec "$bin" --config flashdeck-sim.yaml --tab "$tab" --quit-after "${SHOT_LAUNCH_AFTER:-30}s" 2>/dev/null) &
+      local app=$!
+      sleep "${SHOT_LAUNCH_WAIT:-18}"
+      DISPLAY=$ldisplay xdotool search --name '^flashdeck' windowmove 0 0 windowsize "${size%x*}" "${size#*x}"
+      sleep 2
+      DISPLAY=$ldisplay import -window root "$out/launch-$size-$tab.png"
+      kill $app 2>/dev/null || true
+      wait $app || true
+      echo "wrote $out/launch-$size-$tab.png"
+    done
+    kill $lx 2>/dev/null || true
+    wait $lx 2>/dev/null || true
+  done
+  kill -INT $sim 2>/dev/null || true
+  wait $sim 2>/dev/null || true
+  rm -rf "$dir"
+}
+if [ "${SHOT_ONLY:-}" = launch ]; then
+  launch_shots
+  exit 0
+fi
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
@@ -22,14 +70,18 @@ for shot in overview skus channels flagged wall; do
   echo "wrote $out/$shot.png"
 done
 
-# The Actions tab after a pause: press Pause, give a reason in the
-# confirmation, confirm (xdotool drives the pointer; positions are those of
-# the 1280x800 window at the screen's top left).
+# The Actions tab after a pause: dismiss the alerts so far (the strip's ×:
+# how many there are by then varies, and the buttons move with them), press
+# Pause, give a reason in the confirmation, confirm (xdotool drives the
+# pointer; positions are those of the 1280x800 window at the screen's top
+# left, the strip empty).
 if command -v xdotool >/dev/null; then
   DISPLAY=$display bin/flashdeck --tab actions --quit-after 30s 2>/dev/null &
   app=$!
   sleep "${SHOT_WAIT:-10}"
-  DISPLAY=$display xdotool mousemove 57 354 click 1
+  DISPLAY=$display xdotool mousemove 1257 48 click 1
+  sleep 0.5
+  DISPLAY=$display xdotool mousemove 57 235 click 1
   sleep 1.5
   DISPLAY=$display xdotool type --delay 20 "Scalper burst: pausing while we block the accounts"
   sleep 0.5
@@ -81,10 +133,10 @@ if command -v xdotool >/dev/null && command -v curl >/dev/null; then
     stock 750
     sleep 3
     if [ "$shot" = skus-stock ]; then
-      DISPLAY=$display xdotool mousemove 1025 251 click 1
-      sleep 0.7
-      DISPLAY=$display xdotool mousemove 1025 251 click 1
-      sleep 0.7
+      DISPLAY=$display xdotool mousemove 900 251 click 1
+      sleep 1.5
+      DISPLAY=$display xdotool mousemove 900 251 click 1
+      sleep 1.5
       DISPLAY=$display xdotool mousemove 288 287 click 1
       sleep 1.5
     fi
@@ -141,3 +193,6 @@ if command -v xdotool >/dev/null && command -v curl >/dev/null; then
   rm -rf "$simdir"
   echo "wrote $out/overview-attention.png"
 fi
+
+command -v xdotool >/dev/null || { echo "xdotool not installed: no launch-scale shots (apt-get install xdotool)" >&2; exit 0; }
+launch_shots

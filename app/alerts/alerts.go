@@ -115,7 +115,7 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 				soon := !c.Stale && c.ETASellout != nil && c.ETASellout.Sub(s.At) < Imminent
 				if soon && !d.imminent[key] {
 					emit(Alert{Kind: SellOutImminent, Key: key, Title: k.Name + " sells out on " + ch + " in " + format.Countdown(c.ETASellout.Sub(s.At)),
-						Body: fmt.Sprintf("%s left at %s", format.Count(c.Remaining, sale.Currency), format.Rate(c.Rate1m))})
+						Body: fmt.Sprintf("%s left at %s", format.Count(c.Remaining, sale.Currency), format.Rate(c.Rate1m, sale.Currency))})
 				}
 				// Re-arm only when the ETA moves well away, so a rate that
 				// wobbles around the threshold does not flap.

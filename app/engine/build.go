@@ -18,6 +18,7 @@ func (e *Engine) build() *Snapshot {
 
 	// Channels first: every figure takes its staleness from its channel.
 	stale := make([]bool, len(e.channels))
+	old := make([]bool, len(e.channels))
 	for i, ch := range e.channels {
 		state := ch.state
 		interval := ch.cfg.PollInterval.D()
@@ -27,9 +28,10 @@ func (e *Engine) build() *Snapshot {
 			state = StateDown
 		}
 		stale[i] = state != StateOK
+		old[i] = OldAt(ch.lastSuccess, wall, interval)
 		cs := ChannelSnap{
 			ID: ch.cfg.ID, Name: ch.cfg.DisplayName(), Kind: ch.cfg.Kind, Market: ch.cfg.Market,
-			State: state, LastSuccess: ch.lastSuccess, LastError: ch.lastError, LastErrorAt: ch.lastErrorAt,
+			State: state, LastSuccess: ch.lastSuccess, Old: old[i], LastError: ch.lastError, LastErrorAt: ch.lastErrorAt,
 			DownSince: ch.downSince, ConsecutiveFailures: ch.failures, Latency: ch.latency,
 			PollInterval: interval, NextPoll: ch.nextPoll, RateLimited: ch.rateLimited,
 			ReplacedBy: ch.cfg.ReplacedBy, Capabilities: ch.caps, Orders: len(ch.orders),
@@ -62,7 +64,7 @@ func (e *Engine) build() *Snapshot {
 				f := Figures{
 					Allocated: c.allocated, Sold: c.sold,
 					Rate1m: c.rate.sum(nowMs, time.Minute), Rate5m: c.rate.sum(nowMs, 5*time.Minute) / 5,
-					AsOf: ch.lastSuccess, Stale: stale[c.ch],
+					AsOf: ch.lastSuccess, Stale: stale[c.ch], Old: old[c.ch],
 				}
 				f.finish(now, sl)
 				cell := CellSnap{Channel: ch.cfg.ID, Figures: f}
@@ -118,14 +120,15 @@ func (e *Engine) build() *Snapshot {
 	return s
 }
 
-// merge adds another figure's counts and rates into f; f becomes stale if
-// the other is, and its age is the oldest of the two.
+// merge adds another figure's counts and rates into f; f becomes stale (or
+// old) if the other is, and its age is the oldest of the two.
 func (f *Figures) merge(o Figures) {
 	f.Allocated += o.Allocated
 	f.Sold += o.Sold
 	f.Rate1m += o.Rate1m
 	f.Rate5m += o.Rate5m
 	f.Stale = f.Stale || o.Stale
+	f.Old = f.Old || o.Old
 	// The sum is as old as its oldest part; a part never read (zero)
 	// makes the whole unknown, and stays so.
 	switch {

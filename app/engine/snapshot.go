@@ -28,6 +28,47 @@ const (
 	SaleUnpublishable = "unpublishable"
 )
 
+// OldAfterPolls is how many poll intervals may pass since a channel's last
+// successful read before its figures count as old (ChannelSnap.Old,
+// Figures.Old). Decided once, here, so that every screen and client agrees.
+const OldAfterPolls = 3
+
+// OldAt says whether figures last read at last are old at wall, for a
+// channel polled every poll: more than OldAfterPolls polls ago. Never read
+// (zero) is not old: there is nothing to age.
+func OldAt(last, wall time.Time, poll time.Duration) bool {
+	return !last.IsZero() && wall.Sub(last) > OldAfterPolls*poll
+}
+
+// MarkOld decides again which channels and figures are old at s.Wall: for
+// a client that shows a snapshot later than it was taken (a desktop whose
+// collector is lost keeps its last one, re-dated). The engine's snapshots
+// come marked.
+func (s *Snapshot) MarkOld() {
+	old := make(map[string]bool, len(s.Channels))
+	for i := range s.Channels {
+		c := &s.Channels[i]
+		c.Old = OldAt(c.LastSuccess, s.Wall, c.PollInterval)
+		old[c.ID] = c.Old
+	}
+	for i := range s.Sales {
+		sl := &s.Sales[i]
+		sl.Old = false
+		for j := range sl.Channels {
+			sl.Channels[j].Old = old[sl.Channels[j].Channel]
+			sl.Old = sl.Old || sl.Channels[j].Old
+		}
+		for j := range sl.SKUs {
+			k := &sl.SKUs[j]
+			k.Old = false
+			for c := range k.Channels {
+				k.Channels[c].Old = old[k.Channels[c].Channel]
+				k.Old = k.Old || k.Channels[c].Old
+			}
+		}
+	}
+}
+
 // Snapshot is an immutable picture of everything flashdeck knows at one
 // moment. The engine publishes a new one when something changed (at most a
 // few times a second); screens, the API and the metrics all read the same one.
@@ -59,6 +100,10 @@ type Figures struct {
 	AsOf time.Time `json:"as_of,omitzero"`
 	// Stale is true when a channel behind these figures is not ok.
 	Stale bool `json:"stale"`
+	// Old is true when a channel behind these figures last read them
+	// more than OldAfterPolls poll intervals ago (ChannelSnap.Old): the
+	// screens show their age in red. Absent from the JSON when false.
+	Old bool `json:"old,omitempty"`
 
 	merged bool
 }
@@ -150,6 +195,11 @@ type ChannelSnap struct {
 	Backfill            Backfill                 `json:"backfill"`
 	// Spark is units sold per minute over the last 30 minutes, oldest first.
 	Spark []float64 `json:"spark"`
+
+	// Old is true when LastSuccess is more than OldAfterPolls poll
+	// intervals before Wall: the channel's figures are getting old, whether
+	// or not its state says so yet. Absent from the JSON when false.
+	Old bool `json:"old,omitempty"`
 }
 
 // Backfill is the progress of a channel's first load.

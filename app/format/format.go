@@ -71,21 +71,38 @@ func Money(m datasources.Money, currency string) string {
 	return fmt.Sprintf("%s %s.%02d", currency, Int(whole, ","), cents)
 }
 
-// Percent writes a 0..1 fraction as "42%" (one decimal under 10%).
-func Percent(f float64) string {
+// Percent writes a 0..1 fraction as "42%", with one decimal under 10%
+// written with the market's decimal mark, as Rate writes it: "5,2%" in
+// Indonesia, "5.2%" elsewhere.
+func Percent(f float64, currency string) string {
 	p := f * 100
 	if p > 0 && p < 10 {
-		return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+		return decimal(p, currency) + "%"
 	}
 	return strconv.FormatFloat(math.Floor(p), 'f', 0, 64) + "%"
 }
 
-// Rate writes units per minute: "12.5/min", "340/min".
-func Rate(perMin float64) string {
-	if perMin < 10 {
-		return strconv.FormatFloat(perMin, 'f', 1, 64) + "/min"
+// decimal writes x with one decimal and the market's decimal mark: the
+// other one than its thousands separator ("3,2" where 1.234 is a thousand).
+func decimal(x float64, currency string) string {
+	s := strconv.FormatFloat(x, 'f', 1, 64)
+	if thousands(currency) == "." {
+		s = strings.Replace(s, ".", ",", 1)
 	}
-	return strconv.FormatFloat(math.Round(perMin), 'f', 0, 64) + "/min"
+	return s
+}
+
+// Rate writes units per minute grouped as Count groups them, in the
+// market's style: "14.705/min" and "3,2/min" in Indonesia, "14,705/min" and
+// "3.2/min" elsewhere; one decimal under 10, whole units from 10.
+func Rate(perMin float64, currency string) string {
+	if math.IsNaN(perMin) || math.IsInf(perMin, 0) {
+		return "—"
+	}
+	if perMin < 10 {
+		return decimal(perMin, currency) + "/min"
+	}
+	return Int(int64(math.Round(perMin)), thousands(currency)) + "/min"
 }
 
 // Age writes how long ago t was, relative to now: "just now", "12 s ago",

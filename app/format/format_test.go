@@ -1,6 +1,7 @@
 package format
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -17,11 +18,17 @@ func TestFormat(t *testing.T) {
 		{Count(12345, "IDR"), "12.345"},
 		{Money(199900000, "IDR"), "Rp 1.999.000"},
 		{Money(129950, "MYR"), "RM 1,299.50"},
-		{Percent(0.4237), "42%"},
-		{Percent(0.052), "5.2%"},
-		{Percent(1), "100%"},
-		{Rate(3.25), "3.2/min"},
-		{Rate(340.4), "340/min"},
+		{Percent(0.4237, "IDR"), "42%"},
+		{Percent(0.052, "MYR"), "5.2%"},
+		{Percent(0.052, "IDR"), "5,2%"},
+		{Percent(1, "IDR"), "100%"},
+		{Rate(3.25, "MYR"), "3.2/min"},
+		{Rate(3.25, "IDR"), "3,2/min"},
+		{Rate(340.4, "IDR"), "340/min"},
+		{Rate(14704.6, "IDR"), "14.705/min"},
+		{Rate(14704.6, "MYR"), "14,705/min"},
+		{Rate(14704.6, ""), "14,705/min"},
+		{Rate(math.NaN(), "IDR"), "—"},
 		{Age(now.Add(-12*time.Second), now), "12 s ago"},
 		{Age(now.Add(-4*time.Minute), now), "4 min ago"},
 		{Age(time.Time{}, now), "never"},

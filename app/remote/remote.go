@@ -481,6 +481,7 @@ func (c *Client) addCollector(s *engine.Snapshot, cs engine.ChannelSnap) {
 	// The collector publishes about once a second: three seconds without
 	// news turns its age red, as three missed polls do for a channel.
 	cs.PollInterval = time.Second
+	cs.Old = engine.OldAt(cs.LastSuccess, s.Wall, cs.PollInterval)
 	for _, ch := range s.Channels {
 		cs.Orders += ch.Orders
 	}
@@ -506,6 +507,7 @@ func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 	}
 	s.Wall = now
 	markStale(&s)
+	s.MarkOld()
 	down := st.Since
 	if down.IsZero() {
 		down = now

@@ -1,12 +1,13 @@
 package store
 
 import (
-	"github.com/flashdeck/flashdeck/app/rules"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/flashdeck/flashdeck/app/rules"
 
 	"github.com/flashdeck/flashdeck/datasources"
 )

@@ -68,7 +68,7 @@ type ActionsView struct {
 	// requery asks for one more read when it ends (a newer filter, or a
 	// newer action, came meanwhile: the latest wins).
 	querying, requery bool
-	audit             *widget.Table
+	audit             *table[*actions.Action]
 	export            *widget.Button
 	list              []actions.Action
 	shown             string // id of the action in the progress pane
@@ -133,23 +133,7 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter the audit trail: user, channel, reason, result…")
 	v.filter.OnChanged = func(string) { v.filterChanged() }
-	v.audit = widget.NewTableWithHeaders(func() (int, int) { return len(v.list), len(auditColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		}, v.updateAuditCell)
-	v.audit.ShowHeaderColumn = false
-	v.audit.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Col >= 0 && id.Col < len(auditColumns) {
-			l.SetText(auditColumns[id.Col].title)
-			l.TextStyle.Bold = true
-		}
-	}
-	for i, c := range auditColumns {
-		v.audit.SetColumnWidth(i, c.width)
-	}
+	v.audit = newTable(v.auditColumns(), func() int { return len(v.list) }, func(i int) *actions.Action { return &v.list[i] })
 	v.audit.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(v.list) {
 			v.show(v.list[id.Row])
@@ -172,25 +156,23 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 	progress := container.NewBorder(container.NewVBox(widget.NewLabelWithStyle("Last action", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.current), v.retry, nil, nil, container.NewVScroll(v.progress))
 	top := container.NewHSplit(widget.NewCard("", "", controls), widget.NewCard("", "", progress))
 	top.Offset = 0.55
-	auditPane := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Audit trail", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.export, v.filter), nil, nil, nil, v.audit)
+	auditPane := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Audit trail", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.export, v.filter), nil, nil, nil, v.audit.box)
 	split := container.NewVSplit(top, auditPane)
 	split.Offset = 0.6
 	v.root = split
 	return v
 }
 
-type auditColumn struct {
-	title string
-	width float32
-	text  func(v *ActionsView, a *actions.Action) string
-}
-
-var auditColumns = []auditColumn{
-	{"When", 78, func(v *ActionsView, a *actions.Action) string { return a.CreatedAt.In(v.loc).Format("15:04:05") }},
-	{"Who", 70, func(_ *ActionsView, a *actions.Action) string { return a.User }},
-	{"Action", 330, func(_ *ActionsView, a *actions.Action) string { return a.Summary }},
-	{"Result", 210, func(_ *ActionsView, a *actions.Action) string { return resultWords(a) }},
-	{"Reason", 300, func(_ *ActionsView, a *actions.Action) string { return a.Reason }},
+// auditColumns are the audit trail's columns: the result coloured by how
+// it went.
+func (v *ActionsView) auditColumns() []column[*actions.Action] {
+	return []column[*actions.Action]{
+		{Title: "When", Width: 78, Text: func(a *actions.Action) string { return a.CreatedAt.In(v.loc).Format("15:04:05") }},
+		{Title: "Who", Width: 70, Text: func(a *actions.Action) string { return a.User }},
+		{Title: "Action", Width: 330, Text: func(a *actions.Action) string { return a.Summary }},
+		{Title: "Result", Width: 210, Text: resultWords, Importance: func(a *actions.Action) widget.Importance { return resultImportance(a.Status()) }},
+		{Title: "Reason", Width: 300, Text: func(a *actions.Action) string { return a.Reason }},
+	}
 }
 
 // resultWords sums up an action's per-channel results: "2 applied, 1 manual".
@@ -523,20 +505,6 @@ func (v *ActionsView) showList(list []actions.Action, err error) {
 
 // Rows returns the audit rows shown (tests).
 func (v *ActionsView) Rows() []actions.Action { return v.list }
-
-func (v *ActionsView) updateAuditCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	if id.Row < 0 || id.Row >= len(v.list) || id.Col < 0 || id.Col >= len(auditColumns) {
-		l.SetText("")
-		return
-	}
-	a := &v.list[id.Row]
-	l.SetText(auditColumns[id.Col].text(v, a))
-	l.Importance = widget.MediumImportance
-	if id.Col == 3 {
-		l.Importance = resultImportance(a.Status())
-	}
-}
 
 // exportDialog saves the audit rows shown as CSV.
 func (v *ActionsView) exportDialog() {

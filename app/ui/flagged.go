@@ -31,14 +31,14 @@ const cancelTip = "Cancels the whole order on its channel, after a confirmation 
 // Flagged lists the orders the rules flagged, the highest score first, and
 // shows one in detail: why, and the related orders on every channel.
 type Flagged struct {
-	table  *widget.Table
+	table  *table[*rules.Flag]
 	filter *widget.Select
 	count  *widget.Label
 
 	title    *widget.Label
 	meta     *widget.Label
 	reasons  *fyne.Container
-	evidence *widget.Table
+	evidence *table[*rules.Ref]
 	more     *widget.Label
 	review   *widget.Button
 	cancel   *widgets.TipButton
@@ -55,6 +55,8 @@ type Flagged struct {
 	related           *widget.Label
 	chNames           map[string]string
 	loc               *time.Location
+	// currency is the sale's, whose way counts are written.
+	currency string
 
 	// act asks for an action (review_order, cancel_order) through sale
 	// control's confirmation, with a suggested reason; nil (or a viewer)
@@ -66,45 +68,60 @@ type Flagged struct {
 	window fyne.Window
 }
 
-type flagColumn struct {
-	Title string
-	Width float32
-	text  func(v *Flagged, f *rules.Flag) string
+// columns are the flags table's: the score coloured by how bad it is. The
+// rules, buyers and orders may end in an ellipsis on a small screen (the
+// detail beside says them whole); SKU codes keep room to show whole.
+func (v *Flagged) columns() []column[*rules.Flag] {
+	return []column[*rules.Flag]{
+		{Title: "Score", Width: 58, Text: func(f *rules.Flag) string { return fmt.Sprint(f.Score) }, Importance: scoreImportance},
+		{Title: "Rules", Width: 190, MinWidth: 120, Text: ruleIDs},
+		{Title: "Channel", Width: 96, Text: func(f *rules.Flag) string { return v.channelName(f.Channel) }},
+		{Title: "SKU", Width: 150, MinWidth: 130, Text: func(f *rules.Flag) string { return f.SKU }},
+		{Title: "Units", Width: 52, Text: func(f *rules.Flag) string { return format.Count(f.Units, v.currency) }},
+		{Title: "Buyer", Width: 112, MinWidth: 90, Text: func(f *rules.Flag) string { return f.Buyer }},
+		{Title: "State", Width: 78, Text: func(f *rules.Flag) string { return f.State }},
+		{Title: "Placed", Width: 78, Text: func(f *rules.Flag) string { return f.CreatedAt.In(v.loc).Format("15:04:05") }},
+	}
 }
 
-var flagColumns = []flagColumn{
-	{"Score", 58, func(_ *Flagged, f *rules.Flag) string { return fmt.Sprint(f.Score) }},
-	{"Rules", 190, func(_ *Flagged, f *rules.Flag) string { return ruleIDs(f) }},
-	{"Channel", 96, func(v *Flagged, f *rules.Flag) string { return v.channelName(f.Channel) }},
-	{"SKU", 150, func(_ *Flagged, f *rules.Flag) string { return f.SKU }},
-	{"Units", 52, func(_ *Flagged, f *rules.Flag) string { return fmt.Sprint(f.Units) }},
-	{"Buyer", 112, func(_ *Flagged, f *rules.Flag) string { return f.Buyer }},
-	{"State", 78, func(_ *Flagged, f *rules.Flag) string { return f.State }},
-	{"Placed", 78, func(v *Flagged, f *rules.Flag) string { return f.CreatedAt.In(v.loc).Format("15:04:05") }},
+// evidenceColumns are the related orders' columns.
+func (v *Flagged) evidenceColumns() []column[*rules.Ref] {
+	return []column[*rules.Ref]{
+		{Title: "Channel", Width: 90, Text: func(r *rules.Ref) string { return v.channelName(r.Channel) }},
+		{Title: "Order", Width: 140, MinWidth: 100, Text: func(r *rules.Ref) string { return r.OrderID }},
+		{Title: "SKU", Width: 140, MinWidth: 120, Text: func(r *rules.Ref) string { return r.SKU }},
+		{Title: "Units", Width: 48, Text: func(r *rules.Ref) string { return format.Count(r.Units, v.currency) }},
+		{Title: "Buyer", Width: 104, MinWidth: 80, Text: func(r *rules.Ref) string { return r.Buyer }},
+		{Title: "Placed", Width: 72, Text: func(r *rules.Ref) string { return r.CreatedAt.In(v.loc).Format("15:04:05") }},
+	}
+}
+
+// scoreImportance colours an open flag's score: red from 70, orange from 40.
+func scoreImportance(f *rules.Flag) widget.Importance {
+	switch {
+	case f.State != rules.StateOpen:
+		return widget.LowImportance
+	case f.Score >= 70:
+		return widget.DangerImportance
+	case f.Score >= 40:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+// flagImportance greys the flags already dealt with.
+func flagImportance(f *rules.Flag) widget.Importance {
+	if f.State != rules.StateOpen {
+		return widget.LowImportance
+	}
+	return widget.MediumImportance
 }
 
 // NewFlagged builds the empty view.
 func NewFlagged() *Flagged {
 	v := &Flagged{chNames: map[string]string{}, loc: time.Local}
-	v.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(v.view), len(flagColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		v.updateCell)
-	v.table.ShowHeaderColumn = false
-	v.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		l := o.(*widget.Label)
-		if id.Col >= 0 && id.Col < len(flagColumns) {
-			l.SetText(flagColumns[id.Col].Title)
-			l.TextStyle.Bold = true
-		}
-	}
-	for i, c := range flagColumns {
-		v.table.SetColumnWidth(i, c.Width)
-	}
+	v.table = newTable(v.columns(), func() int { return len(v.view) }, func(i int) *rules.Flag { return &v.all[v.view[i]] })
+	v.table.rowImportance = flagImportance
 	v.table.OnSelected = func(id widget.TableCellID) {
 		if !v.selecting {
 			v.picked = true
@@ -122,24 +139,14 @@ func NewFlagged() *Flagged {
 	v.meta = widget.NewLabel("")
 	v.meta.Wrapping = fyne.TextWrapWord
 	v.reasons = container.NewVBox()
-	v.evidence = widget.NewTableWithHeaders(
-		func() (int, int) {
+	v.evidence = newTable(v.evidenceColumns(),
+		func() int {
 			if f := v.current(); f != nil {
-				return len(f.Evidence), len(evidenceColumns)
+				return len(f.Evidence)
 			}
-			return 0, len(evidenceColumns)
+			return 0
 		},
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		v.updateEvidence)
-	v.evidence.ShowHeaderColumn = false
-	v.evidence.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 && id.Col < len(evidenceColumns) {
-			o.(*widget.Label).SetText(evidenceColumns[id.Col].Title)
-		}
-	}
-	for i, c := range evidenceColumns {
-		v.evidence.SetColumnWidth(i, c.Width)
-	}
+		func(i int) *rules.Ref { return &v.current().Evidence[i] })
 	v.more = widget.NewLabel("")
 	v.review = widget.NewButtonWithIcon("Mark reviewed", theme.ConfirmIcon(), v.markReviewed)
 	v.cancel = widgets.NewTipButton("Cancel order", v.cancelOrder, cancelTip)
@@ -147,23 +154,18 @@ func NewFlagged() *Flagged {
 	v.cancel.Disable()
 	v.related = widget.NewLabelWithStyle("Related orders on every channel", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head := container.NewVBox(v.title, v.meta, widget.NewSeparator(), v.reasons, widget.NewSeparator(), v.related)
-	v.detail = container.NewBorder(head, container.NewVBox(v.more, container.NewHBox(v.review, v.cancel)), nil, nil, v.evidence)
+	v.detail = container.NewBorder(head, container.NewVBox(v.more, container.NewHBox(v.review, v.cancel)), nil, nil, v.evidence.box)
 	v.empty = widget.NewLabel("Select a flagged order to see why it was flagged.")
 	v.detail.Hide()
 
 	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.count)
-	split := container.NewHSplit(v.table, container.NewStack(container.NewPadded(v.empty), container.NewPadded(v.detail)))
+	split := container.NewHSplit(v.table.box, container.NewStack(container.NewPadded(v.empty), container.NewPadded(v.detail)))
 	split.Offset = 0.62
 	v.root = container.NewBorder(bar, nil, nil, nil, split)
 	v.filter.OnChanged = func(string) { v.reselect() }
 	v.reselect()
 	return v
 }
-
-var evidenceColumns = []struct {
-	Title string
-	Width float32
-}{{"Channel", 90}, {"Order", 140}, {"SKU", 140}, {"Units", 48}, {"Buyer", 104}, {"Placed", 72}}
 
 // Content is the view's canvas object.
 func (v *Flagged) Content() fyne.CanvasObject { return v.root }
@@ -175,7 +177,7 @@ func (v *Flagged) Apply(s *engine.Snapshot) {
 		v.chNames[c.ID] = c.Name
 	}
 	if len(s.Sales) > 0 {
-		v.loc = saleLocation(s.Sales[0])
+		v.loc, v.currency = saleLocation(s.Sales[0]), s.Sales[0].Currency
 	}
 }
 
@@ -240,7 +242,8 @@ func (v *Flagged) reselect() {
 			cancelled++
 		}
 	}
-	v.count.SetText(fmt.Sprintf("%d open · %d reviewed · %d cancelled", open, reviewed, cancelled))
+	v.count.SetText(format.Count(open, v.currency) + " open · " + format.Count(reviewed, v.currency) + " reviewed · " +
+		format.Count(cancelled, v.currency) + " cancelled")
 	v.table.Refresh()
 	// The table selects by row: keep its highlight on the flag shown, which
 	// may have moved in the new list.
@@ -284,7 +287,7 @@ func (v *Flagged) showDetail() {
 	v.empty.Hide()
 	v.detail.Show()
 	v.title.SetText(fmt.Sprintf("Order %s on %s — score %d", f.OrderID, v.channelName(f.Channel), f.Score))
-	meta := fmt.Sprintf("%s × %d · %s · placed %s · %s", f.SKU, f.Units, f.Buyer, format.ClockSec(f.CreatedAt, v.loc), f.State)
+	meta := fmt.Sprintf("%s × %s · %s · placed %s · %s", f.SKU, format.Count(f.Units, v.currency), f.Buyer, format.ClockSec(f.CreatedAt, v.loc), f.State)
 	if f.Review != nil {
 		meta += fmt.Sprintf(" Reviewed by %s at %s.", f.Review.By, f.Review.At.In(v.loc).Format("15:04"))
 	}
@@ -297,7 +300,7 @@ func (v *Flagged) showDetail() {
 	}
 	switch extra := f.EvidenceTotal - len(f.Evidence); {
 	case extra > 0:
-		v.more.SetText(fmt.Sprintf("and %d more related orders", extra))
+		v.more.SetText("and " + format.Count(extra, v.currency) + " more related orders")
 		v.more.Show()
 	case f.EvidenceTotal == 0:
 		v.more.SetText("No related orders: the rules concern this order alone.")
@@ -351,55 +354,6 @@ func (v *Flagged) cancelOrder() {
 		v.act(actions.Request{Kind: actions.CancelOrder, Sale: f.Sale, Channels: []string{f.Channel}, OrderID: f.OrderID},
 			"Flagged as abuse ("+ruleIDs(f)+")")
 	}
-}
-
-func (v *Flagged) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	if id.Row < 0 || id.Row >= len(v.view) || id.Col < 0 || id.Col >= len(flagColumns) {
-		l.SetText("")
-		return
-	}
-	f := &v.all[v.view[id.Row]]
-	text := flagColumns[id.Col].text(v, f)
-	imp := widget.MediumImportance
-	switch {
-	case f.State != rules.StateOpen:
-		imp = widget.LowImportance
-	case id.Col == 0 && f.Score >= 70:
-		imp = widget.DangerImportance
-	case id.Col == 0 && f.Score >= 40:
-		imp = widget.WarningImportance
-	}
-	if l.Text != text || l.Importance != imp {
-		l.Text, l.Importance = text, imp
-		l.Refresh()
-	}
-}
-
-func (v *Flagged) updateEvidence(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	f := v.current()
-	if f == nil || id.Row < 0 || id.Row >= len(f.Evidence) {
-		l.SetText("")
-		return
-	}
-	r := f.Evidence[id.Row]
-	var text string
-	switch id.Col {
-	case 0:
-		text = v.channelName(r.Channel)
-	case 1:
-		text = r.OrderID
-	case 2:
-		text = r.SKU
-	case 3:
-		text = fmt.Sprint(r.Units)
-	case 4:
-		text = r.Buyer
-	case 5:
-		text = r.CreatedAt.In(v.loc).Format("15:04:05")
-	}
-	l.SetText(text)
 }
 
 func (v *Flagged) channelName(id string) string {

@@ -51,7 +51,7 @@ func TestRemoteDesktopShowsTheCollectorAndActsThroughIt(t *testing.T) {
 		t.Errorf("sold on the remote card %q, the collector has %d", card.sold.Text, want.Sold)
 	}
 	row := d.channels.rows[remote.CollectorID]
-	if row == nil || row.state.Text != "OK" || !strings.Contains(row.name.Text, strings.TrimPrefix(srv.URL, "http://")) {
+	if row == nil || row.state.Text() != "OK" || !strings.Contains(row.name.Text, strings.TrimPrefix(srv.URL, "http://")) {
 		t.Fatalf("no collector row in Channels, or not OK: %+v", row)
 	}
 
@@ -91,7 +91,7 @@ func TestRemoteDesktopShowsTheCollectorAndActsThroughIt(t *testing.T) {
 	if r := card.chRows["lazada-id"]; r.sold.Importance != widget.LowImportance {
 		t.Errorf("Lazada's figures not greyed as stale while the collector is lost (%q)", r.sold.Text)
 	}
-	if row.state.Text != "DOWN" {
-		t.Errorf("collector row %q while lost", row.state.Text)
+	if row.state.Text() != "DOWN" {
+		t.Errorf("collector row %q while lost", row.state.Text())
 	}
 }

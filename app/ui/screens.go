@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -100,7 +99,7 @@ func (o *Overview) Card(sale string) *saleCard { return o.cards[sale] }
 
 type saleCard struct {
 	root      *widget.Card
-	countdown *widget.Label
+	countdown *widgets.Countdown
 	sold      *widget.Label
 	through   *widgets.SellThroughBar
 	rate      *widget.Label
@@ -110,27 +109,46 @@ type saleCard struct {
 }
 
 type channelRow struct {
-	name, state, sold, through, rate, eta, age *widget.Label
-	spark                                      *widgets.Sparkline
+	name, sold, rate, eta, age *widget.Label
+	state                      *widgets.HealthBadge
+	through                    *widgets.SellThroughBar
+	spark                      *widgets.Sparkline
 	// stock is what the channel itself still offers against what remains
 	// of the allocation; oversell and notSelling count the SKUs in those
 	// states, shown only when there are some.
 	stock, oversell, notSelling *widget.Label
 }
 
+// The sale's headline figures and a channel's row, in columns whose widths
+// keep these proportions at any window width: the widest texts (counts,
+// the ETA, the first load) get the widest columns.
+var (
+	headCols    = &weightedCols{weights: []float32{1, 1.7, 1, 1.5}}
+	channelCols = &weightedCols{weights: []float32{1.0, 0.6, 1.4, 1.0, 0.9, 1.2, 1.5, 1.8}}
+	healthCols  = &weightedCols{weights: []float32{1.6, 0.8, 1, 0.8, 1, 0.9, 1.8}}
+)
+
+// cell is a label for a figure: it ends in an ellipsis rather than widen
+// the window when a text is longer than its column.
+func cell() *widget.Label {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
 func newSaleCard() *saleCard {
 	c := &saleCard{
-		countdown: widget.NewLabel(""), sold: widget.NewLabel(""), through: widgets.NewSellThroughBar(),
-		rate: widget.NewLabel(""), eta: widget.NewLabel(""), chRows: map[string]*channelRow{},
+		countdown: widgets.NewCountdown(), sold: cell(), through: widgets.NewSellThroughBar(),
+		rate: cell(), eta: cell(), chRows: map[string]*channelRow{},
 	}
-	for _, l := range []*widget.Label{c.countdown, c.sold, c.rate, c.eta} {
+	for _, l := range []*widget.Label{c.sold, c.rate, c.eta} {
 		l.TextStyle.Bold = true
 		l.SizeName = theme.SizeNameHeadingText
 	}
-	head := container.NewGridWithColumns(4,
+	head := container.New(headCols,
 		labelled("Ends in", c.countdown), labelled("Sold", c.sold),
 		labelled("Units / min", c.rate), labelled("Sell-out ETA", c.eta))
-	hdr := container.NewGridWithColumns(8, bold("Channel"), bold("Health"), bold("Sold / allocated"),
+	hdr := container.New(channelCols, bold("Channel"), bold("Health"), bold("Sold / allocated"),
 		bold("Sell-through"), bold("Rate"), bold("Units/min, 30 min"), bold("Sell-out ETA"), bold("Data age"))
 	c.rows = container.NewVBox(hdr)
 	c.root = widget.NewCard("", "", container.NewVBox(head, c.through, widget.NewSeparator(), c.rows))
@@ -146,6 +164,7 @@ func labelled(title string, v fyne.CanvasObject) fyne.CanvasObject {
 func bold(s string) *widget.Label {
 	l := widget.NewLabel(s)
 	l.TextStyle.Bold = true
+	l.Truncation = fyne.TextTruncateEllipsis
 	return l
 }
 
@@ -156,7 +175,7 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		// The collector could not publish this sale's figures: say so
 		// rather than show zeros as if nothing sold.
 		c.root.SetSubTitle(sale.Error)
-		c.countdown.SetText("NO FIGURES")
+		c.countdown.SetFinal("NO FIGURES")
 		c.sold.SetText("figures missing: the collector's /healthz says why")
 		c.through.SetStale(true)
 		return
@@ -164,69 +183,85 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 	c.root.SetSubTitle(format.Clock(sale.Start, loc) + " – " + format.Clock(sale.End, loc) + " · " + strings.ToUpper(strings.ReplaceAll(sale.State, "_", " ")))
 	switch sale.State {
 	case engine.SaleSoldOut:
-		c.countdown.SetText("SOLD OUT")
+		c.countdown.SetFinal("SOLD OUT")
 	case engine.SaleEnded:
-		c.countdown.SetText("ENDED")
+		c.countdown.SetFinal("ENDED")
 	case engine.SaleScheduled:
-		c.countdown.SetText("opens in " + format.Countdown(sale.Start.Sub(s.At)))
+		c.countdown.SetFinal("opens in " + widgets.FormatCountdown(sale.Start.Sub(s.At)))
 	default:
-		c.countdown.SetText(format.Countdown(sale.End.Sub(s.At)))
+		c.countdown.SetRemaining(sale.End.Sub(s.At))
 	}
-	c.sold.SetText(format.Count(sale.Sold, sale.Currency) + " / " + format.Count(sale.Allocated, sale.Currency) + " (" + format.Percent(sale.SellThrough) + ")")
-	c.through.Set(sale.SellThrough, format.Percent(sale.SellThrough))
+	setText(c.sold, format.Count(sale.Sold, sale.Currency)+" / "+format.Count(sale.Allocated, sale.Currency)+" ("+format.Percent(sale.SellThrough, sale.Currency)+")")
+	c.through.Set(sale.SellThrough, format.Percent(sale.SellThrough, sale.Currency))
 	c.through.SetStale(sale.Stale)
-	c.rate.SetText(format.Rate(sale.Rate1m))
-	c.eta.SetText(eta(sale.Figures, s.At, loc))
+	setText(c.rate, format.Rate(sale.Rate1m, sale.Currency))
+	setText(c.eta, eta(sale.Figures, s.At, loc))
 	for _, sc := range sale.Channels {
 		r, ok := c.chRows[sc.Channel]
 		if !ok {
-			r = &channelRow{}
-			for _, l := range []**widget.Label{&r.name, &r.state, &r.sold, &r.through, &r.rate, &r.eta, &r.age} {
-				*l = widget.NewLabel("")
-			}
-			r.spark = widgets.NewSparkline()
-			r.stock, r.oversell, r.notSelling = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+			r = &channelRow{name: cell(), sold: cell(), rate: cell(), eta: cell(), age: cell(),
+				state: widgets.NewHealthBadge(), through: widgets.NewSellThroughBar(), spark: widgets.NewSparkline()}
+			r.stock, r.oversell, r.notSelling = cell(), widget.NewLabel(""), widget.NewLabel("")
 			r.oversell.Importance, r.notSelling.Importance = widget.DangerImportance, widget.WarningImportance
 			r.oversell.TextStyle.Bold, r.notSelling.TextStyle.Bold = true, true
 			c.chRows[sc.Channel] = r
 			// The channel's stock goes on a line of its own under the
 			// figures it is compared with (from "Sold / allocated" on):
-			// an eighth column would not fit a 1366-pixel screen.
-			stock := container.New(&indentCols{cols: 8, skip: 2}, container.NewHBox(r.stock, r.oversell, r.notSelling))
-			c.rows.Add(container.New(&tightRows{}, container.NewGridWithColumns(8, r.name, r.state, r.sold, r.through, r.rate, r.spark, r.eta, r.age), stock))
+			// a ninth column would not fit a 1366-pixel screen.
+			stock := container.New(&indentCols{cols: channelCols, skip: 2},
+				container.NewBorder(nil, nil, nil, container.NewHBox(r.oversell, r.notSelling), r.stock))
+			c.rows.Add(container.New(&tightRows{}, container.New(channelCols, r.name, r.state, r.sold, r.through, r.rate, r.spark, r.eta, r.age), stock))
 		}
 		ch, _ := s.Channel(sc.Channel)
-		r.name.SetText(ch.Name)
-		r.state.SetText(strings.ToUpper(ch.State))
-		r.state.Importance = stateImportance(ch.State)
-		r.state.Refresh()
-		r.sold.SetText(format.Count(sc.Sold, sale.Currency) + " / " + format.Count(sc.Allocated, sale.Currency))
-		r.through.SetText(format.Percent(sc.SellThrough))
-		r.rate.SetText(format.Rate(sc.Rate1m))
-		r.eta.SetText(eta(sc.Figures, s.At, loc))
-		r.age.SetText(format.Age(sc.AsOf, s.Wall))
+		setText(r.name, ch.Name)
+		r.state.SetState(ch.State, "")
+		setText(r.sold, format.Count(sc.Sold, sale.Currency)+" / "+format.Count(sc.Allocated, sale.Currency))
+		r.through.Set(sc.SellThrough, format.Percent(sc.SellThrough, sale.Currency))
+		r.through.SetStale(sc.Stale)
+		setText(r.rate, format.Rate(sc.Rate1m, sale.Currency))
+		setText(r.eta, eta(sc.Figures, s.At, loc))
+		age := format.Age(sc.AsOf, s.Wall)
 		if ch.Backfill.Active {
 			// The first load of a channel: figures fill in as pages arrive.
-			txt := "loading " + format.Count(ch.Backfill.Read, sale.Currency)
+			age = "loading " + format.Count(ch.Backfill.Read, sale.Currency)
 			if ch.Backfill.Total > 0 {
-				txt += " / " + format.Count(ch.Backfill.Total, sale.Currency)
+				age += " / " + format.Count(ch.Backfill.Total, sale.Currency)
 			}
-			r.age.SetText(txt + " orders")
+			age += " orders"
 		}
 		r.spark.SetData(ch.Spark)
 		r.spark.SetStale(sc.Stale)
-		setChannelStock(r, sale, sc, ch, s.Wall)
-		// Stale figures are greyed: last known values, never zeros.
+		// Stale figures are greyed: last known values, never zeros; their
+		// age is red once the snapshot says they are old.
 		imp := widget.MediumImportance
 		if sc.Stale {
 			imp = widget.LowImportance
 		}
-		for _, l := range []*widget.Label{r.sold, r.through, r.rate, r.eta, r.age} {
-			if l.Importance != imp {
-				l.Importance = imp
-				l.Refresh()
-			}
+		for _, l := range []*widget.Label{r.sold, r.rate, r.eta} {
+			setImportance(l, imp)
 		}
+		if sc.Old {
+			imp = widget.DangerImportance
+		}
+		setText(r.age, age)
+		setImportance(r.age, imp)
+		setChannelStock(r, sale, sc, ch, s.Wall)
+	}
+}
+
+// setText changes a label's text only when it changed: most figures stay
+// the same from one snapshot to the next.
+func setText(l *widget.Label, text string) {
+	if l.Text != text {
+		l.SetText(text)
+	}
+}
+
+// setImportance colours a label, redrawing it only when the colour changed.
+func setImportance(l *widget.Label, imp widget.Importance) {
+	if l.Importance != imp {
+		l.Importance = imp
+		l.Refresh()
 	}
 }
 
@@ -241,8 +276,8 @@ func setChannelStock(r *channelRow, sale engine.SaleSnap, sc engine.SaleChannelS
 		r.stock.Text, r.stock.Importance = text, imp
 		r.stock.Refresh()
 	}
-	setCount(r.oversell, sc.StockIssues.OversellRisk, "SKU at oversell risk", "SKUs at oversell risk")
-	setCount(r.notSelling, sc.StockIssues.NotSelling, "SKU not selling", "SKUs not selling")
+	setCount(r.oversell, sc.StockIssues.OversellRisk, sale.Currency, "SKU at oversell risk", "SKUs at oversell risk")
+	setCount(r.notSelling, sc.StockIssues.NotSelling, sale.Currency, "SKU not selling", "SKUs not selling")
 }
 
 // channelStockText is "offers 1.210 · 1.250 remain", or why there is no
@@ -266,26 +301,82 @@ func channelStockText(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch engine
 	return text, age, widget.MediumImportance
 }
 
-// setCount shows "3 SKUs not selling", or hides the label at zero.
-func setCount(l *widget.Label, n int, one, many string) {
+// setCount shows "3 SKUs not selling" (the count grouped the sale's way:
+// "1.400 SKUs"), or hides the label at zero.
+func setCount(l *widget.Label, n int, currency, one, many string) {
 	if n == 0 {
 		l.Hide()
 		return
 	}
-	if t := plural(n, one, many); l.Text != t {
-		l.SetText(t)
+	t := format.Count(n, currency) + " " + many
+	if n == 1 {
+		t = "1 " + one
 	}
+	setText(l, t)
 	l.Show()
 }
 
-// indentCols lays out one object from column skip of cols equal columns
-// (as a GridWithColumns of the same width lays them out) to the end.
-type indentCols struct{ cols, skip int }
+// weightedCols lays objects out side by side, in columns whose widths keep
+// the proportions of weights (one per object) at any width. Its minimum
+// width is the least at which every object gets its own minimum.
+type weightedCols struct{ weights []float32 }
+
+func (l *weightedCols) total() float32 {
+	var t float32
+	for _, w := range l.weights {
+		t += w
+	}
+	return t
+}
+
+// widths are the columns' widths in width, padding between them.
+func (l *weightedCols) widths(width float32) []float32 {
+	pad := theme.Padding()
+	avail := width - pad*float32(len(l.weights)-1)
+	out := make([]float32, len(l.weights))
+	for i, w := range l.weights {
+		out[i] = avail * w / l.total()
+	}
+	return out
+}
+
+func (l *weightedCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var unit, h float32
+	for i, o := range objs {
+		if i >= len(l.weights) || !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		unit = max(unit, m.Width/l.weights[i])
+		h = max(h, m.Height)
+	}
+	return fyne.NewSize(unit*l.total()+theme.Padding()*float32(len(l.weights)-1), h)
+}
+
+func (l *weightedCols) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	x, pad := float32(0), theme.Padding()
+	for i, w := range l.widths(size.Width) {
+		if i < len(objs) {
+			objs[i].Move(fyne.NewPos(x, 0))
+			objs[i].Resize(fyne.NewSize(w, size.Height))
+		}
+		x += w + pad
+	}
+}
+
+// indentCols lays out one object from column skip of cols to the end, as
+// cols lays out a row of the same width.
+type indentCols struct {
+	cols *weightedCols
+	skip int
+}
 
 func (l *indentCols) offset(width float32) float32 {
-	pad := theme.Padding()
-	cell := (width - pad*float32(l.cols-1)) / float32(l.cols)
-	return float32(l.skip) * (cell + pad)
+	x := float32(0)
+	for _, w := range l.cols.widths(width)[:l.skip] {
+		x += w + theme.Padding()
+	}
+	return x
 }
 
 func (l *indentCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
@@ -296,7 +387,11 @@ func (l *indentCols) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		}
 	}
 	// The object needs its width in the columns it is given.
-	s.Width = s.Width * float32(l.cols) / float32(l.cols-l.skip)
+	var skipped float32
+	for _, w := range l.cols.weights[:l.skip] {
+		skipped += w
+	}
+	s.Width = s.Width*l.cols.total()/(l.cols.total()-skipped) + theme.Padding()*float32(l.skip)
 	return s
 }
 
@@ -347,18 +442,6 @@ func eta(f engine.Figures, now time.Time, loc *time.Location) string {
 	return format.Clock(*f.ETASellout, loc) + " (in " + format.Countdown(f.ETASellout.Sub(now)) + ")"
 }
 
-func stateImportance(state string) widget.Importance {
-	switch state {
-	case engine.StateOK:
-		return widget.SuccessImportance
-	case engine.StateDegraded:
-		return widget.WarningImportance
-	case engine.StateDown:
-		return widget.DangerImportance
-	}
-	return widget.LowImportance
-}
-
 // Channels lists every channel's health, and the pre-sale check's result.
 type Channels struct {
 	box   *fyne.Container
@@ -367,16 +450,17 @@ type Channels struct {
 }
 
 type healthRow struct {
-	name, state, age, lastErr, latency, failures, next *widget.Label
-	progress                                           *widget.ProgressBar
-	progressText                                       string
+	name, age, lastErr, latency, failures, next *widget.Label
+	state                                       *widgets.HealthBadge
+	// progress is the first load: orders read of how many, done when full.
+	progress *widgets.SellThroughBar
 	// check is the pre-sale check's line for the channel.
 	check *widget.Label
 }
 
 // NewChannels makes an empty channels view.
 func NewChannels() *Channels {
-	hdr := container.NewGridWithColumns(7, bold("Channel"), bold("Health"), bold("Last success"), bold("Latency"),
+	hdr := container.New(healthCols, bold("Channel"), bold("Health"), bold("Last success"), bold("Latency"),
 		bold("Failures"), bold("Next poll"), bold("First load"))
 	return &Channels{box: container.NewVBox(hdr), rows: map[string]*healthRow{}, check: newCheckView()}
 }
@@ -391,59 +475,52 @@ func (c *Channels) Apply(s *engine.Snapshot) {
 	for _, ch := range s.Channels {
 		r, ok := c.rows[ch.ID]
 		if !ok {
-			r = &healthRow{progress: widget.NewProgressBar()}
-			row := r
-			r.progress.TextFormatter = func() string { return row.progressText }
-			for _, l := range []**widget.Label{&r.name, &r.state, &r.age, &r.lastErr, &r.latency, &r.failures, &r.next} {
-				*l = widget.NewLabel("")
-			}
+			r = &healthRow{name: cell(), age: cell(), latency: cell(), failures: cell(), next: cell(),
+				state: widgets.NewHealthBadge(), progress: widgets.NewSellThroughBar(), lastErr: widget.NewLabel("")}
 			r.lastErr.Wrapping = fyne.TextWrapWord
 			r.lastErr.Importance = widget.DangerImportance
 			r.check = c.check.line(ch.ID)
 			c.rows[ch.ID] = r
 			c.box.Add(container.NewVBox(
-				container.NewGridWithColumns(7, r.name, r.state, r.age, r.latency, r.failures, r.next, r.progress),
+				container.New(healthCols, r.name, r.state, r.age, r.latency, r.failures, r.next, r.progress),
 				r.check, r.lastErr, widget.NewSeparator()))
 		}
-		r.name.SetText(ch.Name + " (" + ch.Kind + ")")
-		r.state.SetText(strings.ToUpper(ch.State))
-		r.state.Importance = stateImportance(ch.State)
-		r.state.Refresh()
-		r.age.SetText(format.Age(ch.LastSuccess, s.Wall))
-		// Red past three poll intervals: the figures are old.
-		old := !ch.LastSuccess.IsZero() && s.Wall.Sub(ch.LastSuccess) > 3*ch.PollInterval
-		if old {
-			r.age.Importance = widget.DangerImportance
-		} else {
-			r.age.Importance = widget.MediumImportance
-		}
-		r.age.Refresh()
-		r.latency.SetText(format.Duration(ch.Latency))
-		r.failures.SetText(plural(ch.ConsecutiveFailures, "in a row", "in a row"))
-		if ch.State == engine.StateDisabled {
-			r.next.SetText("not polled")
-		} else if ch.NextPoll.IsZero() {
-			r.next.SetText("now")
-		} else {
-			r.next.SetText("in " + format.Duration(max(ch.NextPoll.Sub(s.Wall), time.Millisecond)))
-		}
-		// The first load says how many orders of how many, not just a
-		// percentage: thousands of calls can lie behind it.
-		bf := ch.Backfill
 		cur := ""
 		if len(s.Sales) > 0 {
 			cur = s.Sales[0].Currency // the room reads numbers the sale's way
 		}
-		r.progressText = fmt.Sprintf("%s orders, done", format.Count(ch.Orders, cur))
+		setText(r.name, ch.Name+" ("+ch.Kind+")")
+		r.state.SetState(ch.State, "")
+		setText(r.age, format.Age(ch.LastSuccess, s.Wall))
+		// Red once the snapshot says the figures are old.
+		if ch.Old {
+			setImportance(r.age, widget.DangerImportance)
+		} else {
+			setImportance(r.age, widget.MediumImportance)
+		}
+		setText(r.latency, format.Duration(ch.Latency))
+		if ch.ConsecutiveFailures == 1 {
+			setText(r.failures, "1 in a row")
+		} else {
+			setText(r.failures, format.Count(ch.ConsecutiveFailures, cur)+" in a row")
+		}
 		switch {
-		case bf.Active && bf.Total > 0:
-			r.progressText = format.Count(bf.Read, cur) + " / " + format.Count(bf.Total, cur) + " orders"
-			r.progress.SetValue(float64(bf.Read) / float64(bf.Total))
-		case bf.Active:
-			r.progressText = format.Count(bf.Read, cur) + " orders so far"
-			r.progress.SetValue(0)
+		case ch.State == engine.StateDisabled:
+			setText(r.next, "not polled")
+		case ch.NextPoll.IsZero():
+			setText(r.next, "now")
 		default:
-			r.progress.SetValue(1)
+			setText(r.next, "in "+format.Duration(max(ch.NextPoll.Sub(s.Wall), time.Millisecond)))
+		}
+		// The first load says how many orders of how many, not just a
+		// percentage: thousands of calls can lie behind it.
+		switch bf := ch.Backfill; {
+		case bf.Active && bf.Total > 0:
+			r.progress.Set(float64(bf.Read)/float64(bf.Total), format.Count(bf.Read, cur)+" / "+format.Count(bf.Total, cur)+" orders")
+		case bf.Active:
+			r.progress.Set(0, format.Count(bf.Read, cur)+" orders so far")
+		default:
+			r.progress.Set(1, format.Count(ch.Orders, cur)+" orders, done")
 		}
 		text := ""
 		if ch.State != engine.StateOK && ch.LastError != "" {

@@ -91,8 +91,8 @@ var skuColumns = []skuColumn{
 		func(r *skuRow) bool { return r.Stock == nil }},
 	colDifference: {"Difference", 230, func(a, b *skuRow) int { return cmp.Compare(*a.StockDiff, *b.StockDiff) }, differenceText,
 		func(r *skuRow) bool { return r.StockDiff == nil }},
-	colSellThrough: {"Sell-through", 130, func(a, b *skuRow) int { return cmp.Compare(a.Fig.SellThrough, b.Fig.SellThrough) }, func(r *skuRow, _ time.Time) string { return format.Percent(r.Fig.SellThrough) }, nil},
-	colRate:        {"Rate", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Rate1m, b.Fig.Rate1m) }, func(r *skuRow, _ time.Time) string { return format.Rate(r.Fig.Rate1m) }, nil},
+	colSellThrough: {"Sell-through", 130, func(a, b *skuRow) int { return cmp.Compare(a.Fig.SellThrough, b.Fig.SellThrough) }, func(r *skuRow, _ time.Time) string { return format.Percent(r.Fig.SellThrough, r.Currency) }, nil},
+	colRate:        {"Rate", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Rate1m, b.Fig.Rate1m) }, func(r *skuRow, _ time.Time) string { return format.Rate(r.Fig.Rate1m, r.Currency) }, nil},
 	colETA: {"Sell-out ETA", 110, func(a, b *skuRow) int { return cmp.Compare(a.etaUnix, b.etaUnix) }, func(r *skuRow, _ time.Time) string {
 		if r.Fig.ETASellout == nil {
 			return "—"

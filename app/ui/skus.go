@@ -21,7 +21,7 @@ import (
 // rebuilds the plain rows slice and refreshes what is on screen, so 1,400
 // SKUs on 4 channels scroll as smoothly as ten.
 type SKUs struct {
-	table   *widget.Table
+	table   *table[*skuRow]
 	filter  *widget.Entry
 	channel *widget.Select
 	count   *widget.Label
@@ -37,8 +37,6 @@ type SKUs struct {
 	lastSeen *engine.Snapshot
 	// window is where the export dialog opens; nil in tests.
 	window fyne.Window
-	// cellsMade counts createCell calls: the table must reuse its cells.
-	cellsMade int
 
 	// selected is the row picked (by what it is, since rows move at
 	// every snapshot), shown in bold and described in selLine, where
@@ -71,18 +69,17 @@ const allChannels = "All channels"
 // NewSKUs builds the empty table.
 func NewSKUs() *SKUs {
 	v := &SKUs{q: skuQuery{SortCol: colSellThrough, Desc: true}, chIDs: map[string]string{}}
-	v.table = widget.NewTableWithHeaders(v.size, v.createCell, v.updateCell)
-	v.table.ShowHeaderColumn = false
-	v.table.CreateHeader = func() fyne.CanvasObject {
-		b := widget.NewButton("", nil)
-		b.Alignment = widget.ButtonAlignLeading
-		b.Importance = widget.LowImportance
-		return b
+	v.table = newTable(v.columns(), func() int { return len(v.view) }, func(i int) *skuRow { return &v.rows[v.view[i]] })
+	v.table.sortable(func() (int, bool) { return v.q.SortCol, v.q.Desc }, v.SortBy)
+	// A failing channel's figures are its last known ones: greyed, with
+	// their age in the last column.
+	v.table.rowImportance = func(r *skuRow) widget.Importance {
+		if r.Fig.Stale {
+			return widget.LowImportance
+		}
+		return widget.MediumImportance
 	}
-	v.table.UpdateHeader = v.updateHeader
-	for i, c := range skuColumns {
-		v.table.SetColumnWidth(i, c.Width)
-	}
+	v.table.bold = func(r *skuRow) bool { return v.selected.of(r) }
 	v.filter = widget.NewEntry()
 	v.filter.SetPlaceHolder("Filter: SKU, product, channel or stock status (oversell, not selling…)")
 	v.filter.OnChanged = func(s string) { v.q.Text = s; v.reselect() }
@@ -110,7 +107,7 @@ func NewSKUs() *SKUs {
 	v.capStock.Importance = widget.DangerImportance
 	v.capStock.Disable()
 	sel := container.NewBorder(widget.NewSeparator(), nil, nil, v.capStock, v.selLine)
-	v.root = container.NewBorder(bar, sel, nil, nil, v.table)
+	v.root = container.NewBorder(bar, sel, nil, nil, v.table.box)
 	return v
 }
 
@@ -198,7 +195,7 @@ func (v *SKUs) Apply(s *engine.Snapshot) {
 func (v *SKUs) reselect() {
 	v.view = selectSKURows(v.view, v.rows, v.q)
 	v.count.SetText(format.Count(len(v.view), "") + " rows")
-	v.table.Refresh()
+	v.table.refresh()
 }
 
 // Rows returns the rows in view, in order (for tests and export).
@@ -227,87 +224,62 @@ func (v *SKUs) SetFilter(s string) { v.filter.SetText(s) }
 // WriteCSV writes the rows in view as CSV.
 func (v *SKUs) WriteCSV(w io.Writer) error { return writeSKUCSV(w, v.rows, v.view) }
 
-func (v *SKUs) size() (int, int) { return len(v.view), len(skuColumns) }
-
-// createCell makes one reusable cell: a label, and a bar shown only in the
-// sell-through column.
-func (v *SKUs) createCell() fyne.CanvasObject {
-	v.cellsMade++
-	l := widget.NewLabel("")
-	l.Truncation = fyne.TextTruncateEllipsis
-	bar := widgets.NewSellThroughBar()
-	bar.Hide()
-	return container.NewStack(l, bar)
-}
-
-func (v *SKUs) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	box := o.(*fyne.Container)
-	l, bar := box.Objects[0].(*widget.Label), box.Objects[1].(*widgets.SellThroughBar)
-	if id.Row < 0 || id.Row >= len(v.view) || id.Col < 0 || id.Col >= len(skuColumns) {
-		l.SetText("")
-		bar.Hide()
-		return
-	}
-	r := &v.rows[v.view[id.Row]]
-	text := skuColumns[id.Col].text(r, v.now)
-	if id.Col == colSellThrough {
-		l.Hide()
-		bar.Set(r.Fig.SellThrough, text)
-		bar.SetStale(r.Fig.Stale)
-		bar.Show()
-		return
-	}
-	bar.Hide()
-	l.Show()
-	imp := widget.MediumImportance
-	switch {
-	case id.Col == colStock || id.Col == colDifference:
-		// The channel's stock is judged on its own reading, whose age the
-		// engine weighs: an oversell risk stays red while the channel's
-		// orders are late (degraded), which is when it matters most.
-		imp = stockImportance(r.StockStatus)
-		if r.StockDiff == nil {
-			imp = widget.LowImportance // "no stock API", "—"
-		}
-	case r.Fig.Stale:
-		// A failing channel's figures are its last known ones: greyed,
-		// with their age in the last column.
-		imp = widget.LowImportance
-	case id.Col == colState && r.ChannelState != engine.StateOK:
-		imp = widget.DangerImportance
-	}
-	bold := v.selected.of(r)
-	if l.Text != text || l.Importance != imp || l.TextStyle.Bold != bold {
-		l.Text, l.Importance, l.TextStyle.Bold = text, imp, bold
-		l.Refresh()
-	}
-}
-
-func (v *SKUs) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	b := o.(*widget.Button)
-	if id.Col < 0 || id.Col >= len(skuColumns) {
-		b.SetText("")
-		b.OnTapped = nil
-		return
-	}
-	t := skuColumns[id.Col].Title
-	if v.q.SortCol == id.Col {
-		if v.q.Desc {
-			t += " ▼"
-		} else {
-			t += " ▲"
-		}
-	}
-	b.SetText(t)
-	col := id.Col
-	b.OnTapped = func() { v.SortBy(col) }
-}
-
 func (v *SKUs) exportDialog() {
 	if v.window == nil {
 		return
 	}
 	saveFile(v.window, "flashdeck-skus", ".csv", v.WriteCSV)
+}
+
+// skuMinWidths are how narrow the SKUs table's columns may get on a
+// 1366-pixel screen, where all fourteen must show: room for the launch's
+// longest SKU code (REDMI-N-139-BLK), its largest counts, prices and rates;
+// the product's name and the stock's words end in an ellipsis first.
+var skuMinWidths = [...]float32{
+	colSKU: 142, colProduct: 110, colChannel: 84, colAllocated: 72, colSold: 64, colRemaining: 72,
+	colStock: 90, colDifference: 90, colSellThrough: 90, colRate: 84, colETA: 80, colPrice: 96,
+	colState: 64, colAge: 84,
+}
+
+// columns are the SKUs table's columns (skuColumns) as the table draws
+// them: the sell-through as a bar, the channel's stock judged in colour.
+func (v *SKUs) columns() []column[*skuRow] {
+	cols := make([]column[*skuRow], len(skuColumns))
+	for i, c := range skuColumns {
+		text := c.text
+		cols[i] = column[*skuRow]{Title: c.Title, Width: c.Width, MinWidth: skuMinWidths[i], Text: func(r *skuRow) string { return text(r, v.now) }}
+	}
+	cols[colSellThrough].Bar = func(r *skuRow) (float64, bool) { return r.Fig.SellThrough, r.Fig.Stale }
+	// The channel's stock is judged on its own reading, whose age the
+	// engine weighs: an oversell risk stays red while the channel's orders
+	// are late (degraded), which is when it matters most.
+	stock := func(r *skuRow) widget.Importance {
+		if r.StockDiff == nil {
+			return widget.LowImportance // "no stock API", "—"
+		}
+		return stockImportance(r.StockStatus)
+	}
+	cols[colStock].Importance, cols[colDifference].Importance = stock, stock
+	cols[colState].Importance = func(r *skuRow) widget.Importance {
+		switch {
+		case r.Fig.Stale:
+			return widget.LowImportance
+		case r.ChannelState != engine.StateOK:
+			return widget.DangerImportance
+		}
+		return widget.MediumImportance
+	}
+	// Figures older than three polls: their age in red.
+	cols[colAge].Importance = func(r *skuRow) widget.Importance {
+		switch {
+		case r.Fig.Old:
+			return widget.DangerImportance
+		case r.Fig.Stale:
+			return widget.LowImportance
+		}
+		return widget.MediumImportance
+	}
+	return cols
 }
 
 // stockImportance colours a row's stock cells: danger where the channel

@@ -135,7 +135,7 @@ func TestSKUTableReusesCells(t *testing.T) {
 	if n := len(v.Rows()); n != 5600 {
 		t.Fatalf("%d rows", n)
 	}
-	made := v.cellsMade
+	made := v.table.cellsMade
 	if made == 0 || made > 40*len(skuColumns) {
 		t.Fatalf("%d cells made for one screen", made)
 	}
@@ -145,7 +145,7 @@ func TestSKUTableReusesCells(t *testing.T) {
 	// Fyne's table measures a fresh template cell on every Refresh (one
 	// throwaway object, table.go templateSize); anything beyond that would
 	// be visible cells rebuilt per update.
-	if extra := v.cellsMade - made; extra > 5 {
+	if extra := v.table.cellsMade - made; extra > 5 {
 		t.Fatalf("5 updates made %d new cells", extra)
 	}
 }

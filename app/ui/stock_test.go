@@ -74,8 +74,8 @@ func cellOf(t *testing.T, v *SKUs, sku string, col int) *widget.Label {
 	t.Helper()
 	for i, ri := range v.view {
 		if v.rows[ri].SKU == sku {
-			o := v.createCell()
-			v.updateCell(widget.TableCellID{Row: i, Col: col}, o)
+			o := v.table.createCell()
+			v.table.updateCell(widget.TableCellID{Row: i, Col: col}, o)
 			return o.(*fyne.Container).Objects[0].(*widget.Label)
 		}
 	}

@@ -356,6 +356,7 @@ func saleLocation(s engine.SaleSnap) *time.Location {
 	return s.Start.Location()
 }
 
+// plural writes a count with its noun: "1 SKU", "1400 SKUs".
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, one)

@@ -27,6 +27,8 @@ func snapshot(down bool) *engine.Snapshot {
 		lz.DownSince = wall.Add(-40 * time.Second)
 		lz.LastError = "lazada-id: /orders/get: unavailable (HTTP 503)"
 		lzFig.AsOf, lzFig.Stale = lz.LastSuccess, true
+		// More than three polls old: the engine says so in the snapshot.
+		lz.Old, lzFig.Old = true, true
 	}
 	miFig := engine.Figures{Allocated: 3000, Sold: 1500, Remaining: 1500, SellThrough: 0.5, Rate1m: 100, AsOf: mi.LastSuccess}
 	eta := now.Add(15 * time.Minute)
@@ -52,10 +54,10 @@ func TestOverviewShowsTheSnapshot(t *testing.T) {
 		t.Fatal("no card for the sale")
 	}
 	checks := map[string]string{
-		c.countdown.Text: "1:30:00",
-		c.sold.Text:      "1.734 / 3.500 (49%)",
-		c.rate.Text:      "112/min",
-		c.eta.Text:       "14:45 WIB (in 15:00)",
+		c.countdown.Text(): "1:30:00",
+		c.sold.Text:        "1.734 / 3.500 (49%)",
+		c.rate.Text:        "112/min",
+		c.eta.Text:         "14:45 WIB (in 15:00)",
 	}
 	for got, want := range checks {
 		if got != want {
@@ -66,8 +68,8 @@ func TestOverviewShowsTheSnapshot(t *testing.T) {
 		t.Errorf("card title %q / %q", c.root.Title, c.root.Subtitle)
 	}
 	r := c.chRows["micom-id"]
-	if r.sold.Text != "1.500 / 3.000" || r.through.Text != "50%" || r.state.Text != "OK" || r.age.Text != "1 s ago" {
-		t.Errorf("micom row: %q %q %q %q", r.sold.Text, r.through.Text, r.state.Text, r.age.Text)
+	if r.sold.Text != "1.500 / 3.000" || r.through.Label() != "50%" || r.state.Text() != "OK" || r.age.Text != "1 s ago" {
+		t.Errorf("micom row: %q %q %q %q", r.sold.Text, r.through.Label(), r.state.Text(), r.age.Text)
 	}
 	if d.banner.Text() != "" {
 		t.Errorf("banner shown with every channel ok: %q", d.banner.Text())
@@ -84,8 +86,8 @@ func TestDownChannelIsGreyedWithItsAge(t *testing.T) {
 	if r.sold.Text != "234 / 500" || r.sold.Importance != widget.LowImportance {
 		t.Errorf("stale sold %q importance %v", r.sold.Text, r.sold.Importance)
 	}
-	if r.age.Text != "1 min ago" || r.state.Text != "DOWN" || r.state.Importance != widget.DangerImportance {
-		t.Errorf("stale row: age %q state %q", r.age.Text, r.state.Text)
+	if r.age.Text != "1 min ago" || r.state.Text() != "DOWN" || r.state.State() != engine.StateDown || r.age.Importance != widget.DangerImportance {
+		t.Errorf("stale row: age %q (importance %v) state %q", r.age.Text, r.age.Importance, r.state.Text())
 	}
 	if ok := d.overview.Card("poco").chRows["micom-id"]; ok.sold.Importance == widget.LowImportance {
 		t.Error("a healthy channel greyed")
@@ -98,8 +100,11 @@ func TestDownChannelIsGreyedWithItsAge(t *testing.T) {
 	if h.lastErr.Text == "" || !strings.Contains(h.lastErr.Text, "HTTP 503") || h.age.Importance != widget.DangerImportance {
 		t.Errorf("channels view: error %q, age importance %v", h.lastErr.Text, h.age.Importance)
 	}
-	// Recovery clears the banner.
+	// Recovery clears the banner and the red ages.
 	d.Apply(snapshot(false))
+	if h.age.Importance != widget.MediumImportance || r.age.Importance != widget.MediumImportance {
+		t.Errorf("ages still red after recovery: %v / %v", h.age.Importance, r.age.Importance)
+	}
 	if d.banner.Text() != "" {
 		t.Errorf("banner after recovery: %q", d.banner.Text())
 	}
@@ -161,8 +166,8 @@ func TestFirstLoadShowsCounts(t *testing.T) {
 	d := NewDashboard(s)
 	test.NewTempWindow(t, d.Content())
 	r := d.channels.rows["lazada-id"]
-	if got := r.progress.TextFormatter(); got != "1.200 / 4.800 orders" || r.progress.Value != 0.25 {
-		t.Fatalf("progress %q %v", got, r.progress.Value)
+	if got := r.progress.Label(); got != "1.200 / 4.800 orders" || r.progress.Fraction() != 0.25 {
+		t.Fatalf("progress %q %v", got, r.progress.Fraction())
 	}
 	if got := d.overview.Card("poco").chRows["lazada-id"].age.Text; got != "loading 1.200 / 4.800 orders" {
 		t.Fatalf("overview row says %q", got)

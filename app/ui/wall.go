@@ -94,7 +94,7 @@ func newWallChannel() *wallChannel {
 // set shows a channel of the sale; the reading's age, when shown, goes on
 // a line of its own so that four channels fit side by side.
 func (c *wallChannel) set(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch engine.ChannelSnap, wall time.Time) {
-	c.badge.SetState(ch.State, ch.Name+" · "+format.Percent(sc.SellThrough)+" · "+stateWord(ch.State))
+	c.badge.SetState(ch.State, ch.Name+" · "+format.Percent(sc.SellThrough, sale.Currency)+" · "+stateWord(ch.State))
 	text, age, imp := channelStockText(sale, sc, ch, wall)
 	if age != "" {
 		text += "\n" + age
@@ -103,8 +103,8 @@ func (c *wallChannel) set(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch en
 		c.stock.Text, c.stock.Importance = text, imp
 		c.stock.Refresh()
 	}
-	setCount(c.oversell, sc.StockIssues.OversellRisk, "SKU at oversell risk", "SKUs at oversell risk")
-	setCount(c.notSelling, sc.StockIssues.NotSelling, "SKU not selling", "SKUs not selling")
+	setCount(c.oversell, sc.StockIssues.OversellRisk, sale.Currency, "SKU at oversell risk", "SKUs at oversell risk")
+	setCount(c.notSelling, sc.StockIssues.NotSelling, sale.Currency, "SKU not selling", "SKUs not selling")
 	c.box.Show()
 }
 
@@ -143,7 +143,7 @@ func (w *Wall) Apply(s *engine.Snapshot) {
 		age = "stale: data " + format.Age(sale.AsOf, s.Wall)
 	}
 	w.sold.SetValue(format.Count(sale.Sold, sale.Currency)+" / "+format.Count(sale.Allocated, sale.Currency), age)
-	w.rate.SetValue(format.Rate(sale.Rate1m), "5 min: "+format.Rate(sale.Rate5m))
+	w.rate.SetValue(format.Rate(sale.Rate1m, sale.Currency), "5 min: "+format.Rate(sale.Rate5m, sale.Currency))
 	// The wall has room for the clock time only; the countdown to it is
 	// the sub-line.
 	etaSub := ""
@@ -156,7 +156,7 @@ func (w *Wall) Apply(s *engine.Snapshot) {
 	for _, k := range []*widgets.KPITile{w.sold, w.rate, w.eta} {
 		k.SetStale(sale.Stale)
 	}
-	w.bar.Set(sale.SellThrough, format.Percent(sale.SellThrough))
+	w.bar.Set(sale.SellThrough, format.Percent(sale.SellThrough, sale.Currency))
 	w.bar.SetStale(sale.Stale)
 	names := map[string]engine.ChannelSnap{}
 	for _, c := range s.Channels {
