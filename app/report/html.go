@@ -113,8 +113,8 @@ func css(c interface{ RGBA() (r, g, b, a uint32) }) template.CSS {
 var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"count": func(cur string, n int) string { return format.Count(n, cur) },
 	"money": func(cur string, m datasources.Money) string { return format.Money(m, cur) },
-	"pct":   format.Percent,
-	"rate":  format.Rate,
+	"pct":   func(cur string, f float64) string { return format.Percent(f, cur) },
+	"rate":  func(cur string, perMin float64) string { return format.Rate(perMin, cur) },
 	"dur": func(d time.Duration) string {
 		d = d.Round(time.Second)
 		if d < time.Minute {
