@@ -80,7 +80,7 @@ func TestDesktopWithoutADisplaySaysSo(t *testing.T) {
 func TestUnknownCommandIsRefused(t *testing.T) {
 	code, stdout, stderr := runBinary(t, withoutDisplay(), "bogus")
 	if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 ||
-		!strings.HasPrefix(stderr, `flashdeck: unknown command "bogus": the commands are serve, simulate, check, secret, version, help`) {
+		!strings.HasPrefix(stderr, `flashdeck: unknown command "bogus": the commands are serve, simulate, check, report, sale, secret, version, help`) {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
 }
