@@ -318,4 +318,3 @@ func intPtrEqual(a, b *int) bool {
 	}
 	return *a == *b
 }
-
