@@ -32,6 +32,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/delta"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/rules"
@@ -94,13 +95,20 @@ type Client struct {
 	snaps     fanout.Fanout[*engine.Snapshot]
 	acts      fanout.Fanout[string]
 	onConnect []func(actions.User)
-	last      []byte    // the last snapshot's JSON, as received
-	lastAt    time.Time // when it arrived
-	status    Status
-	user      actions.User
-	flags     map[string][]rules.Flag
-	received  atomic.Uint64
-	losses    atomic.Uint64
+	// held is the collector's last snapshot as it sent it (without the
+	// collector's own channel): deltas apply on it, and a lost collector
+	// is shown from it. lastAt is when it arrived.
+	held   *engine.Snapshot
+	lastAt time.Time
+	// lostData is lostOf (a snapshot held) as JSON, for lostSnapshot.
+	lostOf   *engine.Snapshot
+	lostData []byte
+	status   Status
+	user     actions.User
+	flags    map[string][]rules.Flag
+	received atomic.Uint64
+	losses   atomic.Uint64
+	resyncs  atomic.Uint64
 	// audit is the collector's audit trail as last read, newest first:
 	// List filters it here, so the screens never wait on the network.
 	audit     []actions.Action
@@ -142,6 +150,7 @@ func New(o Options) (*Client, error) {
 		}
 		o.Transport = tr
 	}
+	o.Transport = decoding{next: o.Transport}
 	base := strings.TrimRight(u.String(), "/")
 	hopt := httpx.Options{BaseURL: base, Transport: o.Transport, UserAgent: "flashdeck-desktop"}
 	c := &Client{
@@ -194,6 +203,14 @@ func (c *Client) Received() uint64 { return c.received.Load() }
 
 // Losses counts the times a connected stream was lost.
 func (c *Client) Losses() uint64 { return c.losses.Load() }
+
+// Resyncs counts the times a delta did not apply on the snapshot held (one
+// was missed) and the stream was opened again for the snapshot whole.
+func (c *Client) Resyncs() uint64 { return c.resyncs.Load() }
+
+// errResync ends a stream whose deltas no longer apply: Run opens it again
+// at once, for the snapshot whole, without counting the collector lost.
+var errResync = errors.New("a delta was missed")
 
 // OnConnect registers fn to be called, off the caller's goroutine, with the
 // token's user each time the stream (re)connects.
@@ -281,6 +298,11 @@ func (c *Client) Run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, errResync) {
+			c.resyncs.Add(1)
+			c.opt.Logger.Info("collector stream resynchronised", "url", c.opt.URL, "why", err)
+			continue
+		}
 		c.lose(err)
 		if got > 0 {
 			wait = firstWait
@@ -328,8 +350,9 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 	defer dog.Stop()
 	alive := func() { dog.Reset(c.opt.IdleTimeout) }
 
+	// Deltas after the first snapshot (README: Stream format).
 	res, err := c.stream.R().SetContext(sctx).SetDoNotParseResponse(true).
-		SetHeader("Accept", "text/event-stream").Get("/api/v1/stream")
+		SetHeader("Accept", "text/event-stream").SetQueryParam("deltas", "1").Get("/api/v1/stream")
 	if err != nil {
 		return 0, c.transportError(err, idle.Load())
 	}
@@ -360,9 +383,20 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 		}
 		alive()
 		switch ev.Name {
-		case "snapshot":
-			s, err := c.decode(ev.Data, time.Now())
+		case "snapshot", "delta":
+			var s *engine.Snapshot
+			if ev.Name == "snapshot" {
+				s, err = c.decode(ev.Data, time.Now())
+			} else {
+				s, err = c.applyDelta(ev.Data, time.Now())
+			}
+			if errors.Is(err, errSkip) {
+				continue
+			}
 			if err != nil {
+				if errors.Is(err, errResync) {
+					return got, err
+				}
 				return got, fmt.Errorf("%s/api/v1/stream: %s cannot be read: %w", c.opt.URL, ev, err)
 			}
 			if got == 0 {
@@ -459,7 +493,8 @@ func (c *Client) remember(a actions.Action) {
 
 func (c *Client) notifyAction(id string) { c.acts.Send(id) }
 
-// decode reads a snapshot and adds the collector, up, to its channels.
+// decode reads a snapshot, holds it, and returns it with the collector,
+// up, among its channels.
 func (c *Client) decode(data []byte, at time.Time) (*engine.Snapshot, error) {
 	var s engine.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -468,11 +503,50 @@ func (c *Client) decode(data []byte, at time.Time) (*engine.Snapshot, error) {
 	if s.Wall.IsZero() {
 		return nil, errors.New("no wall time: not a snapshot")
 	}
+	return c.hold(&s, at), nil
+}
+
+// errSkip is a delta to a snapshot already held (sent twice): nothing to do.
+var errSkip = errors.New("a delta to a snapshot already held")
+
+// applyDelta applies a delta to the snapshot held: what it makes is held
+// and returned as decode's is. A delta on another snapshot than the one
+// held means one was missed: errResync.
+func (c *Client) applyDelta(data []byte, at time.Time) (*engine.Snapshot, error) {
+	d, err := delta.Decode(data)
+	if err != nil {
+		return nil, err
+	}
 	c.mu.Lock()
-	c.last, c.lastAt = data, at
+	held := c.held
 	c.mu.Unlock()
-	c.addCollector(&s, engine.ChannelSnap{State: engine.StateOK, LastSuccess: at, Latency: max(at.Sub(s.Wall), 0)})
-	return &s, nil
+	if held == nil {
+		return nil, fmt.Errorf("%w: delta %d before any snapshot", errResync, d.Seq)
+	}
+	if d.Seq <= held.Seq {
+		return nil, errSkip
+	}
+	s, err := delta.Apply(held, d)
+	var be *delta.BaseError
+	if errors.As(err, &be) {
+		return nil, fmt.Errorf("%w: %v", errResync, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.hold(s, at), nil
+}
+
+// hold keeps s as the collector sent it, and returns a copy of it with the
+// collector, up, among its channels (s itself is never changed: deltas
+// apply on it).
+func (c *Client) hold(s *engine.Snapshot, at time.Time) *engine.Snapshot {
+	c.mu.Lock()
+	c.held, c.lastAt = s, at
+	c.mu.Unlock()
+	pub := *s
+	c.addCollector(&pub, engine.ChannelSnap{State: engine.StateOK, LastSuccess: at, Latency: max(at.Sub(s.Wall), 0)})
+	return &pub
 }
 
 func (c *Client) addCollector(s *engine.Snapshot, cs engine.ChannelSnap) {
@@ -492,12 +566,13 @@ func (c *Client) addCollector(s *engine.Snapshot, cs engine.ChannelSnap) {
 // collector down, so that the screens say so as they do for a down channel.
 func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 	c.mu.Lock()
-	data, lastAt, st := c.last, c.lastAt, c.status
+	held, lastAt, st := c.held, c.lastAt, c.status
 	c.mu.Unlock()
 	var s engine.Snapshot
-	if data != nil {
-		// A fresh copy: the screens may still hold the last one.
-		_ = json.Unmarshal(data, &s)
+	if held != nil {
+		// A fresh copy: the screens may still hold the last one, and
+		// deltas apply on the one held.
+		_ = json.Unmarshal(c.heldJSON(held), &s)
 	}
 	if !s.At.IsZero() && !s.Wall.IsZero() {
 		s.At = s.At.Add(now.Sub(s.Wall))
@@ -531,6 +606,20 @@ func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 		LastErrorAt: now, DownSince: down,
 	})
 	return &s
+}
+
+// heldJSON is the snapshot held as JSON, made once for each snapshot held:
+// while the collector is lost it is read again every second.
+func (c *Client) heldJSON(held *engine.Snapshot) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lostOf != held {
+		c.lostOf, c.lostData = held, nil
+		if b, err := json.Marshal(held); err == nil {
+			c.lostData = b
+		}
+	}
+	return c.lostData
 }
 
 // markStale marks every figure of a snapshot stale: nothing in it is being

@@ -51,6 +51,7 @@ type Server struct {
 	metricsToken string
 	mux          *http.ServeMux
 	frames       frameCache
+	deltas       deltaCache
 	closing      chan struct{}
 	closeOnce    sync.Once
 	routes       []string
@@ -138,8 +139,9 @@ func New(o Options) (*Server, error) {
 	s.handle("POST /api/v1/actions", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionPost)))))
 	s.handle("POST /api/v1/actions/{id}/retry", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionRetry)))))
 	s.handle("POST /api/v1/actions/{id}/confirm", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionConfirm)))))
-	// An EventSource sends no query parameters: the stream takes none.
-	s.handle("GET /api/v1/stream", s.read(s.query(nil, http.HandlerFunc(s.stream))))
+	// deltas=1 asks for deltas after the first snapshot (README: Stream
+	// format); an EventSource can put it in its URL.
+	s.handle("GET /api/v1/stream", s.read(s.query(streamQuery, http.HandlerFunc(s.stream))))
 	s.handle("GET /api/v1/whoami", s.read(s.query(nil, http.HandlerFunc(s.whoami))))
 	s.handle("POST /api/v1/actions/plan", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionPlan)))))
 	// Authenticated by Lazada's signature of the body, not by a bearer
@@ -182,7 +184,8 @@ func (s *Server) Routes() []string { return slices.Clone(s.routes) }
 func (s *Server) AuthRequired() bool { return len(s.users) > 0 }
 
 // Handler is the whole HTTP surface.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Answers are compressed when the client accepts it (compress.go).
+func (s *Server) Handler() http.Handler { return compressAnswers(s.mux) }
 
 // DefaultMaxSnapshotAge is how old the engine's latest snapshot may be
 // before /healthz says publishing has stopped.
@@ -220,16 +223,24 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // unpublishable, the others whole; a snapshot that cannot be encoded at
 // all is a 500, never a 200 with a cut body.
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
-	e := s.frames.get(s.opt.Engine.Snapshot())
+	snap := s.opt.Engine.Snapshot()
+	e := s.frames.get(snap)
 	if e.err != nil {
 		s.opt.Logger.Error("snapshot: cannot encode", "err", e.err)
 		writeError(w, http.StatusInternalServerError, "the snapshot cannot be published: "+e.err.Error())
 		return
 	}
+	body := e.json
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	if coding := negotiate(r.Header.Get("Accept-Encoding")); coding != "" && r.Method != http.MethodHead {
+		// Compressed once per snapshot, for every client that asks.
+		body = s.frames.compressed(snap, e.json, coding)
+		w.Header().Set("Content-Encoding", coding)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(e.json)
+	_, _ = w.Write(body)
 }
 
 // flagsAnswer is the body of GET /api/v1/flags.
