@@ -1,0 +1,111 @@
+package remote_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/internal/testwait"
+)
+
+// dropper stands between desktops and a collector and loses deltas off
+// the stream: the nth delta of each stream it carries (counting from 1),
+// as a network path that lost a message would. Everything else passes.
+type dropper struct {
+	target  *url.URL
+	nth     int
+	dropped atomic.Int64
+	deltas  atomic.Int64
+	proxy   *httputil.ReverseProxy
+}
+
+func newDropper(t *testing.T, collector string, nth int) *httptest.Server {
+	u, _ := url.Parse(collector)
+	d := &dropper{target: u, nth: nth, proxy: httputil.NewSingleHostReverseProxy(u)}
+	srv := httptest.NewServer(d)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func (d *dropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path != "/api/v1/stream" {
+		d.proxy.ServeHTTP(w, r)
+		return
+	}
+	req, _ := http.NewRequestWithContext(r.Context(), "GET", d.target.String()+r.URL.RequestURI(), nil)
+	req.Header = r.Header.Clone()
+	req.Header.Del("Accept-Encoding") // plain text, to read the events
+	res, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer res.Body.Close()
+	w.Header().Set("Content-Type", res.Header.Get("Content-Type"))
+	w.WriteHeader(res.StatusCode)
+	rc := http.NewResponseController(w)
+	br := bufio.NewReaderSize(res.Body, 1<<20)
+	var event []string
+	for {
+		l, err := br.ReadString('\n')
+		if err != nil {
+			return
+		}
+		event = append(event, l)
+		if l != "\n" {
+			continue
+		}
+		if strings.Contains(strings.Join(event, ""), "\nevent: delta\n") {
+			if d.deltas.Add(1) == int64(d.nth) {
+				d.dropped.Add(1)
+				event = event[:0]
+				continue
+			}
+		}
+		if _, err := io.WriteString(w, strings.Join(event, "")); err != nil {
+			return
+		}
+		_ = rc.Flush()
+		event = event[:0]
+	}
+}
+
+// TestRemoteThatMissedADeltaResyncs: a desktop whose stream lost a delta
+// sees that the next one does not apply on the snapshot it holds, opens
+// the stream again for the snapshot whole, and goes on equal, byte for
+// byte, to the collector's snapshot; it never shows the collector lost.
+func TestRemoteThatMissedADeltaResyncs(t *testing.T) {
+	r := newRoom(t)
+	r.selling()
+	proxy := newDropper(t, r.url(), 2)
+	c := connect(t, proxy.URL, viewerToken)
+	testwait.For(t, 20*time.Second, "the desktop never resynchronised after a lost delta", func() bool { return c.Resyncs() >= 1 })
+	var got, want string
+	testwait.Until(t, 20*time.Second, func() string {
+		local, rem := r.c.Engine.Snapshot(), c.Snapshot()
+		if rem.Seq != local.Seq || len(rem.Channels) < 2 {
+			return "not at the collector's snapshot yet"
+		}
+		b, _ := json.Marshal(local)
+		got, want = withoutCollector(rem), string(b)
+		if got != want {
+			return "the desktop's snapshot differs from the collector's:\n" + got[:min(len(got), 400)] + "\n" + want[:min(len(want), 400)]
+		}
+		return ""
+	})
+	if collectorOf(c.Snapshot()).State != engine.StateOK {
+		t.Errorf("collector shown %s after a resync", collectorOf(c.Snapshot()).State)
+	}
+	if c.Losses() != 0 {
+		t.Errorf("%d losses: a resync is not a lost collector", c.Losses())
+	}
+}
