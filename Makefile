@@ -92,9 +92,11 @@ launch-stock: deps
 	FLASHDECK_REPORT=1 $(GO) test -tags $(TAGS) -count=1 -run '^TestLaunchStockAge$$' -v -timeout 20m ./app/collector
 
 ## loadtest: a war-room on one collector: 50 desktops on its stream and 50 API clients
-## for 60 s; prints API latency, stream freshness, the collector's CPU and memory
+## for 60 s; prints API latency, stream freshness and bytes, the collector's CPU and memory.
+## LOADTEST_SCALE=launch: the launch sale (1,400 SKUs on 4 channels) for 5 minutes
+LOADTEST_SCALE ?= demo
 loadtest: deps
-	FLASHDECK_SCALE=room $(GO) test -tags $(TAGS) -count=1 -run '^TestRoomLoad$$' -v -timeout 10m ./e2e
+	FLASHDECK_SCALE=room FLASHDECK_LOADTEST_SCALE=$(LOADTEST_SCALE) $(GO) test -tags $(TAGS) -count=1 -run '^TestRoomLoad$$' -v -timeout 20m ./e2e
 
 ## soak: a 12-hour sale played in 30 minutes; memory and goroutines must stay flat
 SOAKFOR ?= 30m

@@ -262,6 +262,15 @@ func (c *Client) publish(s *engine.Snapshot) {
 // publishLost publishes the lost snapshot, unless the stream connected
 // meanwhile: a stale "collector down" must never follow a live snapshot.
 func (c *Client) publishLost() {
+	c.mu.Lock()
+	up := c.status.Connected
+	c.mu.Unlock()
+	if up {
+		// Nothing to show, and nothing to build: a lost snapshot is a
+		// copy of the whole last one (megabytes at launch scale), which
+		// a connected desktop must not make every second.
+		return
+	}
 	s := c.lostSnapshot(time.Now())
 	c.mu.Lock()
 	defer c.mu.Unlock()
