@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/flashdeck/flashdeck/app/engine"
 )
@@ -44,23 +45,44 @@ func Apply(a *engine.Snapshot, d *Delta) (*engine.Snapshot, error) {
 		b.Channels[p.I] = ch
 	}
 
+	// A launch-scale snapshot has thousands of cells, and every ETA moves:
+	// they are copied into one block each (cells, ETAs) rather than
+	// thousands of small ones, which a desktop would collect again at
+	// every delta.
+	nCells, nETAs := 0, 0
+	for i := range a.Sales {
+		nETAs += countETAs(&a.Sales[i])
+		for j := range a.Sales[i].SKUs {
+			nCells += len(a.Sales[i].SKUs[j].Channels)
+		}
+	}
+	cells := make([]engine.CellSnap, 0, nCells)
+	etas := make([]time.Time, 0, nETAs)
+	move := func(f *engine.Figures) {
+		if f.ETASellout != nil {
+			etas = append(etas, b.At.Add(f.ETASellout.Sub(a.At)))
+			f.ETASellout = &etas[len(etas)-1]
+		}
+	}
 	b.Sales = make([]engine.SaleSnap, len(a.Sales))
 	for i := range a.Sales {
 		s := a.Sales[i]
-		shiftFigures(&s.Figures, a.At, b.At)
+		move(&s.Figures)
 		s.Channels = slices.Clone(s.Channels)
 		for j := range s.Channels {
-			shiftFigures(&s.Channels[j].Figures, a.At, b.At)
+			move(&s.Channels[j].Figures)
 		}
 		skus := make([]engine.SKUSnap, len(s.SKUs))
 		for j := range s.SKUs {
 			k := s.SKUs[j]
-			shiftFigures(&k.Figures, a.At, b.At)
+			move(&k.Figures)
 			k.AsOf = mSKU.apply(k.AsOf)
-			k.Channels = slices.Clone(k.Channels)
+			start := len(cells)
+			cells = append(cells, k.Channels...)
+			k.Channels = cells[start:len(cells):len(cells)]
 			for c := range k.Channels {
 				cell := &k.Channels[c]
-				shiftFigures(&cell.Figures, a.At, b.At)
+				move(&cell.Figures)
 				cell.AsOf = mCell.apply(cell.AsOf)
 				cell.StockAsOf = mStock.apply(cell.StockAsOf)
 			}
@@ -75,6 +97,30 @@ func Apply(a *engine.Snapshot, d *Delta) (*engine.Snapshot, error) {
 		}
 	}
 	return b, nil
+}
+
+// countETAs counts the ETAs of a sale, its channels, SKUs and cells.
+func countETAs(s *engine.SaleSnap) int {
+	n := 0
+	if s.ETASellout != nil {
+		n++
+	}
+	for j := range s.Channels {
+		if s.Channels[j].ETASellout != nil {
+			n++
+		}
+	}
+	for j := range s.SKUs {
+		if s.SKUs[j].ETASellout != nil {
+			n++
+		}
+		for _, c := range s.SKUs[j].Channels {
+			if c.ETASellout != nil {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // applySale applies one sale's patches to b, which Apply has copied.

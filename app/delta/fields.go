@@ -109,27 +109,49 @@ func fieldsDiff(a, b any, skip []string) (Fields, error) {
 var null = json.RawMessage("null")
 
 // applyFields is v with the fields of set changed: each named field is
-// first cleared (so nothing v points to is written through), then set
-// from its JSON; a null leaves it cleared. set may not name the lists in
-// parts (they have patches of their own); names v does not have are
-// ignored, as the JSON decoder ignores them.
+// first cleared (so nothing v points to is written through), then all are
+// set from their JSON in one decoding; a null leaves a field cleared. set
+// may not name the lists in parts (they have patches of their own); names
+// v does not have are ignored, as the JSON decoder ignores them.
 func applyFields[T any](v T, set Fields, parts []string) (T, error) {
 	out := v
 	rv := reflect.ValueOf(&out).Elem()
-	fs := fieldsOf(rv.Type())
+	byName := fieldIndex(rv.Type())
+	obj := make([]byte, 0, 256)
+	obj = append(obj, '{')
 	for k, val := range set {
 		if slices.Contains(parts, k) {
 			return v, fmt.Errorf("field %q is a list with patches of its own", k)
 		}
-		i := slices.IndexFunc(fs, func(f field) bool { return f.name == k })
-		if i < 0 {
+		f, ok := byName[k]
+		if !ok {
 			continue
 		}
-		fv := rv.FieldByIndex(fs[i].index)
-		fv.SetZero()
-		if err := json.Unmarshal(val, fv.Addr().Interface()); err != nil {
-			return v, fmt.Errorf("field %q: %w", k, err)
+		rv.FieldByIndex(f.index).SetZero()
+		if len(obj) > 1 {
+			obj = append(obj, ',')
 		}
+		name, _ := json.Marshal(k)
+		obj = append(append(append(obj, name...), ':'), val...)
+	}
+	obj = append(obj, '}')
+	if err := json.Unmarshal(obj, &out); err != nil {
+		return v, err
 	}
 	return out, nil
+}
+
+var indexCache sync.Map // reflect.Type → map[string]field
+
+// fieldIndex is fieldsOf by JSON name.
+func fieldIndex(t reflect.Type) map[string]field {
+	if m, ok := indexCache.Load(t); ok {
+		return m.(map[string]field)
+	}
+	m := map[string]field{}
+	for _, f := range fieldsOf(t) {
+		m[f.name] = f
+	}
+	indexCache.Store(t, m)
+	return m
 }
