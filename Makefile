@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
+.PHONY: all deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules bench-remote chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
         package package-linux package-windows package-check
 
 all: build
@@ -77,6 +77,11 @@ bench-rules:
 ## the collector and of the desktop. About 12 minutes.
 bench: deps
 	FLASHDECK_SCALE=bench $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleBench$$' -v -timeout 45m ./e2e
+
+## bench-remote: only the bench's --remote desktop on the live launch sale (about 3 minutes):
+## its CPU (target < 5% of a core) and memory (target < 200 MB)
+bench-remote: deps
+	FLASHDECK_SCALE=bench $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleBench$$/^remote-desktop$$' -v -timeout 15m ./e2e
 
 ## chaos: every fault scenario at full length (make test runs them short)
 chaos: deps

@@ -243,6 +243,12 @@ func (c *Client) WhoAmI(ctx context.Context) (actions.User, error) {
 // Snapshot is the latest snapshot (never nil).
 func (c *Client) Snapshot() *engine.Snapshot { return c.snap.Load() }
 
+// RefreshEvery is how often the screens need to show a new snapshot: once
+// a second: the figures it shows are a poll old at best, and the
+// collector publishes several times a second at launch scale;
+// the client itself takes every snapshot as it comes.
+func (c *Client) RefreshEvery() time.Duration { return time.Second }
+
 // Subscribe returns a channel that receives each new snapshot, as
 // engine.Engine.Subscribe does: a slow reader skips to the newest.
 func (c *Client) Subscribe() (<-chan *engine.Snapshot, func()) {
