@@ -38,7 +38,7 @@ func Apply(a *engine.Snapshot, d *Delta) (*engine.Snapshot, error) {
 		if p.I < 0 || p.I >= len(b.Channels) {
 			return nil, fmt.Errorf("delta %d: channel %d of %d", d.Seq, p.I, len(b.Channels))
 		}
-		ch, err := applyFields(b.Channels[p.I], p.Set, nil)
+		ch, err := applyFields(b.Channels[p.I], p.Change, nil)
 		if err != nil {
 			return nil, fmt.Errorf("delta %d: channel %s: %w", d.Seq, b.Channels[p.I].ID, err)
 		}
@@ -129,8 +129,8 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 		return fmt.Errorf("sale %d of %d", sp.I, len(b.Sales))
 	}
 	s := &b.Sales[sp.I]
-	if sp.Set != nil {
-		h, err := applyFields(saleHead(*s), sp.Set, saleParts)
+	if !sp.Change.empty() {
+		h, err := applyFields(saleHead(*s), sp.Change, saleParts)
 		if err != nil {
 			return fmt.Errorf("sale %s: %w", s.ID, err)
 		}
@@ -141,7 +141,7 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 		if p.I < 0 || p.I >= len(s.Channels) {
 			return fmt.Errorf("sale %s: channel %d of %d", s.ID, p.I, len(s.Channels))
 		}
-		c, err := applyFields(s.Channels[p.I], p.Set, nil)
+		c, err := applyFields(s.Channels[p.I], p.Change, nil)
 		if err != nil {
 			return fmt.Errorf("sale %s channel %s: %w", s.ID, s.Channels[p.I].Channel, err)
 		}
@@ -152,8 +152,8 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 			return fmt.Errorf("sale %s: SKU %d of %d", s.ID, kp.I, len(s.SKUs))
 		}
 		k := &s.SKUs[kp.I]
-		if kp.Set != nil {
-			h, err := applyFields(skuHead(*k), kp.Set, skuParts)
+		if !kp.Change.empty() {
+			h, err := applyFields(skuHead(*k), kp.Change, skuParts)
 			if err != nil {
 				return fmt.Errorf("sale %s SKU %s: %w", s.ID, k.SKU, err)
 			}
@@ -164,7 +164,7 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 			if p.I < 0 || p.I >= len(k.Channels) {
 				return fmt.Errorf("sale %s SKU %s: channel %d of %d", s.ID, k.SKU, p.I, len(k.Channels))
 			}
-			c, err := applyFields(k.Channels[p.I], p.Set, nil)
+			c, err := applyFields(k.Channels[p.I], p.Change, nil)
 			if err != nil {
 				return fmt.Errorf("sale %s SKU %s channel %s: %w", s.ID, k.SKU, k.Channels[p.I].Channel, err)
 			}

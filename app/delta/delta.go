@@ -16,8 +16,8 @@
 //     move's "from" becomes its "to" (one poll of a channel makes every
 //     cell of the channel one poll younger);
 //  4. patches: for each changed channel, sale, sale channel, SKU or cell
-//     (by index), the JSON fields that differ from the result of 1–3, a
-//     null for a field that is gone.
+//     (by index), the JSON fields that differ from the result of 1–3
+//     (set), and the names of those that are gone (unset).
 //
 // A delta never changes the shape of a snapshot: when a sale, SKU or
 // channel comes or goes, or moves, Diff says so and the whole snapshot is
@@ -44,21 +44,31 @@ type Delta struct {
 	Sales    []SalePatch `json:"sales,omitempty"`
 }
 
-// Fields are the JSON fields of one part that changed, by their JSON
-// name; a null value is a field that is gone (it becomes its zero value).
-type Fields map[string]json.RawMessage
+// Set is the JSON fields of one part that changed, as one JSON object
+// (kept raw: a desktop decodes it straight into the part).
+type Set = json.RawMessage
 
-// Patch changes the fields of the I-th element of a list.
+// Change is what changed in one part: the fields in Set take their
+// values, and the fields named in Unset become absent (their zero value:
+// the encoder leaves them out).
+type Change struct {
+	Set   Set      `json:"set,omitempty"`
+	Unset []string `json:"unset,omitempty"`
+}
+
+func (c Change) empty() bool { return len(c.Set) == 0 && len(c.Unset) == 0 }
+
+// Patch changes the I-th element of a list.
 type Patch struct {
-	I   int    `json:"i"`
-	Set Fields `json:"set"`
+	I int `json:"i"`
+	Change
 }
 
 // SalePatch changes the I-th sale: its own fields (not channels or skus),
 // and those of its channels and SKUs.
 type SalePatch struct {
-	I        int        `json:"i"`
-	Set      Fields     `json:"set,omitempty"`
+	I int `json:"i"`
+	Change
 	Channels []Patch    `json:"channels,omitempty"`
 	SKUs     []SKUPatch `json:"skus,omitempty"`
 }
@@ -66,8 +76,8 @@ type SalePatch struct {
 // SKUPatch changes the I-th SKU of a sale: its own fields (not channels),
 // and those of its cells (the SKU on each channel).
 type SKUPatch struct {
-	I     int     `json:"i"`
-	Set   Fields  `json:"set,omitempty"`
+	I int `json:"i"`
+	Change
 	Cells []Patch `json:"cells,omitempty"`
 }
 
@@ -208,12 +218,12 @@ func Diff(a, b *engine.Snapshot) (*Delta, error) {
 	mCell, mStock, mSKU := mapOf(d.Moves.CellAsOf), mapOf(d.Moves.CellStockAsOf), mapOf(d.Moves.SKUAsOf)
 
 	for i := range a.Channels {
-		set, err := fieldsDiff(&a.Channels[i], &b.Channels[i], nil)
+		ch, err := fieldsDiff(&a.Channels[i], &b.Channels[i], nil)
 		if err != nil {
 			return nil, fmt.Errorf("channel %s: %w", b.Channels[i].ID, err)
 		}
-		if set != nil {
-			d.Channels = append(d.Channels, Patch{I: i, Set: set})
+		if !ch.empty() {
+			d.Channels = append(d.Channels, Patch{I: i, Change: ch})
 		}
 	}
 	for i := range a.Sales {
@@ -222,18 +232,18 @@ func Diff(a, b *engine.Snapshot) (*Delta, error) {
 		var err error
 		pa, pb := saleHead(*sa), saleHead(*sb)
 		shiftFigures(&pa.Figures, a.At, b.At)
-		if sp.Set, err = fieldsDiff(&pa, &pb, saleParts); err != nil {
+		if sp.Change, err = fieldsDiff(&pa, &pb, saleParts); err != nil {
 			return nil, fmt.Errorf("sale %s: %w", sb.ID, err)
 		}
 		for j := range sa.Channels {
 			p := sa.Channels[j]
 			shiftFigures(&p.Figures, a.At, b.At)
-			set, err := fieldsDiff(&p, &sb.Channels[j], nil)
+			ch, err := fieldsDiff(&p, &sb.Channels[j], nil)
 			if err != nil {
 				return nil, fmt.Errorf("sale %s channel %s: %w", sb.ID, p.Channel, err)
 			}
-			if set != nil {
-				sp.Channels = append(sp.Channels, Patch{I: j, Set: set})
+			if !ch.empty() {
+				sp.Channels = append(sp.Channels, Patch{I: j, Change: ch})
 			}
 		}
 		for j := range sa.SKUs {
@@ -244,7 +254,7 @@ func Diff(a, b *engine.Snapshot) (*Delta, error) {
 			ha.AsOf = mSKU.apply(ha.AsOf)
 			hb := skuHead(*kb)
 			if !figuresEqual(&ha.Figures, &hb.Figures) || ha.SKU != hb.SKU || ha.Name != hb.Name || ha.FlashPrice != hb.FlashPrice {
-				if kp.Set, err = fieldsDiff(&ha, &hb, skuParts); err != nil {
+				if kp.Change, err = fieldsDiff(&ha, &hb, skuParts); err != nil {
 					return nil, fmt.Errorf("sale %s SKU %s: %w", sb.ID, kb.SKU, err)
 				}
 			}
@@ -256,19 +266,19 @@ func Diff(a, b *engine.Snapshot) (*Delta, error) {
 				if cellEqual(&p, &kb.Channels[c]) {
 					continue
 				}
-				set, err := fieldsDiff(&p, &kb.Channels[c], nil)
+				ch, err := fieldsDiff(&p, &kb.Channels[c], nil)
 				if err != nil {
 					return nil, fmt.Errorf("sale %s SKU %s channel %s: %w", sb.ID, kb.SKU, p.Channel, err)
 				}
-				if set != nil {
-					kp.Cells = append(kp.Cells, Patch{I: c, Set: set})
+				if !ch.empty() {
+					kp.Cells = append(kp.Cells, Patch{I: c, Change: ch})
 				}
 			}
-			if kp.Set != nil || kp.Cells != nil {
+			if !kp.Change.empty() || kp.Cells != nil {
 				sp.SKUs = append(sp.SKUs, kp)
 			}
 		}
-		if sp.Set != nil || sp.Channels != nil || sp.SKUs != nil {
+		if !sp.Change.empty() || sp.Channels != nil || sp.SKUs != nil {
 			d.Sales = append(d.Sales, sp)
 		}
 	}

@@ -248,12 +248,14 @@ func TestApplyRefuses(t *testing.T) {
 	}{
 		{"other base", &Delta{Base: 9, Seq: 11, At: a.At, Wall: a.Wall}, "snapshot 10 is held"},
 		{"no times", &Delta{Base: 10, Seq: 11}, "no at or wall"},
-		{"channel out of range", ok(&Delta{Channels: []Patch{{I: 9, Set: Fields{"orders": json.RawMessage("1")}}}}), "channel 9 of"},
+		{"channel out of range", ok(&Delta{Channels: []Patch{{I: 9, Change: Change{Set: Set(`{"orders":1}`)}}}}), "channel 9 of"},
 		{"sale out of range", ok(&Delta{Sales: []SalePatch{{I: -1}}}), "sale -1 of"},
 		{"sku out of range", ok(&Delta{Sales: []SalePatch{{I: 0, SKUs: []SKUPatch{{I: 1000}}}}}), "SKU 1000 of"},
 		{"cell out of range", ok(&Delta{Sales: []SalePatch{{I: 0, SKUs: []SKUPatch{{I: 0, Cells: []Patch{{I: 7}}}}}}}), "channel 7 of"},
-		{"a list set whole", ok(&Delta{Sales: []SalePatch{{I: 0, Set: Fields{"skus": json.RawMessage("[]")}}}}), `field "skus"`},
-		{"a wrong type", ok(&Delta{Sales: []SalePatch{{I: 0, SKUs: []SKUPatch{{I: 0, Cells: []Patch{{I: 0, Set: Fields{"sold": json.RawMessage(`"many"`)}}}}}}}}), "sold"},
+		{"a list set whole", ok(&Delta{Sales: []SalePatch{{I: 0, Change: Change{Set: Set(`{"skus":[]}`)}}}}), `field "skus"`},
+		{"a SKU's cells set whole", ok(&Delta{Sales: []SalePatch{{I: 0, SKUs: []SKUPatch{{I: 0, Change: Change{Set: Set(`{"channels":[{}]}`)}}}}}}), `field "channels"`},
+		{"a list unset", ok(&Delta{Sales: []SalePatch{{I: 0, Change: Change{Unset: []string{"channels"}}}}}), `field "channels"`},
+		{"a wrong type", ok(&Delta{Sales: []SalePatch{{I: 0, SKUs: []SKUPatch{{I: 0, Cells: []Patch{{I: 0, Change: Change{Set: Set(`{"sold":"many"}`)}}}}}}}}), "sold"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -293,7 +295,7 @@ func FuzzDecodeApply(f *testing.F) {
 			f.Add(raw)
 		}
 	}
-	f.Add([]byte(`{"base":0,"seq":1,"at":"2026-01-01T00:00:00Z","wall":"2026-01-01T00:00:00Z","sales":[{"i":0,"skus":[{"i":0,"cells":[{"i":0,"set":{"sold":null}}]}]}]}`))
+	f.Add([]byte(`{"base":0,"seq":1,"at":"2026-01-01T00:00:00Z","wall":"2026-01-01T00:00:00Z","sales":[{"i":0,"skus":[{"i":0,"cells":[{"i":0,"set":{"sold":null},"unset":["stock"]}]}]}]}`))
 	f.Add([]byte(`{"base":1,"seq":1}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Decode(data)

@@ -76,12 +76,13 @@ func empty(v reflect.Value) bool {
 	return v.IsZero()
 }
 
-// fieldsDiff is the fields of *b that differ from *a's (both pointers to
-// one struct type), without the lists named in skip; a field b leaves
-// out is a null. nil when none differ.
-func fieldsDiff(a, b any, skip []string) (Fields, error) {
+// fieldsDiff is the change from *a to *b (both pointers to one struct
+// type), without the lists named in skip: the fields that differ, and
+// those b leaves out (unset). Empty when none differ.
+func fieldsDiff(a, b any, skip []string) (Change, error) {
 	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
-	var set Fields
+	var ch Change
+	var obj []byte
 	for _, f := range fieldsOf(va.Type()) {
 		if slices.Contains(skip, f.name) {
 			continue
@@ -90,55 +91,133 @@ func fieldsDiff(a, b any, skip []string) (Fields, error) {
 		if same(fa, fb) {
 			continue
 		}
-		if set == nil {
-			set = Fields{}
-		}
 		if f.omit && empty(fb) {
-			set[f.name] = null
+			ch.Unset = append(ch.Unset, f.name)
 			continue
 		}
 		raw, err := json.Marshal(fb.Interface())
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.name, err)
+			return Change{}, fmt.Errorf("%s: %w", f.name, err)
 		}
-		set[f.name] = raw
+		if obj == nil {
+			obj = append(obj, '{')
+		} else {
+			obj = append(obj, ',')
+		}
+		name, _ := json.Marshal(f.name)
+		obj = append(append(append(obj, name...), ':'), raw...)
 	}
-	return set, nil
+	if obj != nil {
+		ch.Set = append(obj, '}')
+	}
+	return ch, nil
 }
 
-var null = json.RawMessage("null")
-
-// applyFields is v with the fields of set changed: each named field is
-// first cleared (so nothing v points to is written through), then all are
-// set from their JSON in one decoding; a null leaves a field cleared. set
-// may not name the lists in parts (they have patches of their own); names
-// v does not have are ignored, as the JSON decoder ignores them.
-func applyFields[T any](v T, set Fields, parts []string) (T, error) {
+// applyFields is v with ch applied: the fields named in Unset cleared,
+// those in Set decoded onto it in one decoding. Set may not name the
+// lists in parts (they have patches of their own); names v does not have
+// are ignored, as the JSON decoder ignores them. Nothing v points to is
+// written: its pointers, slices and maps are copied first, and a nested
+// struct is cleared before it is set whole.
+func applyFields[T any](v T, ch Change, parts []string) (T, error) {
 	out := v
 	rv := reflect.ValueOf(&out).Elem()
-	byName := fieldIndex(rv.Type())
-	obj := make([]byte, 0, 256)
-	obj = append(obj, '{')
-	for k, val := range set {
+	t := rv.Type()
+	byName := fieldIndex(t)
+	for _, k := range ch.Unset {
 		if slices.Contains(parts, k) {
 			return v, fmt.Errorf("field %q is a list with patches of its own", k)
 		}
-		f, ok := byName[k]
-		if !ok {
-			continue
+		if f, ok := byName[k]; ok {
+			rv.FieldByIndex(f.index).SetZero()
 		}
-		rv.FieldByIndex(f.index).SetZero()
-		if len(obj) > 1 {
-			obj = append(obj, ',')
-		}
-		name, _ := json.Marshal(k)
-		obj = append(append(append(obj, name...), ':'), val...)
 	}
-	obj = append(obj, '}')
-	if err := json.Unmarshal(obj, &out); err != nil {
+	if len(ch.Set) == 0 {
+		return out, nil
+	}
+	if hasNested(t, parts) {
+		// The few parts with nested structs (sales, channels): read the
+		// names set, to refuse a list and clear what is set.
+		var names map[string]json.RawMessage
+		if err := json.Unmarshal(ch.Set, &names); err != nil {
+			return v, err
+		}
+		for k := range names {
+			if slices.Contains(parts, k) {
+				return v, fmt.Errorf("field %q is a list with patches of its own", k)
+			}
+			if f, ok := byName[k]; ok {
+				rv.FieldByIndex(f.index).SetZero()
+			}
+		}
+	} else {
+		detach(rv)
+	}
+	// The lists stay out of the decoding: cleared, then put back, and a
+	// Set that named one is refused.
+	kept := make([]reflect.Value, len(parts))
+	for i, k := range parts {
+		if f, ok := byName[k]; ok {
+			fv := rv.FieldByIndex(f.index)
+			kept[i] = reflect.New(fv.Type()).Elem()
+			kept[i].Set(fv)
+			fv.SetZero()
+		}
+	}
+	if err := json.Unmarshal(ch.Set, &out); err != nil {
 		return v, err
 	}
+	for i, k := range parts {
+		if f, ok := byName[k]; ok {
+			fv := rv.FieldByIndex(f.index)
+			if !fv.IsZero() {
+				return v, fmt.Errorf("field %q is a list with patches of its own", k)
+			}
+			fv.Set(kept[i])
+		}
+	}
 	return out, nil
+}
+
+// detach copies what the flat struct rv points to (its *int, *time.Time),
+// so that decoding onto it writes fresh memory, never what an older
+// snapshot still holds.
+func detach(rv reflect.Value) {
+	for _, f := range fieldsOf(rv.Type()) {
+		fv := rv.FieldByIndex(f.index)
+		if fv.Kind() == reflect.Pointer && !fv.IsNil() {
+			c := reflect.New(fv.Type().Elem())
+			c.Elem().Set(fv.Elem())
+			fv.Set(c)
+		}
+	}
+}
+
+var nestedCache sync.Map // reflect.Type → bool
+
+// hasNested reports whether a struct has a field, other than the lists in
+// parts, that decoding would merge into rather than replace: a slice, map
+// or struct (a time is a value). A type is always asked with its parts.
+func hasNested(t reflect.Type, parts []string) bool {
+	if v, ok := nestedCache.Load(t); ok {
+		return v.(bool)
+	}
+	n := false
+	for _, f := range fieldsOf(t) {
+		if slices.Contains(parts, f.name) {
+			continue
+		}
+		ft := t.FieldByIndex(f.index).Type
+		switch {
+		case ft == timeType:
+		case ft.Kind() == reflect.Slice, ft.Kind() == reflect.Map, ft.Kind() == reflect.Struct, ft.Kind() == reflect.Interface:
+			n = true
+		case ft.Kind() == reflect.Pointer && ft.Elem() != timeType && ft.Elem().Kind() != reflect.Int:
+			n = true
+		}
+	}
+	nestedCache.Store(t, n)
+	return n
 }
 
 var indexCache sync.Map // reflect.Type → map[string]field

@@ -21,6 +21,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/metrics"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources/lazada"
@@ -52,9 +53,12 @@ type Server struct {
 	mux          *http.ServeMux
 	frames       frameCache
 	deltas       deltaCache
-	closing      chan struct{}
-	closeOnce    sync.Once
-	routes       []string
+	// paced is the engine's snapshots at the stream's pace (streamSubscribe).
+	paced     fanout.Fanout[*engine.Snapshot]
+	paceOnce  sync.Once
+	closing   chan struct{}
+	closeOnce sync.Once
+	routes    []string
 	// lazadaApps are the Lazada apps whose pushes are taken, with their
 	// channels (one app may serve several markets).
 	lazadaApps []*lazadaApp
@@ -89,7 +93,9 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{})}
+	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{}),
+		// A stream behind skips to the newest, as the engine's own do.
+		paced: fanout.Fanout[*engine.Snapshot]{Buffer: 1, Latest: true}}
 	var err error
 	// A token is one user's: two users with one token could not be told
 	// apart (the one listed last would take the other's role), so that is

@@ -37,6 +37,13 @@ const (
 	EventAction   = "action"
 )
 
+// StreamEvery is the least time between two snapshots on the stream. The
+// engine publishes up to four times a second; at launch scale every one
+// costs each desktop a delta to decode and apply, for figures a poll old.
+// The newest snapshot of the wait is the one sent, so a desktop is never
+// more than this behind the collector's snapshot on its account.
+const StreamEvery = 500 * time.Millisecond
+
 // deltaHistory is how many deltas the collector keeps: a client a few
 // snapshots behind is sent the deltas it missed, one further behind the
 // whole snapshot.
@@ -203,7 +210,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // a reverse proxy must not hold events back
-	snaps, unsub := s.opt.Engine.Subscribe()
+	snaps, unsub := s.streamSubscribe()
 	defer unsub()
 	var acts <-chan string
 	if s.opt.Actions != nil {
@@ -255,6 +262,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			// gives up waiting on their long-lived requests.
 			return
 		case snap := <-snaps:
+			if holding && snap.Seq <= held {
+				continue // sent already (the first, then the pacer's)
+			}
 			e := s.frames.get(snap)
 			if e.err != nil {
 				// Nothing of this snapshot can be sent; the stream
@@ -263,9 +273,6 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			if deltas && holding {
-				if snap.Seq == held {
-					continue
-				}
 				if path := s.deltas.path(snap, len(e.problems) == 0, held, s.opt.Logger); path != nil {
 					for _, f := range path {
 						if !write(f) {
@@ -296,6 +303,44 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// streamSubscribe subscribes a stream to the engine's snapshots at the
+// stream's pace (StreamEvery), starting with the latest. One goroutine
+// paces them for every stream, so that all see the same snapshots and
+// each delta is computed once.
+func (s *Server) streamSubscribe() (<-chan *engine.Snapshot, func()) {
+	s.paceOnce.Do(func() {
+		src, unsub := s.opt.Engine.Subscribe()
+		go func() {
+			defer unsub()
+			var last time.Time
+			for {
+				var snap *engine.Snapshot
+				select {
+				case <-s.closing:
+					return
+				case snap = <-src:
+				}
+				if wait := StreamEvery - time.Since(last); wait > 0 {
+					t := time.NewTimer(wait)
+					for waiting := true; waiting; {
+						select {
+						case <-s.closing:
+							t.Stop()
+							return
+						case snap = <-src:
+						case <-t.C:
+							waiting = false
+						}
+					}
+				}
+				last = time.Now()
+				s.paced.Send(snap)
+			}
+		}()
+	})
+	return s.paced.Subscribe(s.opt.Engine.Snapshot())
 }
 
 // CloseStreams ends every open stream and refuses new ones (503). Register it
