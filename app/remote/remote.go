@@ -67,7 +67,11 @@ type Options struct {
 	// IdleTimeout is how long a stream may stay silent before it counts as
 	// lost; the collector's keepalive is far shorter. Default 30 s.
 	IdleTimeout time.Duration
-	Logger      *slog.Logger
+	// MaxBehind is how far behind the collector's stream the client may
+	// fall (deltas waiting to be read, on a busy desktop) before it drops
+	// them and opens the stream again for the snapshot whole. Default 10 s.
+	MaxBehind time.Duration
+	Logger    *slog.Logger
 	// Transport overrides the HTTP transport (tests).
 	Transport http.RoundTripper
 }
@@ -131,6 +135,9 @@ func New(o Options) (*Client, error) {
 	}
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = 30 * time.Second
+	}
+	if o.MaxBehind <= 0 {
+		o.MaxBehind = 10 * time.Second
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -385,6 +392,17 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 	}
 	r := newSSEReader(body, MaxEvent)
 	got := 0
+	// How long after its making a snapshot arrives: the least seen is the
+	// network and the two clocks' difference; more than MaxBehind beyond
+	// it is a backlog of deltas the desktop could not keep up with.
+	var least time.Duration
+	behind := func(wall time.Time) time.Duration {
+		d := time.Since(wall)
+		if got == 0 || d < least {
+			least = d
+		}
+		return d - least
+	}
 	for {
 		ev, err := r.Next(alive)
 		if err != nil {
@@ -402,8 +420,11 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 			var s *engine.Snapshot
 			if ev.Name == "snapshot" {
 				s, err = c.decode(ev.Data, time.Now())
+				if err == nil {
+					behind(s.Wall)
+				}
 			} else {
-				s, err = c.applyDelta(ev.Data, time.Now())
+				s, err = c.applyDelta(ev.Data, time.Now(), behind)
 			}
 			if errors.Is(err, errSkip) {
 				continue
@@ -526,11 +547,15 @@ var errSkip = errors.New("a delta to a snapshot already held")
 
 // applyDelta applies a delta to the snapshot held: what it makes is held
 // and returned as decode's is. A delta on another snapshot than the one
-// held means one was missed: errResync.
-func (c *Client) applyDelta(data []byte, at time.Time) (*engine.Snapshot, error) {
+// held means one was missed, and one that comes too late (behind) a
+// backlog: errResync, either way.
+func (c *Client) applyDelta(data []byte, at time.Time, behind func(time.Time) time.Duration) (*engine.Snapshot, error) {
 	d, err := delta.Decode(data)
 	if err != nil {
 		return nil, err
+	}
+	if late := behind(d.Wall); late > c.opt.MaxBehind {
+		return nil, fmt.Errorf("%w: %s behind the collector's stream", errResync, late.Round(time.Second))
 	}
 	c.mu.Lock()
 	held := c.held
