@@ -249,8 +249,12 @@ func TestRoomLoad(t *testing.T) {
 		len(latencies), ms(q(latencies, 0.5)), ms(q(latencies, 0.99)), ms(latencies[len(latencies)-1]), apiTarget)
 	report("stream: %d snapshots delivered; collector's snapshot → desktop: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target: within 1 s)",
 		len(delays), ms(q(delays, 0.5)), ms(q(delays, 0.99)), ms(delays[len(delays)-1]))
-	report("stream bytes per desktop (compressed, as read off the network): %.1f KB/s on average, %.1f KB/s in the busiest %s, %.1f MB in all",
-		float64(total)/float64(streams)/length.Seconds()/1024, peak/1024, window, float64(total)/float64(streams)/(1<<20))
+	busiest := fmt.Sprintf("%.1f KB/s in the busiest %s", peak/1024, window)
+	if len(rates) == 0 {
+		busiest = "no whole " + window.String() + " to find the busiest in"
+	}
+	report("stream bytes per desktop (compressed, as read off the network): %.1f KB/s on average, %s, %.1f MB in all",
+		float64(total)/float64(streams)/length.Seconds()/1024, busiest, float64(total)/float64(streams)/(1<<20))
 	report("collector CPU: %.1f s over %s (%.0f%% of one core)", st.CPU-before.CPU, length, 100*cpu)
 	memLine("collector", smp)
 	if full {
