@@ -76,9 +76,10 @@ var (
 	zstdPool = sync.Pool{New: func() any {
 		// The fastest level: the collector compresses every answer and
 		// every stream, and at launch scale the sizes are what matter,
-		// which even this level takes down tenfold.
+		// which even this level takes down tenfold. A small window: each
+		// stream holds its encoder, and a delta is a few KB.
 		e, _ := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1),
-			zstd.WithWindowSize(1<<20), zstd.WithLowerEncoderMem(true))
+			zstd.WithWindowSize(256<<10), zstd.WithLowerEncoderMem(true))
 		return e
 	}}
 	gzipPool = sync.Pool{New: func() any {
