@@ -89,6 +89,7 @@ func TestRoomLoad(t *testing.T) {
 	var mu sync.Mutex
 	var delays, latencies []time.Duration
 	perStream := make([]int, streams)
+	clients := make([]*remote.Client, streams)
 	// wire counts the bytes each desktop read off the network (compressed).
 	wire := make([]*atomic.Int64, streams)
 	apiErrors := 0
@@ -102,6 +103,7 @@ func TestRoomLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		clients[i] = c
 		sub, unsub := c.Subscribe()
 		wg.Add(2)
 		go func() { defer wg.Done(); c.Run(ctx) }()
@@ -235,8 +237,10 @@ func TestRoomLoad(t *testing.T) {
 	q := func(d []time.Duration, p float64) time.Duration { return d[min(len(d)-1, int(p*float64(len(d))))] }
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	var total int64
+	var resyncs uint64
 	for k := range wire {
 		total += wire[k].Load()
+		resyncs += clients[k].Resyncs()
 	}
 	peak := 0.0
 	for _, r := range rates {
@@ -247,8 +251,8 @@ func TestRoomLoad(t *testing.T) {
 		streams, apis, apiEvery, length, what)
 	report("API: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < %s)",
 		len(latencies), ms(q(latencies, 0.5)), ms(q(latencies, 0.99)), ms(latencies[len(latencies)-1]), apiTarget)
-	report("stream: %d snapshots delivered; collector's snapshot → desktop: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target: within 1 s)",
-		len(delays), ms(q(delays, 0.5)), ms(q(delays, 0.99)), ms(delays[len(delays)-1]))
+	report("stream: %d snapshots delivered, %d resyncs; collector's snapshot → desktop: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target: within 1 s)",
+		len(delays), resyncs, ms(q(delays, 0.5)), ms(q(delays, 0.99)), ms(delays[len(delays)-1]))
 	busiest := fmt.Sprintf("%.1f KB/s in the busiest %s", peak/1024, window)
 	if len(rates) == 0 {
 		busiest = "no whole " + window.String() + " to find the busiest in"
