@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps test-deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
+.PHONY: all deps test-deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules bench-remote chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
         package package-linux package-windows package-check
 
 all: build
@@ -81,6 +81,11 @@ bench-rules:
 bench: deps
 	FLASHDECK_SCALE=bench $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleBench$$' -v -timeout 45m ./e2e
 
+## bench-remote: only the bench's --remote desktop on the live launch sale (about 3 minutes):
+## its CPU (target < 5% of a core) and memory (target < 200 MB)
+bench-remote: deps
+	FLASHDECK_SCALE=bench $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleBench$$/^remote-desktop$$' -v -timeout 15m ./e2e
+
 ## chaos: every fault scenario at full length (make test runs them short)
 chaos: deps
 	FLASHDECK_CHAOS=full $(GO) test -tags $(TAGS) -count=1 -run 'Chaos' -v -timeout 45m ./app/chaos ./e2e
@@ -95,9 +100,11 @@ launch-stock: deps
 	FLASHDECK_REPORT=1 $(GO) test -tags $(TAGS) -count=1 -run '^TestLaunchStockAge$$' -v -timeout 20m ./app/collector
 
 ## loadtest: a war-room on one collector: 50 desktops on its stream and 50 API clients
-## for 60 s; prints API latency, stream freshness, the collector's CPU and memory
+## for 60 s; prints API latency, stream freshness and bytes, the collector's CPU and memory.
+## LOADTEST_SCALE=launch: the launch sale (1,400 SKUs on 4 channels) for 5 minutes
+LOADTEST_SCALE ?= demo
 loadtest: deps
-	FLASHDECK_SCALE=room $(GO) test -tags $(TAGS) -count=1 -run '^TestRoomLoad$$' -v -timeout 10m ./e2e
+	FLASHDECK_SCALE=room FLASHDECK_LOADTEST_SCALE=$(LOADTEST_SCALE) $(GO) test -tags $(TAGS) -count=1 -run '^TestRoomLoad$$' -v -timeout 20m ./e2e
 
 ## soak: a 12-hour sale played in 30 minutes; memory and goroutines must stay flat
 SOAKFOR ?= 30m

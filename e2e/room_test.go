@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,21 +24,46 @@ const roomToken = "room-viewer-token-0123456789"
 // TestRoomLoad is a war-room on one collector: stream clients (desktops
 // with --remote, through the real remote client) and API clients (scripts,
 // wall screens polling the API) against the real `flashdeck serve` on the
-// simulated demo channels. `make loadtest` runs 50 + 50 clients for 60 s
-// and prints the figures; `make test` runs 10 + 10 for 5 s and checks only
-// that every client is served.
+// simulated channels. `make loadtest` runs 50 + 50 clients for 60 s on the
+// demo sale and prints the figures; `make loadtest LOADTEST_SCALE=launch`
+// runs them for 5 minutes on the launch sale (1,400 SKUs on 4 channels)
+// from its opening, through its surge; `make test` runs 10 + 10 for 5 s on
+// the demo and checks only that every client is served.
 func TestRoomLoad(t *testing.T) {
 	full := os.Getenv("FLASHDECK_SCALE") == "room"
 	if !full && testing.Short() {
 		t.Skip("the room load test: make loadtest")
 	}
+	launch := os.Getenv("FLASHDECK_LOADTEST_SCALE") == "launch"
 	streams, apis, length := 10, 10, 5*time.Second
 	if full {
 		streams, apis, length = 50, 50, 60*time.Second
+		if launch {
+			length = 5 * time.Minute
+		}
+	}
+	if d, err := time.ParseDuration(os.Getenv("FLASHDECK_LOADTEST_FOR")); err == nil && d > 0 {
+		length = d
 	}
 	const apiEvery = 200 * time.Millisecond
+	// Targets: the launch sale's are the war room's (issue 18).
+	apiTarget, bytesTarget := 50*time.Millisecond, 0.0
+	what := "demo channels, played 20x"
 
-	_, cfg, env := launchSim(t, t.TempDir(), "--scenario", "demo", "--speed", "20")
+	var cfg string
+	var env []string
+	if launch {
+		// The sale opens 20 s after the simulator starts, as the clients
+		// have connected: the test covers the opening surge (50,000
+		// orders a minute at 20 s) and the first minutes of its decay,
+		// in real time, polled every second.
+		_, cfg, env = launchSim(t, t.TempDir(), "--speed", "1", "--seed", "18",
+			"--sale-start", saleStartIn(20*time.Second, 1), "--length", "10m")
+		apiTarget, bytesTarget = 100*time.Millisecond, 50<<10
+		what = "the launch sale: 1,400 SKUs on 4 channels, from its opening, in real time"
+	} else {
+		_, cfg, env = launchSim(t, t.TempDir(), "--scenario", "demo", "--speed", "20")
+	}
 	f, err := os.OpenFile(cfg, os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -63,15 +89,21 @@ func TestRoomLoad(t *testing.T) {
 	var mu sync.Mutex
 	var delays, latencies []time.Duration
 	perStream := make([]int, streams)
+	clients := make([]*remote.Client, streams)
+	// wire counts the bytes each desktop read off the network (compressed).
+	wire := make([]*atomic.Int64, streams)
 	apiErrors := 0
 	var firstErr error
 
 	for i := range streams {
 		// Fifty desktops' "connected" lines would bury the figures.
-		c, err := remote.New(remote.Options{URL: url, Token: roomToken, Logger: slog.New(slog.DiscardHandler)})
+		wire[i] = new(atomic.Int64)
+		tr := &countingTransport{next: http.DefaultTransport.(*http.Transport).Clone(), n: wire[i]}
+		c, err := remote.New(remote.Options{URL: url, Token: roomToken, Logger: slog.New(slog.DiscardHandler), Transport: tr})
 		if err != nil {
 			t.Fatal(err)
 		}
+		clients[i] = c
 		sub, unsub := c.Subscribe()
 		wg.Add(2)
 		go func() { defer wg.Done(); c.Run(ctx) }()
@@ -101,7 +133,10 @@ func TestRoomLoad(t *testing.T) {
 		}()
 	}
 	paths := []string{"/api/v1/snapshot", "/api/v1/flags?limit=50", "/api/v1/audit?limit=50", "/api/v1/whoami"}
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: apis}, Timeout: 30 * time.Second}
+	// Scripts ask for the answers compressed and read them whole; the
+	// decoding is theirs, not the collector's, and is left out here so
+	// that it does not take the cores the desktops are measured on.
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: apis, DisableCompression: true}, Timeout: 30 * time.Second}
 	for i := range apis {
 		wg.Add(1)
 		go func() {
@@ -126,6 +161,7 @@ func TestRoomLoad(t *testing.T) {
 				}
 				req, _ := http.NewRequest("GET", url+paths[n%len(paths)], nil)
 				req.Header.Set("Authorization", "Bearer "+roomToken)
+				req.Header.Set("Accept-Encoding", "zstd, gzip")
 				t0 := time.Now()
 				res, err := hc.Do(req)
 				if err == nil {
@@ -153,11 +189,38 @@ func TestRoomLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	smp := sample(pid, 500*time.Millisecond)
+	// Bytes per desktop, over windows of 10 s: the busiest is the peak.
+	const window = 10 * time.Second
+	var rates []float64
+	ratesDone := make(chan struct{})
+	go func() {
+		defer close(ratesDone)
+		tick := time.NewTicker(window)
+		defer tick.Stop()
+		last := make([]int64, streams)
+		for k := range wire {
+			last[k] = wire[k].Load()
+		}
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+			var sum int64
+			for k := range wire {
+				n := wire[k].Load()
+				sum, last[k] = sum+n-last[k], n
+			}
+			rates = append(rates, float64(sum)/float64(streams)/window.Seconds())
+		}
+	}()
 	// Time itself must pass: the room is sampled over the run's length.
 	time.Sleep(length)
 	st := smp.finish()
 	cancel()
 	wg.Wait()
+	<-ratesDone
 
 	for i, n := range perStream {
 		if n == 0 {
@@ -174,22 +237,75 @@ func TestRoomLoad(t *testing.T) {
 	slices.Sort(delays)
 	q := func(d []time.Duration, p float64) time.Duration { return d[min(len(d)-1, int(p*float64(len(d))))] }
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	fmt.Printf("room: %d stream clients and %d API clients (one request each every %s) on one collector for %s (demo channels, played 20x)\n",
-		streams, apis, apiEvery, length)
-	report("API: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < 50 ms)",
-		len(latencies), ms(q(latencies, 0.5)), ms(q(latencies, 0.99)), ms(latencies[len(latencies)-1]))
-	report("stream: %d snapshots delivered; collector's snapshot → desktop: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target: within 1 s)",
-		len(delays), ms(q(delays, 0.5)), ms(q(delays, 0.99)), ms(delays[len(delays)-1]))
-	report("collector CPU: %.1f s over %s (%.0f%% of one core)", st.CPU-before.CPU, length, 100*(st.CPU-before.CPU)/length.Seconds())
+	var total int64
+	var resyncs uint64
+	for k := range wire {
+		total += wire[k].Load()
+		resyncs += clients[k].Resyncs()
+	}
+	peak := 0.0
+	for _, r := range rates {
+		peak = max(peak, r)
+	}
+	cpu := (st.CPU - before.CPU) / length.Seconds()
+	fmt.Printf("room: %d stream clients and %d API clients (one request each every %s) on one collector for %s (%s)\n",
+		streams, apis, apiEvery, length, what)
+	report("API: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < %s)",
+		len(latencies), ms(q(latencies, 0.5)), ms(q(latencies, 0.99)), ms(latencies[len(latencies)-1]), apiTarget)
+	report("stream: %d snapshots delivered, %d resyncs; collector's snapshot → desktop: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target: within 1 s)",
+		len(delays), resyncs, ms(q(delays, 0.5)), ms(q(delays, 0.99)), ms(delays[len(delays)-1]))
+	busiest := fmt.Sprintf("%.1f KB/s in the busiest %s", peak/1024, window)
+	if len(rates) == 0 {
+		busiest = "no whole " + window.String() + " to find the busiest in"
+	}
+	report("stream bytes per desktop (compressed, as read off the network): %.1f KB/s on average, %s, %.1f MB in all",
+		float64(total)/float64(streams)/length.Seconds()/1024, busiest, float64(total)/float64(streams)/(1<<20))
+	report("collector CPU: %.1f s over %s (%.0f%% of one core)", st.CPU-before.CPU, length, 100*cpu)
 	memLine("collector", smp)
 	if full {
-		if p := q(latencies, 0.99); p > 50*time.Millisecond {
-			t.Errorf("API p99 %s over the 50 ms target", p)
+		if p := q(latencies, 0.99); p > apiTarget {
+			t.Errorf("API p99 %s over the %s target", p, apiTarget)
 		}
-		if m := delays[len(delays)-1]; m > time.Second {
+		if launch {
+			if p := q(delays, 0.99); p > time.Second {
+				t.Errorf("desktops' p99 %s behind the collector's snapshot, over the 1 s target", p)
+			}
+			if peak > bytesTarget {
+				t.Errorf("%.1f KB/s per desktop at the peak, over the %.0f KB/s target", peak/1024, bytesTarget/1024)
+			}
+			if cpu > 1 {
+				t.Errorf("the collector took %.2f cores, over the target of one", cpu)
+			}
+		} else if m := delays[len(delays)-1]; m > time.Second {
 			t.Errorf("a desktop was %s behind the collector's snapshot, over the 1 s target", m)
 		}
 	}
+}
+
+// countingTransport counts the bytes of the answers' bodies as they come
+// off the network, before any decoding.
+type countingTransport struct {
+	next http.RoundTripper
+	n    *atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := c.next.RoundTrip(req)
+	if err == nil && res.Body != nil {
+		res.Body = &countingBody{ReadCloser: res.Body, n: c.n}
+	}
+	return res, err
+}
+
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.n.Add(int64(n))
+	return n, err
 }
 
 // getJSONAs is getJSON with a bearer token.

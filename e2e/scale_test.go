@@ -525,6 +525,16 @@ func benchDesktop(t *testing.T, speed float64, remote bool) {
 	if smp.peak.HWM > 400<<20 {
 		t.Errorf("desktop peak RSS %.0f MiB is over the 400 MiB target", mib(smp.peak.HWM))
 	}
+	if remote {
+		// A war-room desktop only shows what the collector sends: it
+		// must stay light beside the other windows of an operator.
+		if cpu := st.CPU / run.Seconds(); cpu > 0.05 {
+			t.Errorf("remote desktop CPU %.1f%% of a core is over the 5%% target", 100*cpu)
+		}
+		if smp.peak.HWM > 200<<20 {
+			t.Errorf("remote desktop peak RSS %.0f MiB is over the 200 MiB target", mib(smp.peak.HWM))
+		}
+	}
 }
 
 // gauge is an unlabelled gauge's value in a scrape.

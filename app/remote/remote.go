@@ -32,6 +32,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/delta"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/rules"
@@ -66,7 +67,11 @@ type Options struct {
 	// IdleTimeout is how long a stream may stay silent before it counts as
 	// lost; the collector's keepalive is far shorter. Default 30 s.
 	IdleTimeout time.Duration
-	Logger      *slog.Logger
+	// MaxBehind is how far behind the collector's stream the client may
+	// fall (deltas waiting to be read, on a busy desktop) before it drops
+	// them and opens the stream again for the snapshot whole. Default 10 s.
+	MaxBehind time.Duration
+	Logger    *slog.Logger
 	// Transport overrides the HTTP transport (tests).
 	Transport http.RoundTripper
 }
@@ -94,13 +99,20 @@ type Client struct {
 	snaps     fanout.Fanout[*engine.Snapshot]
 	acts      fanout.Fanout[string]
 	onConnect []func(actions.User)
-	last      []byte    // the last snapshot's JSON, as received
-	lastAt    time.Time // when it arrived
-	status    Status
-	user      actions.User
-	flags     map[string][]rules.Flag
-	received  atomic.Uint64
-	losses    atomic.Uint64
+	// held is the collector's last snapshot as it sent it (without the
+	// collector's own channel): deltas apply on it, and a lost collector
+	// is shown from it. lastAt is when it arrived.
+	held   *engine.Snapshot
+	lastAt time.Time
+	// lostData is lostOf (a snapshot held) as JSON, for lostSnapshot.
+	lostOf   *engine.Snapshot
+	lostData []byte
+	status   Status
+	user     actions.User
+	flags    map[string][]rules.Flag
+	received atomic.Uint64
+	losses   atomic.Uint64
+	resyncs  atomic.Uint64
 	// audit is the collector's audit trail as last read, newest first:
 	// List filters it here, so the screens never wait on the network.
 	audit     []actions.Action
@@ -124,6 +136,9 @@ func New(o Options) (*Client, error) {
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = 30 * time.Second
 	}
+	if o.MaxBehind <= 0 {
+		o.MaxBehind = 10 * time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
@@ -142,6 +157,7 @@ func New(o Options) (*Client, error) {
 		}
 		o.Transport = tr
 	}
+	o.Transport = decoding{next: o.Transport}
 	base := strings.TrimRight(u.String(), "/")
 	hopt := httpx.Options{BaseURL: base, Transport: o.Transport, UserAgent: "flashdeck-desktop"}
 	c := &Client{
@@ -195,6 +211,14 @@ func (c *Client) Received() uint64 { return c.received.Load() }
 // Losses counts the times a connected stream was lost.
 func (c *Client) Losses() uint64 { return c.losses.Load() }
 
+// Resyncs counts the times a delta did not apply on the snapshot held (one
+// was missed) and the stream was opened again for the snapshot whole.
+func (c *Client) Resyncs() uint64 { return c.resyncs.Load() }
+
+// errResync ends a stream whose deltas no longer apply: Run opens it again
+// at once, for the snapshot whole, without counting the collector lost.
+var errResync = errors.New("a delta was missed")
+
 // OnConnect registers fn to be called, off the caller's goroutine, with the
 // token's user each time the stream (re)connects.
 func (c *Client) OnConnect(fn func(actions.User)) {
@@ -226,6 +250,12 @@ func (c *Client) WhoAmI(ctx context.Context) (actions.User, error) {
 // Snapshot is the latest snapshot (never nil).
 func (c *Client) Snapshot() *engine.Snapshot { return c.snap.Load() }
 
+// RefreshEvery is how often the screens need to show a new snapshot: once
+// a second: the figures it shows are a poll old at best, and the
+// collector publishes several times a second at launch scale;
+// the client itself takes every snapshot as it comes.
+func (c *Client) RefreshEvery() time.Duration { return time.Second }
+
 // Subscribe returns a channel that receives each new snapshot, as
 // engine.Engine.Subscribe does: a slow reader skips to the newest.
 func (c *Client) Subscribe() (<-chan *engine.Snapshot, func()) {
@@ -245,6 +275,15 @@ func (c *Client) publish(s *engine.Snapshot) {
 // publishLost publishes the lost snapshot, unless the stream connected
 // meanwhile: a stale "collector down" must never follow a live snapshot.
 func (c *Client) publishLost() {
+	c.mu.Lock()
+	up := c.status.Connected
+	c.mu.Unlock()
+	if up {
+		// Nothing to show, and nothing to build: a lost snapshot is a
+		// copy of the whole last one (megabytes at launch scale), which
+		// a connected desktop must not make every second.
+		return
+	}
 	s := c.lostSnapshot(time.Now())
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -280,6 +319,11 @@ func (c *Client) Run(ctx context.Context) {
 		got, err := c.streamOnce(ctx)
 		if ctx.Err() != nil {
 			return
+		}
+		if errors.Is(err, errResync) {
+			c.resyncs.Add(1)
+			c.opt.Logger.Info("collector stream resynchronised", "url", c.opt.URL, "why", err)
+			continue
 		}
 		c.lose(err)
 		if got > 0 {
@@ -328,8 +372,9 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 	defer dog.Stop()
 	alive := func() { dog.Reset(c.opt.IdleTimeout) }
 
+	// Deltas after the first snapshot (README: Stream format).
 	res, err := c.stream.R().SetContext(sctx).SetDoNotParseResponse(true).
-		SetHeader("Accept", "text/event-stream").Get("/api/v1/stream")
+		SetHeader("Accept", "text/event-stream").SetQueryParam("deltas", "1").Get("/api/v1/stream")
 	if err != nil {
 		return 0, c.transportError(err, idle.Load())
 	}
@@ -347,6 +392,17 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 	}
 	r := newSSEReader(body, MaxEvent)
 	got := 0
+	// How long after its making a snapshot arrives: the least seen is the
+	// network and the two clocks' difference; more than MaxBehind beyond
+	// it is a backlog of deltas the desktop could not keep up with.
+	var least time.Duration
+	behind := func(wall time.Time) time.Duration {
+		d := time.Since(wall)
+		if got == 0 || d < least {
+			least = d
+		}
+		return d - least
+	}
 	for {
 		ev, err := r.Next(alive)
 		if err != nil {
@@ -360,9 +416,23 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 		}
 		alive()
 		switch ev.Name {
-		case "snapshot":
-			s, err := c.decode(ev.Data, time.Now())
+		case "snapshot", "delta":
+			var s *engine.Snapshot
+			if ev.Name == "snapshot" {
+				s, err = c.decode(ev.Data, time.Now())
+				if err == nil {
+					behind(s.Wall)
+				}
+			} else {
+				s, err = c.applyDelta(ev.Data, time.Now(), behind)
+			}
+			if errors.Is(err, errSkip) {
+				continue
+			}
 			if err != nil {
+				if errors.Is(err, errResync) {
+					return got, err
+				}
 				return got, fmt.Errorf("%s/api/v1/stream: %s cannot be read: %w", c.opt.URL, ev, err)
 			}
 			if got == 0 {
@@ -459,7 +529,8 @@ func (c *Client) remember(a actions.Action) {
 
 func (c *Client) notifyAction(id string) { c.acts.Send(id) }
 
-// decode reads a snapshot and adds the collector, up, to its channels.
+// decode reads a snapshot, holds it, and returns it with the collector,
+// up, among its channels.
 func (c *Client) decode(data []byte, at time.Time) (*engine.Snapshot, error) {
 	var s engine.Snapshot
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -468,11 +539,54 @@ func (c *Client) decode(data []byte, at time.Time) (*engine.Snapshot, error) {
 	if s.Wall.IsZero() {
 		return nil, errors.New("no wall time: not a snapshot")
 	}
+	return c.hold(&s, at), nil
+}
+
+// errSkip is a delta to a snapshot already held (sent twice): nothing to do.
+var errSkip = errors.New("a delta to a snapshot already held")
+
+// applyDelta applies a delta to the snapshot held: what it makes is held
+// and returned as decode's is. A delta on another snapshot than the one
+// held means one was missed, and one that comes too late (behind) a
+// backlog: errResync, either way.
+func (c *Client) applyDelta(data []byte, at time.Time, behind func(time.Time) time.Duration) (*engine.Snapshot, error) {
+	d, err := delta.Decode(data)
+	if err != nil {
+		return nil, err
+	}
+	if late := behind(d.Wall); late > c.opt.MaxBehind {
+		return nil, fmt.Errorf("%w: %s behind the collector's stream", errResync, late.Round(time.Second))
+	}
 	c.mu.Lock()
-	c.last, c.lastAt = data, at
+	held := c.held
 	c.mu.Unlock()
-	c.addCollector(&s, engine.ChannelSnap{State: engine.StateOK, LastSuccess: at, Latency: max(at.Sub(s.Wall), 0)})
-	return &s, nil
+	if held == nil {
+		return nil, fmt.Errorf("%w: delta %d before any snapshot", errResync, d.Seq)
+	}
+	if d.Seq <= held.Seq {
+		return nil, errSkip
+	}
+	s, err := delta.Apply(held, d)
+	var be *delta.BaseError
+	if errors.As(err, &be) {
+		return nil, fmt.Errorf("%w: %v", errResync, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.hold(s, at), nil
+}
+
+// hold keeps s as the collector sent it, and returns a copy of it with the
+// collector, up, among its channels (s itself is never changed: deltas
+// apply on it).
+func (c *Client) hold(s *engine.Snapshot, at time.Time) *engine.Snapshot {
+	c.mu.Lock()
+	c.held, c.lastAt = s, at
+	c.mu.Unlock()
+	pub := *s
+	c.addCollector(&pub, engine.ChannelSnap{State: engine.StateOK, LastSuccess: at, Latency: max(at.Sub(s.Wall), 0)})
+	return &pub
 }
 
 func (c *Client) addCollector(s *engine.Snapshot, cs engine.ChannelSnap) {
@@ -493,12 +607,13 @@ func (c *Client) addCollector(s *engine.Snapshot, cs engine.ChannelSnap) {
 // collector down, so that the screens say so as they do for a down channel.
 func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 	c.mu.Lock()
-	data, lastAt, st := c.last, c.lastAt, c.status
+	held, lastAt, st := c.held, c.lastAt, c.status
 	c.mu.Unlock()
 	var s engine.Snapshot
-	if data != nil {
-		// A fresh copy: the screens may still hold the last one.
-		_ = json.Unmarshal(data, &s)
+	if held != nil {
+		// A fresh copy: the screens may still hold the last one, and
+		// deltas apply on the one held.
+		_ = json.Unmarshal(c.heldJSON(held), &s)
 	}
 	if !s.At.IsZero() && !s.Wall.IsZero() {
 		s.At = s.At.Add(now.Sub(s.Wall))
@@ -533,6 +648,20 @@ func (c *Client) lostSnapshot(now time.Time) *engine.Snapshot {
 		LastErrorAt: now, DownSince: down,
 	})
 	return &s
+}
+
+// heldJSON is the snapshot held as JSON, made once for each snapshot held:
+// while the collector is lost it is read again every second.
+func (c *Client) heldJSON(held *engine.Snapshot) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lostOf != held {
+		c.lostOf, c.lostData = held, nil
+		if b, err := json.Marshal(held); err == nil {
+			c.lostData = b
+		}
+	}
+	return c.lostData
 }
 
 // markStale marks every figure of a snapshot stale: nothing in it is being

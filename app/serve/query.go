@@ -181,6 +181,9 @@ func auditQuery(cfg *config.Config) []queryParam {
 }
 
 // metricsQuery: the Prometheus handler filters by metric name with name[].
+// streamQuery: deltas=1 asks the stream for deltas (README: Stream format).
+var streamQuery = []queryParam{{name: "deltas", values: []string{"0", "1"}}}
+
 var metricsQuery = []queryParam{{name: "name[]", list: true}}
 
 func saleIDs(cfg *config.Config) []string {

@@ -52,7 +52,7 @@ var routes = []route{
 	{pattern: "GET /api/v1/flags", method: "GET", path: "/api/v1/flags", access: read, params: "sale, channel, state, rule, min_score, limit"},
 	{pattern: "GET /api/v1/audit", method: "GET", path: "/api/v1/audit", access: read, params: "sale, channel, kind, user, result, q, limit, format"},
 	{pattern: "GET /api/v1/actions/{id}", method: "GET", path: "/api/v1/actions/nope", access: read},
-	{pattern: "GET /api/v1/stream", method: "GET", path: "/api/v1/stream", access: read, stream: true},
+	{pattern: "GET /api/v1/stream", method: "GET", path: "/api/v1/stream", access: read, stream: true, params: "deltas"},
 	{pattern: "GET /api/v1/whoami", method: "GET", path: "/api/v1/whoami", access: read},
 	{pattern: "GET /api/v1/report", method: "GET", path: "/api/v1/report", access: read, params: "sale"},
 	{pattern: "GET /api/v1/timeline", method: "GET", path: "/api/v1/timeline", access: read, params: "sale"},
@@ -245,6 +245,9 @@ var routeQueries = map[string][]queryCase{
 		{query: "result=done", code: 400, param: "result", want: []string{"use one of pending, applied, failed, manual, unknown"}},
 		{query: "format=xml", code: 400, param: "format", want: []string{"use one of json, csv"}},
 		{query: "limit=-1", code: 400, param: "limit", want: []string{"not a whole number"}},
+	},
+	"GET /api/v1/stream": {
+		{query: "deltas=2", code: 400, param: "deltas", want: []string{"use one of 0, 1"}},
 	},
 	"GET /api/v1/actions/{id}": {
 		// A path parameter that names nothing stays a 404.

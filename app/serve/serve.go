@@ -22,6 +22,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/attention"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/metrics"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources/lazada"
@@ -55,9 +56,13 @@ type Server struct {
 	metricsToken string
 	mux          *http.ServeMux
 	frames       frameCache
-	closing      chan struct{}
-	closeOnce    sync.Once
-	routes       []string
+	deltas       deltaCache
+	// paced is the engine's snapshots at the stream's pace (streamSubscribe).
+	paced     fanout.Fanout[*engine.Snapshot]
+	paceOnce  sync.Once
+	closing   chan struct{}
+	closeOnce sync.Once
+	routes    []string
 	// lazadaApps are the Lazada apps whose pushes are taken, with their
 	// channels (one app may serve several markets).
 	lazadaApps []*lazadaApp
@@ -92,7 +97,9 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{})}
+	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{}),
+		// A stream behind skips to the newest, as the engine's own do.
+		paced: fanout.Fanout[*engine.Snapshot]{Buffer: 1, Latest: true}}
 	var err error
 	// A token is one user's: two users with one token could not be told
 	// apart (the one listed last would take the other's role), so that is
@@ -143,8 +150,9 @@ func New(o Options) (*Server, error) {
 	s.handle("POST /api/v1/actions", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionPost)))))
 	s.handle("POST /api/v1/actions/{id}/retry", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionRetry)))))
 	s.handle("POST /api/v1/actions/{id}/confirm", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionConfirm)))))
-	// An EventSource sends no query parameters: the stream takes none.
-	s.handle("GET /api/v1/stream", s.read(s.query(nil, http.HandlerFunc(s.stream))))
+	// deltas=1 asks for deltas after the first snapshot (README: Stream
+	// format); an EventSource can put it in its URL.
+	s.handle("GET /api/v1/stream", s.read(s.query(streamQuery, http.HandlerFunc(s.stream))))
 	s.handle("GET /api/v1/whoami", s.read(s.query(nil, http.HandlerFunc(s.whoami))))
 	s.handle("GET /api/v1/report", s.read(s.query(reportQuery(o.Config), http.HandlerFunc(s.report))))
 	s.handle("GET /api/v1/timeline", s.read(s.query(reportQuery(o.Config), http.HandlerFunc(s.timeline))))
@@ -189,7 +197,8 @@ func (s *Server) Routes() []string { return slices.Clone(s.routes) }
 func (s *Server) AuthRequired() bool { return len(s.users) > 0 }
 
 // Handler is the whole HTTP surface.
-func (s *Server) Handler() http.Handler { return s.mux }
+// Answers are compressed when the client accepts it (compress.go).
+func (s *Server) Handler() http.Handler { return compressAnswers(s.mux) }
 
 // DefaultMaxSnapshotAge is how old the engine's latest snapshot may be
 // before /healthz says publishing has stopped.
@@ -227,16 +236,24 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // unpublishable, the others whole; a snapshot that cannot be encoded at
 // all is a 500, never a 200 with a cut body.
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
-	e := s.frames.get(s.opt.Engine.Snapshot())
+	snap := s.opt.Engine.Snapshot()
+	e := s.frames.get(snap)
 	if e.err != nil {
 		s.opt.Logger.Error("snapshot: cannot encode", "err", e.err)
 		writeError(w, http.StatusInternalServerError, "the snapshot cannot be published: "+e.err.Error())
 		return
 	}
+	body := e.json
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	if coding := negotiate(r.Header.Get("Accept-Encoding")); coding != "" && r.Method != http.MethodHead {
+		// Compressed once per snapshot, for every client that asks.
+		body = s.frames.compressed(snap, e.json, coding)
+		w.Header().Set("Content-Encoding", coding)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(e.json)
+	_, _ = w.Write(body)
 }
 
 // flagsAnswer is the body of GET /api/v1/flags.

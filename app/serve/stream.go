@@ -2,14 +2,18 @@ package serve
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/delta"
 	"github.com/flashdeck/flashdeck/app/engine"
 )
 
@@ -29,8 +33,21 @@ const (
 // Stream event names (the SSE "event:" field).
 const (
 	EventSnapshot = "snapshot"
+	EventDelta    = "delta"
 	EventAction   = "action"
 )
+
+// StreamEvery is the least time between two snapshots on the stream. The
+// engine publishes up to four times a second; at launch scale every one
+// costs each desktop a delta to decode and apply, for figures a poll old.
+// The newest snapshot of the wait is the one sent, so a desktop is never
+// more than this behind the collector's snapshot on its account.
+const StreamEvery = 500 * time.Millisecond
+
+// deltaHistory is how many deltas the collector keeps: a client a few
+// snapshots behind is sent the deltas it missed, one further behind the
+// whole snapshot.
+const deltaHistory = 16
 
 // frameCache holds the latest snapshot encoded, as JSON and as its SSE
 // frame, so that a snapshot is encoded once however many clients read it.
@@ -38,6 +55,8 @@ type frameCache struct {
 	mu   sync.Mutex
 	snap *engine.Snapshot
 	enc  encoded
+	// zipped is the JSON compressed, by coding, made on first use.
+	zipped map[string][]byte
 }
 
 // encoded is one snapshot's encoding.
@@ -65,8 +84,96 @@ func (c *frameCache) get(s *engine.Snapshot) encoded {
 		f = append(f, b...)
 		e.frame = append(f, "\n\n"...)
 	}
-	c.snap, c.enc = s, e
+	c.snap, c.enc, c.zipped = s, e, nil
 	return e
+}
+
+// compressed is the JSON of snapshot s in coding, compressed once per
+// snapshot for every client that asks; js is its JSON (from get).
+func (c *frameCache) compressed(s *engine.Snapshot, js []byte, coding string) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != s {
+		// A newer snapshot came meanwhile: this answer is the last of s.
+		return compress(coding, js)
+	}
+	if b, ok := c.zipped[coding]; ok {
+		return b
+	}
+	b := compress(coding, js)
+	if c.zipped == nil {
+		c.zipped = map[string][]byte{}
+	}
+	c.zipped[coding] = b
+	return b
+}
+
+// deltaCache holds the deltas between the snapshots the stream has sent,
+// each computed once, as its SSE frame, however many clients read it.
+type deltaCache struct {
+	mu sync.Mutex
+	// cur is the latest snapshot the cache has seen; curOK says whether
+	// it was encoded whole (a delta from or to a snapshot with a sale
+	// set aside would not give the same snapshot back).
+	cur   *engine.Snapshot
+	curOK bool
+	// hist is the latest deltas, oldest first, each from its base to its seq.
+	hist []deltaFrame
+}
+
+type deltaFrame struct {
+	base, seq uint64
+	frame     []byte
+}
+
+// path returns the delta frames that take a client holding snapshot from
+// to snapshot s, computing the delta to s if s is new; nil when no chain
+// of deltas does (the client is sent s whole). ok says s was encoded whole.
+func (c *deltaCache) path(s *engine.Snapshot, ok bool, from uint64, log *slog.Logger) [][]byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur != s && (c.cur == nil || s.Seq > c.cur.Seq) {
+		if c.cur != nil && c.curOK && ok {
+			if f := deltaFrameOf(c.cur, s, log); f != nil {
+				c.hist = append(c.hist, *f)
+				if len(c.hist) > deltaHistory {
+					c.hist = slices.Delete(c.hist, 0, len(c.hist)-deltaHistory)
+				}
+			}
+		}
+		c.cur, c.curOK = s, ok
+	}
+	var out [][]byte
+	for at := from; at != s.Seq; {
+		i := slices.IndexFunc(c.hist, func(f deltaFrame) bool { return f.base == at })
+		if i < 0 || c.hist[i].seq > s.Seq {
+			return nil
+		}
+		out = append(out, c.hist[i].frame)
+		at = c.hist[i].seq
+	}
+	return out
+}
+
+// deltaFrameOf is the SSE frame of the delta from a to b, or nil when
+// there is none (the snapshots differ in shape, or it cannot be encoded).
+func deltaFrameOf(a, b *engine.Snapshot, log *slog.Logger) *deltaFrame {
+	d, err := delta.Diff(a, b)
+	if err != nil {
+		if !errors.Is(err, delta.ErrShape) {
+			log.Warn("stream: no delta; the next snapshot goes whole", "from", a.Seq, "to", b.Seq, "err", err)
+		}
+		return nil
+	}
+	js, err := json.Marshal(d)
+	if err != nil {
+		log.Warn("stream: the delta cannot be encoded; the next snapshot goes whole", "from", a.Seq, "to", b.Seq, "err", err)
+		return nil
+	}
+	f := make([]byte, 0, len(js)+64)
+	f = fmt.Appendf(f, "id: %d\nevent: %s\ndata: ", b.Seq, EventDelta)
+	f = append(f, js...)
+	return &deltaFrame{base: a.Seq, seq: b.Seq, frame: append(f, "\n\n"...)}
 }
 
 // stream is GET /api/v1/stream: Server-Sent Events carrying every new
@@ -74,6 +181,12 @@ func (c *frameCache) get(s *engine.Snapshot) encoded {
 // every action that changes (event "action"), and a keepalive comment.
 // A client that falls behind skips to the newest snapshot: it never sees
 // an old one after a newer, and never holds up the engine or other clients.
+//
+// With ?deltas=1 the stream sends the first snapshot whole, then deltas
+// (event "delta", app/delta), each naming the snapshot it applies on;
+// a client that fell behind further than the deltas kept is sent the
+// snapshot whole again. The stream is compressed (zstd or gzip) when the
+// client accepts it, flushed after each event. README: Stream format.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	select {
 	case <-s.closing:
@@ -85,11 +198,19 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	// A stream is one long request: the server's read timeout is for
 	// reading a request, and must not end a stream that is still wanted.
 	_ = rc.SetReadDeadline(time.Time{})
+	deltas := r.URL.Query().Get("deltas") == "1"
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
+	h.Add("Vary", "Accept-Encoding")
+	var zw flushWriter
+	if coding := negotiate(r.Header.Get("Accept-Encoding")); coding != "" {
+		h.Set("Content-Encoding", coding)
+		zw = newCompressor(coding, w)
+		defer zw.Close()
+	}
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // a reverse proxy must not hold events back
-	snaps, unsub := s.opt.Engine.Subscribe()
+	snaps, unsub := s.streamSubscribe()
 	defer unsub()
 	var acts <-chan string
 	if s.opt.Actions != nil {
@@ -109,11 +230,22 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		// The server's write timeout is for short answers; a stream sets its
 		// own deadline for each event instead.
 		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteWait))
+		if zw != nil {
+			// Each event is flushed through the compressor: a client
+			// must not wait for the next one to read this one.
+			if _, err := zw.Write(b); err != nil || zw.Flush() != nil {
+				return false
+			}
+			return rc.Flush() == nil
+		}
 		if _, err := w.Write(b); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
 	}
+	// held is the snapshot a delta client holds, once holding.
+	var held uint64
+	holding := false
 	w.WriteHeader(http.StatusOK)
 	if !write([]byte("retry: " + strconv.Itoa(streamRetryMillis) + "\n\n")) {
 		return
@@ -130,6 +262,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			// gives up waiting on their long-lived requests.
 			return
 		case snap := <-snaps:
+			if holding && snap.Seq <= held {
+				continue // sent already (the first, then the pacer's)
+			}
 			e := s.frames.get(snap)
 			if e.err != nil {
 				// Nothing of this snapshot can be sent; the stream
@@ -137,9 +272,25 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 				s.opt.Logger.Error("stream: cannot encode the snapshot", "seq", snap.Seq, "err", e.err)
 				continue
 			}
+			if deltas && holding {
+				if path := s.deltas.path(snap, len(e.problems) == 0, held, s.opt.Logger); path != nil {
+					for _, f := range path {
+						if !write(f) {
+							return
+						}
+					}
+					held = snap.Seq
+					sent++
+					continue
+				}
+			} else if deltas {
+				// The cache must know every snapshot a client starts from.
+				s.deltas.path(snap, len(e.problems) == 0, snap.Seq, s.opt.Logger)
+			}
 			if !write(e.frame) {
 				return
 			}
+			held, holding = snap.Seq, true
 			sent++
 		case id := <-acts:
 			b, _ := json.Marshal(map[string]string{"id": id})
@@ -152,6 +303,44 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+}
+
+// streamSubscribe subscribes a stream to the engine's snapshots at the
+// stream's pace (StreamEvery), starting with the latest. One goroutine
+// paces them for every stream, so that all see the same snapshots and
+// each delta is computed once.
+func (s *Server) streamSubscribe() (<-chan *engine.Snapshot, func()) {
+	s.paceOnce.Do(func() {
+		src, unsub := s.opt.Engine.Subscribe()
+		go func() {
+			defer unsub()
+			var last time.Time
+			for {
+				var snap *engine.Snapshot
+				select {
+				case <-s.closing:
+					return
+				case snap = <-src:
+				}
+				if wait := StreamEvery - time.Since(last); wait > 0 {
+					t := time.NewTimer(wait)
+					for waiting := true; waiting; {
+						select {
+						case <-s.closing:
+							t.Stop()
+							return
+						case snap = <-src:
+						case <-t.C:
+							waiting = false
+						}
+					}
+				}
+				last = time.Now()
+				s.paced.Send(snap)
+			}
+		}()
+	})
+	return s.paced.Subscribe(s.opt.Engine.Snapshot())
 }
 
 // CloseStreams ends every open stream and refuses new ones (503). Register it

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -36,6 +37,19 @@ type bridge struct {
 	// retry is set by the flags goroutine when a read failed: the next
 	// snapshot asks again instead of showing an empty list.
 	retry atomic.Bool
+	// every, when set, is the least time between two updates of the
+	// screens (a desktop on a remote collector: refreshPacer); the newest
+	// snapshot of the wait is the one shown.
+	every time.Duration
+	last  time.Time
+}
+
+// refreshPacer is a Source that says how often the screens need its
+// snapshots: a desktop on a collector shows figures a second old at best
+// (the collector publishes about once a second), and redrawing a
+// launch-scale table four times a second would be most of its CPU.
+type refreshPacer interface {
+	RefreshEvery() time.Duration
 }
 
 // flagFetcher is a Source whose flag list can fail to arrive (a collector
@@ -51,7 +65,11 @@ func newBridge(src Source, apply func(*engine.Snapshot), setFlags func([]rules.F
 	if f, ok := src.(flagFetcher); ok {
 		flags = f.FetchFlags
 	}
-	return &bridge{sub: sub, cancel: cancel, apply: apply, flags: flags, setFlags: setFlags, wantFlags: make(chan struct{}, 1)}
+	b := &bridge{sub: sub, cancel: cancel, apply: apply, flags: flags, setFlags: setFlags, wantFlags: make(chan struct{}, 1)}
+	if p, ok := src.(refreshPacer); ok {
+		b.every = p.RefreshEvery()
+	}
+	return b
 }
 
 // flagsChanged reports whether a sale's flags changed since the last
@@ -78,6 +96,9 @@ func (b *bridge) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case s := <-b.sub:
+			if s = b.pace(ctx, s); s == nil {
+				return
+			}
 			if b.flagsChanged(s) {
 				select {
 				case b.wantFlags <- struct{}{}:
@@ -87,6 +108,29 @@ func (b *bridge) run(ctx context.Context) {
 			fyne.DoAndWait(func() { b.apply(s) })
 		}
 	}
+}
+
+// pace waits until the screens may be updated again (every), taking the
+// newest snapshot that arrives meanwhile; nil when ctx ends first.
+func (b *bridge) pace(ctx context.Context, s *engine.Snapshot) *engine.Snapshot {
+	if b.every <= 0 {
+		return s
+	}
+	if wait := b.every - time.Since(b.last); wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		for waiting := true; waiting; {
+			select {
+			case <-ctx.Done():
+				return nil
+			case s = <-b.sub:
+			case <-t.C:
+				waiting = false
+			}
+		}
+	}
+	b.last = time.Now()
+	return s
 }
 
 // runFlags reads the flag list when asked, off the snapshots' path, and

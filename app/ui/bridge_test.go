@@ -141,3 +141,52 @@ func TestAuditFilterReadsOnceTypingPauses(t *testing.T) {
 		t.Errorf("%d more reads for one pause in typing, want none", n)
 	}
 }
+
+// pacedSource is a Source that asks the screens to refresh at most every
+// so often (a remote collector).
+type pacedSource struct {
+	sub   chan *engine.Snapshot
+	every time.Duration
+}
+
+func (s *pacedSource) Snapshot() *engine.Snapshot                   { return nil }
+func (s *pacedSource) Subscribe() (<-chan *engine.Snapshot, func()) { return s.sub, func() {} }
+func (s *pacedSource) Flags(string) []rules.Flag                    { return nil }
+func (s *pacedSource) RefreshEvery() time.Duration                  { return s.every }
+
+// A paced source's snapshots reach the screens at most once per its
+// interval, and the one shown after a wait is the newest: those that came
+// meanwhile are skipped, never shown late.
+func TestPacedSourceShowsTheNewestOncePerInterval(t *testing.T) {
+	test.NewTempApp(t)
+	// An hour: nothing but the first can be shown within the test unless
+	// the pacing is broken.
+	src := &pacedSource{sub: make(chan *engine.Snapshot), every: time.Hour}
+	applied := make(chan uint64, 10)
+	br := newBridge(src, func(s *engine.Snapshot) { applied <- s.Seq }, func([]rules.Flag) {})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	go func() { br.run(ctx); close(done) }()
+	src.sub <- flagSnap(1, 1)
+	if seq := recv(t, applied, "first snapshot"); seq != 1 {
+		t.Fatalf("snapshot %d shown, want 1", seq)
+	}
+	// These are taken while the bridge waits out its interval.
+	src.sub <- flagSnap(2, 1)
+	src.sub <- flagSnap(3, 1)
+	select {
+	case seq := <-applied:
+		t.Fatalf("snapshot %d shown within the interval", seq)
+	default:
+	}
+	// After the wait, the newest snapshot that came during it is shown.
+	ch := make(chan *engine.Snapshot, 1)
+	short := &bridge{every: 50 * time.Millisecond, sub: ch, last: time.Now()}
+	ch <- flagSnap(5, 1)
+	if got := short.pace(ctx, flagSnap(4, 1)); got.Seq != 5 {
+		t.Errorf("after the wait snapshot %d shown, want the newest (5)", got.Seq)
+	}
+	cancel()
+	recv(t, done, "the bridge to stop while it waits")
+}

@@ -1,0 +1,199 @@
+package serve_test
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/flashdeck/flashdeck/app/delta"
+	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/serve"
+)
+
+// rawClient leaves Accept-Encoding and the answer's coding alone.
+var rawClient = &http.Client{Transport: &http.Transport{DisableCompression: true}, Timeout: 30 * time.Second}
+
+// decodeBody decodes an answer in its Content-Encoding.
+func decodeBody(t *testing.T, coding string, r io.Reader) io.Reader {
+	t.Helper()
+	switch coding {
+	case "":
+		return r
+	case "gzip":
+		z, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return z
+	case "zstd":
+		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(z.Close)
+		return z
+	}
+	t.Fatalf("unknown coding %q", coding)
+	return nil
+}
+
+// TestAnswersAreCompressedAsAccepted: the snapshot, the other JSON answers
+// and the audit's CSV come in zstd or gzip when the client accepts them,
+// preferring zstd; q=0 refuses a coding, and nothing accepted is plain.
+func TestAnswersAreCompressedAsAccepted(t *testing.T) {
+	srv, _, _ := setup(t, nil, nil)
+	cases := []struct{ accept, want string }{
+		{"", ""},
+		{"gzip", "gzip"},
+		{"zstd", "zstd"},
+		{"gzip, zstd", "zstd"},
+		{"zstd;q=0, gzip", "gzip"},
+		{"gzip;q=0", ""},
+		{"gzip; q=0.0, zstd;q=0", ""},
+		{"identity", ""},
+		{"*", "zstd"},
+		{"*;q=0", ""},
+		{"br", ""},
+		{"x-gzip", "gzip"},
+	}
+	paths := []struct{ path, check string }{
+		{"/api/v1/snapshot", `"sales":`},
+		{"/api/v1/whoami", `"role"`},
+		{"/api/v1/audit?format=csv", "id,"},
+		{"/api/v1/nope", "no such endpoint"},
+	}
+	for _, c := range cases {
+		for _, p := range paths {
+			req, _ := http.NewRequest("GET", srv.URL+p.path, nil)
+			if c.accept != "" {
+				req.Header.Set("Accept-Encoding", c.accept)
+			}
+			res, err := rawClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := res.Header.Get("Content-Encoding")
+			body, err := io.ReadAll(decodeBody(t, got, res.Body))
+			res.Body.Close()
+			switch {
+			case got != c.want:
+				t.Errorf("%s with Accept-Encoding %q: Content-Encoding %q, want %q", p.path, c.accept, got, c.want)
+			case err != nil:
+				t.Errorf("%s with Accept-Encoding %q: %v", p.path, c.accept, err)
+			case !strings.Contains(string(body), p.check):
+				t.Errorf("%s with Accept-Encoding %q: %.200s, want %s in it", p.path, c.accept, body, p.check)
+			case !strings.Contains(res.Header.Get("Vary"), "Accept-Encoding"):
+				t.Errorf("%s: Vary %q, want Accept-Encoding", p.path, res.Header.Get("Vary"))
+			}
+		}
+	}
+}
+
+// openRawStream opens the stream with a query and an Accept-Encoding, and
+// reads it decoded.
+func openRawStream(t *testing.T, url, query, accept string) *bufio.Reader {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+"/api/v1/stream"+query, nil)
+	if accept != "" {
+		req.Header.Set("Accept-Encoding", accept)
+	}
+	res, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	if res.StatusCode != 200 {
+		t.Fatalf("stream%s: %s", query, res.Status)
+	}
+	return bufio.NewReader(decodeBody(t, res.Header.Get("Content-Encoding"), res.Body))
+}
+
+func canonical(t *testing.T, js string) string {
+	t.Helper()
+	var s engine.Snapshot
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(&s)
+	return string(b)
+}
+
+// TestStreamDeltasRebuildEachSnapshot: a client asking for deltas gets the
+// snapshot whole, then deltas, each numbered (id = its seq) and naming the
+// snapshot it applies on; applied in turn they give, byte for byte, the
+// snapshots a client of whole snapshots gets, compressed or not. Each
+// event arrives without waiting for the next (the compressor is flushed).
+func TestStreamDeltasRebuildEachSnapshot(t *testing.T) {
+	srv, _, _ := setup(t, nil, nil)
+	for _, coding := range []string{"", "gzip", "zstd"} {
+		t.Run("coding="+coding, func(t *testing.T) {
+			whole := openRawStream(t, srv.URL, "", coding)
+			deltas := openRawStream(t, srv.URL, "?deltas=1", coding)
+			first := readEvent(t, deltas)
+			if first.name != serve.EventSnapshot {
+				t.Fatalf("first event of a delta stream: %q, want the snapshot whole", first.name)
+			}
+			var held *engine.Snapshot
+			if err := json.Unmarshal([]byte(first.data), &held); err != nil {
+				t.Fatal(err)
+			}
+			rebuilt := map[uint64]string{}
+			nDeltas := 0
+			for nDeltas < 4 {
+				ev := readEvent(t, deltas)
+				switch ev.name {
+				case serve.EventDelta:
+					d, err := delta.Decode([]byte(ev.data))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if ev.id != strings.TrimSpace(jsonNumber(d.Seq)) {
+						t.Errorf("delta id %q, its seq %d", ev.id, d.Seq)
+					}
+					next, err := delta.Apply(held, d)
+					if err != nil {
+						t.Fatalf("delta %d on %d: %v", d.Seq, held.Seq, err)
+					}
+					held = next
+					b, _ := json.Marshal(held)
+					rebuilt[held.Seq] = string(b)
+					nDeltas++
+				case serve.EventSnapshot:
+					t.Errorf("a whole snapshot after the first, to a client keeping up")
+				}
+			}
+			compared := 0
+			for deadline := time.Now().Add(20 * time.Second); compared == 0 && time.Now().Before(deadline); {
+				ev := readEvent(t, whole)
+				if ev.name != serve.EventSnapshot {
+					continue
+				}
+				js := canonical(t, ev.data)
+				var s struct{ Seq uint64 }
+				_ = json.Unmarshal([]byte(js), &s)
+				if r, ok := rebuilt[s.Seq]; ok {
+					compared++
+					if r != js {
+						t.Errorf("snapshot %d rebuilt from deltas differs from the one sent whole:\n%.400s\n%.400s", s.Seq, r, js)
+					}
+				}
+			}
+			if compared == 0 {
+				t.Error("no snapshot of the whole stream was among those rebuilt")
+			}
+		})
+	}
+}
+
+func jsonNumber(n uint64) string {
+	b, _ := json.Marshal(n)
+	return string(bytes.TrimSpace(b))
+}
