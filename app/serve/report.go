@@ -19,13 +19,9 @@ func reportQuery(cfg *config.Config) []queryParam {
 // report: the HTML page flashdeck report writes, from the running engine.
 // sale may be left out when the configuration has one sale.
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("sale")
-	if id == "" {
-		if len(s.opt.Config.Sales) != 1 {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("the configuration has %d sales: say which with ?sale=ID", len(s.opt.Config.Sales)))
-			return
-		}
-		id = s.opt.Config.Sales[0].ID
+	id, ok := s.saleOf(w, r)
+	if !ok {
+		return
 	}
 	src := report.Source{Engine: s.opt.Engine}
 	if s.opt.Actions != nil {
@@ -52,13 +48,9 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 // (timeline.Model as JSON): what a --remote desktop draws on its Overview
 // and wall. sale may be left out when the configuration has one sale.
 func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("sale")
-	if id == "" {
-		if len(s.opt.Config.Sales) != 1 {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("the configuration has %d sales: say which with ?sale=ID", len(s.opt.Config.Sales)))
-			return
-		}
-		id = s.opt.Config.Sales[0].ID
+	id, ok := s.saleOf(w, r)
+	if !ok {
+		return
 	}
 	h, ok := s.opt.Engine.History(id)
 	if !ok {
@@ -75,4 +67,17 @@ func (s *Server) timeline(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.opt.Engine.Snapshot().At
 	writeJSON(w, http.StatusOK, timeline.Build(timeline.Input{History: h, Now: now, Actions: acts, Flags: s.opt.Engine.Flags(id)}))
+}
+
+// saleOf is the sale a request names with ?sale=ID, or the one sale of a
+// configuration with one; with several and none named, it answers 400.
+func (s *Server) saleOf(w http.ResponseWriter, r *http.Request) (string, bool) {
+	if id := r.URL.Query().Get("sale"); id != "" {
+		return id, true
+	}
+	if len(s.opt.Config.Sales) != 1 {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("the configuration has %d sales: say which with ?sale=ID", len(s.opt.Config.Sales)))
+		return "", false
+	}
+	return s.opt.Config.Sales[0].ID, true
 }
