@@ -223,7 +223,11 @@ func (v *ActionsView) Apply(s *engine.Snapshot) {
 	sl, _ := v.picker.sale(s)
 	v.loc = saleLocation(sl)
 	v.saleID = sl.ID
-	v.sale.SetText(sl.Name + " · ends " + sl.End.In(v.loc).Format("Mon 15:04"))
+	ends := "ends " + sl.End.In(v.loc).Format("Mon 15:04")
+	if !v.picker.Multi() {
+		ends = sl.Name + " · " + ends // no picker to name it
+	}
+	v.sale.SetText(ends)
 	var ids, opts []string
 	var states []string
 	for _, c := range sl.Channels {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +13,10 @@ import (
 
 // allSales is the picker's choice of every sale at once.
 const allSales = "All sales"
+
+// maxPickerRunes bounds how wide the picker grows for a long sale name: it
+// shares its row with a filter or the sale's end.
+const maxPickerRunes = 32
 
 // salePicker chooses the sale a tab shows or acts on, among the sales of
 // the snapshot (the configuration's, or a remote collector's). With one
@@ -73,6 +78,18 @@ func (p *salePicker) apply(s *engine.Snapshot) {
 		return
 	}
 	p.ids, p.labels = ids, labels
+	// A select is as wide as its placeholder, whatever it shows: the
+	// longest name (within reason) keeps the sale chosen readable.
+	longest := ""
+	for _, l := range labels {
+		if utf8.RuneCountInString(l) > utf8.RuneCountInString(longest) {
+			longest = l
+		}
+	}
+	if r := []rune(longest); len(r) > maxPickerRunes {
+		longest = string(r[:maxPickerRunes])
+	}
+	p.sel.PlaceHolder = longest
 	p.sel.SetOptions(labels)
 	if len(ids) > 1 {
 		p.box.Show()
