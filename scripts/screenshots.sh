@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Takes the README screenshots from the real app on the demo, under Xvfb,
 # so they can be retaken after any change: scripts/screenshots.sh [outdir]
-# SHOT_ONLY=launch takes only the launch-scale ones (see the end).
+# SHOT_ONLY=launch takes only the launch-scale ones (see the end);
+# SHOT_ONLY=picker only the sale picker (two sales).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/screenshots}
@@ -53,6 +54,63 @@ launch_shots() {
 }
 if [ "${SHOT_ONLY:-}" = launch ]; then
   launch_shots
+  exit 0
+fi
+
+# Many sales at once: the demo's sale split in two (its last five products
+# become a second sale, "Redmi & Mi weekend", on the same channels: the
+# sales: section of the config the simulator writes, its header repeated
+# before the sixth product), and the Actions tab with its sale picker open:
+# the sale Pause, Resume and Extend act on. Positions are those of the
+# 1280x800 window at the screen's top left, the alert strip dismissed.
+picker_shot() {
+  local dir sim app port=${SHOT_PICKER_PORT:-8794} bin
+  bin=$(pwd)/bin/flashdeck
+  dir=$(mktemp -d)
+  (cd "$dir" && exec "$bin" simulate --listen 127.0.0.1:$port --out "$dir" >/dev/null 2>&1) &
+  sim=$!
+  for _ in $(seq 100); do
+    [ -s "$dir/flashdeck-sim.env" ] && break
+    sleep 0.2
+  done
+  awk '
+    /^sales:/ { sales = 1 }
+    sales && /^    - id: / { head = 1 }
+    head { h[++n] = $0; if ($0 ~ /^      skus:/) head = 0 }
+    sales && /^        - sku: / && ++sku == 6 {
+      for (i = 1; i <= n; i++) {
+        l = h[i]
+        if (i == 1) l = "    - id: redmi-mi-weekend"
+        else if (l ~ /^      name: /) l = "      name: Redmi & Mi weekend"
+        print l
+      }
+    }
+    { print }' "$dir/flashdeck-sim.yaml" >"$dir/two-sales.yaml"
+  (cd "$dir" && set -a && . ./flashdeck-sim.env && set +a &&
+    DISPLAY=$display exec "$bin" --config two-sales.yaml --tab actions --quit-after 30s 2>/dev/null) &
+  app=$!
+  sleep "${SHOT_WAIT:-10}"
+  DISPLAY=$display xdotool search --name '^flashdeck' windowmove 0 0 windowsize 1280 800
+  sleep 0.5
+  DISPLAY=$display xdotool mousemove 1257 48 click 1
+  sleep 1
+  DISPLAY=$display xdotool mousemove 150 98 click 1
+  sleep 1.5
+  DISPLAY=$display import -window root -crop 1280x800+0+0 "$out/sale-picker.png"
+  kill $app 2>/dev/null || true
+  wait $app 2>/dev/null || true
+  kill -INT $sim 2>/dev/null || true
+  wait $sim 2>/dev/null || true
+  rm -rf "$dir"
+  echo "wrote $out/sale-picker.png"
+}
+if [ "${SHOT_ONLY:-}" = picker ]; then
+  Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+  xvfb=$!
+  trap 'kill $xvfb 2>/dev/null || true' EXIT
+  sleep 1
+  kill -0 $xvfb 2>/dev/null || { echo "Xvfb could not start on $display: set SHOT_DISPLAY" >&2; exit 1; }
+  picker_shot
   exit 0
 fi
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
@@ -194,5 +252,6 @@ if command -v xdotool >/dev/null && command -v curl >/dev/null; then
   echo "wrote $out/overview-attention.png"
 fi
 
-command -v xdotool >/dev/null || { echo "xdotool not installed: no launch-scale shots (apt-get install xdotool)" >&2; exit 0; }
+command -v xdotool >/dev/null || { echo "xdotool not installed: no sale-picker.png nor launch-scale shots (apt-get install xdotool)" >&2; exit 0; }
+picker_shot
 launch_shots

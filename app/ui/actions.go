@@ -78,9 +78,15 @@ type ActionsView struct {
 
 	root   fyne.CanvasObject
 	saleID string
-	names  map[string]string // channel id → name, from the snapshot
-	ids    []string          // channel ids of the sale, in order
-	loc    *time.Location
+	// picker chooses the sale the buttons act on (shown with more than
+	// one); saleNames names every sale in the confirmation.
+	picker    *salePicker
+	saleNames map[string]string
+	last      *engine.Snapshot
+	applying  bool              // inside Apply, which follows the picker itself
+	names     map[string]string // channel id → name, from the snapshot
+	ids       []string          // channel ids of the sale, in order
+	loc       *time.Location
 
 	// window hosts the dialogs; nil in tests.
 	window fyne.Window
@@ -96,7 +102,13 @@ type ActionsView struct {
 
 // NewActionsView builds the tab for a user. svc nil shows it read-only.
 func NewActionsView(svc ActionService, u actions.User) *ActionsView {
-	v := &ActionsView{svc: svc, user: u, names: map[string]string{}, loc: time.Local, filterWait: 250 * time.Millisecond}
+	v := &ActionsView{svc: svc, user: u, names: map[string]string{}, saleNames: map[string]string{}, loc: time.Local, filterWait: 250 * time.Millisecond}
+	v.picker = newSalePicker(false, func(string) {
+		if v.last != nil && !v.applying {
+			v.chans.Options = nil // the sale's channels, all ticked again
+			v.Apply(v.last)
+		}
+	})
 	v.goRun = func(f func()) { go f() }
 	v.confirm = v.confirmDialog
 	v.onError = func(err error) {
@@ -148,7 +160,7 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 		}
 	}
 	controls := container.NewVBox(
-		container.NewBorder(nil, nil, v.sale, v.who),
+		container.NewBorder(nil, nil, v.picker.Content(), v.who, v.sale),
 		container.NewHBox(widget.NewLabel("Channels:"), v.chans),
 		v.chState,
 		container.NewHBox(v.pause, v.resume, widget.NewSeparator(), v.extend, v.extendBy),
@@ -194,16 +206,28 @@ func resultWords(a *actions.Action) string {
 // Content is the tab's content.
 func (v *ActionsView) Content() fyne.CanvasObject { return v.root }
 
-// Apply follows the first sale of a snapshot: its channels and whether
-// flashdeck has each paused, and its end. Call on the UI goroutine.
+// Apply follows the sale chosen in a snapshot (its only one, or the one
+// the picker names): its channels and whether flashdeck has each paused,
+// and its end. Call on the UI goroutine.
 func (v *ActionsView) Apply(s *engine.Snapshot) {
 	if s == nil || len(s.Sales) == 0 {
 		return
 	}
-	sl := s.Sales[0]
+	v.last = s
+	for _, sl := range s.Sales {
+		v.saleNames[sl.ID] = sl.Name
+	}
+	v.applying = true
+	v.picker.apply(s)
+	v.applying = false
+	sl, _ := v.picker.sale(s)
 	v.loc = saleLocation(sl)
 	v.saleID = sl.ID
-	v.sale.SetText(sl.Name + " · ends " + sl.End.In(v.loc).Format("Mon 15:04"))
+	ends := "ends " + sl.End.In(v.loc).Format("Mon 15:04")
+	if !v.picker.Multi() {
+		ends = sl.Name + " · " + ends // no picker to name it
+	}
+	v.sale.SetText(ends)
 	var ids, opts []string
 	var states []string
 	for _, c := range sl.Channels {
@@ -223,7 +247,7 @@ func (v *ActionsView) Apply(s *engine.Snapshot) {
 		}
 		states = append(states, fmt.Sprintf("%s: %s, ends %s", ch.Name, st, c.End.In(v.loc).Format("15:04")))
 	}
-	if strings.Join(opts, "\x00") != strings.Join(v.chans.Options, "\x00") {
+	if v.chans.Options == nil || strings.Join(opts, "\x00") != strings.Join(v.chans.Options, "\x00") {
 		v.ids = ids
 		v.chans.Options = opts
 		v.chans.Selected = append([]string(nil), opts...) // all, by default
@@ -347,7 +371,13 @@ func (v *ActionsView) confirmDialog(plan actions.Action, reason string, ok func(
 	entry.SetText(reason)
 	entry.SetMinRowsVisible(2)
 	lines = append(lines, widget.NewLabel("Reason"), entry)
-	d := dialog.NewCustomConfirm("Confirm: "+string(plan.Kind), "Do it", "Cancel", container.NewVBox(lines...), func(yes bool) {
+	title := "Confirm: " + string(plan.Kind)
+	if n := v.saleNames[plan.Sale]; n != "" {
+		// Which sale, in the title too: with several sales, a pause of the
+		// wrong one is the mistake to catch here.
+		title += " — " + n
+	}
+	d := dialog.NewCustomConfirm(title, "Do it", "Cancel", container.NewVBox(lines...), func(yes bool) {
 		if yes {
 			ok(strings.TrimSpace(entry.Text))
 		}

@@ -128,11 +128,21 @@ func placeAttention(overview fyne.CanvasObject, p *AttentionPanel) fyne.CanvasOb
 func (d *Dashboard) openTarget(t attention.Target) {
 	switch t.Tab {
 	case attention.TabSKUs:
+		if t.Sale != "" && d.skus.q.Sale != "" {
+			d.skus.sales.choose(t.Sale) // the item's sale, not the one shown
+		}
 		d.skus.SetFilter(t.SKU)
 		if t.Channel != "" {
 			d.skus.Select(t.Sale, t.SKU, t.Channel)
 		}
+	case attention.TabFlagged:
+		if t.Sale != "" && d.flagged.sales.Multi() {
+			d.flagged.sales.choose(t.Sale) // the flags of the item's sale
+		}
 	case attention.TabActions:
+		if t.Sale != "" {
+			d.actions.picker.choose(t.Sale)
+		}
 		for _, a := range d.actions.Rows() {
 			if a.ID == t.Action {
 				d.actions.show(a)

@@ -33,7 +33,10 @@ const cancelTip = "Cancels the whole order on its channel, after a confirmation 
 type Flagged struct {
 	table  *table[*rules.Flag]
 	filter *widget.Select
-	count  *widget.Label
+	// sales shows one sale's flags, or every sale's (with more than one).
+	sales *salePicker
+	last  *engine.Snapshot
+	count *widget.Label
 
 	title    *widget.Label
 	meta     *widget.Label
@@ -158,7 +161,17 @@ func NewFlagged() *Flagged {
 	v.empty = widget.NewLabel("Select a flagged order to see why it was flagged.")
 	v.detail.Hide()
 
-	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter), nil, v.count)
+	v.sales = newSalePicker(true, func(sale string) {
+		if f := v.current(); f != nil && sale != "" && f.Sale != sale {
+			v.picked = false // the flag shown is not of the sale chosen
+		}
+		if v.last != nil {
+			v.Apply(v.last)
+		}
+		v.showWorst()
+		v.reselect()
+	})
+	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter, v.sales.Content()), nil, v.count)
 	split := container.NewHSplit(v.table.box, container.NewStack(container.NewPadded(v.empty), container.NewPadded(v.detail)))
 	split.Offset = 0.62
 	v.root = container.NewBorder(bar, nil, nil, nil, split)
@@ -170,14 +183,17 @@ func NewFlagged() *Flagged {
 // Content is the view's canvas object.
 func (v *Flagged) Content() fyne.CanvasObject { return v.root }
 
-// Apply takes what the view needs from a snapshot: channel names and the
-// sale's zone. Call on the UI goroutine.
+// Apply takes what the view needs from a snapshot: channel names, the
+// sales to choose from and the chosen sale's zone (the first's, for every
+// sale). Call on the UI goroutine.
 func (v *Flagged) Apply(s *engine.Snapshot) {
+	v.last = s
 	for _, c := range s.Channels {
 		v.chNames[c.ID] = c.Name
 	}
-	if len(s.Sales) > 0 {
-		v.loc, v.currency = saleLocation(s.Sales[0]), s.Sales[0].Currency
+	v.sales.apply(s)
+	if sl, ok := v.sales.sale(s); ok {
+		v.loc, v.currency = saleLocation(sl), sl.Currency
 	}
 }
 
@@ -185,12 +201,23 @@ func (v *Flagged) Apply(s *engine.Snapshot) {
 // Call on the UI goroutine.
 func (v *Flagged) SetFlags(fs []rules.Flag) {
 	v.all = fs
-	if !v.picked && len(fs) > 0 {
-		// Until someone picks one, show the worst: a room looking at this
-		// view wants the evidence, not an empty pane.
-		v.selected = fs[0].Key()
-	}
+	v.showWorst()
 	v.reselect()
+}
+
+// showWorst shows the highest score of the sale chosen until someone picks
+// a flag: a room looking at this view wants the evidence, not an empty pane.
+func (v *Flagged) showWorst() {
+	if v.picked {
+		return
+	}
+	sale := v.sales.Chosen()
+	for i := range v.all {
+		if sale == "" || v.all[i].Sale == sale {
+			v.selected = v.all[i].Key()
+			return
+		}
+	}
 }
 
 // Rows returns the flags shown, in order.
@@ -226,13 +253,17 @@ func (v *Flagged) Open() int {
 func (v *Flagged) reselect() {
 	v.view = v.view[:0]
 	want := map[string]string{flagsOpen: rules.StateOpen, flagsReviewed: rules.StateReviewed, flagsCancelled: rules.StateCancelled}[v.filter.Selected]
+	sale := v.sales.Chosen()
 	for i := range v.all {
-		if want == "" || v.all[i].State == want {
+		if (want == "" || v.all[i].State == want) && (sale == "" || v.all[i].Sale == sale) {
 			v.view = append(v.view, i)
 		}
 	}
 	open, reviewed, cancelled := 0, 0, 0
 	for i := range v.all {
+		if sale != "" && v.all[i].Sale != sale {
+			continue
+		}
 		switch v.all[i].State {
 		case rules.StateOpen:
 			open++

@@ -257,6 +257,7 @@ func buildSKURows(dst []skuRow, s *engine.Snapshot) []skuRow {
 // skuQuery is what the table shows: a filter and a sort order.
 type skuQuery struct {
 	Text    string // words that must all appear (case-insensitive)
+	Sale    string // sale id, "" for all
 	Channel string // channel id, "" for all
 	SortCol int
 	Desc    bool
@@ -270,7 +271,7 @@ func selectSKURows(view []int, rows []skuRow, q skuQuery) []int {
 rows:
 	for i := range rows {
 		r := &rows[i]
-		if q.Channel != "" && r.Channel != q.Channel {
+		if q.Channel != "" && r.Channel != q.Channel || q.Sale != "" && r.Sale != q.Sale {
 			continue
 		}
 		for _, w := range words {

@@ -24,9 +24,11 @@ type SKUs struct {
 	table   *table[*skuRow]
 	filter  *widget.Entry
 	channel *widget.Select
-	count   *widget.Label
-	export  *widget.Button
-	root    fyne.CanvasObject
+	// sales picks one sale's rows, or every sale's (shown with more than one).
+	sales  *salePicker
+	count  *widget.Label
+	export *widget.Button
+	root   fyne.CanvasObject
 
 	rows     []skuRow
 	view     []int
@@ -86,8 +88,9 @@ func NewSKUs() *SKUs {
 	v.count = widget.NewLabel("")
 	v.channel = widget.NewSelect([]string{allChannels}, func(s string) { v.q.Channel = v.chIDs[s]; v.reselect() })
 	v.channel.SetSelected(allChannels)
+	v.sales = newSalePicker(true, func(id string) { v.q.Sale = id; v.reselect() })
 	v.export = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), v.exportDialog)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(v.channel, v.count, v.export), v.filter)
+	bar := container.NewBorder(nil, nil, v.sales.Content(), container.NewHBox(v.channel, v.count, v.export), v.filter)
 	// The table's own selection is a cell that stays where it was when the
 	// rows are sorted again: the row picked is tracked here instead, in
 	// bold wherever it moves.
@@ -125,8 +128,12 @@ func (v *SKUs) selectedRow() *skuRow {
 	return nil
 }
 
-// Select picks the row of a SKU on a channel, as a click on it does.
+// Select picks the row of a SKU on a channel, as a click on it does; a
+// row of another sale than the one shown brings its sale into view.
 func (v *SKUs) Select(sale, sku, channel string) {
+	if v.q.Sale != "" && sale != "" && sale != v.q.Sale {
+		v.sales.choose(sale)
+	}
 	v.selected = skuKey{sale, sku, channel}
 	v.table.Refresh()
 	v.refreshSelection()
@@ -138,7 +145,11 @@ func (v *SKUs) refreshSelection() {
 	r := v.selectedRow()
 	text := selectHint
 	if r != nil {
-		text = r.SKU + " on " + r.ChName + ": channel stock " + stockText(r, v.now) +
+		text = r.SKU + " on " + r.ChName
+		if v.sales.Multi() {
+			text += " (" + r.SaleName + ")" // the same SKU may be in two sales
+		}
+		text += ": channel stock " + stockText(r, v.now) +
 			", remaining " + format.Count(r.Fig.Remaining, r.Currency) + ", difference " + differenceText(r, v.now)
 	}
 	if v.selLine.Text != text {
@@ -177,6 +188,7 @@ func (v *SKUs) Apply(s *engine.Snapshot) {
 	v.lastSeen = s
 	v.now = s.Wall
 	v.rows = buildSKURows(v.rows, s)
+	v.sales.apply(s)
 	defer v.refreshSelection()
 	if len(v.chNames) != len(s.Channels) {
 		v.chNames = v.chNames[:0]

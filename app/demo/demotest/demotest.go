@@ -46,6 +46,9 @@ type Options struct {
 	// collector's).
 	ActionTimeout time.Duration
 	Logger        *slog.Logger
+	// Configure, when set, changes the configuration before the collector
+	// starts (a second sale, say).
+	Configure func(*config.Config)
 }
 
 // Rig is a running simulator and a collector on it.
@@ -90,6 +93,9 @@ func Start(t testing.TB, o Options) *Rig {
 	sim.Config.MetricsTokenEnv = o.MetricsTokenEnv
 	for k, v := range o.Env {
 		sim.Env[k] = v
+	}
+	if o.Configure != nil {
+		o.Configure(sim.Config)
 	}
 	r := &Rig{Sim: sim, Clock: clock, opt: o}
 	r.Collector = r.StartCollector(t)
