@@ -75,6 +75,7 @@ func exercised() *Metrics {
 	m.OnPoll("micom-id", 5*time.Second, errors.New("connection refused"))
 	m.OnFresh("lazada-id", []time.Duration{800 * time.Millisecond, 1500 * time.Millisecond})
 	m.Actions.WithLabelValues("pause", "lazada-id", "applied").Inc()
+	m.SetAttention(func() map[string]int { return map[string]int{"stalled_listing": 1, "channel": 0} })
 	return m
 }
 

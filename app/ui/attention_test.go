@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -39,5 +40,33 @@ func TestAttentionOnTheOverview(t *testing.T) {
 	}
 	if r := d.skus.selectedRow(); r == nil || r.SKU != "POCO-M3" || r.Channel != "micom-id" {
 		t.Errorf("row picked: %+v", r)
+	}
+}
+
+// TestAttentionOnTheWall: the wall shows the attention list's first lines
+// while there is something to show, and nothing for a healthy sale.
+func TestAttentionOnTheWall(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(snapshot(false))
+	test.NewTempWindow(t, d.Content())
+	d.ToggleWall()
+	if d.wall.needs.Visible() {
+		t.Fatalf("a healthy sale shows %q on the wall", d.wall.needs.Text)
+	}
+	d.Apply(snapshot(true))
+	if !d.wall.needs.Visible() || !strings.Contains(d.wall.needs.Text, "Lazada ID is down") {
+		t.Fatalf("wall shows %q (visible %v), want the channel down", d.wall.needs.Text, d.wall.needs.Visible())
+	}
+	d.Apply(snapshot(false))
+	if d.wall.needs.Visible() {
+		t.Errorf("the wall still shows %q once the channel is back", d.wall.needs.Text)
+	}
+	items := make([]attention.Item, 5)
+	for i := range items {
+		items[i].Why = fmt.Sprintf("item %d", i)
+	}
+	d.wall.SetAttention(items)
+	if want := "• item 0\n• item 1\n• item 2\nand 2 more on the Overview"; d.wall.needs.Text != want {
+		t.Errorf("five items: %q, want %q", d.wall.needs.Text, want)
 	}
 }

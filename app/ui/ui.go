@@ -253,6 +253,7 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 	d.attn.Apply(s, d.actions.Rows())
 	if d.wallOn {
 		d.wall.Apply(s)
+		d.wall.SetAttention(d.attn.Items())
 	}
 }
 
@@ -298,6 +299,7 @@ func (d *Dashboard) ToggleWall() {
 	d.wallOn = !d.wallOn
 	if d.wallOn && d.last != nil {
 		d.wall.Apply(d.last)
+		d.wall.SetAttention(d.attn.Items())
 	}
 	if d.window == nil {
 		return

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -8,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/flashdeck/flashdeck/app/attention"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/widgets"
@@ -33,6 +36,9 @@ type Wall struct {
 	// chans holds, per channel, its badge over what it still offers and
 	// its SKUs at oversell risk or not selling.
 	chans []*wallChannel
+	// needs shows the first lines of "What needs me now", the same list
+	// as the Overview's, readable from across the room.
+	needs *widget.Label
 	root  fyne.CanvasObject
 
 	index   int
@@ -64,8 +70,13 @@ func NewWall() *Wall {
 		chans.Add(c.box)
 	}
 	kpis := container.NewGridWithColumns(3, w.sold, w.rate, w.eta)
+	w.needs = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.needs.SizeName = theme.SizeNameSubHeadingText
+	w.needs.Truncation = fyne.TextTruncateEllipsis
+	w.needs.Importance = widget.DangerImportance
+	w.needs.Hide()
 	w.root = container.NewVBox(w.title, container.NewCenter(w.countdown), kpis,
-		container.New(&minHeight{h: 48}, w.bar), container.NewCenter(chans))
+		container.New(&minHeight{h: 48}, w.bar), container.NewCenter(chans), w.needs)
 	return w
 }
 
@@ -168,6 +179,31 @@ func (w *Wall) Apply(s *engine.Snapshot) {
 			continue
 		}
 		c.set(sale, sale.Channels[i], names[sale.Channels[i].Channel], s.Wall)
+	}
+}
+
+// wallNeeds is how many lines of the attention list the wall shows.
+const wallNeeds = 3
+
+// SetAttention shows the first items of the ranked attention list (the
+// Overview's), one line each; nothing when the list is empty.
+func (w *Wall) SetAttention(items []attention.Item) {
+	lines := make([]string, 0, wallNeeds)
+	for i := 0; i < len(items) && i < wallNeeds; i++ {
+		lines = append(lines, "• "+items[i].Why)
+	}
+	if len(items) > wallNeeds {
+		lines = append(lines, fmt.Sprintf("and %d more on the Overview", len(items)-wallNeeds))
+	}
+	text := strings.Join(lines, "\n")
+	if text == w.needs.Text && w.needs.Visible() == (text != "") {
+		return
+	}
+	w.needs.SetText(text)
+	if text == "" {
+		w.needs.Hide()
+	} else {
+		w.needs.Show()
 	}
 }
 
