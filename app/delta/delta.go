@@ -306,7 +306,7 @@ func skuHead(k engine.SKUSnap) engine.SKUSnap {
 func figuresEqual(a, b *engine.Figures) bool {
 	return a.Allocated == b.Allocated && a.Sold == b.Sold && a.Remaining == b.Remaining &&
 		a.SellThrough == b.SellThrough && a.Rate1m == b.Rate1m && a.Rate5m == b.Rate5m &&
-		timePtrEqual(a.ETASellout, b.ETASellout) && a.AsOf.Equal(b.AsOf) && a.Stale == b.Stale
+		timePtrEqual(a.ETASellout, b.ETASellout) && a.AsOf.Equal(b.AsOf) && a.Stale == b.Stale && a.Old == b.Old
 }
 
 func cellEqual(a, b *engine.CellSnap) bool {
