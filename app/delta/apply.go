@@ -164,7 +164,7 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 			if p.I < 0 || p.I >= len(k.Channels) {
 				return fmt.Errorf("sale %s SKU %s: channel %d of %d", s.ID, k.SKU, p.I, len(k.Channels))
 			}
-			c, err := applyFields(k.Channels[p.I], p.Change, nil)
+			c, err := applyCell(k.Channels[p.I], p.Change)
 			if err != nil {
 				return fmt.Errorf("sale %s SKU %s channel %s: %w", s.ID, k.SKU, k.Channels[p.I].Channel, err)
 			}

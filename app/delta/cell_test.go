@@ -1,0 +1,104 @@
+package delta
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/flashdeck/flashdeck/app/engine"
+)
+
+// cellBase is a cell with every field set, to patch.
+func cellBase() engine.CellSnap {
+	g := newGen(11)
+	c := g.cell("lazada-id", g.times[0])
+	stock, diff := 7, -2
+	eta := g.times[1]
+	c.Stock, c.StockDifference, c.ETASellout = &stock, &diff, &eta
+	return c
+}
+
+// sameCell reports whether the quick path read a change as applyFields
+// does: both fail, or both give cells that encode alike and the quick
+// one took the change.
+func sameCell(t *testing.T, ch Change) {
+	t.Helper()
+	base := cellBase()
+	before, _ := json.Marshal(base)
+	fast, ok := fastCell(base, ch)
+	slow, err := applyFields(base, ch, nil)
+	if after, _ := json.Marshal(base); string(after) != string(before) {
+		t.Fatalf("%s: the cell patched was changed", ch.Set)
+	}
+	if !ok {
+		return // the slow path decides
+	}
+	if err != nil {
+		t.Fatalf("set %s unset %v: read quickly as %+v, but encoding/json says %v", ch.Set, ch.Unset, fast, err)
+	}
+	fj, _ := json.Marshal(fast)
+	sj, _ := json.Marshal(slow)
+	if string(fj) != string(sj) {
+		t.Fatalf("set %s unset %v:\nquick %s\n slow %s", ch.Set, ch.Unset, fj, sj)
+	}
+	if !reflect.DeepEqual(fast.AsOf.UnixNano(), slow.AsOf.UnixNano()) {
+		t.Fatalf("set %s: as_of differs", ch.Set)
+	}
+}
+
+// TestFastCellReadsAsJSONDoes: the cells' quick path gives what
+// encoding/json gives, for the changes a collector sends and for odd
+// ones (which it leaves to the slow path or reads alike).
+func TestFastCellReadsAsJSONDoes(t *testing.T) {
+	at := time.Date(2026, 12, 7, 5, 0, 1, 250_000_000, time.UTC).Format(time.RFC3339Nano)
+	cases := []Change{
+		{Set: Set(`{"sold":12,"remaining":488,"rate_1m":3.5,"eta_sellout":"` + at + `"}`)},
+		{Set: Set(`{"eta_sellout":null,"stock":null,"stock_difference":-3}`), Unset: []string{"stock_status"}},
+		{Set: Set(`{"stale":true,"old":false,"as_of":"` + at + `","stock_as_of":"` + at + `"}`)},
+		{Set: Set(`{"channel":"mi-store","sale_state":"active","stock_status":"oversell"}`)},
+		{Set: Set(` { "sold" : 1 , "sell_through" : 1e-3 } `)},
+		{Unset: []string{"stock", "stock_as_of", "stock_difference", "sale_state", "as_of", "eta_sellout"}},
+		{Set: Set(`{"sold":null}`)},
+		{Set: Set(`{"Sold":3}`)},
+		{Set: Set(`{"sold":01}`)},
+		{Set: Set(`{"sold":1.5}`)},
+		{Set: Set(`{"sold":"1"}`)},
+		{Set: Set(`{"channel":"a\u00e9"}`)},
+		{Set: Set(`{"channel":"a\"b"}`)},
+		{Set: Set(`{"sold":1}x`)},
+		{Set: Set(`{"sold":1,}`)},
+		{Set: Set(`{"unknown":1}`)},
+		{Set: Set(`{"as_of":"yesterday"}`)},
+		{Set: Set(`{"rate_1m":1e999}`)},
+		{Set: Set(`{"sold":99999999999999999999}`)},
+		{Set: Set(`{"stale":nul}`)},
+		{Unset: []string{"Sold"}},
+	}
+	for _, ch := range cases {
+		sameCell(t, ch)
+	}
+	if _, ok := fastCell(cellBase(), cases[0]); !ok {
+		t.Error("a collector's usual cell change went the slow way")
+	}
+}
+
+// FuzzFastCell: whatever the change, the quick path reads it as
+// encoding/json does or leaves it to it.
+func FuzzFastCell(f *testing.F) {
+	f.Add([]byte(`{"sold":12,"remaining":488,"rate_1m":3.5,"eta_sellout":"2026-12-07T05:00:01Z"}`), "stock")
+	f.Add([]byte(`{"stock":null,"channel":"x","stale":true}`), "")
+	f.Add([]byte(`{"sold":-0,"sell_through":0.25E+1}`), "as_of")
+	f.Fuzz(func(t *testing.T, set []byte, unset string) {
+		ch := Change{Set: set}
+		if unset != "" {
+			ch.Unset = []string{unset}
+		}
+		if len(set) > 0 && !json.Valid(set) {
+			// applyFields is not asked invalid JSON here: Decode has
+			// refused it before.
+			return
+		}
+		sameCell(t, ch)
+	})
+}
