@@ -177,12 +177,15 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 // Decode reads a delta sent by a collector (outside data: any error is
 // returned, nothing panics).
 func Decode(data []byte) (*Delta, error) {
-	var d Delta
-	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, fmt.Errorf("not a delta: %w", err)
+	d, ok := decodeFast(data)
+	if !ok {
+		d = &Delta{}
+		if err := json.Unmarshal(data, d); err != nil {
+			return nil, fmt.Errorf("not a delta: %w", err)
+		}
 	}
 	if d.Seq <= d.Base {
 		return nil, fmt.Errorf("delta %d on snapshot %d: a delta goes forward", d.Seq, d.Base)
 	}
-	return &d, nil
+	return d, nil
 }

@@ -98,6 +98,25 @@ func BenchmarkDecodeLaunch(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeLaunchJSON is the delta read by encoding/json alone
+// (what Decode did before it read deltas by hand), for comparison.
+func BenchmarkDecodeLaunchJSON(b *testing.B) {
+	a, n := launchPair(b)
+	d, err := Diff(a, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	wire, _ := json.Marshal(d)
+	b.SetBytes(int64(len(wire)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var d Delta
+		if err := json.Unmarshal(wire, &d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkApplyLaunch(b *testing.B) {
 	a, n := launchPair(b)
 	d, err := Diff(a, n)

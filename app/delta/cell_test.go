@@ -102,3 +102,64 @@ func FuzzFastCell(f *testing.F) {
 		sameCell(t, ch)
 	})
 }
+
+// deltaSeeds are deltas as Diff writes them, and odd ones.
+func deltaSeeds() [][]byte {
+	var out [][]byte
+	g := newGen(5)
+	a := g.snapshot()
+	for range 6 {
+		b := g.next(a)
+		if d, err := Diff(a, b); err == nil {
+			raw, _ := json.Marshal(d)
+			out = append(out, raw)
+			a = b
+		}
+	}
+	return append(out,
+		[]byte(`{"base":1,"seq":2,"at":"2026-12-07T05:00:00Z","wall":"2026-12-07T06:00:00Z","channels":[],"sales":[{"i":0,"set":{"flags":{"open":1},"x":[1,"a\n",{"b":null}]},"skus":[{"i":3,"unset":[],"cells":[{"i":1,"set":{"sold":1}}]}]}]}`),
+		[]byte(` {"seq":2 , "base":1,"moves":{"cell_as_of":[{"from":"2026-12-07T05:00:00Z","to":"2026-12-07T05:00:01.5Z"}],"sku_as_of":[]}} `),
+		[]byte(`{"base":1,"seq":2,"Seq":3}`),
+		[]byte(`{"base":1,"seq":2,"seq":3}`),
+		[]byte(`{"base":1,"seq":2,"sales":null}`),
+		[]byte(`{"base":1,"seq":2,"sales":[{"i":0,"set":{"name":"caf\u00e9"}}]}`),
+		[]byte(`{"base":-1,"seq":2}`),
+		[]byte(`{"base":1,"seq":2,"at":"2026-13-07T05:00:00Z"}`),
+	)
+}
+
+// TestDecodeReadsAsJSONDoes: the hand reader of deltas gives what
+// encoding/json gives, or leaves the delta to it.
+func TestDecodeReadsAsJSONDoes(t *testing.T) {
+	for i, raw := range deltaSeeds() {
+		sameDelta(t, raw)
+		if _, ok := decodeFast(raw); !ok && i < 3 {
+			t.Errorf("a delta Diff wrote went the slow way: %s", raw)
+		}
+	}
+}
+
+func sameDelta(t *testing.T, raw []byte) {
+	t.Helper()
+	fast, ok := decodeFast(raw)
+	var slow Delta
+	err := json.Unmarshal(raw, &slow)
+	if !ok {
+		return
+	}
+	if err != nil {
+		t.Fatalf("%s: read by hand, but encoding/json says %v", raw, err)
+	}
+	if !reflect.DeepEqual(*fast, slow) {
+		t.Fatalf("%s:\n by hand %+v\nencoding/json %+v", raw, *fast, slow)
+	}
+}
+
+// FuzzDecodeFast: whatever the bytes, the hand reader reads them as
+// encoding/json does or leaves them to it.
+func FuzzDecodeFast(f *testing.F) {
+	for _, raw := range deltaSeeds() {
+		f.Add(raw)
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) { sameDelta(t, raw) })
+}
