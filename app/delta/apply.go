@@ -153,7 +153,7 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 		}
 		k := &s.SKUs[kp.I]
 		if !kp.Change.empty() {
-			h, err := applyFields(skuHead(*k), kp.Change, skuParts)
+			h, err := applySKUHead(skuHead(*k), kp.Change)
 			if err != nil {
 				return fmt.Errorf("sale %s SKU %s: %w", s.ID, k.SKU, err)
 			}

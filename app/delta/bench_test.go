@@ -12,7 +12,7 @@ import (
 // launchPair is a launch-sized snapshot (one sale, 1,400 SKUs on 4
 // channels) and the next one at the peak: the clock a second on, one
 // channel polled (its cells one poll younger), and about one cell in
-// four sold from.
+// four sold from (and so every SKU's sums).
 func launchPair(b *testing.B) (*engine.Snapshot, *engine.Snapshot) {
 	b.Helper()
 	chans := []string{"lazada-id", "lazada-my", "akulaku-id", "mi-store"}
@@ -55,6 +55,9 @@ func launchPair(b *testing.B) (*engine.Snapshot, *engine.Snapshot) {
 	}
 	s := &n.Sales[0]
 	for j := range s.SKUs {
+		// Every SKU sells on one channel or another: its sums move too.
+		s.SKUs[j].Sold++
+		s.SKUs[j].Remaining--
 		for c := range s.SKUs[j].Channels {
 			cell := &s.SKUs[j].Channels[c]
 			if c == 0 {

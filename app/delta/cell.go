@@ -28,59 +28,119 @@ func applyCell(c engine.CellSnap, ch Change) (engine.CellSnap, error) {
 // Fields set get fresh memory: the *int and *time.Time of c are shared
 // with the snapshot it came from, and are never written.
 func fastCell(c engine.CellSnap, ch Change) (out engine.CellSnap, ok bool) {
+	return c, fastApply(ch, func(k []byte) bool { return unsetCell(&c, k) },
+		func(k, v []byte) bool { return setCell(&c, k, v) })
+}
+
+// applySKUHead is applyFields for a SKU's own fields (its cells left
+// alone), which change with its cells: the same quick path.
+func applySKUHead(k engine.SKUSnap, ch Change) (engine.SKUSnap, error) {
+	out := k
+	if fastApply(ch, func(n []byte) bool { return unsetSKU(&out, n) },
+		func(n, v []byte) bool { return setSKU(&out, n, v) }) {
+		return out, nil
+	}
+	return applyFields(k, ch, skuParts)
+}
+
+// fastApply reads ch's unset names and set fields through unset and
+// set, which say whether they know them; false when one does not, or
+// when the set is not a flat JSON object.
+func fastApply(ch Change, unset func(k []byte) bool, set func(k, v []byte) bool) bool {
 	for _, k := range ch.Unset {
-		if !unsetCell(&c, k) {
-			return c, false
+		if !unset([]byte(k)) {
+			return false
 		}
 	}
 	if len(ch.Set) == 0 {
-		return c, true
+		return true
 	}
 	p := flatParser{b: ch.Set}
 	if !p.open() {
-		return c, false
+		return false
 	}
 	for {
 		key, val, more, good := p.next()
 		if !good {
-			return c, false
+			return false
 		}
 		if !more {
-			break
+			return true
 		}
-		if !setCell(&c, key, val) {
-			return c, false
+		if !set(key, val) {
+			return false
 		}
 	}
-	return c, true
 }
 
-// unsetCell clears the cell field with JSON name k; false for a name it
-// does not know as written.
-func unsetCell(c *engine.CellSnap, k string) bool {
-	switch k {
+// unsetFigures clears the Figures field with JSON name k; false for a
+// name it does not know as written.
+func unsetFigures(f *engine.Figures, k []byte) bool {
+	switch string(k) {
+	case "allocated":
+		f.Allocated = 0
+	case "sold":
+		f.Sold = 0
+	case "remaining":
+		f.Remaining = 0
+	case "sell_through":
+		f.SellThrough = 0
+	case "rate_1m":
+		f.Rate1m = 0
+	case "rate_5m":
+		f.Rate5m = 0
+	case "eta_sellout":
+		f.ETASellout = nil
+	case "as_of":
+		f.AsOf = time.Time{}
+	case "stale":
+		f.Stale = false
+	case "old":
+		f.Old = false
+	default:
+		return false
+	}
+	return true
+}
+
+// setFigures sets the Figures field with JSON name key to the JSON value
+// val (a string with its quotes, a number, true, false or null).
+func setFigures(f *engine.Figures, key, val []byte) bool {
+	var good bool
+	switch string(key) {
+	case "allocated":
+		f.Allocated, good = integer(val)
+	case "sold":
+		f.Sold, good = integer(val)
+	case "remaining":
+		f.Remaining, good = integer(val)
+	case "sell_through":
+		f.SellThrough, good = float(val)
+	case "rate_1m":
+		f.Rate1m, good = float(val)
+	case "rate_5m":
+		f.Rate5m, good = float(val)
+	case "stale":
+		f.Stale, good = boolean(val)
+	case "old":
+		f.Old, good = boolean(val)
+	case "as_of":
+		f.AsOf, good = instant(val)
+	case "eta_sellout":
+		if string(val) == "null" {
+			f.ETASellout, good = nil, true
+		} else if t, ok := instant(val); ok {
+			f.ETASellout, good = &t, true
+		}
+	}
+	return good
+}
+
+// unsetCell clears the cell field with JSON name k.
+func unsetCell(c *engine.CellSnap, k []byte) bool {
+	switch string(k) {
 	case "channel":
 		c.Channel = ""
-	case "allocated":
-		c.Allocated = 0
-	case "sold":
-		c.Sold = 0
-	case "remaining":
-		c.Remaining = 0
-	case "sell_through":
-		c.SellThrough = 0
-	case "rate_1m":
-		c.Rate1m = 0
-	case "rate_5m":
-		c.Rate5m = 0
-	case "eta_sellout":
-		c.ETASellout = nil
-	case "as_of":
-		c.AsOf = time.Time{}
-	case "stale":
-		c.Stale = false
-	case "old":
-		c.Old = false
 	case "stock":
 		c.Stock = nil
 	case "stock_as_of":
@@ -92,13 +152,12 @@ func unsetCell(c *engine.CellSnap, k string) bool {
 	case "sale_state":
 		c.SaleState = ""
 	default:
-		return false
+		return unsetFigures(&c.Figures, k)
 	}
 	return true
 }
 
-// setCell sets the cell field with JSON name key to the JSON value val
-// (a string with its quotes, a number, true, false or null).
+// setCell sets the cell field with JSON name key to the JSON value val.
 func setCell(c *engine.CellSnap, key, val []byte) bool {
 	var good bool
 	switch string(key) {
@@ -110,36 +169,52 @@ func setCell(c *engine.CellSnap, key, val []byte) bool {
 		var s string
 		s, good = str(val)
 		c.SaleState = datasources.SaleState(s)
-	case "allocated":
-		c.Allocated, good = integer(val)
-	case "sold":
-		c.Sold, good = integer(val)
-	case "remaining":
-		c.Remaining, good = integer(val)
-	case "sell_through":
-		c.SellThrough, good = float(val)
-	case "rate_1m":
-		c.Rate1m, good = float(val)
-	case "rate_5m":
-		c.Rate5m, good = float(val)
-	case "stale":
-		c.Stale, good = boolean(val)
-	case "old":
-		c.Old, good = boolean(val)
-	case "as_of":
-		c.AsOf, good = instant(val)
 	case "stock_as_of":
 		c.StockAsOf, good = instant(val)
-	case "eta_sellout":
-		if string(val) == "null" {
-			c.ETASellout, good = nil, true
-		} else if t, ok := instant(val); ok {
-			c.ETASellout, good = &t, true
-		}
 	case "stock":
 		c.Stock, good = intPtr(val)
 	case "stock_difference":
 		c.StockDifference, good = intPtr(val)
+	default:
+		good = setFigures(&c.Figures, key, val)
+	}
+	return good
+}
+
+// unsetSKU clears the SKU head field with JSON name k (never its cells:
+// they have patches of their own).
+func unsetSKU(k *engine.SKUSnap, n []byte) bool {
+	switch string(n) {
+	case "sku":
+		k.SKU = ""
+	case "name":
+		k.Name = ""
+	case "flash_price":
+		k.FlashPrice = 0
+	default:
+		return unsetFigures(&k.Figures, n)
+	}
+	return true
+}
+
+// setSKU sets the SKU head field with JSON name n to the JSON value val.
+func setSKU(k *engine.SKUSnap, n, val []byte) bool {
+	var good bool
+	switch string(n) {
+	case "sku":
+		k.SKU, good = str(val)
+	case "name":
+		k.Name, good = str(val)
+	case "flash_price":
+		var p int64
+		if good = jsonNumber(val); good {
+			var err error
+			p, err = strconv.ParseInt(string(val), 10, 64)
+			good = err == nil
+		}
+		k.FlashPrice = datasources.Money(p)
+	default:
+		good = setFigures(&k.Figures, n, val)
 	}
 	return good
 }

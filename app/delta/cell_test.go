@@ -47,6 +47,30 @@ func sameCell(t *testing.T, ch Change) {
 	}
 }
 
+// sameSKU is sameCell for a SKU's head.
+func sameSKU(t *testing.T, ch Change) {
+	t.Helper()
+	g := newGen(12)
+	base := engine.SKUSnap{SKU: "POCO-1", Name: "POCO", FlashPrice: 1999000, Figures: g.figures(g.times[0])}
+	fast := base
+	ok := fastApply(ch, func(n []byte) bool { return unsetSKU(&fast, n) }, func(n, v []byte) bool { return setSKU(&fast, n, v) })
+	slow, err := applyFields(base, ch, skuParts)
+	if !ok {
+		if _, err2 := applySKUHead(base, ch); (err2 == nil) != (err == nil) {
+			t.Fatalf("set %s: applySKUHead says %v, applyFields %v", ch.Set, err2, err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("set %s unset %v: read quickly as %+v, but encoding/json says %v", ch.Set, ch.Unset, fast, err)
+	}
+	fj, _ := json.Marshal(fast)
+	sj, _ := json.Marshal(slow)
+	if string(fj) != string(sj) {
+		t.Fatalf("set %s unset %v:\nquick %s\n slow %s", ch.Set, ch.Unset, fj, sj)
+	}
+}
+
 // TestFastCellReadsAsJSONDoes: the cells' quick path gives what
 // encoding/json gives, for the changes a collector sends and for odd
 // ones (which it leaves to the slow path or reads alike).
@@ -75,8 +99,16 @@ func TestFastCellReadsAsJSONDoes(t *testing.T) {
 		{Set: Set(`{"stale":nul}`)},
 		{Unset: []string{"Sold"}},
 	}
+	cases = append(cases,
+		Change{Set: Set(`{"flash_price":1500000,"name":"POCO M3","sku":"P-1","sold":3}`)},
+		Change{Set: Set(`{"channels":[]}`)},
+		Change{Set: Set(`{"flash_price":1.5}`)},
+		Change{Unset: []string{"channels"}},
+		Change{Unset: []string{"flash_price", "name"}},
+	)
 	for _, ch := range cases {
 		sameCell(t, ch)
+		sameSKU(t, ch)
 	}
 	if _, ok := fastCell(cellBase(), cases[0]); !ok {
 		t.Error("a collector's usual cell change went the slow way")
@@ -100,6 +132,7 @@ func FuzzFastCell(f *testing.F) {
 			return
 		}
 		sameCell(t, ch)
+		sameSKU(t, ch)
 	})
 }
 
