@@ -153,7 +153,7 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 		}
 		k := &s.SKUs[kp.I]
 		if !kp.Change.empty() {
-			h, err := applyFields(skuHead(*k), kp.Change, skuParts)
+			h, err := applySKUHead(skuHead(*k), kp.Change)
 			if err != nil {
 				return fmt.Errorf("sale %s SKU %s: %w", s.ID, k.SKU, err)
 			}
@@ -164,7 +164,7 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 			if p.I < 0 || p.I >= len(k.Channels) {
 				return fmt.Errorf("sale %s SKU %s: channel %d of %d", s.ID, k.SKU, p.I, len(k.Channels))
 			}
-			c, err := applyFields(k.Channels[p.I], p.Change, nil)
+			c, err := applyCell(k.Channels[p.I], p.Change)
 			if err != nil {
 				return fmt.Errorf("sale %s SKU %s channel %s: %w", s.ID, k.SKU, k.Channels[p.I].Channel, err)
 			}
@@ -177,12 +177,15 @@ func applySale(b *engine.Snapshot, sp SalePatch) error {
 // Decode reads a delta sent by a collector (outside data: any error is
 // returned, nothing panics).
 func Decode(data []byte) (*Delta, error) {
-	var d Delta
-	if err := json.Unmarshal(data, &d); err != nil {
-		return nil, fmt.Errorf("not a delta: %w", err)
+	d, ok := decodeFast(data)
+	if !ok {
+		d = &Delta{}
+		if err := json.Unmarshal(data, d); err != nil {
+			return nil, fmt.Errorf("not a delta: %w", err)
+		}
 	}
 	if d.Seq <= d.Base {
 		return nil, fmt.Errorf("delta %d on snapshot %d: a delta goes forward", d.Seq, d.Base)
 	}
-	return &d, nil
+	return d, nil
 }

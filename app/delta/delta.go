@@ -138,26 +138,51 @@ func (m moveSet) list() []Move {
 	return out
 }
 
-// moveMap is the moves of a delta to apply.
-type moveMap map[tkey]time.Time
+// moveMap is the moves of a delta to apply. A delta has a few moves (one
+// a channel polled), asked of every cell: a list scanned beats a map
+// hashed, up to a dozen.
+type moveMap struct {
+	list []keyedMove
+	m    map[tkey]time.Time
+}
+
+type keyedMove struct {
+	from tkey
+	to   time.Time
+}
 
 func mapOf(ms []Move) moveMap {
-	if len(ms) == 0 {
-		return nil
+	var m moveMap
+	if len(ms) > 12 {
+		m.m = make(map[tkey]time.Time, len(ms))
+		for _, mv := range ms {
+			m.m[keyOf(mv.From)] = mv.To
+		}
+		return m
 	}
-	m := make(moveMap, len(ms))
-	for _, mv := range ms {
-		m[keyOf(mv.From)] = mv.To
+	// A time moved twice takes its last move, as in the map: the list is
+	// scanned from the last.
+	for i := len(ms) - 1; i >= 0; i-- {
+		m.list = append(m.list, keyedMove{keyOf(ms[i].From), ms[i].To})
 	}
 	return m
 }
 
 func (m moveMap) apply(t time.Time) time.Time {
-	if m == nil {
+	if m.m != nil {
+		if to, ok := m.m[keyOf(t)]; ok {
+			return to
+		}
 		return t
 	}
-	if to, ok := m[keyOf(t)]; ok {
-		return to
+	if len(m.list) == 0 {
+		return t
+	}
+	k := keyOf(t)
+	for _, mv := range m.list {
+		if mv.from == k {
+			return mv.to
+		}
 	}
 	return t
 }
