@@ -31,7 +31,7 @@ build: deps
 run: build
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
 	  echo "No display: running under Xvfb (screenshot: import -display :99 -window root x.png)"; \
-	  xvfb-run -n 99 -s "-screen 0 1600x1000x24" ./$(BIN); \
+	  DBUS_SESSION_BUS_ADDRESS=$${DBUS_SESSION_BUS_ADDRESS:-disabled:} xvfb-run -n 99 -s "-screen 0 1600x1000x24" ./$(BIN); \
 	else ./$(BIN); fi
 
 ## test: vet, format, staticcheck, the Prometheus rules, every test (headless; the window

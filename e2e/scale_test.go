@@ -495,7 +495,7 @@ func benchDesktop(t *testing.T, speed float64, remote bool) {
 		what = "the dashboard with --remote on a collector (its stream, no pollers or engine of its own)"
 	}
 	app := exec.Command(binary, append(args, "--tab", "skus", "--quit-after", run.String())...)
-	app.Env = append(append(os.Environ(), env...), "DISPLAY="+display)
+	app.Env = append(append(os.Environ(), env...), "DISPLAY="+display, noSessionBus)
 	app.Stderr = &testLog{t: t, prefix: "desktop: "}
 	if err := app.Start(); err != nil {
 		t.Fatal(err)

@@ -95,7 +95,7 @@ for _ in $(seq 50); do [[ -s $tmp/display ]] && break; sleep 0.1; done
 [[ -s $tmp/display ]] || { cat "$tmp/xvfb.log" >&2; bad "Xvfb started"; exit 1; }
 display=:$(cat "$tmp/display")
 mkdir -p "$tmp/home" "$(dirname "$shot")"
-(cd "$tmp" && HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config DISPLAY=$display \
+(cd "$tmp" && HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config DISPLAY=$display DBUS_SESSION_BUS_ADDRESS=disabled: \
   exec "$bin" --quit-after $((WAIT + 8))s >"$tmp/app.log" 2>&1) &
 app=$!
 sleep "$WAIT"

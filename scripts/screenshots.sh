@@ -9,6 +9,9 @@ out=${1:-docs/screenshots}
 mkdir -p "$out"
 make -s build >/dev/null
 display=:${SHOT_DISPLAY:-97}
+# No session bus under Xvfb: without an address the D-Bus library starts a
+# daemon (dbus-launch) for each desktop, and it outlives the desktop.
+export DBUS_SESSION_BUS_ADDRESS=${DBUS_SESSION_BUS_ADDRESS:-disabled:}
 
 # The launch at its scale: `flashdeck simulate --scenario launch` (1,400
 # products on four channels, 50,000 orders a minute at the peak) and the
