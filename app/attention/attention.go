@@ -14,13 +14,14 @@ package attention
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/format"
 )
 
 // Kinds of item, as the API and the metric name them.
@@ -380,8 +381,8 @@ func (t *Tracker) stalled(at time.Time, sale *engine.SaleSnap, chans map[string]
 			}
 			out = append(out, Item{
 				Kind: KindStalled,
-				Why: fmt.Sprintf("%s sold no %s for %s while other channels sold %d (about %.0f expected here): listing broken or storefront closed?",
-					name, k.SKU, short(silent), elsewhere, expected),
+				Why: fmt.Sprintf("%s sold no %s for %s while other channels sold %s (about %s expected here): listing broken or storefront closed?",
+					name, k.SKU, short(silent), format.Count(elsewhere, sale.Currency), format.Count(int(math.Round(expected)), sale.Currency)),
 				Target: Target{Tab: TabSKUs, Sale: sale.ID, SKU: k.SKU, Channel: c.Channel},
 				score:  scoreStalled + min(expected/10, 99),
 			})
@@ -445,7 +446,7 @@ func (t *Tracker) sellingOut(at time.Time, sale *engine.SaleSnap, chans map[stri
 				Kind: KindSellout,
 				// The rate the ETA was taken at (the last minute's, or the
 				// last five's when the last minute sold nothing).
-				Why:    fmt.Sprintf("%s sells out on %s in %s: %d left at %s a minute", name, ch, short(max(left, 0)), c.Remaining, rate(float64(c.Remaining)/max(left.Minutes(), 1.0/60))),
+				Why:    fmt.Sprintf("%s sells out on %s in %s: %s left at %s", name, ch, short(max(left, 0)), format.Count(c.Remaining, sale.Currency), format.Rate(float64(c.Remaining)/max(left.Minutes(), 1.0/60), sale.Currency)),
 				Target: Target{Tab: TabSKUs, Sale: sale.ID, SKU: k.SKU, Channel: c.Channel},
 				// Sooner is higher, within the band.
 				score: scoreSellout + 99 - min(left.Minutes()*99/t.opt.SelloutWithin.Minutes(), 99),
@@ -490,15 +491,6 @@ func short(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	}
-}
-
-// rate writes units a minute: one decimal below 10, where a rounded 0
-// would read "not selling".
-func rate(perMin float64) string {
-	if perMin < 10 {
-		return strconv.FormatFloat(perMin, 'f', 1, 64)
-	}
-	return strconv.FormatFloat(perMin, 'f', 0, 64)
 }
 
 // oneLine is s on one line, cut at n runes.

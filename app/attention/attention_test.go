@@ -106,8 +106,8 @@ func TestOtherKindsAndRanks(t *testing.T) {
 		"Pause Sale on Chan B waits for a manual step on Chan B: pause it in the seller centre",
 		"Chan A is degraded",
 		"8 orders flagged in the last 1m on Sale (7 open)",
-		"S0 sells out on Chan A in 3m: 5 left at 1.7 a minute",
-		"S1 sells out on Chan A in 4m: 5 left at 1.2 a minute",
+		"S0 sells out on Chan A in 3m: 5 left at 1.7/min",
+		"S1 sells out on Chan A in 4m: 5 left at 1.2/min",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -118,7 +118,9 @@ func (p *AttentionPanel) Apply(s *engine.Snapshot, acts []actions.Action) {
 // divider can be dragged.
 func placeAttention(overview fyne.CanvasObject, p *AttentionPanel) fyne.CanvasObject {
 	split := container.NewVSplit(overview, p.Content())
-	split.Offset = 0.55
+	// The cards keep most of the height: their channel rows and timeline
+	// are what the room reads; the list needs a handful of lines.
+	split.Offset = 0.7
 	return split
 }
 
