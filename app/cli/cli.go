@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +27,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/app/remote"
 	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/app/ui/launch"
@@ -222,8 +224,12 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	remoteURL := fs.String("remote", "", "read a collector (flashdeck serve) at this URL instead of polling the channels; the token comes from $FLASHDECK_TOKEN")
 	remoteCA := fs.String("remote-ca", "", "with --remote: PEM file of the CA (or self-signed certificate) behind the collector's TLS certificate")
 	version := fs.Bool("version", false, "print the version and exit")
+	lng := fs.String("lang", "", "language of the screens: en or id (Bahasa Indonesia); default: the system locale")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *lng != "" && !slices.Contains(i18n.Languages, *lng) {
+		return &usageError{fmt.Sprintf("--lang %q: flashdeck speaks %s", *lng, strings.Join(i18n.Languages, ", "))}
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("unexpected %q after the flags: the desktop takes flags only, and a command comes first (flashdeck serve --config F); flashdeck help says more", fs.Arg(0))}
@@ -242,7 +248,7 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 		if *cfgPath != "" {
 			return errors.New("--remote and --config: choose one (a remote desktop reads the collector's channels, not its own)")
 		}
-		return remoteDesktop(runDesktop, launch.Options{Logger: log, Quit: *quit, Tab: *tab, Wall: *wall}, *remoteURL, *remoteCA, os.Getenv("FLASHDECK_TOKEN"))
+		return remoteDesktop(runDesktop, launch.Options{Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, Lang: *lng}, *remoteURL, *remoteCA, os.Getenv("FLASHDECK_TOKEN"))
 	}
 	if *remoteCA != "" {
 		return errors.New("--remote-ca is for --remote")
@@ -262,7 +268,7 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	if name == "" {
 		name = loginName()
 	}
-	return runDesktop(launch.Options{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, User: name})
+	return runDesktop(launch.Options{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, User: name, Lang: *lng})
 }
 
 // remoteDesktop runs the desktop on a collector's stream. A wrong token
