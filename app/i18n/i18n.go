@@ -36,8 +36,9 @@ var (
 )
 
 // Setup loads the translations and makes want ("en", "id", or "" for the
-// system's) the language of every later lookup, and of app/format's
-// numbers and dates when it was asked for. It returns the language picked.
+// system's: Indonesian when its locale is, else English) the language of
+// every later lookup, Fyne's own texts included (translations/fyne.id.json),
+// and of app/format's numbers and dates. It returns the language picked.
 func Setup(want string) (string, error) {
 	want = strings.ToLower(strings.TrimSpace(want))
 	if want != "" && !supported(want) {
@@ -45,13 +46,20 @@ func Setup(want string) (string, error) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if want != "" {
-		// Fyne's lang reads the locale from the environment each time
-		// translations are added; there is no other way to force one.
-		// LC_ALL wins over LC_MESSAGES, LANG and LANGUAGE.
-		if err := os.Setenv("LC_ALL", want); err != nil {
-			return "", fmt.Errorf("language %q: %w", want, err)
+	if want == "" {
+		// A system in another language Fyne knows (French, say) would
+		// otherwise get Fyne's French beside flashdeck's English, and an
+		// error logged for every text flashdeck has not in French.
+		want = "en"
+		if systemIsIndonesian() {
+			want = "id"
 		}
+	}
+	// Fyne's lang reads the locale from the environment each time
+	// translations are added; there is no other way to force one. LC_ALL
+	// wins over LC_MESSAGES, LANG and LANGUAGE.
+	if err := os.Setenv("LC_ALL", want); err != nil {
+		return "", fmt.Errorf("language %q: %w", want, err)
 	}
 	var err error
 	if !added {
@@ -68,10 +76,7 @@ func Setup(want string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("translations: %w", err)
 	}
-	current = "en"
-	if want == "id" || want == "" && systemIsIndonesian() {
-		current = "id"
-	}
+	current = want
 	format.SetLanguage(current)
 	return current, nil
 }
