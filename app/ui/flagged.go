@@ -83,7 +83,7 @@ func (v *Flagged) columns() []column[*rules.Flag] {
 		{Title: lang.L("SKU"), Width: 150, MinWidth: 130, Text: func(f *rules.Flag) string { return f.SKU }},
 		{Title: lang.L("Units"), Width: 52, Text: func(f *rules.Flag) string { return format.Count(f.Units, v.currency) }},
 		{Title: lang.L("Buyer"), Width: 112, MinWidth: 90, Text: func(f *rules.Flag) string { return f.Buyer }},
-		{Title: lang.L("State"), Width: 78, Text: func(f *rules.Flag) string { return f.State }},
+		{Title: lang.L("State"), Width: 78, Text: func(f *rules.Flag) string { return lang.L(f.State) }},
 		{Title: lang.L("Placed"), Width: 78, Text: func(f *rules.Flag) string { return f.CreatedAt.In(v.loc).Format("15:04:05") }},
 	}
 }
