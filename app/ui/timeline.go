@@ -202,7 +202,7 @@ func TimelineData(m timeline.Model, loc *time.Location, currency string) widgets
 		if loc != nil {
 			mk.At = k.At.In(loc)
 		}
-		d.Markers = append(d.Markers, widgets.TimelineMarker{Minute: k.Minute, Kind: k.Kind, Label: mk.Label()})
+		d.Markers = append(d.Markers, widgets.TimelineMarker{Minute: k.Minute, Kind: k.Kind, Label: markerLabel(mk)})
 	}
 	step := 60
 	for _, s := range []int{15, 30, 60, 120, 180, 360, 720, 1440} {
@@ -276,4 +276,21 @@ func (d *Dashboard) saleReport() {
 			save(ids[pick.Selected])
 		}
 	}, win)
+}
+
+// markerLabel is a marker's hover text, as timeline.Marker.Label writes it,
+// in the desktop's language: when, what, who and why.
+func markerLabel(m timeline.Marker) string {
+	what := m.Summary
+	if what == "" {
+		what = lang.L(m.Kind)
+	}
+	s := m.At.Format("15:04") + "  " + what
+	if m.Who != "" {
+		s += fmt.Sprintf(lang.L(" — by %s"), m.Who)
+	}
+	if m.Why != "" {
+		s += ": " + m.Why
+	}
+	return s
 }
