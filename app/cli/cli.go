@@ -46,6 +46,13 @@ var Commit = ""
 // its window closes; nil is a build without a desktop.
 func Main(args []string, stdout, stderr io.Writer, runDesktop launch.Run) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The texts the collector writes too (the attention list on the wall
+	// and in Grafana, the report from the API) are looked up in the
+	// system's language, English unless it is Indonesian; the desktop and
+	// flashdeck report set theirs again from --lang.
+	if _, err := i18n.Setup(""); err != nil {
+		log.Warn("translations not loaded: texts stay in English", "err", err)
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "serve":
