@@ -2,7 +2,8 @@
 # Takes the README screenshots from the real app on the demo, under Xvfb,
 # so they can be retaken after any change: scripts/screenshots.sh [outdir]
 # SHOT_ONLY=launch takes only the launch-scale ones (see the end);
-# SHOT_ONLY=picker only the sale picker (two sales).
+# SHOT_ONLY=picker only the sale picker (two sales); SHOT_ONLY=id only the
+# Overview in Bahasa Indonesia.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/screenshots}
@@ -116,10 +117,26 @@ if [ "${SHOT_ONLY:-}" = picker ]; then
   picker_shot
   exit 0
 fi
+# The Overview in Bahasa Indonesia (--lang id), taken as overview.png is,
+# to sit beside it in the README.
+id_shot() {
+  DISPLAY=$display bin/flashdeck --tab overview --lang id --quit-after "${SHOT_AFTER:-14}s" 2>/dev/null &
+  local app=$!
+  sleep "${SHOT_WAIT:-10}"
+  DISPLAY=$display import -window root "$out/overview-id.png"
+  wait $app
+  echo "wrote $out/overview-id.png"
+}
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 sleep 1
+kill -0 $xvfb 2>/dev/null || { echo "Xvfb could not start on $display: set SHOT_DISPLAY" >&2; exit 1; }
+if [ "${SHOT_ONLY:-}" = id ]; then
+  id_shot
+  exit 0
+fi
+id_shot
 for shot in overview skus channels flagged wall; do
   args=(--tab "$shot")
   [ "$shot" = wall ] && args=(--wall)

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
 )
@@ -76,13 +78,13 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 		isDown := c.State == engine.StateDown
 		switch {
 		case isDown && !d.down[c.ID]:
-			body := "last data " + format.Age(c.LastSuccess, s.Wall)
+			body := fmt.Sprintf(lang.L("last data %s"), format.Age(c.LastSuccess, s.Wall))
 			if c.LastError != "" {
 				body += ": " + c.LastError
 			}
-			emit(Alert{Kind: ChannelDown, Key: c.ID, Title: c.Name + " is DOWN", Body: body})
+			emit(Alert{Kind: ChannelDown, Key: c.ID, Title: fmt.Sprintf(lang.L("%s is DOWN"), c.Name), Body: body})
 		case !isDown && d.down[c.ID] && c.State != engine.StateDisabled:
-			emit(Alert{Kind: ChannelRecovered, Key: c.ID, Title: c.Name + " is back", Body: "figures are live again"})
+			emit(Alert{Kind: ChannelRecovered, Key: c.ID, Title: fmt.Sprintf(lang.L("%s is back"), c.Name), Body: lang.L("figures are live again")})
 		}
 		d.down[c.ID] = isDown
 	}
@@ -103,8 +105,8 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 				}
 				if c.Allocated > 0 && c.Remaining <= 0 {
 					if !d.soldOut[key] {
-						emit(Alert{Kind: SoldOut, Key: key, Title: k.Name + " SOLD OUT on " + ch,
-							Body: fmt.Sprintf("%s units sold (%s)", format.Count(c.Sold, sale.Currency), sale.Name)})
+						emit(Alert{Kind: SoldOut, Key: key, Title: fmt.Sprintf(lang.L("%s SOLD OUT on %s"), k.Name, ch),
+							Body: fmt.Sprintf(lang.L("%s units sold (%s)"), format.Count(c.Sold, sale.Currency), sale.Name)})
 					}
 					d.soldOut[key] = true
 					continue
@@ -114,8 +116,8 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 				// channel that is not answering.
 				soon := !c.Stale && c.ETASellout != nil && c.ETASellout.Sub(s.At) < Imminent
 				if soon && !d.imminent[key] {
-					emit(Alert{Kind: SellOutImminent, Key: key, Title: k.Name + " sells out on " + ch + " in " + format.Countdown(c.ETASellout.Sub(s.At)),
-						Body: fmt.Sprintf("%s left at %s", format.Count(c.Remaining, sale.Currency), format.Rate(c.Rate1m, sale.Currency))})
+					emit(Alert{Kind: SellOutImminent, Key: key, Title: fmt.Sprintf(lang.L("%s sells out on %s in %s"), k.Name, ch, format.Countdown(c.ETASellout.Sub(s.At))),
+						Body: fmt.Sprintf(lang.L("%s left at %s"), format.Count(c.Remaining, sale.Currency), format.Rate(c.Rate1m, sale.Currency))})
 				}
 				// Re-arm only when the ETA moves well away, so a rate that
 				// wobbles around the threshold does not flap.
@@ -149,10 +151,10 @@ func (d *Detector) stockAlert(emit func(Alert), key string, sale engine.SaleSnap
 	}
 	switch st {
 	case engine.StockOversell:
-		emit(Alert{Kind: OversellRisk, Key: key, Title: ch + " offers more " + k.Name + " than remain",
-			Body: fmt.Sprintf("%s sellable on %s, %s left of the allocation (%s): cap it at the allocation or pause", format.Count(stock, sale.Currency), ch, format.Count(c.Remaining, sale.Currency), sale.Name)})
+		emit(Alert{Kind: OversellRisk, Key: key, Title: fmt.Sprintf(lang.L("%s offers more %s than remain"), ch, k.Name),
+			Body: fmt.Sprintf(lang.L("%s sellable on %s, %s left of the allocation (%s): cap it at the allocation or pause"), format.Count(stock, sale.Currency), ch, format.Count(c.Remaining, sale.Currency), sale.Name)})
 	case engine.StockNotSelling:
-		emit(Alert{Kind: NotSelling, Key: key, Title: k.Name + " is not selling on " + ch,
-			Body: fmt.Sprintf("%s offers 0 while %s remain of the allocation (%s)", ch, format.Count(c.Remaining, sale.Currency), sale.Name)})
+		emit(Alert{Kind: NotSelling, Key: key, Title: fmt.Sprintf(lang.L("%s is not selling on %s"), k.Name, ch),
+			Body: fmt.Sprintf(lang.L("%s offers 0 while %s remain of the allocation (%s)"), ch, format.Count(c.Remaining, sale.Currency), sale.Name)})
 	}
 }

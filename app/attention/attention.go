@@ -19,6 +19,8 @@ import (
 	"sync"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
@@ -291,18 +293,18 @@ func channelItem(c engine.ChannelSnap, now time.Time) (Item, bool) {
 	switch c.State {
 	case engine.StateDown:
 		score = scoreDown
-		why = name + " is down"
+		why = fmt.Sprintf(lang.L("%s is down"), name)
 		if !c.DownSince.IsZero() && now.After(c.DownSince) {
-			why += " for " + short(now.Sub(c.DownSince))
+			why += fmt.Sprintf(lang.L(" for %s"), short(now.Sub(c.DownSince)))
 		}
 	case engine.StateDegraded:
 		if c.LastSuccess.IsZero() && c.ConsecutiveFailures == 0 {
 			return Item{}, false // not polled yet: starting, not failing
 		}
 		score = scoreDegraded
-		why = name + " is degraded"
+		why = fmt.Sprintf(lang.L("%s is degraded"), name)
 		if c.RateLimited {
-			why += " (rate limited)"
+			why += lang.L(" (rate limited)")
 		}
 	default:
 		return Item{}, false
@@ -381,7 +383,7 @@ func (t *Tracker) stalled(at time.Time, sale *engine.SaleSnap, chans map[string]
 			}
 			out = append(out, Item{
 				Kind: KindStalled,
-				Why: fmt.Sprintf("%s sold no %s for %s while other channels sold %s (about %s expected here): listing broken or storefront closed?",
+				Why: fmt.Sprintf(lang.L("%s sold no %s for %s while other channels sold %s (about %s expected here): listing broken or storefront closed?"),
 					name, k.SKU, short(silent), format.Count(elsewhere, sale.Currency), format.Count(int(math.Round(expected)), sale.Currency)),
 				Target: Target{Tab: TabSKUs, Sale: sale.ID, SKU: k.SKU, Channel: c.Channel},
 				score:  scoreStalled + min(expected/10, 99),
@@ -410,7 +412,7 @@ func (t *Tracker) flagsRising(at time.Time, sale *engine.SaleSnap) (Item, bool) 
 	}
 	return Item{
 		Kind:   KindFlags,
-		Why:    fmt.Sprintf("%d orders flagged in the last %s on %s (%d open)", rise, short(min(at.Sub(hist[0].at), t.opt.FlagsWindow)), sale.Name, f.Open),
+		Why:    fmt.Sprintf(lang.L("%d orders flagged in the last %s on %s (%d open)"), rise, short(min(at.Sub(hist[0].at), t.opt.FlagsWindow)), sale.Name, f.Open),
 		Target: Target{Tab: TabFlagged, Sale: sale.ID},
 		score:  scoreFlags + min(float64(rise), 99),
 	}, true
@@ -446,7 +448,7 @@ func (t *Tracker) sellingOut(at time.Time, sale *engine.SaleSnap, chans map[stri
 				Kind: KindSellout,
 				// The rate the ETA was taken at (the last minute's, or the
 				// last five's when the last minute sold nothing).
-				Why:    fmt.Sprintf("%s sells out on %s in %s: %s left at %s", name, ch, short(max(left, 0)), format.Count(c.Remaining, sale.Currency), format.Rate(float64(c.Remaining)/max(left.Minutes(), 1.0/60), sale.Currency)),
+				Why:    fmt.Sprintf(lang.L("%s sells out on %s in %s: %s left at %s"), name, ch, short(max(left, 0)), format.Count(c.Remaining, sale.Currency), format.Rate(float64(c.Remaining)/max(left.Minutes(), 1.0/60), sale.Currency)),
 				Target: Target{Tab: TabSKUs, Sale: sale.ID, SKU: k.SKU, Channel: c.Channel},
 				// Sooner is higher, within the band.
 				score: scoreSellout + 99 - min(left.Minutes()*99/t.opt.SelloutWithin.Minutes(), 99),
@@ -471,7 +473,7 @@ func manualItems(a actions.Action) []Item {
 		if what == "" {
 			what = string(a.Kind)
 		}
-		why := fmt.Sprintf("%s waits for a manual step on %s", what, name)
+		why := fmt.Sprintf(lang.L("%s waits for a manual step on %s"), what, name)
 		if r.Message != "" {
 			why += ": " + oneLine(r.Message, 100)
 		}

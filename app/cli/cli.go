@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -26,6 +27,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/collector"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/app/remote"
 	"github.com/flashdeck/flashdeck/app/serve"
 	"github.com/flashdeck/flashdeck/app/ui/launch"
@@ -44,6 +46,13 @@ var Commit = ""
 // its window closes; nil is a build without a desktop.
 func Main(args []string, stdout, stderr io.Writer, runDesktop launch.Run) int {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// The texts the collector writes too (the attention list on the wall
+	// and in Grafana, the report from the API) are looked up in the
+	// system's language, English unless it is Indonesian; the desktop and
+	// flashdeck report set theirs again from --lang.
+	if _, err := i18n.Setup(""); err != nil {
+		log.Warn("translations not loaded: texts stay in English", "err", err)
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "serve":
@@ -222,8 +231,12 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	remoteURL := fs.String("remote", "", "read a collector (flashdeck serve) at this URL instead of polling the channels; the token comes from $FLASHDECK_TOKEN")
 	remoteCA := fs.String("remote-ca", "", "with --remote: PEM file of the CA (or self-signed certificate) behind the collector's TLS certificate")
 	version := fs.Bool("version", false, "print the version and exit")
+	lng := fs.String("lang", "", "language of the screens: en or id (Bahasa Indonesia); default: the system locale")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *lng != "" && !slices.Contains(i18n.Languages, *lng) {
+		return &usageError{fmt.Sprintf("--lang %q: flashdeck speaks %s", *lng, strings.Join(i18n.Languages, ", "))}
 	}
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("unexpected %q after the flags: the desktop takes flags only, and a command comes first (flashdeck serve --config F); flashdeck help says more", fs.Arg(0))}
@@ -242,7 +255,7 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 		if *cfgPath != "" {
 			return errors.New("--remote and --config: choose one (a remote desktop reads the collector's channels, not its own)")
 		}
-		return remoteDesktop(runDesktop, launch.Options{Logger: log, Quit: *quit, Tab: *tab, Wall: *wall}, *remoteURL, *remoteCA, os.Getenv("FLASHDECK_TOKEN"))
+		return remoteDesktop(runDesktop, launch.Options{Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, Lang: *lng}, *remoteURL, *remoteCA, os.Getenv("FLASHDECK_TOKEN"))
 	}
 	if *remoteCA != "" {
 		return errors.New("--remote-ca is for --remote")
@@ -262,7 +275,7 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	if name == "" {
 		name = loginName()
 	}
-	return runDesktop(launch.Options{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, User: name})
+	return runDesktop(launch.Options{Collector: c, Demo: sim, Logger: log, Quit: *quit, Tab: *tab, Wall: *wall, User: name, Lang: *lng})
 }
 
 // remoteDesktop runs the desktop on a collector's stream. A wrong token

@@ -113,6 +113,8 @@ func TestUnknownCommand(t *testing.T) {
 		// Flags first: the desktop's, read as such.
 		{[]string{"--remote-ca", "ca.pem"}, 1, []string{"flashdeck: --remote-ca is for --remote"}},
 		{[]string{"-remote-ca", "ca.pem"}, 1, []string{"--remote-ca is for --remote"}},
+		{[]string{"--lang", "fr"}, 2, []string{`flashdeck: --lang "fr": flashdeck speaks en, id`}},
+		{[]string{"report", "--lang", "ms", "--config", "f.yaml"}, 1, []string{`flashdeck: --lang: language "ms": flashdeck speaks en, id`}},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/app/report"
 )
 
@@ -39,8 +40,12 @@ func reportCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	cfgPath := fs.String("config", "", "configuration file whose state_dir holds the sale (required)")
 	saleID := fs.String("sale", "", "the sale's id (default: the configuration's only sale)")
 	out := fs.String("out", "report.html", `file to write ("-": standard output)`)
+	lng := fs.String("lang", "", "language of the report: en or id (Bahasa Indonesia); default: the system locale")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if _, err := i18n.Setup(*lng); err != nil {
+		return fmt.Errorf("--lang: %w", err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("flashdeck report takes no arguments (got %q): see flashdeck report -h", strings.Join(fs.Args(), " "))

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/flashdeck/flashdeck/datasources"
@@ -40,7 +41,30 @@ func Int(n int64, sep string) string {
 // Count writes a count in the market's style (Indonesian: 1.234).
 func Count(n int, currency string) string { return Int(int64(n), thousands(currency)) }
 
+// language is "id", "en" or "" (unset: the currency decides the marks).
+var language atomic.Value
+
+// SetLanguage makes the language decide numbers, money and dates: "id"
+// writes 1.234,5 and Indonesian words ("5 mnt lalu", "Senin"), "en" writes
+// 1,234.5; "" goes back to the marks of each sale's currency. The desktop
+// and the report call it once at start (app/i18n.Setup).
+func SetLanguage(l string) { language.Store(l) }
+
+// Language is what SetLanguage set ("" when unset).
+func Language() string {
+	l, _ := language.Load().(string)
+	return l
+}
+
+func indonesian() bool { return Language() == "id" }
+
 func thousands(currency string) string {
+	switch Language() {
+	case "id":
+		return "."
+	case "en":
+		return ","
+	}
 	switch currency {
 	case "IDR", "VND", "EUR":
 		return "."
@@ -54,21 +78,27 @@ func Money(m datasources.Money, currency string) string {
 	if cents < 0 {
 		cents = -cents
 	}
+	// The marks are the language's when one is set, else the currency's
+	// market's: IDR and VND group with "." and have no cents.
+	sep, dec := thousands(currency), "."
+	if sep == "." {
+		dec = ","
+	}
 	switch currency {
 	case "IDR":
-		return "Rp " + Int(whole, ".")
+		return "Rp " + Int(whole, sep)
 	case "VND":
-		return Int(whole, ".") + " ₫"
+		return Int(whole, sep) + " ₫"
 	case "MYR":
-		return fmt.Sprintf("RM %s.%02d", Int(whole, ","), cents)
+		return fmt.Sprintf("RM %s%s%02d", Int(whole, sep), dec, cents)
 	case "PHP":
-		return fmt.Sprintf("₱%s.%02d", Int(whole, ","), cents)
+		return fmt.Sprintf("₱%s%s%02d", Int(whole, sep), dec, cents)
 	case "SGD":
-		return fmt.Sprintf("S$%s.%02d", Int(whole, ","), cents)
+		return fmt.Sprintf("S$%s%s%02d", Int(whole, sep), dec, cents)
 	case "THB":
-		return fmt.Sprintf("฿%s.%02d", Int(whole, ","), cents)
+		return fmt.Sprintf("฿%s%s%02d", Int(whole, sep), dec, cents)
 	}
-	return fmt.Sprintf("%s %s.%02d", currency, Int(whole, ","), cents)
+	return fmt.Sprintf("%s %s%s%02d", currency, Int(whole, sep), dec, cents)
 }
 
 // Percent writes a 0..1 fraction as "42%", with one decimal under 10%
@@ -99,15 +129,22 @@ func Rate(perMin float64, currency string) string {
 	if math.IsNaN(perMin) || math.IsInf(perMin, 0) {
 		return "—"
 	}
-	if perMin < 10 {
-		return decimal(perMin, currency) + "/min"
+	unit := "/min"
+	if indonesian() {
+		unit = "/mnt"
 	}
-	return Int(int64(math.Round(perMin)), thousands(currency)) + "/min"
+	if perMin < 10 {
+		return decimal(perMin, currency) + unit
+	}
+	return Int(int64(math.Round(perMin)), thousands(currency)) + unit
 }
 
 // Age writes how long ago t was, relative to now: "just now", "12 s ago",
 // "4 min ago", "2 h ago"; "never" for the zero time.
 func Age(t, now time.Time) string {
+	if indonesian() {
+		return ageID(t, now)
+	}
 	if t.IsZero() {
 		return "never"
 	}
@@ -164,6 +201,12 @@ func Countdown(d time.Duration) string {
 
 // Duration writes a short duration: "850 ms", "3.2 s", "4 min".
 func Duration(d time.Duration) string {
+	if indonesian() && d >= time.Second {
+		if d < time.Minute {
+			return strings.Replace(strconv.FormatFloat(d.Seconds(), 'f', 1, 64), ".", ",", 1) + " dtk"
+		}
+		return fmt.Sprintf("%d mnt", int(d.Minutes()))
+	}
 	switch {
 	case d <= 0:
 		return "—"
@@ -173,4 +216,52 @@ func Duration(d time.Duration) string {
 		return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s"
 	}
 	return fmt.Sprintf("%d min", int(d.Minutes()))
+}
+
+// ageID is Age in Indonesian: "baru saja", "12 dtk lalu", "4 mnt lalu".
+func ageID(t, now time.Time) string {
+	if t.IsZero() {
+		return "belum pernah"
+	}
+	d := now.Sub(t)
+	switch {
+	case d < time.Second:
+		return "baru saja"
+	case d < time.Minute:
+		return fmt.Sprintf("%d dtk lalu", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d mnt lalu", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d jam lalu", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d hari lalu", int(d.Hours()/24))
+}
+
+var (
+	weekdaysID = [...]string{"Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"}
+	monthsID   = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+)
+
+// Weekday writes the short day with the time of day, as the desktop shows
+// when a sale ends: "Mon 15:04", in Indonesian "Sen 15:04".
+func Weekday(t time.Time, loc *time.Location) string {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	if indonesian() {
+		return weekdaysID[t.Weekday()][:3] + " " + t.Format("15:04")
+	}
+	return t.Format("Mon 15:04")
+}
+
+// Date writes a day in full: "Monday 7 December 2026", in Indonesian
+// "Senin, 7 Desember 2026".
+func Date(t time.Time, loc *time.Location) string {
+	if loc != nil {
+		t = t.In(loc)
+	}
+	if indonesian() {
+		return fmt.Sprintf("%s, %d %s %d", weekdaysID[t.Weekday()], t.Day(), monthsID[t.Month()-1], t.Year())
+	}
+	return t.Format("Monday 2 January 2006")
 }

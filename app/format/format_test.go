@@ -46,3 +46,37 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestLanguageDecides(t *testing.T) {
+	defer SetLanguage("")
+	at := time.Date(2026, 12, 7, 14, 5, 0, 0, time.UTC)
+	cases := []struct {
+		lang, cur string
+		got       func() string
+		want      string
+	}{
+		{"", "IDR", func() string { return Count(1234567, "IDR") }, "1.234.567"},
+		{"", "MYR", func() string { return Count(1234567, "MYR") }, "1,234,567"},
+		{"id", "MYR", func() string { return Count(1234567, "MYR") }, "1.234.567"},
+		{"en", "IDR", func() string { return Count(1234567, "IDR") }, "1,234,567"},
+		{"id", "MYR", func() string { return Money(129950, "MYR") }, "RM 1.299,50"},
+		{"en", "IDR", func() string { return Money(199900000, "IDR") }, "Rp 1,999,000"},
+		{"id", "MYR", func() string { return Rate(3.25, "MYR") }, "3,2/mnt"},
+		{"en", "IDR", func() string { return Rate(3.25, "IDR") }, "3.2/min"},
+		{"id", "", func() string { return Percent(0.052, "") }, "5,2%"},
+		{"id", "", func() string { return Age(at.Add(-4*time.Minute), at) }, "4 mnt lalu"},
+		{"id", "", func() string { return Age(time.Time{}, at) }, "belum pernah"},
+		{"en", "", func() string { return Age(at.Add(-4*time.Minute), at) }, "4 min ago"},
+		{"id", "", func() string { return Date(at, time.UTC) }, "Senin, 7 Desember 2026"},
+		{"en", "", func() string { return Date(at, time.UTC) }, "Monday 7 December 2026"},
+		{"id", "", func() string { return Weekday(at.AddDate(0, 0, 1), time.UTC) }, "Sel 14:05"},
+		{"en", "", func() string { return Weekday(at, time.UTC) }, "Mon 14:05"},
+		{"id", "", func() string { return Duration(3200 * time.Millisecond) }, "3,2 dtk"},
+	}
+	for _, c := range cases {
+		SetLanguage(c.lang)
+		if got := c.got(); got != c.want {
+			t.Errorf("language %q, currency %q: got %q, want %q", c.lang, c.cur, got, c.want)
+		}
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/datasources"
@@ -63,13 +65,13 @@ func WriteHTML(w io.Writer, r *Report) error {
 		v.Legend = append(v.Legend, legendEntry{Name: c.Name, Color: css(plot.SeriesColor(i)), Line: true})
 	}
 	v.Legend = append(v.Legend,
-		legendEntry{Name: "sold (of " + format.Count(r.Timeline.Allocated, r.Sale.Currency) + " allocated, grey line)", Color: css(inkCumulative), Line: true},
-		legendEntry{Name: "flagged orders", Color: css(inkFlags), Line: true},
-		legendEntry{Name: "down", Color: css(inkDown)},
-		legendEntry{Name: "degraded", Color: css(inkDegraded)},
-		legendEntry{Name: "pause", Color: css(markerInk("pause"))},
-		legendEntry{Name: "resume", Color: css(markerInk("resume"))},
-		legendEntry{Name: "extend", Color: css(markerInk("extend"))},
+		legendEntry{Name: fmt.Sprintf(lang.L("sold (of %s allocated, grey line)"), format.Count(r.Timeline.Allocated, r.Sale.Currency)), Color: css(inkCumulative), Line: true},
+		legendEntry{Name: lang.L("flagged orders"), Color: css(inkFlags), Line: true},
+		legendEntry{Name: lang.L("down"), Color: css(inkDown)},
+		legendEntry{Name: lang.L("degraded"), Color: css(inkDegraded)},
+		legendEntry{Name: lang.L("pause"), Color: css(markerInk("pause"))},
+		legendEntry{Name: lang.L("resume"), Color: css(markerInk("resume"))},
+		legendEntry{Name: lang.L("extend"), Color: css(markerInk("extend"))},
 	)
 	m := r.Timeline
 	step := max(m.Minutes/6, 1)
@@ -118,9 +120,9 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"dur": func(d time.Duration) string {
 		d = d.Round(time.Second)
 		if d < time.Minute {
-			return fmt.Sprintf("%d s", int(d.Seconds()))
+			return fmt.Sprintf(lang.L("%d s"), int(d.Seconds()))
 		}
-		return fmt.Sprintf("%d min %02d s", int(d.Minutes()), int(d.Seconds())%60)
+		return fmt.Sprintf(lang.L("%d min %02d s"), int(d.Minutes()), int(d.Seconds())%60)
 	},
 	"clock": func(loc *time.Location, t time.Time) string {
 		if t.IsZero() {
@@ -128,11 +130,42 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return format.ClockSec(t, loc)
 	},
-	"date": func(loc *time.Location, t time.Time) string { return t.In(loc).Format("Mon 2 Jan 2006 15:04") },
+	"date": func(loc *time.Location, t time.Time) string {
+		if format.Language() == "id" {
+			return format.Date(t, loc) + " " + t.In(loc).Format("15:04")
+		}
+		return t.In(loc).Format("Mon 2 Jan 2006 15:04")
+	},
+	// t translates a text of the page (the key is its English text); the
+	// translation test reads the template's {{t "…"}} for its keys. Texts
+	// with figures are format strings filled by printf.
+	"t": func(s string) string { return lang.L(s) },
+	// state words a sale's state; each one a literal so the translation
+	// test sees it.
+	"state": func(s string) string {
+		switch s {
+		case "scheduled":
+			return lang.L("scheduled")
+		case "live":
+			return lang.L("live")
+		case "sold_out":
+			return lang.L("sold out")
+		case "ended":
+			return lang.L("ended")
+		}
+		return s
+	},
+	// lang is the page's language for <html lang>.
+	"lang": func() string {
+		if format.Language() == "id" {
+			return "id"
+		}
+		return "en"
+	},
 	"results": func(a actions.Action) string {
 		var parts []string
 		for _, r := range a.Results {
-			parts = append(parts, r.ChannelName+": "+string(r.Result))
+			parts = append(parts, r.ChannelName+": "+lang.L(string(r.Result)))
 		}
 		return strings.Join(parts, "; ")
 	},

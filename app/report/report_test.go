@@ -20,6 +20,8 @@ import (
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/app/report"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
 	"github.com/flashdeck/flashdeck/internal/plot"
@@ -210,6 +212,28 @@ func TestReportHTMLIsSelfContained(t *testing.T) {
 		}
 	}
 	screenshot(t, html)
+
+	// The same report in Bahasa Indonesia: its texts and numbers, the
+	// names and the reasons given as they were.
+	if _, err := i18n.Setup("id"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _, _ = i18n.Setup("en"); format.SetLanguage("") }()
+	buf.Reset()
+	if err := report.WriteHTML(&buf, rep); err != nil {
+		t.Fatal(err)
+	}
+	html = buf.String()
+	for _, want := range []string{`<html lang="id">`, "Laporan pascapenjualan", "Semua SKU", "Gangguan", "Pesanan ditandai", "POCO M3 flash sale", "bots on the checkout"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the report in Indonesian lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"Post-sale report", "Every SKU", "Outages", "Flagged orders", "Sell-through", "not sold out"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("the report in Indonesian still says %q", bad)
+		}
+	}
 }
 
 // chromium finds a headless Chromium, "" if none.

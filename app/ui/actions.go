@@ -12,11 +12,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/widgets"
 )
 
@@ -31,7 +33,7 @@ type ActionService interface {
 }
 
 // viewerTip says why a viewer's buttons are disabled.
-const viewerTip = "Your role is viewer: you see everything and can act on nothing. An operator can (config users)."
+var viewerTip = key("Your role is viewer: you see everything and can act on nothing. An operator can (config users).")
 
 // extendChoices are the extensions offered, as "by" durations.
 var extendChoices = []struct{ label, by string }{
@@ -117,7 +119,7 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 		}
 	}
 	v.sale = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	v.who = widget.NewLabel(fmt.Sprintf("Acting as %s (%s)", u.Name, u.Role))
+	v.who = widget.NewLabel(fmt.Sprintf(lang.L("Acting as %s (%s)"), u.Name, lang.L(u.Role)))
 	v.chans = widget.NewCheckGroup(nil, nil)
 	v.chans.Horizontal = true
 	v.chState = widget.NewLabel("")
@@ -128,22 +130,22 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 	}
 	v.extendBy = widget.NewSelect(labels, nil)
 	v.extendBy.SetSelected("+1 h")
-	v.pause = widgets.NewTipButton("Pause", func() { v.ask(actions.Pause) }, "")
+	v.pause = widgets.NewTipButton(lang.L("Pause"), func() { v.ask(actions.Pause) }, "")
 	v.pause.SetIcon(theme.MediaPauseIcon())
-	v.resume = widgets.NewTipButton("Resume", func() { v.ask(actions.Resume) }, "")
+	v.resume = widgets.NewTipButton(lang.L("Resume"), func() { v.ask(actions.Resume) }, "")
 	v.resume.SetIcon(theme.MediaPlayIcon())
-	v.extend = widgets.NewTipButton("Extend", func() { v.ask(actions.Extend) }, "")
+	v.extend = widgets.NewTipButton(lang.L("Extend"), func() { v.ask(actions.Extend) }, "")
 	v.extend.SetIcon(theme.HistoryIcon())
 	v.pause.Importance = widget.DangerImportance
 
-	v.current = widget.NewLabel("No action yet.")
+	v.current = widget.NewLabel(lang.L("No action yet."))
 	v.current.Wrapping = fyne.TextWrapWord
 	v.progress = container.NewVBox()
-	v.retry = widgets.NewTipButton("Retry failed channels", v.retryShown, "Sends the action again, as a new request, to the channels where it failed")
+	v.retry = widgets.NewTipButton(lang.L("Retry failed channels"), v.retryShown, lang.L("Sends the action again, as a new request, to the channels where it failed"))
 	v.retry.Disable()
 
 	v.filter = widget.NewEntry()
-	v.filter.SetPlaceHolder("Filter the audit trail: user, channel, reason, result…")
+	v.filter.SetPlaceHolder(lang.L("Filter the audit trail: user, channel, reason, result…"))
 	v.filter.OnChanged = func(string) { v.filterChanged() }
 	v.audit = newTable(v.auditColumns(), func() int { return len(v.list) }, func(i int) *actions.Action { return &v.list[i] })
 	v.audit.OnSelected = func(id widget.TableCellID) {
@@ -151,24 +153,24 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 			v.show(v.list[id.Row])
 		}
 	}
-	v.export = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), v.exportDialog)
+	v.export = widget.NewButtonWithIcon(lang.L("Export CSV…"), theme.DocumentSaveIcon(), v.exportDialog)
 
 	if !u.CanAct() || svc == nil {
 		for _, b := range []*widgets.TipButton{v.pause, v.resume, v.extend, v.retry} {
 			b.Disable()
-			b.SetTip(viewerTip)
+			b.SetTip(lang.L(viewerTip))
 		}
 	}
 	controls := container.NewVBox(
 		container.NewBorder(nil, nil, v.picker.Content(), v.who, v.sale),
-		container.NewHBox(widget.NewLabel("Channels:"), v.chans),
+		container.NewHBox(widget.NewLabel(lang.L("Channels:")), v.chans),
 		v.chState,
 		container.NewHBox(v.pause, v.resume, widget.NewSeparator(), v.extend, v.extendBy),
 	)
-	progress := container.NewBorder(container.NewVBox(widget.NewLabelWithStyle("Last action", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.current), v.retry, nil, nil, container.NewVScroll(v.progress))
+	progress := container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(lang.L("Last action"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.current), v.retry, nil, nil, container.NewVScroll(v.progress))
 	top := container.NewHSplit(widget.NewCard("", "", controls), widget.NewCard("", "", progress))
 	top.Offset = 0.55
-	auditPane := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabelWithStyle("Audit trail", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.export, v.filter), nil, nil, nil, v.audit.box)
+	auditPane := container.NewBorder(container.NewBorder(nil, nil, widget.NewLabelWithStyle(lang.L("Audit trail"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), v.export, v.filter), nil, nil, nil, v.audit.box)
 	split := container.NewVSplit(top, auditPane)
 	split.Offset = 0.6
 	v.root = split
@@ -179,11 +181,11 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 // it went.
 func (v *ActionsView) auditColumns() []column[*actions.Action] {
 	return []column[*actions.Action]{
-		{Title: "When", Width: 78, Text: func(a *actions.Action) string { return a.CreatedAt.In(v.loc).Format("15:04:05") }},
-		{Title: "Who", Width: 70, Text: func(a *actions.Action) string { return a.User }},
-		{Title: "Action", Width: 330, Text: func(a *actions.Action) string { return a.Summary }},
-		{Title: "Result", Width: 210, Text: resultWords, Importance: func(a *actions.Action) widget.Importance { return resultImportance(a.Status()) }},
-		{Title: "Reason", Width: 300, Text: func(a *actions.Action) string { return a.Reason }},
+		{Title: lang.L("When"), Width: 78, Text: func(a *actions.Action) string { return a.CreatedAt.In(v.loc).Format("15:04:05") }},
+		{Title: lang.L("Who"), Width: 70, Text: func(a *actions.Action) string { return a.User }},
+		{Title: lang.L("Action"), Width: 330, Text: func(a *actions.Action) string { return a.Summary }},
+		{Title: lang.L("Result"), Width: 210, Text: resultWords, Importance: func(a *actions.Action) widget.Importance { return resultImportance(a.Status()) }},
+		{Title: lang.L("Reason"), Width: 300, Text: func(a *actions.Action) string { return a.Reason }},
 	}
 }
 
@@ -197,7 +199,7 @@ func resultWords(a *actions.Action) string {
 	var parts []string
 	for _, r := range order {
 		if n[r] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n[r], r))
+			parts = append(parts, fmt.Sprintf("%d %s", n[r], lang.L(string(r))))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -223,7 +225,7 @@ func (v *ActionsView) Apply(s *engine.Snapshot) {
 	sl, _ := v.picker.sale(s)
 	v.loc = saleLocation(sl)
 	v.saleID = sl.ID
-	ends := "ends " + sl.End.In(v.loc).Format("Mon 15:04")
+	ends := fmt.Sprintf(lang.L("ends %s"), format.Weekday(sl.End, v.loc))
 	if !v.picker.Multi() {
 		ends = sl.Name + " · " + ends // no picker to name it
 	}
@@ -238,14 +240,14 @@ func (v *ActionsView) Apply(s *engine.Snapshot) {
 		v.names[c.Channel] = ch.Name
 		ids = append(ids, c.Channel)
 		opts = append(opts, ch.Name)
-		st := "selling"
+		st := lang.L("selling")
 		if c.Paused {
-			st = "paused by flashdeck"
+			st = lang.L("paused by flashdeck")
 		}
 		if !ch.Capabilities.Pause {
-			st += " (manual steps: no API)"
+			st += lang.L(" (manual steps: no API)")
 		}
-		states = append(states, fmt.Sprintf("%s: %s, ends %s", ch.Name, st, c.End.In(v.loc).Format("15:04")))
+		states = append(states, fmt.Sprintf(lang.L("%s: %s, ends %s"), ch.Name, st, c.End.In(v.loc).Format("15:04")))
 	}
 	if v.chans.Options == nil || strings.Join(opts, "\x00") != strings.Join(v.chans.Options, "\x00") {
 		v.ids = ids
@@ -325,7 +327,7 @@ func (v *ActionsView) askRequest(req actions.Request, reason string) {
 func (v *ActionsView) confirmPlan(req actions.Request, plan actions.Action, reason string) {
 	v.confirm(plan, reason, func(reason string) {
 		req.Reason = reason
-		v.current.SetText(plan.Summary + " — sending…")
+		v.current.SetText(plan.Summary + lang.L(" — sending…"))
 		v.sending, v.shown = req.IdempotencyKey, ""
 		v.background(func() (actions.Action, error) {
 			a, err := v.svc.Submit(context.Background(), v.user, req)
@@ -367,17 +369,17 @@ func (v *ActionsView) confirmDialog(plan actions.Action, reason string, ok func(
 		lines = append(lines, l)
 	}
 	entry := widget.NewMultiLineEntry()
-	entry.SetPlaceHolder("Why? (required, kept in the audit trail)")
+	entry.SetPlaceHolder(lang.L("Why? (required, kept in the audit trail)"))
 	entry.SetText(reason)
 	entry.SetMinRowsVisible(2)
-	lines = append(lines, widget.NewLabel("Reason"), entry)
-	title := "Confirm: " + string(plan.Kind)
+	lines = append(lines, widget.NewLabel(lang.L("Reason")), entry)
+	title := fmt.Sprintf(lang.L("Confirm: %s"), lang.L(string(plan.Kind)))
 	if n := v.saleNames[plan.Sale]; n != "" {
 		// Which sale, in the title too: with several sales, a pause of the
 		// wrong one is the mistake to catch here.
 		title += " — " + n
 	}
-	d := dialog.NewCustomConfirm(title, "Do it", "Cancel", container.NewVBox(lines...), func(yes bool) {
+	d := dialog.NewCustomConfirm(title, lang.L("Do it"), lang.L("Cancel"), container.NewVBox(lines...), func(yes bool) {
 		if yes {
 			ok(strings.TrimSpace(entry.Text))
 		}
@@ -387,9 +389,9 @@ func (v *ActionsView) confirmDialog(plan actions.Action, reason string, ok func(
 	// No reason, no action: OK is enabled only with one.
 	check := func(s string) {
 		if strings.TrimSpace(s) == "" {
-			d.SetConfirmText("Give a reason first")
+			d.SetConfirmText(lang.L("Give a reason first"))
 		} else {
-			d.SetConfirmText("Do it")
+			d.SetConfirmText(lang.L("Do it"))
 		}
 	}
 	entry.OnChanged = check
@@ -409,9 +411,9 @@ func (v *ActionsView) confirmDialog(plan actions.Action, reason string, ok func(
 // show puts an action's per-channel results in the progress pane.
 func (v *ActionsView) show(a actions.Action) {
 	v.shown = a.ID
-	head := a.Summary + " — " + statusWords[a.Status()]
+	head := a.Summary + " — " + lang.L(statusWords[a.Status()])
 	if a.Replayed {
-		head += " (already done: the same request was made before)"
+		head += lang.L(" (already done: the same request was made before)")
 	}
 	v.current.SetText(head)
 	v.progress.RemoveAll()
@@ -428,7 +430,7 @@ func (v *ActionsView) show(a actions.Action) {
 		row := container.NewBorder(nil, nil, badge, nil, text)
 		if r.Result == actions.Manual && r.ConfirmedBy == "" && v.user.CanAct() && v.svc != nil {
 			id, ch := a.ID, r.Channel
-			done := widget.NewButtonWithIcon("Done by hand", theme.ConfirmIcon(), func() { v.confirmManual(id, ch) })
+			done := widget.NewButtonWithIcon(lang.L("Done by hand"), theme.ConfirmIcon(), func() { v.confirmManual(id, ch) })
 			row = container.NewBorder(nil, nil, badge, container.NewVBox(done), text)
 		}
 		v.progress.Add(row)
@@ -443,11 +445,11 @@ func (v *ActionsView) show(a actions.Action) {
 
 // statusWords says where an action stands, for the progress pane.
 var statusWords = map[actions.Result]string{
-	actions.Pending: "in progress…",
-	actions.Applied: "done",
-	actions.Failed:  "failed on some channels (see why below; Retry sends it again there)",
-	actions.Unknown: "result unknown: flashdeck is reading the channel back",
-	actions.Manual:  "waiting for a manual step",
+	actions.Pending: key("in progress…"),
+	actions.Applied: key("done"),
+	actions.Failed:  key("failed on some channels (see why below; Retry sends it again there)"),
+	actions.Unknown: key("result unknown: flashdeck is reading the channel back"),
+	actions.Manual:  key("waiting for a manual step"),
 }
 
 func resultImportance(r actions.Result) widget.Importance {

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -32,7 +33,7 @@ type AttentionPanel struct {
 // NewAttentionPanel makes the empty panel.
 func NewAttentionPanel(open func(attention.Target)) *AttentionPanel {
 	p := &AttentionPanel{tracker: attention.NewTracker(attention.Options{}), open: open}
-	p.title = widget.NewLabelWithStyle("What needs me now", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.title = widget.NewLabelWithStyle(lang.L("What needs me now"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	p.list = widget.NewList(func() int { return max(len(p.items), 1) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
@@ -69,7 +70,7 @@ func (p *AttentionPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		}
 	}
 	if id >= len(p.items) {
-		label.SetText("Nothing: every channel, listing and action is as it should be.")
+		label.SetText(lang.L("Nothing: every channel, listing and action is as it should be."))
 		icon.SetResource(theme.ConfirmIcon())
 		return
 	}
@@ -100,9 +101,9 @@ func (p *AttentionPanel) Apply(s *engine.Snapshot, acts []actions.Action) {
 		}
 	}
 	l := p.tracker.Observe(s, manual)
-	title := "What needs me now"
+	title := lang.L("What needs me now")
 	if n := l.Counts[attention.KindSellout]; n > 0 {
-		title += fmt.Sprintf(" — %s selling out within 15 minutes", plural(n, "listing", "listings"))
+		title += fmt.Sprintf(lang.L(" — %s selling out within 15 minutes"), plural(n, lang.L("listing"), lang.L("listings")))
 	}
 	if p.title.Text != title {
 		p.title.SetText(title)

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,8 +43,8 @@ func newCheckView() *checkView {
 	v := &checkView{status: widget.NewLabel(""), lines: map[string]*widget.Label{}}
 	v.status.Truncation = fyne.TextTruncateEllipsis
 	v.status.TextStyle.Bold = true
-	v.details = widget.NewButtonWithIcon("Check details…", theme.InfoIcon(), v.showDetails)
-	v.again = widget.NewButtonWithIcon("Run check again", theme.ViewRefreshIcon(), func() {
+	v.details = widget.NewButtonWithIcon(lang.L("Check details…"), theme.InfoIcon(), v.showDetails)
+	v.again = widget.NewButtonWithIcon(lang.L("Run check again"), theme.ViewRefreshIcon(), func() {
 		if v.onRun != nil && !v.running {
 			v.onRun()
 		}
@@ -88,24 +91,24 @@ func (v *checkView) setRemote() {
 func (v *checkView) refresh() {
 	switch {
 	case v.remote:
-		v.status.SetText("Pre-sale check: done on the collector (flashdeck check there); this desktop calls no channel")
+		v.status.SetText(lang.L("Pre-sale check: done on the collector (flashdeck check there); this desktop calls no channel"))
 		v.status.Importance = widget.LowImportance
 		v.details.Hide()
 		v.again.Hide()
 	case v.running:
-		v.status.SetText("Pre-sale check: reading every channel (read-only)…")
+		v.status.SetText(lang.L("Pre-sale check: reading every channel (read-only)…"))
 		v.status.Importance = widget.MediumImportance
 		v.again.Disable()
 	case v.report != nil:
 		r := v.report
-		v.status.SetText("Pre-sale check at " + format.ClockSec(r.At, r.Location()) + ": " + r.Summary)
+		v.status.SetText(fmt.Sprintf(lang.L("Pre-sale check at %s: %s"), format.ClockSec(r.At, r.Location()), r.Summary))
 		v.status.Importance = widget.SuccessImportance
 		if !r.OK {
 			v.status.Importance = widget.DangerImportance
 		}
 		v.again.Enable()
 	default:
-		v.status.SetText("Pre-sale check: not run yet")
+		v.status.SetText(lang.L("Pre-sale check: not run yet"))
 		v.status.Importance = widget.LowImportance
 	}
 	if v.report == nil {
@@ -132,7 +135,7 @@ func (v *checkView) applyLine(channel string, l *widget.Label) {
 	}
 	if c == nil {
 		if v.running && !v.remote && v.onRun != nil {
-			l.SetText("Check: running…")
+			l.SetText(lang.L("Check: running…"))
 			l.Importance = widget.LowImportance
 			l.Show()
 			l.Refresh()
@@ -143,7 +146,7 @@ func (v *checkView) applyLine(channel string, l *widget.Label) {
 	}
 	text := c.Short()
 	if v.running {
-		text += " (checking again…)"
+		text += lang.L(" (checking again…)")
 	}
 	l.SetText(text)
 	switch {
@@ -187,5 +190,5 @@ func (v *checkView) showDetails() {
 	txt.TextStyle.Monospace = true
 	scroll := container.NewScroll(txt)
 	scroll.SetMinSize(fyne.NewSize(940, 520))
-	dialog.NewCustom("Pre-sale check", "Close", scroll, v.window).Show()
+	dialog.NewCustom(lang.L("Pre-sale check"), lang.L("Close"), scroll, v.window).Show()
 }

@@ -16,10 +16,8 @@ func (d *Dashboard) exportPNG() {
 	if d.window == nil {
 		return
 	}
-	for _, it := range d.tabs.Items {
-		if it.Text == "Overview" && !d.wallOn {
-			d.tabs.Select(it)
-		}
+	if !d.wallOn {
+		d.SelectTab("overview")
 	}
 	img := d.window.Canvas().Capture()
 	saveFile(d.window, "flashdeck-overview", ".png", func(w io.Writer) error { return png.Encode(w, img) })

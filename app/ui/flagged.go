@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -18,15 +19,15 @@ import (
 )
 
 // Filters of the Flagged view.
-const (
-	flagsOpen      = "Open"
-	flagsReviewed  = "Reviewed"
-	flagsCancelled = "Cancelled"
-	flagsAll       = "All"
+var (
+	flagsOpen      = key("Open")
+	flagsReviewed  = key("Reviewed")
+	flagsCancelled = key("Cancelled")
+	flagsAll       = key("All")
 )
 
 // cancelTip says what Cancel order does.
-const cancelTip = "Cancels the whole order on its channel, after a confirmation and a reason; the result and who asked go in the audit trail (Actions tab)."
+var cancelTip = key("Cancels the whole order on its channel, after a confirmation and a reason; the result and who asked go in the audit trail (Actions tab).")
 
 // Flagged lists the orders the rules flagged, the highest score first, and
 // shows one in detail: why, and the related orders on every channel.
@@ -76,26 +77,26 @@ type Flagged struct {
 // detail beside says them whole); SKU codes keep room to show whole.
 func (v *Flagged) columns() []column[*rules.Flag] {
 	return []column[*rules.Flag]{
-		{Title: "Score", Width: 58, Text: func(f *rules.Flag) string { return fmt.Sprint(f.Score) }, Importance: scoreImportance},
-		{Title: "Rules", Width: 190, MinWidth: 120, Text: ruleIDs},
-		{Title: "Channel", Width: 96, Text: func(f *rules.Flag) string { return v.channelName(f.Channel) }},
-		{Title: "SKU", Width: 150, MinWidth: 130, Text: func(f *rules.Flag) string { return f.SKU }},
-		{Title: "Units", Width: 52, Text: func(f *rules.Flag) string { return format.Count(f.Units, v.currency) }},
-		{Title: "Buyer", Width: 112, MinWidth: 90, Text: func(f *rules.Flag) string { return f.Buyer }},
-		{Title: "State", Width: 78, Text: func(f *rules.Flag) string { return f.State }},
-		{Title: "Placed", Width: 78, Text: func(f *rules.Flag) string { return f.CreatedAt.In(v.loc).Format("15:04:05") }},
+		{Title: lang.L("Score"), Width: 58, Text: func(f *rules.Flag) string { return fmt.Sprint(f.Score) }, Importance: scoreImportance},
+		{Title: lang.L("Rules"), Width: 190, MinWidth: 120, Text: ruleIDs},
+		{Title: lang.L("Channel"), Width: 96, Text: func(f *rules.Flag) string { return v.channelName(f.Channel) }},
+		{Title: lang.L("SKU"), Width: 150, MinWidth: 130, Text: func(f *rules.Flag) string { return f.SKU }},
+		{Title: lang.L("Units"), Width: 52, Text: func(f *rules.Flag) string { return format.Count(f.Units, v.currency) }},
+		{Title: lang.L("Buyer"), Width: 112, MinWidth: 90, Text: func(f *rules.Flag) string { return f.Buyer }},
+		{Title: lang.L("State"), Width: 78, Text: func(f *rules.Flag) string { return lang.L(f.State) }},
+		{Title: lang.L("Placed"), Width: 78, Text: func(f *rules.Flag) string { return f.CreatedAt.In(v.loc).Format("15:04:05") }},
 	}
 }
 
 // evidenceColumns are the related orders' columns.
 func (v *Flagged) evidenceColumns() []column[*rules.Ref] {
 	return []column[*rules.Ref]{
-		{Title: "Channel", Width: 90, Text: func(r *rules.Ref) string { return v.channelName(r.Channel) }},
-		{Title: "Order", Width: 140, MinWidth: 100, Text: func(r *rules.Ref) string { return r.OrderID }},
-		{Title: "SKU", Width: 140, MinWidth: 120, Text: func(r *rules.Ref) string { return r.SKU }},
-		{Title: "Units", Width: 48, Text: func(r *rules.Ref) string { return format.Count(r.Units, v.currency) }},
-		{Title: "Buyer", Width: 104, MinWidth: 80, Text: func(r *rules.Ref) string { return r.Buyer }},
-		{Title: "Placed", Width: 72, Text: func(r *rules.Ref) string { return r.CreatedAt.In(v.loc).Format("15:04:05") }},
+		{Title: lang.L("Channel"), Width: 90, Text: func(r *rules.Ref) string { return v.channelName(r.Channel) }},
+		{Title: lang.L("Order"), Width: 140, MinWidth: 100, Text: func(r *rules.Ref) string { return r.OrderID }},
+		{Title: lang.L("SKU"), Width: 140, MinWidth: 120, Text: func(r *rules.Ref) string { return r.SKU }},
+		{Title: lang.L("Units"), Width: 48, Text: func(r *rules.Ref) string { return format.Count(r.Units, v.currency) }},
+		{Title: lang.L("Buyer"), Width: 104, MinWidth: 80, Text: func(r *rules.Ref) string { return r.Buyer }},
+		{Title: lang.L("Placed"), Width: 72, Text: func(r *rules.Ref) string { return r.CreatedAt.In(v.loc).Format("15:04:05") }},
 	}
 }
 
@@ -134,8 +135,8 @@ func NewFlagged() *Flagged {
 			v.showDetail()
 		}
 	}
-	v.filter = widget.NewSelect([]string{flagsOpen, flagsReviewed, flagsCancelled, flagsAll}, nil)
-	v.filter.Selected = flagsOpen
+	v.filter = widget.NewSelect([]string{lang.L(flagsOpen), lang.L(flagsReviewed), lang.L(flagsCancelled), lang.L(flagsAll)}, nil)
+	v.filter.Selected = lang.L(flagsOpen)
 	v.count = widget.NewLabel("")
 
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -151,14 +152,14 @@ func NewFlagged() *Flagged {
 		},
 		func(i int) *rules.Ref { return &v.current().Evidence[i] })
 	v.more = widget.NewLabel("")
-	v.review = widget.NewButtonWithIcon("Mark reviewed", theme.ConfirmIcon(), v.markReviewed)
-	v.cancel = widgets.NewTipButton("Cancel order", v.cancelOrder, cancelTip)
+	v.review = widget.NewButtonWithIcon(lang.L("Mark reviewed"), theme.ConfirmIcon(), v.markReviewed)
+	v.cancel = widgets.NewTipButton(lang.L("Cancel order"), v.cancelOrder, lang.L(cancelTip))
 	v.cancel.SetIcon(theme.CancelIcon())
 	v.cancel.Disable()
-	v.related = widget.NewLabelWithStyle("Related orders on every channel", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.related = widget.NewLabelWithStyle(lang.L("Related orders on every channel"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head := container.NewVBox(v.title, v.meta, widget.NewSeparator(), v.reasons, widget.NewSeparator(), v.related)
 	v.detail = container.NewBorder(head, container.NewVBox(v.more, container.NewHBox(v.review, v.cancel)), nil, nil, v.evidence.box)
-	v.empty = widget.NewLabel("Select a flagged order to see why it was flagged.")
+	v.empty = widget.NewLabel(lang.L("Select a flagged order to see why it was flagged."))
 	v.detail.Hide()
 
 	v.sales = newSalePicker(true, func(sale string) {
@@ -171,7 +172,7 @@ func NewFlagged() *Flagged {
 		v.showWorst()
 		v.reselect()
 	})
-	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel("Show"), v.filter, v.sales.Content()), nil, v.count)
+	bar := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(lang.L("Show")), v.filter, v.sales.Content()), nil, v.count)
 	split := container.NewHSplit(v.table.box, container.NewStack(container.NewPadded(v.empty), container.NewPadded(v.detail)))
 	split.Offset = 0.62
 	v.root = container.NewBorder(bar, nil, nil, nil, split)
@@ -252,7 +253,7 @@ func (v *Flagged) Open() int {
 
 func (v *Flagged) reselect() {
 	v.view = v.view[:0]
-	want := map[string]string{flagsOpen: rules.StateOpen, flagsReviewed: rules.StateReviewed, flagsCancelled: rules.StateCancelled}[v.filter.Selected]
+	want := map[string]string{lang.L(flagsOpen): rules.StateOpen, lang.L(flagsReviewed): rules.StateReviewed, lang.L(flagsCancelled): rules.StateCancelled}[v.filter.Selected]
 	sale := v.sales.Chosen()
 	for i := range v.all {
 		if (want == "" || v.all[i].State == want) && (sale == "" || v.all[i].Sale == sale) {
@@ -273,8 +274,8 @@ func (v *Flagged) reselect() {
 			cancelled++
 		}
 	}
-	v.count.SetText(format.Count(open, v.currency) + " open · " + format.Count(reviewed, v.currency) + " reviewed · " +
-		format.Count(cancelled, v.currency) + " cancelled")
+	v.count.SetText(fmt.Sprintf(lang.L("%s open · %s reviewed · %s cancelled"), format.Count(open, v.currency), format.Count(reviewed, v.currency),
+		format.Count(cancelled, v.currency)))
 	v.table.Refresh()
 	// The table selects by row: keep its highlight on the flag shown, which
 	// may have moved in the new list.
@@ -317,10 +318,10 @@ func (v *Flagged) showDetail() {
 	}
 	v.empty.Hide()
 	v.detail.Show()
-	v.title.SetText(fmt.Sprintf("Order %s on %s — score %d", f.OrderID, v.channelName(f.Channel), f.Score))
-	meta := fmt.Sprintf("%s × %s · %s · placed %s · %s", f.SKU, format.Count(f.Units, v.currency), f.Buyer, format.ClockSec(f.CreatedAt, v.loc), f.State)
+	v.title.SetText(fmt.Sprintf(lang.L("Order %s on %s — score %d"), f.OrderID, v.channelName(f.Channel), f.Score))
+	meta := fmt.Sprintf(lang.L("%s × %s · %s · placed %s · %s"), f.SKU, format.Count(f.Units, v.currency), f.Buyer, format.ClockSec(f.CreatedAt, v.loc), lang.L(f.State))
 	if f.Review != nil {
-		meta += fmt.Sprintf(" Reviewed by %s at %s.", f.Review.By, f.Review.At.In(v.loc).Format("15:04"))
+		meta += fmt.Sprintf(lang.L(" Reviewed by %s at %s."), f.Review.By, format.Clock(f.Review.At, v.loc))
 	}
 	v.meta.SetText(meta)
 	v.reasons.RemoveAll()
@@ -331,10 +332,10 @@ func (v *Flagged) showDetail() {
 	}
 	switch extra := f.EvidenceTotal - len(f.Evidence); {
 	case extra > 0:
-		v.more.SetText("and " + format.Count(extra, v.currency) + " more related orders")
+		v.more.SetText(fmt.Sprintf(lang.L("and %s more related orders"), format.Count(extra, v.currency)))
 		v.more.Show()
 	case f.EvidenceTotal == 0:
-		v.more.SetText("No related orders: the rules concern this order alone.")
+		v.more.SetText(lang.L("No related orders: the rules concern this order alone."))
 		v.more.Show()
 	default:
 		v.more.Hide()
@@ -360,10 +361,10 @@ func (v *Flagged) refreshButtons() {
 	}
 	switch {
 	case !v.canAct:
-		v.cancel.SetTip(viewerTip)
+		v.cancel.SetTip(lang.L(viewerTip))
 		v.cancel.Disable()
 	case f != nil && f.State != rules.StateCancelled && able:
-		v.cancel.SetTip(cancelTip)
+		v.cancel.SetTip(lang.L(cancelTip))
 		v.cancel.Enable()
 	default:
 		v.cancel.Disable()
@@ -374,7 +375,7 @@ func (v *Flagged) refreshButtons() {
 func (v *Flagged) markReviewed() {
 	if f := v.current(); f != nil && v.act != nil {
 		v.act(actions.Request{Kind: actions.ReviewOrder, Sale: f.Sale, Channels: []string{f.Channel}, OrderID: f.OrderID},
-			"Checked: not a scalper")
+			lang.L("Checked: not a scalper"))
 	}
 }
 
@@ -383,7 +384,7 @@ func (v *Flagged) markReviewed() {
 func (v *Flagged) cancelOrder() {
 	if f := v.current(); f != nil && v.act != nil {
 		v.act(actions.Request{Kind: actions.CancelOrder, Sale: f.Sale, Channels: []string{f.Channel}, OrderID: f.OrderID},
-			"Flagged as abuse ("+ruleIDs(f)+")")
+			fmt.Sprintf(lang.L("Flagged as abuse (%s)"), ruleIDs(f)))
 	}
 }
 
@@ -407,19 +408,19 @@ func ruleIDs(f *rules.Flag) string {
 func ruleTitle(id string) string {
 	switch id {
 	case rules.OverLimit:
-		return "Over the limit"
+		return lang.L("Over the limit")
 	case rules.SharedPhone:
-		return "Shared phone"
+		return lang.L("Shared phone")
 	case rules.SharedAddress:
-		return "Shared address"
+		return lang.L("Shared address")
 	case rules.SharedPayment:
-		return "Shared payment"
+		return lang.L("Shared payment")
 	case rules.AddressJig:
-		return "Jigged address"
+		return lang.L("Jigged address")
 	case rules.Velocity:
-		return "Velocity"
+		return lang.L("Velocity")
 	case rules.BotOpening:
-		return "Bot at opening"
+		return lang.L("Bot at opening")
 	}
 	return id
 }

@@ -6,13 +6,14 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/engine"
 )
 
 // allSales is the picker's choice of every sale at once.
-const allSales = "All sales"
+var allSales = key("All sales")
 
 // maxPickerRunes bounds how wide the picker grows for a long sale name: it
 // shares its row with a filter or the sale's end.
@@ -38,8 +39,8 @@ type salePicker struct {
 func newSalePicker(withAll bool, onChange func(id string)) *salePicker {
 	p := &salePicker{withAll: withAll, onChange: onChange}
 	p.sel = widget.NewSelect(nil, p.picked)
-	p.sel.PlaceHolder = "Choose a sale"
-	p.box = container.NewHBox(widget.NewLabel("Sale:"), p.sel)
+	p.sel.PlaceHolder = lang.L("Choose a sale")
+	p.box = container.NewHBox(widget.NewLabel(lang.L("Sale:")), p.sel)
 	p.box.Hide()
 	return p
 }
@@ -59,7 +60,7 @@ func (p *salePicker) apply(s *engine.Snapshot) {
 	ids := make([]string, 0, len(s.Sales))
 	labels := make([]string, 0, len(s.Sales)+1)
 	if p.withAll {
-		labels = append(labels, allSales)
+		labels = append(labels, lang.L(allSales))
 	}
 	names := map[string]int{}
 	for _, sl := range s.Sales {
@@ -131,7 +132,7 @@ func (p *salePicker) setSelected(id string) {
 	case i >= 0:
 		label = p.labels[i]
 	case p.withAll:
-		label = allSales
+		label = lang.L(allSales)
 	}
 	p.sel.Selected = label
 	p.sel.Refresh()

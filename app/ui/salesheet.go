@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -67,8 +68,8 @@ func (d *Dashboard) showSheetErrors(name string, err error) {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText(lines[i]) })
 	sc := container.NewStack(list)
-	title := fmt.Sprintf("%s: %s — nothing was changed", name, plural(len(lines), "problem", "problems"))
-	dlg := dialog.NewCustom(title, "Close", sc, d.window)
+	title := fmt.Sprintf(lang.L("%s: %s — nothing was changed"), name, plural(len(lines), lang.L("problem"), lang.L("problems")))
+	dlg := dialog.NewCustom(title, lang.L("Close"), sc, d.window)
 	dlg.Resize(fyne.NewSize(820, 420))
 	dlg.Show()
 }
@@ -91,24 +92,23 @@ func sheetErrorLines(err error) []string {
 func (d *Dashboard) showSheetSummary(sh *salesheet.Sheet, path string) {
 	saleID, text := sheetSummary(sh, d.last)
 	line := "skus_file: " + path
-	body := widget.NewLabel(text + "\n\nflashdeck reads a sale's SKUs when it starts. To run " + saleNameFor(saleID) +
-		" from this sheet, put this line under it in flashdeck.yaml (in place of its skus:) and restart flashdeck:\n\n    " + line)
+	body := widget.NewLabel(text + "\n\n" + fmt.Sprintf(lang.L("flashdeck reads a sale's SKUs when it starts. To run %s from this sheet, put this line under it in flashdeck.yaml (in place of its skus:) and restart flashdeck:"), saleNameFor(saleID)) + "\n\n    " + line)
 	body.Wrapping = fyne.TextWrapWord
-	copyLine := widget.NewButton("Copy the skus_file: line", func() {
+	copyLine := widget.NewButton(lang.L("Copy the skus_file: line"), func() {
 		if a := fyne.CurrentApp(); a != nil {
 			a.Clipboard().SetContent(line)
 		}
 	})
-	dlg := dialog.NewCustom(sh.File+": ready", "Close", container.NewBorder(nil, copyLine, nil, nil, body), d.window)
+	dlg := dialog.NewCustom(fmt.Sprintf(lang.L("%s: ready"), sh.File), lang.L("Close"), container.NewBorder(nil, copyLine, nil, nil, body), d.window)
 	dlg.Resize(fyne.NewSize(720, 360))
 	dlg.Show()
 }
 
 func saleNameFor(id string) string {
 	if id == "" {
-		return "a sale"
+		return lang.L("a sale")
 	}
-	return "sale " + id
+	return fmt.Sprintf(lang.L("sale %s"), id)
 }
 
 // sheetSummary describes a valid sheet: its SKUs and units per channel,
@@ -126,7 +126,7 @@ func sheetSummary(sh *salesheet.Sheet, s *engine.Snapshot) (saleID, text string)
 		parts = append(parts, ch+" "+format.Int(int64(units[ch]), ","))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s. Units: %s.", filepath.Base(sh.File), plural(len(sh.Rows), "SKU", "SKUs"), strings.Join(parts, " · "))
+	fmt.Fprintf(&b, lang.L("%s: %s. Units: %s."), filepath.Base(sh.File), plural(len(sh.Rows), lang.L("SKU"), lang.L("SKUs")), strings.Join(parts, " · "))
 	if s == nil {
 		return "", b.String()
 	}
@@ -147,7 +147,7 @@ func sheetSummary(sh *salesheet.Sheet, s *engine.Snapshot) (saleID, text string)
 		}
 	}
 	if best < 0 {
-		b.WriteString("\nNo configured sale has any of these SKUs: it is a new sale.")
+		b.WriteString("\n" + lang.L("No configured sale has any of these SKUs: it is a new sale."))
 		return "", b.String()
 	}
 	sale := s.Sales[best]
@@ -180,8 +180,8 @@ func sheetSummary(sh *salesheet.Sheet, s *engine.Snapshot) (saleID, text string)
 		}
 		allocs += len(was) // allocations the sheet drops
 	}
-	fmt.Fprintf(&b, "\nAgainst %s (%s, %s): %d added, %d removed, %s changed, %s changed.",
-		sale.Name, sale.State, plural(len(sale.SKUs), "SKU", "SKUs"), added, len(old),
-		plural(allocs, "allocation", "allocations"), plural(prices, "flash price", "flash prices"))
+	fmt.Fprintf(&b, lang.L("\nAgainst %s (%s, %s): %d added, %d removed, %s changed, %s changed."),
+		sale.Name, sale.State, plural(len(sale.SKUs), lang.L("SKU"), lang.L("SKUs")), added, len(old),
+		plural(allocs, lang.L("allocation"), lang.L("allocations")), plural(prices, lang.L("flash price"), lang.L("flash prices")))
 	return sale.ID, b.String()
 }

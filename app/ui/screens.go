@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -52,11 +54,11 @@ func (b *Banner) Apply(s *engine.Snapshot) {
 		if since.IsZero() {
 			since = c.LastErrorAt
 		}
-		p := c.Name + " is DOWN"
+		p := fmt.Sprintf(lang.L("%s is DOWN"), c.Name)
 		if !since.IsZero() {
-			p += " since " + format.ClockSec(since, time.Local) + " (" + format.Age(since, s.Wall) + ")"
+			p += fmt.Sprintf(lang.L(" since %s (%s)"), format.ClockSec(since, time.Local), format.Age(since, s.Wall))
 		}
-		p += "; last data " + format.Age(c.LastSuccess, s.Wall)
+		p += fmt.Sprintf(lang.L("; last data %s"), format.Age(c.LastSuccess, s.Wall))
 		parts = append(parts, p)
 	}
 	if len(parts) == 0 {
@@ -146,10 +148,10 @@ func newSaleCard() *saleCard {
 		l.SizeName = theme.SizeNameHeadingText
 	}
 	head := container.New(headCols,
-		labelled("Ends in", c.countdown), labelled("Sold", c.sold),
-		labelled("Units / min", c.rate), labelled("Sell-out ETA", c.eta))
-	hdr := container.New(channelCols, bold("Channel"), bold("Health"), bold("Sold / allocated"),
-		bold("Sell-through"), bold("Rate"), bold("Units/min, 30 min"), bold("Sell-out ETA"), bold("Data age"))
+		labelled(lang.L("Ends in"), c.countdown), labelled(lang.L("Sold"), c.sold),
+		labelled(lang.L("Units / min"), c.rate), labelled(lang.L("Sell-out ETA"), c.eta))
+	hdr := container.New(channelCols, bold(lang.L("Channel")), bold(lang.L("Health")), bold(lang.L("Sold / allocated")),
+		bold(lang.L("Sell-through")), bold(lang.L("Rate")), bold(lang.L("Units/min, 30 min")), bold(lang.L("Sell-out ETA")), bold(lang.L("Data age")))
 	c.rows = container.NewVBox(hdr)
 	c.root = widget.NewCard("", "", container.NewVBox(head, c.through, widget.NewSeparator(), c.rows))
 	return c
@@ -175,19 +177,19 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		// The collector could not publish this sale's figures: say so
 		// rather than show zeros as if nothing sold.
 		c.root.SetSubTitle(sale.Error)
-		c.countdown.SetFinal("NO FIGURES")
-		c.sold.SetText("figures missing: the collector's /healthz says why")
+		c.countdown.SetFinal(lang.L("NO FIGURES"))
+		c.sold.SetText(lang.L("figures missing: the collector's /healthz says why"))
 		c.through.SetStale(true)
 		return
 	}
-	c.root.SetSubTitle(format.Clock(sale.Start, loc) + " – " + format.Clock(sale.End, loc) + " · " + strings.ToUpper(strings.ReplaceAll(sale.State, "_", " ")))
+	c.root.SetSubTitle(format.Clock(sale.Start, loc) + " – " + format.Clock(sale.End, loc) + " · " + strings.ToUpper(lang.L(strings.ReplaceAll(sale.State, "_", " "))))
 	switch sale.State {
 	case engine.SaleSoldOut:
-		c.countdown.SetFinal("SOLD OUT")
+		c.countdown.SetFinal(lang.L("SOLD OUT"))
 	case engine.SaleEnded:
-		c.countdown.SetFinal("ENDED")
+		c.countdown.SetFinal(lang.L("ENDED"))
 	case engine.SaleScheduled:
-		c.countdown.SetFinal("opens in " + widgets.FormatCountdown(sale.Start.Sub(s.At)))
+		c.countdown.SetFinal(fmt.Sprintf(lang.L("opens in %s"), widgets.FormatCountdown(sale.Start.Sub(s.At))))
 	default:
 		c.countdown.SetRemaining(sale.End.Sub(s.At))
 	}
@@ -214,7 +216,7 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		}
 		ch, _ := s.Channel(sc.Channel)
 		setText(r.name, ch.Name)
-		r.state.SetState(ch.State, "")
+		r.state.SetState(ch.State, lang.L(strings.ToUpper(ch.State)))
 		setText(r.sold, format.Count(sc.Sold, sale.Currency)+" / "+format.Count(sc.Allocated, sale.Currency))
 		r.through.Set(sc.SellThrough, format.Percent(sc.SellThrough, sale.Currency))
 		r.through.SetStale(sc.Stale)
@@ -223,11 +225,11 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 		age := format.Age(sc.AsOf, s.Wall)
 		if ch.Backfill.Active {
 			// The first load of a channel: figures fill in as pages arrive.
-			age = "loading " + format.Count(ch.Backfill.Read, sale.Currency)
+			age = lang.L("loading") + " " + format.Count(ch.Backfill.Read, sale.Currency)
 			if ch.Backfill.Total > 0 {
 				age += " / " + format.Count(ch.Backfill.Total, sale.Currency)
 			}
-			age += " orders"
+			age += " " + lang.L("orders")
 		}
 		r.spark.SetData(ch.Spark)
 		r.spark.SetStale(sc.Stale)
@@ -276,24 +278,24 @@ func setChannelStock(r *channelRow, sale engine.SaleSnap, sc engine.SaleChannelS
 		r.stock.Text, r.stock.Importance = text, imp
 		r.stock.Refresh()
 	}
-	setCount(r.oversell, sc.StockIssues.OversellRisk, sale.Currency, "SKU at oversell risk", "SKUs at oversell risk")
-	setCount(r.notSelling, sc.StockIssues.NotSelling, sale.Currency, "SKU not selling", "SKUs not selling")
+	setCount(r.oversell, sc.StockIssues.OversellRisk, sale.Currency, lang.L("SKU at oversell risk"), lang.L("SKUs at oversell risk"))
+	setCount(r.notSelling, sc.StockIssues.NotSelling, sale.Currency, lang.L("SKU not selling"), lang.L("SKUs not selling"))
 }
 
 // channelStockText is "offers 1.210 · 1.250 remain", or why there is no
 // number; age is "read 2 min ago" when the oldest reading behind it is
 // older than the figures by more than a poll or two.
 func channelStockText(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch engine.ChannelSnap, wall time.Time) (text, age string, imp widget.Importance) {
-	remain := format.Count(sc.Remaining, sale.Currency) + " remain"
+	remain := fmt.Sprintf(lang.L("%s remain"), format.Count(sc.Remaining, sale.Currency))
 	switch {
 	case !ch.Capabilities.Stock && sc.Stock == nil:
-		return engine.StockWords[engine.StockNoAPI], "", widget.LowImportance
+		return lang.L(engine.StockWords[engine.StockNoAPI]), "", widget.LowImportance
 	case sc.Stock == nil:
-		return "stock not read yet · " + remain, "", widget.LowImportance
+		return lang.L("stock not read yet") + " · " + remain, "", widget.LowImportance
 	}
-	text = "offers " + format.Count(*sc.Stock, sale.Currency) + " · " + remain
+	text = fmt.Sprintf(lang.L("offers %s"), format.Count(*sc.Stock, sale.Currency)) + " · " + remain
 	if !sc.AsOf.IsZero() && sc.AsOf.Sub(sc.StockAsOf) > stockOldAfter(ch.PollInterval) {
-		age = "read " + ageWords(wall.Sub(sc.StockAsOf)) + " ago"
+		age = fmt.Sprintf(lang.L("read %s ago"), ageWords(wall.Sub(sc.StockAsOf)))
 	}
 	if sc.Stale {
 		return text, age, widget.LowImportance
@@ -435,11 +437,11 @@ func (tightRows) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 func eta(f engine.Figures, now time.Time, loc *time.Location) string {
 	switch {
 	case f.Allocated > 0 && f.Remaining == 0:
-		return "sold out"
+		return lang.L("sold out")
 	case f.ETASellout == nil:
 		return "—"
 	}
-	return format.Clock(*f.ETASellout, loc) + " (in " + format.Countdown(f.ETASellout.Sub(now)) + ")"
+	return fmt.Sprintf(lang.L("%s (in %s)"), format.Clock(*f.ETASellout, loc), format.Countdown(f.ETASellout.Sub(now)))
 }
 
 // Channels lists every channel's health, and the pre-sale check's result.
@@ -460,8 +462,8 @@ type healthRow struct {
 
 // NewChannels makes an empty channels view.
 func NewChannels() *Channels {
-	hdr := container.New(healthCols, bold("Channel"), bold("Health"), bold("Last success"), bold("Latency"),
-		bold("Failures"), bold("Next poll"), bold("First load"))
+	hdr := container.New(healthCols, bold(lang.L("Channel")), bold(lang.L("Health")), bold(lang.L("Last success")), bold(lang.L("Latency")),
+		bold(lang.L("Failures")), bold(lang.L("Next poll")), bold(lang.L("First load")))
 	return &Channels{box: container.NewVBox(hdr), rows: map[string]*healthRow{}, check: newCheckView()}
 }
 
@@ -490,7 +492,7 @@ func (c *Channels) Apply(s *engine.Snapshot) {
 			cur = s.Sales[0].Currency // the room reads numbers the sale's way
 		}
 		setText(r.name, ch.Name+" ("+ch.Kind+")")
-		r.state.SetState(ch.State, "")
+		r.state.SetState(ch.State, lang.L(strings.ToUpper(ch.State)))
 		setText(r.age, format.Age(ch.LastSuccess, s.Wall))
 		// Red once the snapshot says the figures are old.
 		if ch.Old {
@@ -500,27 +502,27 @@ func (c *Channels) Apply(s *engine.Snapshot) {
 		}
 		setText(r.latency, format.Duration(ch.Latency))
 		if ch.ConsecutiveFailures == 1 {
-			setText(r.failures, "1 in a row")
+			setText(r.failures, lang.L("1 in a row"))
 		} else {
-			setText(r.failures, format.Count(ch.ConsecutiveFailures, cur)+" in a row")
+			setText(r.failures, fmt.Sprintf(lang.L("%s in a row"), format.Count(ch.ConsecutiveFailures, cur)))
 		}
 		switch {
 		case ch.State == engine.StateDisabled:
-			setText(r.next, "not polled")
+			setText(r.next, lang.L("not polled"))
 		case ch.NextPoll.IsZero():
-			setText(r.next, "now")
+			setText(r.next, lang.L("now"))
 		default:
-			setText(r.next, "in "+format.Duration(max(ch.NextPoll.Sub(s.Wall), time.Millisecond)))
+			setText(r.next, fmt.Sprintf(lang.L("in %s"), format.Duration(max(ch.NextPoll.Sub(s.Wall), time.Millisecond))))
 		}
 		// The first load says how many orders of how many, not just a
 		// percentage: thousands of calls can lie behind it.
 		switch bf := ch.Backfill; {
 		case bf.Active && bf.Total > 0:
-			r.progress.Set(float64(bf.Read)/float64(bf.Total), format.Count(bf.Read, cur)+" / "+format.Count(bf.Total, cur)+" orders")
+			r.progress.Set(float64(bf.Read)/float64(bf.Total), format.Count(bf.Read, cur)+" / "+format.Count(bf.Total, cur)+" "+lang.L("orders"))
 		case bf.Active:
-			r.progress.Set(0, format.Count(bf.Read, cur)+" orders so far")
+			r.progress.Set(0, fmt.Sprintf(lang.L("%s orders so far"), format.Count(bf.Read, cur)))
 		default:
-			r.progress.Set(1, format.Count(ch.Orders, cur)+" orders, done")
+			r.progress.Set(1, fmt.Sprintf(lang.L("%s orders, done"), format.Count(ch.Orders, cur)))
 		}
 		text := ""
 		if ch.State != engine.StateOK && ch.LastError != "" {
@@ -530,7 +532,7 @@ func (c *Channels) Apply(s *engine.Snapshot) {
 			}
 		}
 		if ch.ReplacedBy != "" {
-			text = "closed storefront, replaced by " + ch.ReplacedBy + "; history kept"
+			text = fmt.Sprintf(lang.L("closed storefront, replaced by %s; history kept"), ch.ReplacedBy)
 		}
 		r.lastErr.SetText(text)
 		if text == "" {

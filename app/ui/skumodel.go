@@ -3,11 +3,14 @@ package ui
 import (
 	"cmp"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
@@ -79,34 +82,34 @@ const (
 )
 
 var skuColumns = []skuColumn{
-	colSKU:       {"SKU", 170, func(a, b *skuRow) int { return strings.Compare(a.SKU, b.SKU) }, func(r *skuRow, _ time.Time) string { return r.SKU }, nil},
-	colProduct:   {"Product", 250, func(a, b *skuRow) int { return strings.Compare(a.Name, b.Name) }, func(r *skuRow, _ time.Time) string { return r.Name }, nil},
-	colChannel:   {"Channel", 120, func(a, b *skuRow) int { return strings.Compare(a.ChName, b.ChName) }, func(r *skuRow, _ time.Time) string { return r.ChName }, nil},
-	colAllocated: {"Allocated", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Allocated, b.Fig.Allocated) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Allocated, r.Currency) }, nil},
-	colSold:      {"Sold", 80, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Sold, b.Fig.Sold) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Sold, r.Currency) }, nil},
-	colRemaining: {"Remaining", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Remaining, b.Fig.Remaining) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Remaining, r.Currency) }, nil},
+	colSKU:       {key("SKU"), 170, func(a, b *skuRow) int { return strings.Compare(a.SKU, b.SKU) }, func(r *skuRow, _ time.Time) string { return r.SKU }, nil},
+	colProduct:   {key("Product"), 250, func(a, b *skuRow) int { return strings.Compare(a.Name, b.Name) }, func(r *skuRow, _ time.Time) string { return r.Name }, nil},
+	colChannel:   {key("Channel"), 120, func(a, b *skuRow) int { return strings.Compare(a.ChName, b.ChName) }, func(r *skuRow, _ time.Time) string { return r.ChName }, nil},
+	colAllocated: {key("Allocated"), 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Allocated, b.Fig.Allocated) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Allocated, r.Currency) }, nil},
+	colSold:      {key("Sold"), 80, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Sold, b.Fig.Sold) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Sold, r.Currency) }, nil},
+	colRemaining: {key("Remaining"), 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Remaining, b.Fig.Remaining) }, func(r *skuRow, _ time.Time) string { return format.Count(r.Fig.Remaining, r.Currency) }, nil},
 	// What the channel itself says it still has, beside what we count
 	// (Remaining), and the difference between the two.
-	colStock: {"Channel stock", 150, func(a, b *skuRow) int { return cmp.Compare(*a.Stock, *b.Stock) }, stockText,
+	colStock: {key("Channel stock"), 150, func(a, b *skuRow) int { return cmp.Compare(*a.Stock, *b.Stock) }, stockText,
 		func(r *skuRow) bool { return r.Stock == nil }},
-	colDifference: {"Difference", 230, func(a, b *skuRow) int { return cmp.Compare(*a.StockDiff, *b.StockDiff) }, differenceText,
+	colDifference: {key("Difference"), 230, func(a, b *skuRow) int { return cmp.Compare(*a.StockDiff, *b.StockDiff) }, differenceText,
 		func(r *skuRow) bool { return r.StockDiff == nil }},
-	colSellThrough: {"Sell-through", 130, func(a, b *skuRow) int { return cmp.Compare(a.Fig.SellThrough, b.Fig.SellThrough) }, func(r *skuRow, _ time.Time) string { return format.Percent(r.Fig.SellThrough, r.Currency) }, nil},
-	colRate:        {"Rate", 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Rate1m, b.Fig.Rate1m) }, func(r *skuRow, _ time.Time) string { return format.Rate(r.Fig.Rate1m, r.Currency) }, nil},
-	colETA: {"Sell-out ETA", 110, func(a, b *skuRow) int { return cmp.Compare(a.etaUnix, b.etaUnix) }, func(r *skuRow, _ time.Time) string {
+	colSellThrough: {key("Sell-through"), 130, func(a, b *skuRow) int { return cmp.Compare(a.Fig.SellThrough, b.Fig.SellThrough) }, func(r *skuRow, _ time.Time) string { return format.Percent(r.Fig.SellThrough, r.Currency) }, nil},
+	colRate:        {key("Rate"), 90, func(a, b *skuRow) int { return cmp.Compare(a.Fig.Rate1m, b.Fig.Rate1m) }, func(r *skuRow, _ time.Time) string { return format.Rate(r.Fig.Rate1m, r.Currency) }, nil},
+	colETA: {key("Sell-out ETA"), 110, func(a, b *skuRow) int { return cmp.Compare(a.etaUnix, b.etaUnix) }, func(r *skuRow, _ time.Time) string {
 		if r.Fig.ETASellout == nil {
 			return "—"
 		}
 		return format.Clock(*r.Fig.ETASellout, r.Loc)
 	}, nil},
-	colPrice: {"Flash price", 130, func(a, b *skuRow) int { return cmp.Compare(a.FlashPrice, b.FlashPrice) }, func(r *skuRow, _ time.Time) string { return format.Money(r.FlashPrice, r.Currency) }, nil},
-	colState: {"State", 100, func(a, b *skuRow) int { return strings.Compare(a.State, b.State) }, func(r *skuRow, _ time.Time) string {
+	colPrice: {key("Flash price"), 130, func(a, b *skuRow) int { return cmp.Compare(a.FlashPrice, b.FlashPrice) }, func(r *skuRow, _ time.Time) string { return format.Money(r.FlashPrice, r.Currency) }, nil},
+	colState: {key("State"), 100, func(a, b *skuRow) int { return strings.Compare(a.State, b.State) }, func(r *skuRow, _ time.Time) string {
 		if r.ChannelState != engine.StateOK {
-			return strings.ToUpper(r.ChannelState)
+			return lang.L(strings.ToUpper(r.ChannelState))
 		}
-		return strings.ReplaceAll(r.State, "_", " ")
+		return lang.L(strings.ReplaceAll(r.State, "_", " "))
 	}, nil},
-	colAge: {"Data age", 100, func(a, b *skuRow) int { return cmp.Compare(a.asOfAge, b.asOfAge) }, func(r *skuRow, now time.Time) string { return format.Age(r.Fig.AsOf, now) }, nil},
+	colAge: {key("Data age"), 100, func(a, b *skuRow) int { return cmp.Compare(a.asOfAge, b.asOfAge) }, func(r *skuRow, now time.Time) string { return format.Age(r.Fig.AsOf, now) }, nil},
 }
 
 // stockText is the channel's stock of a row: the number, with the age of
@@ -115,13 +118,13 @@ var skuColumns = []skuColumn{
 func stockText(r *skuRow, now time.Time) string {
 	switch {
 	case r.NoStockAPI:
-		return engine.StockWords[engine.StockNoAPI]
+		return lang.L(engine.StockWords[engine.StockNoAPI])
 	case r.Stock == nil:
 		return "—"
 	}
 	t := format.Count(*r.Stock, r.Currency)
 	if r.stockOld || r.StockStatus == engine.StockStale {
-		t += " · " + ageWords(now.Sub(r.StockAsOf)) + " old"
+		t += " · " + fmt.Sprintf(lang.L("%s old"), ageWords(now.Sub(r.StockAsOf)))
 	}
 	return t
 }
@@ -180,11 +183,11 @@ func signedCount(n int, currency string) string {
 func ageWords(d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return strconv.Itoa(int(max(d, 0).Seconds())) + " s"
+		return fmt.Sprintf(lang.L("%d s"), int(max(d, 0).Seconds()))
 	case d < time.Hour:
-		return strconv.Itoa(int(d.Minutes())) + " min"
+		return fmt.Sprintf(lang.L("%d min"), int(d.Minutes()))
 	}
-	return strconv.Itoa(int(d.Hours())) + " h"
+	return fmt.Sprintf(lang.L("%d h"), int(d.Hours()))
 }
 
 // stockOldAfter is how much older than the figures beside it a stock

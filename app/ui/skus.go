@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -60,13 +61,13 @@ func (k skuKey) of(r *skuRow) bool {
 }
 
 // Words of the Cap at allocation button.
-const (
-	capTip     = "Lowers this SKU's sellable stock on this channel to what remains of its allocation (never raises it), after a confirmation and a reason; the result and who asked go in the audit trail (Actions tab)."
-	capOnlyTip = "Only for a row at oversell risk: its channel offers more than remains of the allocation."
-	selectHint = "Select a row to act on it: a channel offering more than remains of the allocation can be capped at it."
+var (
+	capTip     = key("Lowers this SKU's sellable stock on this channel to what remains of its allocation (never raises it), after a confirmation and a reason; the result and who asked go in the audit trail (Actions tab).")
+	capOnlyTip = key("Only for a row at oversell risk: its channel offers more than remains of the allocation.")
+	selectHint = key("Select a row to act on it: a channel offering more than remains of the allocation can be capped at it.")
 )
 
-const allChannels = "All channels"
+var allChannels = key("All channels")
 
 // NewSKUs builds the empty table.
 func NewSKUs() *SKUs {
@@ -83,13 +84,13 @@ func NewSKUs() *SKUs {
 	}
 	v.table.bold = func(r *skuRow) bool { return v.selected.of(r) }
 	v.filter = widget.NewEntry()
-	v.filter.SetPlaceHolder("Filter: SKU, product, channel or stock status (oversell, not selling…)")
+	v.filter.SetPlaceHolder(lang.L("Filter: SKU, product, channel or stock status (oversell, not selling…)"))
 	v.filter.OnChanged = func(s string) { v.q.Text = s; v.reselect() }
 	v.count = widget.NewLabel("")
-	v.channel = widget.NewSelect([]string{allChannels}, func(s string) { v.q.Channel = v.chIDs[s]; v.reselect() })
-	v.channel.SetSelected(allChannels)
+	v.channel = widget.NewSelect([]string{lang.L(allChannels)}, func(s string) { v.q.Channel = v.chIDs[s]; v.reselect() })
+	v.channel.SetSelected(lang.L(allChannels))
 	v.sales = newSalePicker(true, func(id string) { v.q.Sale = id; v.reselect() })
-	v.export = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), v.exportDialog)
+	v.export = widget.NewButtonWithIcon(lang.L("Export CSV…"), theme.DocumentSaveIcon(), v.exportDialog)
 	bar := container.NewBorder(nil, nil, v.sales.Content(), container.NewHBox(v.channel, v.count, v.export), v.filter)
 	// The table's own selection is a cell that stays where it was when the
 	// rows are sorted again: the row picked is tracked here instead, in
@@ -103,9 +104,9 @@ func NewSKUs() *SKUs {
 		v.table.Refresh()
 		v.refreshSelection()
 	}
-	v.selLine = widget.NewLabel(selectHint)
+	v.selLine = widget.NewLabel(lang.L(selectHint))
 	v.selLine.Truncation = fyne.TextTruncateEllipsis
-	v.capStock = widgets.NewTipButton("Cap at allocation", v.capSelected, capOnlyTip)
+	v.capStock = widgets.NewTipButton(lang.L("Cap at allocation"), v.capSelected, lang.L(capOnlyTip))
 	v.capStock.SetIcon(theme.ContentRemoveIcon())
 	v.capStock.Importance = widget.DangerImportance
 	v.capStock.Disable()
@@ -143,27 +144,26 @@ func (v *SKUs) Select(sale, sku, channel string) {
 // capped.
 func (v *SKUs) refreshSelection() {
 	r := v.selectedRow()
-	text := selectHint
+	text := lang.L(selectHint)
 	if r != nil {
-		text = r.SKU + " on " + r.ChName
+		text = fmt.Sprintf(lang.L("%s on %s"), r.SKU, r.ChName)
 		if v.sales.Multi() {
 			text += " (" + r.SaleName + ")" // the same SKU may be in two sales
 		}
-		text += ": channel stock " + stockText(r, v.now) +
-			", remaining " + format.Count(r.Fig.Remaining, r.Currency) + ", difference " + differenceText(r, v.now)
+		text += fmt.Sprintf(lang.L(": channel stock %s, remaining %s, difference %s"), stockText(r, v.now), format.Count(r.Fig.Remaining, r.Currency), differenceText(r, v.now))
 	}
 	if v.selLine.Text != text {
 		v.selLine.SetText(text)
 	}
 	switch {
 	case !v.canAct:
-		v.capStock.SetTip(viewerTip)
+		v.capStock.SetTip(lang.L(viewerTip))
 		v.capStock.Disable()
 	case r != nil && r.StockStatus == engine.StockOversell && v.act != nil:
-		v.capStock.SetTip(capTip)
+		v.capStock.SetTip(lang.L(capTip))
 		v.capStock.Enable()
 	default:
-		v.capStock.SetTip(capOnlyTip)
+		v.capStock.SetTip(lang.L(capOnlyTip))
 		v.capStock.Disable()
 	}
 }
@@ -176,7 +176,7 @@ func (v *SKUs) capSelected() {
 		return
 	}
 	v.act(actions.Request{Kind: actions.CapStock, Sale: r.Sale, Channels: []string{r.Channel}, SKU: r.SKU},
-		fmt.Sprintf("Oversell risk: %s offers %s of %s, %s remain of the allocation",
+		fmt.Sprintf(lang.L("Oversell risk: %s offers %s of %s, %s remain of the allocation"),
 			r.ChName, format.Count(*r.Stock, r.Currency), r.SKU, format.Count(r.Fig.Remaining, r.Currency)))
 }
 
@@ -192,7 +192,7 @@ func (v *SKUs) Apply(s *engine.Snapshot) {
 	defer v.refreshSelection()
 	if len(v.chNames) != len(s.Channels) {
 		v.chNames = v.chNames[:0]
-		opts := []string{allChannels}
+		opts := []string{lang.L(allChannels)}
 		for _, c := range s.Channels {
 			v.chIDs[c.Name] = c.ID
 			opts = append(opts, c.Name)
@@ -206,7 +206,7 @@ func (v *SKUs) Apply(s *engine.Snapshot) {
 // reselect filters and sorts again and refreshes the visible cells.
 func (v *SKUs) reselect() {
 	v.view = selectSKURows(v.view, v.rows, v.q)
-	v.count.SetText(format.Count(len(v.view), "") + " rows")
+	v.count.SetText(fmt.Sprintf(lang.L("%s rows"), format.Count(len(v.view), "")))
 	v.table.refresh()
 }
 
@@ -259,7 +259,7 @@ func (v *SKUs) columns() []column[*skuRow] {
 	cols := make([]column[*skuRow], len(skuColumns))
 	for i, c := range skuColumns {
 		text := c.text
-		cols[i] = column[*skuRow]{Title: c.Title, Width: c.Width, MinWidth: skuMinWidths[i], Text: func(r *skuRow) string { return text(r, v.now) }}
+		cols[i] = column[*skuRow]{Title: lang.L(c.Title), Width: c.Width, MinWidth: skuMinWidths[i], Text: func(r *skuRow) string { return text(r, v.now) }}
 	}
 	cols[colSellThrough].Bar = func(r *skuRow) (float64, bool) { return r.Fig.SellThrough, r.Fig.Stale }
 	// The channel's stock is judged on its own reading, whose age the

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/actions"
@@ -179,7 +180,7 @@ func TimelineData(m timeline.Model, loc *time.Location, currency string) widgets
 	d := widgets.TimelineData{
 		Minutes: m.Minutes, Now: m.Now,
 		CumulativeMax:   float64(m.Allocated),
-		CumulativeLabel: "sold / " + format.Count(m.Allocated, currency),
+		CumulativeLabel: fmt.Sprintf(lang.L("sold / %s"), format.Count(m.Allocated, currency)),
 	}
 	for _, s := range m.Channels {
 		d.Series = append(d.Series, widgets.TimelineSeries{Name: s.Name, Values: s.PerMinute})
@@ -191,7 +192,7 @@ func TimelineData(m timeline.Model, loc *time.Location, currency string) widgets
 		d.Flags = append(d.Flags, float64(v))
 	}
 	if n := len(m.Flags); n > 0 && m.Now > 0 {
-		d.FlagsLabel = format.Count(m.Flags[min(m.Now, n)-1], currency) + " flagged"
+		d.FlagsLabel = fmt.Sprintf(lang.L("%s flagged"), format.Count(m.Flags[min(m.Now, n)-1], currency))
 	}
 	for _, b := range m.Bands {
 		d.Bands = append(d.Bands, widgets.TimelineBand{Lane: b.Channel, From: b.From, To: b.To, State: b.State})
@@ -201,7 +202,7 @@ func TimelineData(m timeline.Model, loc *time.Location, currency string) widgets
 		if loc != nil {
 			mk.At = k.At.In(loc)
 		}
-		d.Markers = append(d.Markers, widgets.TimelineMarker{Minute: k.Minute, Kind: k.Kind, Label: mk.Label()})
+		d.Markers = append(d.Markers, widgets.TimelineMarker{Minute: k.Minute, Kind: k.Kind, Label: markerLabel(mk)})
 	}
 	step := 60
 	for _, s := range []int{15, 30, 60, 120, 180, 360, 720, 1440} {
@@ -230,7 +231,7 @@ func (d *Dashboard) saleReport() {
 	}
 	t := d.report
 	if t == nil || t.reportHTML == nil {
-		dialog.ShowInformation("Sale report", "No sale history here: run flashdeck report --config F where the collector's database is.", d.window)
+		dialog.ShowInformation(lang.L("Sale report"), lang.L("No sale history here: run flashdeck report --config F where the collector's database is."), d.window)
 		return
 	}
 	var sales []engine.SaleSnap
@@ -238,7 +239,7 @@ func (d *Dashboard) saleReport() {
 		sales = s.Sales
 	}
 	if len(sales) == 0 {
-		dialog.ShowInformation("Sale report", "No sale is configured.", d.window)
+		dialog.ShowInformation(lang.L("Sale report"), lang.L("No sale is configured."), d.window)
 		return
 	}
 	win := d.window
@@ -270,9 +271,26 @@ func (d *Dashboard) saleReport() {
 	}
 	pick := widget.NewSelect(names, nil)
 	pick.SetSelectedIndex(0)
-	dialog.ShowForm("Sale report", "Save…", "Cancel", []*widget.FormItem{widget.NewFormItem("Sale", pick)}, func(ok bool) {
+	dialog.ShowForm(lang.L("Sale report"), lang.L("Save…"), lang.L("Cancel"), []*widget.FormItem{widget.NewFormItem(lang.L("Sale"), pick)}, func(ok bool) {
 		if ok {
 			save(ids[pick.Selected])
 		}
 	}, win)
+}
+
+// markerLabel is a marker's hover text, as timeline.Marker.Label writes it,
+// in the desktop's language: when, what, who and why.
+func markerLabel(m timeline.Marker) string {
+	what := m.Summary
+	if what == "" {
+		what = lang.L(m.Kind)
+	}
+	s := m.At.Format("15:04") + "  " + what
+	if m.Who != "" {
+		s += fmt.Sprintf(lang.L(" — by %s"), m.Who)
+	}
+	if m.Why != "" {
+		s += ": " + m.Why
+	}
+	return s
 }

@@ -6,6 +6,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -14,12 +15,14 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/alerts"
 	"github.com/flashdeck/flashdeck/app/check"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/ui/launch"
 	"github.com/flashdeck/flashdeck/icons"
@@ -39,6 +42,10 @@ type Source interface {
 // Run opens the dashboard and blocks until it is closed: on the collector
 // in process, or on a remote one (o.Remote).
 func Run(o launch.Options) error {
+	// Before any screen is built: their texts are looked up as they are made.
+	if _, err := i18n.Setup(o.Lang); err != nil {
+		return err
+	}
 	if o.Remote != nil {
 		return runRemote(o)
 	}
@@ -68,11 +75,11 @@ func runLocal(o launch.Options) error {
 		title: func(u actions.User) string {
 			t := "flashdeck"
 			if o.Demo != nil {
-				t += " — demo (simulated channels)"
+				t += lang.L(" — demo (simulated channels)")
 			} else if c.Config.Path != "" {
 				t += " — " + c.Config.Path
 			}
-			return t + fmt.Sprintf(" — %s (%s)", u.Name, u.Role)
+			return t + fmt.Sprintf(" — %s (%s)", u.Name, lang.L(u.Role))
 		},
 		connect: func(ctx context.Context, d *Dashboard, _ fyne.Window) {
 			// The pre-sale check, once at start and on "Run check again",
@@ -94,7 +101,7 @@ func runRemote(o launch.Options) error {
 	// The room must see at a glance which collector a desktop reads and
 	// as whom it acts.
 	title := func(u actions.User) string {
-		return fmt.Sprintf("flashdeck — collector %s — %s (%s)", r.Host(), u.Name, u.Role)
+		return fmt.Sprintf(lang.L("flashdeck — collector %s — %s (%s)"), r.Host(), u.Name, lang.L(u.Role))
 	}
 	return open(o, wiring{
 		src: r, svc: r, subActions: r.SubscribeActions, user: u, title: title,
@@ -203,13 +210,13 @@ type Dashboard struct {
 func NewDashboard(s *engine.Snapshot) *Dashboard {
 	d := &Dashboard{banner: NewBanner(), alerts: NewAlertStrip(), detector: alerts.NewDetector(), wall: NewWall(), overview: NewOverview(), skus: NewSKUs(), channels: NewChannels(), flagged: NewFlagged()}
 	d.attn = NewAttentionPanel(d.openTarget)
-	d.flagTab = container.NewTabItem("Flagged", d.flagged.Content())
+	d.flagTab = container.NewTabItem(lang.L("Flagged"), d.flagged.Content())
 	d.actions = NewActionsView(nil, actions.User{Role: config.RoleViewer})
-	d.actTab = container.NewTabItem("Actions", d.actions.Content())
+	d.actTab = container.NewTabItem(lang.L("Actions"), d.actions.Content())
 	d.tabs = container.NewAppTabs(
-		container.NewTabItem("Overview", placeAttention(d.overview.Content(), d.attn)),
-		container.NewTabItem("SKUs", d.skus.Content()),
-		container.NewTabItem("Channels", d.channels.Content()),
+		container.NewTabItem(lang.L("Overview"), placeAttention(d.overview.Content(), d.attn)),
+		container.NewTabItem(lang.L("SKUs"), d.skus.Content()),
+		container.NewTabItem(lang.L("Channels"), d.channels.Content()),
 		d.flagTab,
 		d.actTab,
 	)
@@ -284,9 +291,9 @@ func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
 // tab's title. Call on the UI goroutine.
 func (d *Dashboard) SetFlags(fs []rules.Flag) {
 	d.flagged.SetFlags(fs)
-	title := "Flagged"
+	title := lang.L("Flagged")
 	if n := d.flagged.Open(); n > 0 {
-		title = fmt.Sprintf("Flagged (%d)", n)
+		title = fmt.Sprintf(lang.L("Flagged (%d)"), n)
 	}
 	if d.flagTab.Text != title {
 		d.flagTab.Text = title
@@ -315,14 +322,14 @@ func (d *Dashboard) ToggleWall() {
 // menu is the window's main menu.
 func (d *Dashboard) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
-		fyne.NewMenu("File",
-			fyne.NewMenuItem("Export SKUs as CSV…", d.skus.exportDialog),
-			fyne.NewMenuItem("Export overview as PNG…", d.exportPNG),
-			fyne.NewMenuItem("Open sale sheet…", d.openSaleSheet),
-			fyne.NewMenuItem("Sale report…", d.saleReport),
+		fyne.NewMenu(lang.L("File"),
+			fyne.NewMenuItem(lang.L("Export SKUs as CSV…"), d.skus.exportDialog),
+			fyne.NewMenuItem(lang.L("Export overview as PNG…"), d.exportPNG),
+			fyne.NewMenuItem(lang.L("Open sale sheet…"), d.openSaleSheet),
+			fyne.NewMenuItem(lang.L("Sale report…"), d.saleReport),
 		),
-		fyne.NewMenu("View",
-			fyne.NewMenuItem("Wall mode (F11)", d.ToggleWall),
+		fyne.NewMenu(lang.L("View"),
+			fyne.NewMenuItem(lang.L("Wall mode (F11)"), d.ToggleWall),
 		),
 	)
 }
@@ -330,12 +337,14 @@ func (d *Dashboard) menu() *fyne.MainMenu {
 // SelectTab opens a view by name ("overview", "skus", "channels",
 // "flagged", "actions"); unknown names are ignored.
 func (d *Dashboard) SelectTab(name string) {
-	for _, it := range d.tabs.Items {
-		if t, _, _ := strings.Cut(it.Text, " ("); strings.EqualFold(t, name) {
-			d.tabs.Select(it)
-		}
+	// By position, not by title: the titles are translated.
+	if i := slices.Index(tabNames, strings.ToLower(name)); i >= 0 && i < len(d.tabs.Items) {
+		d.tabs.SelectIndex(i)
 	}
 }
+
+// tabNames are the views' names for --tab, in the tabs' order.
+var tabNames = []string{"overview", "skus", "channels", "flagged", "actions"}
 
 // zones caches time.LoadLocation, which reads the zone database from disk:
 // every screen asks for the sale's zone on every snapshot.
@@ -364,4 +373,24 @@ func plural(n int, one, many string) string {
 		return fmt.Sprintf("%d %s", n, one)
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// key marks a literal as a translation key that is looked up later, where
+// it is shown (lang.L of the variable): package-level tables are built
+// before the language is picked. The translation test reads these too.
+func key(s string) string { return s }
+
+// Words that reach the screen from the domain's values and are looked up
+// as they are shown (lang.L of the value): the sales' and channels' states,
+// the actions' kinds and results, the stock statuses. Listed here so the
+// translation test knows them as keys.
+var _ = []string{
+	key("scheduled"), key("live"), key("sold out"), key("ended"), key("active"), key("paused"),
+	key("SCHEDULED"), key("LIVE"), key("SOLD OUT"), key("ENDED"),
+	key("OK"), key("DEGRADED"), key("DOWN"), key("DISABLED"),
+	key("pause"), key("resume"), key("extend"), key("cancel_order"), key("review_order"), key("cap_stock"),
+	key("pending"), key("applied"), key("failed"), key("manual"), key("unknown"),
+	key("open"), key("reviewed"), key("cancelled"), key("viewer"), key("operator"),
+	key("no stock API"), key("not read yet"), key("stock read too old to judge"), key("paused by flashdeck"),
+	key("matches"), key("in flight (orders not read yet)"), key("oversell risk"), key("not selling"), key("channel offers fewer"),
 }

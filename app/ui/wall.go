@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -52,9 +53,9 @@ func NewWall() *Wall {
 	w := &Wall{
 		title:     widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}),
 		countdown: widgets.NewCountdown(),
-		sold:      widgets.NewKPITile("Sold"),
-		rate:      widgets.NewKPITile("Units / min"),
-		eta:       widgets.NewKPITile("Sell-out"),
+		sold:      widgets.NewKPITile(lang.L("Sold")),
+		rate:      widgets.NewKPITile(lang.L("Units / min")),
+		eta:       widgets.NewKPITile(lang.L("Sell-out")),
 		bar:       widgets.NewSellThroughBar(),
 	}
 	w.title.SizeName = "headingText"
@@ -114,8 +115,8 @@ func (c *wallChannel) set(sale engine.SaleSnap, sc engine.SaleChannelSnap, ch en
 		c.stock.Text, c.stock.Importance = text, imp
 		c.stock.Refresh()
 	}
-	setCount(c.oversell, sc.StockIssues.OversellRisk, sale.Currency, "SKU at oversell risk", "SKUs at oversell risk")
-	setCount(c.notSelling, sc.StockIssues.NotSelling, sale.Currency, "SKU not selling", "SKUs not selling")
+	setCount(c.oversell, sc.StockIssues.OversellRisk, sale.Currency, lang.L("SKU at oversell risk"), lang.L("SKUs at oversell risk"))
+	setCount(c.notSelling, sc.StockIssues.NotSelling, sale.Currency, lang.L("SKU not selling"), lang.L("SKUs not selling"))
 	c.box.Show()
 }
 
@@ -125,7 +126,7 @@ func (w *Wall) Content() fyne.CanvasObject { return w.root }
 // Apply shows the current sale of the cycle.
 func (w *Wall) Apply(s *engine.Snapshot) {
 	if len(s.Sales) == 0 {
-		w.title.SetText("No sale configured")
+		w.title.SetText(lang.L("No sale configured"))
 		return
 	}
 	if w.shownAt.IsZero() {
@@ -141,9 +142,9 @@ func (w *Wall) Apply(s *engine.Snapshot) {
 	w.title.SetText(sale.Name)
 	switch sale.State {
 	case engine.SaleSoldOut:
-		w.countdown.SetFinal("SOLD OUT")
+		w.countdown.SetFinal(lang.L("SOLD OUT"))
 	case engine.SaleEnded:
-		w.countdown.SetFinal("ENDED")
+		w.countdown.SetFinal(lang.L("ENDED"))
 	case engine.SaleScheduled:
 		w.countdown.SetRemaining(sale.Start.Sub(s.At))
 	default:
@@ -151,17 +152,17 @@ func (w *Wall) Apply(s *engine.Snapshot) {
 	}
 	age := ""
 	if sale.Stale {
-		age = "stale: data " + format.Age(sale.AsOf, s.Wall)
+		age = fmt.Sprintf(lang.L("stale: data %s"), format.Age(sale.AsOf, s.Wall))
 	}
 	w.sold.SetValue(format.Count(sale.Sold, sale.Currency)+" / "+format.Count(sale.Allocated, sale.Currency), age)
-	w.rate.SetValue(format.Rate(sale.Rate1m, sale.Currency), "5 min: "+format.Rate(sale.Rate5m, sale.Currency))
+	w.rate.SetValue(format.Rate(sale.Rate1m, sale.Currency), fmt.Sprintf(lang.L("5 min: %s"), format.Rate(sale.Rate5m, sale.Currency)))
 	// The wall has room for the clock time only; the countdown to it is
 	// the sub-line.
 	etaSub := ""
 	etaVal := eta(sale.Figures, s.At, loc)
 	if sale.ETASellout != nil && sale.Remaining > 0 {
 		etaVal = format.Clock(*sale.ETASellout, loc)
-		etaSub = "in " + format.Countdown(sale.ETASellout.Sub(s.At))
+		etaSub = fmt.Sprintf(lang.L("in %s"), format.Countdown(sale.ETASellout.Sub(s.At)))
 	}
 	w.eta.SetValue(etaVal, etaSub)
 	for _, k := range []*widgets.KPITile{w.sold, w.rate, w.eta} {
@@ -193,7 +194,7 @@ func (w *Wall) SetAttention(items []attention.Item) {
 		lines = append(lines, "• "+items[i].Why)
 	}
 	if len(items) > wallNeeds {
-		lines = append(lines, fmt.Sprintf("and %d more on the Overview", len(items)-wallNeeds))
+		lines = append(lines, fmt.Sprintf(lang.L("and %d more on the Overview"), len(items)-wallNeeds))
 	}
 	text := strings.Join(lines, "\n")
 	if text == w.needs.Text && w.needs.Visible() == (text != "") {
@@ -210,13 +211,13 @@ func (w *Wall) SetAttention(items []attention.Item) {
 func stateWord(s string) string {
 	switch s {
 	case engine.StateOK:
-		return "OK"
+		return lang.L("OK")
 	case engine.StateDegraded:
-		return "DEGRADED"
+		return lang.L("DEGRADED")
 	case engine.StateDown:
-		return "DOWN"
+		return lang.L("DOWN")
 	case engine.StateDisabled:
-		return "CLOSED"
+		return lang.L("CLOSED")
 	}
 	return s
 }

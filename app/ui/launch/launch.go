@@ -32,6 +32,9 @@ type Options struct {
 	// User is who sits at the desktop (--user, FLASHDECK_USER, or the login
 	// name); the configuration's users give the role.
 	User string
+	// Lang is the language of the screens ("en", "id"; "" for the
+	// system locale), set by --lang.
+	Lang string
 }
 
 // Run runs the desktop with its options and blocks until the window
