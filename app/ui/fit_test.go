@@ -13,6 +13,8 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/datasources/simulator"
@@ -138,6 +140,19 @@ const (
 // At 1366×768 and 1920×1080, the figures, the buttons and the last
 // columns are inside the window, and the figures whole (no ellipsis).
 func TestEveryTabFitsASmallScreenAtLaunchScale(t *testing.T) {
+	t.Run("default", checkEveryTabFits)
+	// Indonesian words are longer than English ones: the same screens in
+	// Bahasa Indonesia must fit as well.
+	t.Run("id", func(t *testing.T) {
+		if _, err := i18n.Setup("id"); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _, _ = i18n.Setup("en"); format.SetLanguage("") }()
+		checkEveryTabFits(t)
+	})
+}
+
+func checkEveryTabFits(t *testing.T) {
 	test.NewTempApp(t)
 	s := launchScaleSnapshot()
 	d := NewDashboard(s)
