@@ -28,10 +28,12 @@ build: deps
 	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 ## run: the dashboard on the built-in demo (simulated channels, no credentials)
+# Under Xvfb, dbus-run-session gives the desktop a session bus that ends with it (without one,
+# the D-Bus library starts a daemon that outlives the desktop).
 run: build
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
 	  echo "No display: running under Xvfb (screenshot: import -display :99 -window root x.png)"; \
-	  DBUS_SESSION_BUS_ADDRESS=$${DBUS_SESSION_BUS_ADDRESS:-disabled:} xvfb-run -n 99 -s "-screen 0 1600x1000x24" ./$(BIN); \
+	  $$(command -v dbus-run-session >/dev/null && echo dbus-run-session --) xvfb-run -n 99 -s "-screen 0 1600x1000x24" ./$(BIN); \
 	else ./$(BIN); fi
 
 ## test: vet, format, staticcheck, the Prometheus rules, every test (headless; the window
