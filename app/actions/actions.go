@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flashdeck/flashdeck/app/config"
+	"github.com/flashdeck/flashdeck/app/text"
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
@@ -125,8 +126,11 @@ type Action struct {
 	SaleAt time.Time `json:"sale_at,omitzero"`
 	// Summary is the confirmation's headline ("Pause POCO M3 flash sale on
 	// Lazada ID and mi.com ID").
-	Summary string          `json:"summary"`
-	Results []ChannelResult `json:"results"`
+	Summary string `json:"summary"`
+	// SummaryText is Summary as a text each screen writes in its
+	// language (empty in records older than it: Summary is shown).
+	SummaryText text.Text       `json:"summary_text,omitzero"`
+	Results     []ChannelResult `json:"results"`
 	// Replayed is set on the answer to a request whose idempotency key was
 	// seen before: the first action, returned without acting again.
 	Replayed bool `json:"replayed,omitempty"`
@@ -138,11 +142,15 @@ type ChannelResult struct {
 	ChannelName string `json:"channel_name"`
 	// Effect is what the action does there, in words.
 	Effect string `json:"effect"`
-	Result Result `json:"result"`
+	// EffectText is Effect as a text (app/text).
+	EffectText text.Text `json:"effect_text,omitzero"`
+	Result     Result    `json:"result"`
 	// Message is the channel's own error in words, the read-back's
-	// finding, or the manual step to take.
-	Message  string `json:"message,omitempty"`
-	Attempts int    `json:"attempts"`
+	// finding, or the manual step to take; MessageText the same as a text
+	// (a channel's own error quoted as it came). Set both with say.
+	Message     string    `json:"message,omitempty"`
+	MessageText text.Text `json:"message_text,omitzero"`
+	Attempts    int       `json:"attempts"`
 	// Updated is when this result last changed (wall clock).
 	Updated time.Time `json:"updated"`
 	// ConfirmedBy is who confirmed a manual step as done, and when.
@@ -159,6 +167,11 @@ type ChannelResult struct {
 	// PrevEnd is the channel's end before an extension, to undo the
 	// engine's window when the channel refuses.
 	PrevEnd time.Time `json:"prev_end,omitzero"`
+}
+
+// say sets the result's message, in English and as a text.
+func (r *ChannelResult) say(t text.Text) {
+	r.MessageText, r.Message = t, t.String()
 }
 
 // Status sums up an action's results: pending while any is, else failed

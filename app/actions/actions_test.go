@@ -51,7 +51,7 @@ func TestStatus(t *testing.T) {
 
 func TestSpan(t *testing.T) {
 	for d, want := range map[time.Duration]string{time.Hour: "1 h", 90 * time.Minute: "1 h 30 min", 45 * time.Minute: "45 min"} {
-		if got := span(d); got != want {
+		if got := span(d).String(); got != want {
 			t.Errorf("span(%v) = %q, want %q", d, got, want)
 		}
 	}

@@ -1,20 +1,20 @@
 package actions
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/text"
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
 // describe writes the confirmation's headline and each channel's effect,
 // exactly as it will happen ("Extend POCO M3 flash sale on Lazada ID to
-// 01:00 (+1 h); on Akulaku ID: manual step").
+// 01:00 (+1 h); on Akulaku ID: manual step"), as texts each screen writes
+// in its language (app/text).
 func (p *plan) describe() {
 	var api, manual []string
-	p.effects = make([]string, len(p.targets))
+	p.effects = make([]text.Text, len(p.targets))
 	for i, t := range p.targets {
 		p.effects[i] = p.effect(t)
 		if t.manual {
@@ -23,38 +23,63 @@ func (p *plan) describe() {
 			api = append(api, t.ch.Name)
 		}
 	}
-	verb := map[Kind]string{Pause: "Pause", Resume: "Resume", Extend: "Extend", CancelOrder: "Cancel order", ReviewOrder: "Mark reviewed: order", CapStock: "Cap the stock of"}[p.req.Kind]
-	subject := p.sale.Name
-	switch p.req.Kind {
-	case CancelOrder, ReviewOrder:
-		subject = p.req.OrderID + " of " + p.sale.Name
-	case CapStock:
-		subject = fmt.Sprintf("%s at %s (what remains of its allocation)", p.req.SKU, plural(*p.units, "unit"))
-	}
-	var parts []string
+	var parts []text.Text
 	if len(api) > 0 {
-		s := verb + " " + subject + " on " + andList(api)
-		if p.req.Kind == Extend {
-			s += " to " + p.endWords()
-		}
-		parts = append(parts, s)
+		parts = append(parts, p.headline(api, false))
 	}
 	if len(manual) > 0 {
-		s := "on " + andList(manual) + ": manual step"
-		if len(api) == 0 {
-			s = verb + " " + subject + " " + s
-			if p.req.Kind == Extend {
-				s = verb + " " + subject + " to " + p.endWords() + " on " + andList(manual) + ": manual step"
-			}
+		if len(api) > 0 {
+			parts = append(parts, text.New("on %s: manual step", manual))
+		} else {
+			parts = append(parts, p.headline(manual, true))
 		}
-		parts = append(parts, s)
 	}
-	p.summary = strings.Join(parts, "; ")
+	p.summary = text.Join(parts, "; ")
+}
+
+// headline is what the action does and where: "Pause POCO M3 flash sale
+// on Lazada ID and mi.com ID", with ": manual step" when every channel
+// named takes it by hand.
+func (p *plan) headline(on []string, manual bool) text.Text {
+	sale := p.sale.Name
+	switch p.req.Kind {
+	case Pause:
+		if manual {
+			return text.New("Pause %s on %s: manual step", sale, on)
+		}
+		return text.New("Pause %s on %s", sale, on)
+	case Resume:
+		if manual {
+			return text.New("Resume %s on %s: manual step", sale, on)
+		}
+		return text.New("Resume %s on %s", sale, on)
+	case Extend:
+		if manual {
+			return text.New("Extend %s to %s on %s: manual step", sale, p.endWords(), on)
+		}
+		return text.New("Extend %s on %s to %s", sale, on, p.endWords())
+	case CancelOrder:
+		if manual {
+			return text.New("Cancel order %s of %s on %s: manual step", p.req.OrderID, sale, on)
+		}
+		return text.New("Cancel order %s of %s on %s", p.req.OrderID, sale, on)
+	case ReviewOrder:
+		if manual {
+			return text.New("Mark reviewed: order %s of %s on %s: manual step", p.req.OrderID, sale, on)
+		}
+		return text.New("Mark reviewed: order %s of %s on %s", p.req.OrderID, sale, on)
+	case CapStock:
+		if manual {
+			return text.New("Cap the stock of %s at %s (what remains of its allocation) on %s: manual step", p.req.SKU, units(*p.units), on)
+		}
+		return text.New("Cap the stock of %s at %s (what remains of its allocation) on %s", p.req.SKU, units(*p.units), on)
+	}
+	return text.New("%s on %s", string(p.req.Kind), on)
 }
 
 // endWords is the extension's new end with how much later it is than the
 // current one: "01:00 (+1 h)", or with the date when it is another day.
-func (p *plan) endWords() string {
+func (p *plan) endWords() text.Text {
 	loc := p.sale.Location
 	base := time.Time{}
 	for _, t := range p.targets {
@@ -63,104 +88,101 @@ func (p *plan) endWords() string {
 		}
 	}
 	u := p.until.In(loc)
-	s := u.Format("15:04")
+	layout := "15:04"
 	if y, m, d := u.Date(); y != base.In(loc).Year() || m != base.In(loc).Month() || d != base.In(loc).Day() {
-		s = u.Format("Mon 2 Jan 15:04")
+		layout = "Mon 2 Jan 15:04"
 	}
-	s += " (+" + span(p.until.Sub(base)) + ")"
+	end := text.Time(p.until, loc, layout)
 	if !p.asked.IsZero() {
-		s += ", " + p.asked.In(loc).Format("15:04:05") + " rounded up to the minute"
+		return text.New("%s (+%s), %s rounded up to the minute", end, span(p.until.Sub(base)), text.Time(p.asked, loc, "15:04:05"))
 	}
-	return s
+	return text.New("%s (+%s)", end, span(p.until.Sub(base)))
 }
 
 // span is a duration in a manager's words: "1 h", "1 h 30 min", "45 min".
-func span(d time.Duration) string {
+func span(d time.Duration) text.Text {
 	d = d.Round(time.Minute)
 	h, m := int(d.Hours()), int(d.Minutes())%60
 	switch {
 	case h > 0 && m > 0:
-		return fmt.Sprintf("%d h %d min", h, m)
+		return text.New("%s h %s min", h, m)
 	case h > 0:
-		return fmt.Sprintf("%d h", h)
+		return text.New("%s h", h)
 	}
-	return fmt.Sprintf("%d min", m)
+	return text.New("%s min", m)
 }
 
 // effect is what the action does on one channel.
-func (p *plan) effect(t target) string {
+func (p *plan) effect(t target) text.Text {
 	name, sale := t.ch.Name, p.sale.Name
 	if t.manual {
-		return name + ": manual step in the seller centre (no API for it); confirm here when done"
+		return text.New("%s: manual step in the seller centre (no API for it); confirm here when done", name)
 	}
 	n := len(t.ch.SKUs)
 	lazada := t.ch.Kind == datasources.KindLazada
 	switch p.req.Kind {
 	case Pause:
 		if lazada {
-			return fmt.Sprintf("%s: sellable stock of %s set to 0 (what it takes is saved first and given back by Resume)", name, plural(n, "SKU"))
+			return text.New("%s: sellable stock of %s set to 0 (what it takes is saved first and given back by Resume)", name, skus(n))
 		}
-		return name + ": " + sale + " paused (new orders refused until resumed)"
+		return text.New("%s: %s paused (new orders refused until resumed)", name, sale)
 	case Resume:
 		if lazada {
-			return fmt.Sprintf("%s: the stock pauses took from %s given back, on top of units that came back meanwhile", name, plural(n, "SKU"))
+			return text.New("%s: the stock pauses took from %s given back, on top of units that came back meanwhile", name, skus(n))
 		}
-		return name + ": " + sale + " selling again"
+		return text.New("%s: %s selling again", name, sale)
 	case Extend:
 		if lazada {
-			return fmt.Sprintf("%s: sale end date of %s moved to %s", name, plural(n, "SKU"), p.endWords())
+			return text.New("%s: sale end date of %s moved to %s", name, skus(n), p.endWords())
 		}
-		return name + ": " + sale + " ends at " + p.endWords()
+		return text.New("%s: %s ends at %s", name, sale, p.endWords())
 	case CancelOrder:
-		return fmt.Sprintf("%s: order %s cancelled (its units return to the stock)", name, p.req.OrderID)
+		return text.New("%s: order %s cancelled (its units return to the stock)", name, p.req.OrderID)
 	case ReviewOrder:
-		return fmt.Sprintf("%s: flag on order %s marked reviewed (the order is kept)", name, p.req.OrderID)
+		return text.New("%s: flag on order %s marked reviewed (the order is kept)", name, p.req.OrderID)
 	case CapStock:
-		return fmt.Sprintf("%s: sellable stock of %s lowered to at most %s (never raised)", name, p.req.SKU, plural(*p.units, "unit"))
+		return text.New("%s: sellable stock of %s lowered to at most %s (never raised)", name, p.req.SKU, units(*p.units))
 	}
-	return name
+	return text.New("%s", name)
 }
 
 // manualStep is manualStep for a target of the plan.
-func (p *plan) manualStep(ch engine.SaleChannelInfo) string {
+func (p *plan) manualStep(ch engine.SaleChannelInfo) text.Text {
 	if p.req.Kind == CapStock {
-		return fmt.Sprintf("In the %s seller centre, open Products, find SKU %s and set its sellable stock to %d (or less). Then confirm here.", ch.Name, p.req.SKU, *p.units)
+		return text.New("In the %s seller centre, open Products, find SKU %s and set its sellable stock to %s (or less). Then confirm here.", ch.Name, p.req.SKU, *p.units)
 	}
 	return manualStep(p.req.Kind, p.sale, ch, p.until, p.req.OrderID)
 }
 
 // manualStep tells a manager what to do by hand on a channel with no API
 // for the action.
-func manualStep(k Kind, s engine.SaleInfo, ch engine.SaleChannelInfo, until time.Time, order string) string {
-	where := "In the " + ch.Name + " seller centre"
+func manualStep(k Kind, s engine.SaleInfo, ch engine.SaleChannelInfo, until time.Time, order string) text.Text {
 	switch k {
 	case Pause:
-		return where + ", open Promotions > Flash Sale > " + s.Name + " and pause it (or set the SKUs' stock to 0). Then confirm here."
+		return text.New("In the %s seller centre, open Promotions > Flash Sale > %s and pause it (or set the SKUs' stock to 0). Then confirm here.", ch.Name, s.Name)
 	case Resume:
-		return where + ", open Promotions > Flash Sale > " + s.Name + " and resume it (restore the SKUs' stock). Then confirm here."
+		return text.New("In the %s seller centre, open Promotions > Flash Sale > %s and resume it (restore the SKUs' stock). Then confirm here.", ch.Name, s.Name)
 	case Extend:
-		return where + ", open Promotions > Flash Sale > " + s.Name + " and set its end to " +
-			until.In(s.Location).Format("Mon 2 Jan 15:04 MST") + ". Then confirm here."
+		return text.New("In the %s seller centre, open Promotions > Flash Sale > %s and set its end to %s. Then confirm here.", ch.Name, s.Name,
+			text.Time(until, s.Location, "Mon 2 Jan 15:04 MST"))
 	case CancelOrder:
-		return where + ", open Orders, find order " + order + " and cancel it. Then confirm here."
+		return text.New("In the %s seller centre, open Orders, find order %s and cancel it. Then confirm here.", ch.Name, order)
 	}
-	return where + ". Then confirm here."
+	return text.New("In the %s seller centre. Then confirm here.", ch.Name)
 }
 
-func plural(n int, what string) string {
+// units is a number of units: "1 unit", "12 units".
+func units(n int) text.Text {
 	if n == 1 {
-		return "1 " + what
+		return text.New("1 unit")
 	}
-	return fmt.Sprintf("%d %ss", n, what)
+	return text.New("%s units", n)
 }
 
-// andList joins names: "A", "A and B", "A, B and C".
-func andList(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
+// skus is a number of SKUs: "1 SKU", "12 SKUs".
+func skus(n int) text.Text {
+	if n == 1 {
+		return text.New("1 SKU")
 	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return text.New("%s SKUs", n)
 }

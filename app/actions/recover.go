@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/flashdeck/flashdeck/app/text"
 )
 
 // planOf rebuilds the targets of a recorded action from the sale as it
@@ -58,7 +60,7 @@ func (s *Service) Retry(ctx context.Context, u User, id string) (Action, error) 
 		return Action{}, err
 	}
 	for _, ch := range failed {
-		if _, err := s.set(id, ch, func(r *ChannelResult) { r.Result, r.Message = Pending, "retry by "+u.Name }); err != nil {
+		if _, err := s.set(id, ch, func(r *ChannelResult) { r.Result = Pending; r.say(text.New("retry by %s", u.Name)) }); err != nil {
 			s.mu.Unlock()
 			return Action{}, err
 		}
@@ -92,10 +94,11 @@ func (s *Service) ConfirmManual(u User, id, channel string) (Action, error) {
 	side := s.applySide(&a, channel)
 	a, err = s.set(id, channel, func(r *ChannelResult) {
 		r.ConfirmedBy, r.ConfirmedAt = u.Name, time.Now()
-		r.Message = "done by hand in the seller centre, confirmed by " + u.Name
+		done := text.New("done by hand in the seller centre, confirmed by %s", u.Name)
 		if side != nil {
-			r.Message += " (flashdeck could not record it: " + side.Error() + ")"
+			done = notRecorded(done, side)
 		}
+		r.say(done)
 	})
 	if err == nil {
 		s.opt.Logger.Info("manual step confirmed", "id", id, "channel", channel, "user", u.Name)
@@ -122,7 +125,7 @@ func (s *Service) Recover() error {
 			for i := range a.Results {
 				if r := &a.Results[i]; r.Result == Pending {
 					r.Result, r.Updated = Unknown, time.Now()
-					r.Message = "flashdeck stopped before the channel answered; reading the channel back"
+					r.say(text.New("flashdeck stopped before the channel answered; reading the channel back"))
 				}
 			}
 			return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/store"
+	"github.com/flashdeck/flashdeck/app/text"
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
@@ -135,8 +136,8 @@ type plan struct {
 	asked time.Time
 	// units is what cap_stock caps the SKU at.
 	units   *int
-	summary string
-	effects []string
+	summary text.Text
+	effects []text.Text
 }
 
 // Plan resolves a request without acting: what the confirmation dialog
@@ -290,7 +291,7 @@ func (p *plan) resolveUntil(now time.Time) error {
 	// saved state and every snapshot.
 	if max := p.sale.MaxEnd; !max.IsZero() && ceilMinute(until).After(max) {
 		limit := max.Sub(p.sale.End)
-		words := span(limit)
+		words := span(limit).String()
 		if limit%(24*time.Hour) == 0 {
 			words = fmt.Sprintf("%d days", limit/(24*time.Hour))
 		}
@@ -319,13 +320,13 @@ func (p *plan) action(u User, now time.Time) Action {
 	a := Action{
 		Key: p.req.IdempotencyKey, Kind: p.req.Kind, Sale: p.sale.ID, SaleName: p.sale.Name,
 		Until: p.until, By: p.req.By, OrderID: p.req.OrderID, SKU: p.req.SKU, Units: p.units, Reason: strings.TrimSpace(p.req.Reason),
-		User: u.Name, Role: u.Role, CreatedAt: now, UpdatedAt: now, Summary: p.summary,
+		User: u.Name, Role: u.Role, CreatedAt: now, UpdatedAt: now, Summary: p.summary.String(), SummaryText: p.summary,
 	}
 	for i, t := range p.targets {
-		r := ChannelResult{Channel: t.ch.ID, ChannelName: t.ch.Name, Effect: p.effects[i], Result: Pending, Updated: now}
+		r := ChannelResult{Channel: t.ch.ID, ChannelName: t.ch.Name, Effect: p.effects[i].String(), EffectText: p.effects[i], Result: Pending, Updated: now}
 		if t.manual {
 			r.Result = Manual
-			r.Message = p.manualStep(t.ch)
+			r.say(p.manualStep(t.ch))
 		}
 		a.Channels = append(a.Channels, t.ch.ID)
 		a.Results = append(a.Results, r)
@@ -471,7 +472,7 @@ func meta(a *Action, channel string, attempt int) datasources.ActionMeta {
 // result from what the channel shows — never from its answer alone.
 func (s *Service) execute(ctx context.Context, id string, t target) {
 	ch := t.ch.ID
-	a, err := s.set(id, ch, func(r *ChannelResult) { r.Attempts++; r.Message = "" })
+	a, err := s.set(id, ch, func(r *ChannelResult) { r.Attempts++; r.say(text.Text{}) })
 	if err != nil {
 		return
 	}
@@ -480,14 +481,14 @@ func (s *Service) execute(ctx context.Context, id string, t target) {
 		_, err := s.opt.Engine.ReviewFlag(a.Sale, ch, a.OrderID, a.User, a.Reason)
 		v := verdict{result: Applied}
 		if err != nil {
-			v = verdict{result: Failed, msg: err.Error(), refused: true}
+			v = verdict{result: Failed, msg: text.New("%s", err.Error()), refused: true}
 		}
 		s.settle(id, t, v)
 		return
 	}
 	st, err := s.prepare(ctx, &a, t)
 	if err != nil {
-		s.settle(id, t, verdict{result: Failed, msg: err.Error(), refused: true})
+		s.settle(id, t, verdict{result: Failed, msg: text.New("%s", err.Error()), refused: true})
 		return
 	}
 	answer := s.send(ctx, &a, t, st)
@@ -597,7 +598,7 @@ func (s *Service) send(ctx context.Context, a *Action, t target, st *step) error
 // verdict is a channel's result as settled, with its words.
 type verdict struct {
 	result Result
-	msg    string
+	msg    text.Text
 	// refused: the channel said no, so nothing changed there.
 	refused bool
 	// partial: the read-back saw the change made for some SKUs only.
@@ -619,10 +620,10 @@ var errNoAnswer = &datasources.Error{Kind: datasources.ErrTimeout, Message: "no 
 // the new state.
 func (s *Service) verify(ctx context.Context, a *Action, t target, st *step, answer error) verdict {
 	if answer != nil && !datasources.OutcomeUnknown(answer) {
-		return verdict{result: Failed, msg: answer.Error(), refused: true}
+		return verdict{result: Failed, msg: text.New("%s", answer.Error()), refused: true}
 	}
 	if t.ctl == nil {
-		return verdict{result: Unknown, msg: "no client to read the channel back with"}
+		return verdict{result: Unknown, msg: text.New("no client to read the channel back with")}
 	}
 	var (
 		f     finding
@@ -655,41 +656,43 @@ func (s *Service) verify(ctx context.Context, a *Action, t target, st *step, ans
 			}
 		}
 	}
-	said := ""
+	// said is what the channel answered; nil when no answer was seen.
+	var said *text.Text
 	switch {
 	case answer == nil:
-		said = t.ch.Name + " answered OK"
+		ok := text.New("%s answered OK", t.ch.Name)
+		said = &ok
 	case answer != errNoAnswer:
-		said = "no clear answer (" + answer.Error() + ")"
+		unclear := text.New("no clear answer (%s)", answer.Error())
+		said = &unclear
 	}
 	if err != nil {
-		msg := "the read-back failed (" + err.Error() + "); flashdeck reads it again"
-		if said != "" {
-			msg = said + ", but " + msg
+		if said != nil {
+			return verdict{result: Unknown, msg: text.New("%s, but the read-back failed (%s); flashdeck reads it again", *said, err.Error())}
 		}
-		return verdict{result: Unknown, msg: msg}
+		return verdict{result: Unknown, msg: text.New("the read-back failed (%s); flashdeck reads it again", err.Error())}
 	}
 	v := verdict{found: found, given: given, partial: f.partial}
 	switch {
 	case f.done:
-		v.result, v.msg = Applied, "read back: "+f.words
-		if said != "" && answer != nil {
-			v.msg = said + "; " + v.msg
+		v.result, v.msg = Applied, text.New("read back: %s", f.words)
+		if said != nil && answer != nil {
+			v.msg = text.New("%s; read back: %s", *said, f.words)
 		}
 	case f.partial:
-		v.result, v.msg = Failed, "partly applied: "+f.words
+		v.result, v.msg = Failed, text.New("partly applied: %s", f.words)
 		if answer != nil && answer != errNoAnswer {
-			v.msg += " (" + answer.Error() + ")"
+			v.msg = text.New("partly applied: %s (%s)", f.words, answer.Error())
 		}
 	default:
 		v.result = Failed
 		switch {
 		case answer == nil:
-			v.msg = said + ", but " + f.words
+			v.msg = text.New("%s, but %s", *said, f.words)
 		case answer == errNoAnswer:
-			v.msg = "read back: " + f.words + ": it did not take effect there"
+			v.msg = text.New("read back: %s: it did not take effect there", f.words)
 		default:
-			v.msg = said + "; read back: " + f.words + ": it did not take effect there"
+			v.msg = text.New("%s; read back: %s: it did not take effect there", *said, f.words)
 		}
 	}
 	return v
@@ -727,17 +730,17 @@ func (s *Service) settle(id string, t target, v verdict) {
 		delta, sign, side = s.follow(&a, r, v)
 	}
 	msg := v.msg
-	if _, err := s.setOwing(id, ch, delta, sign, func(r *ChannelResult) { r.Result, r.Message = v.result, msg }); err != nil {
+	if _, err := s.setOwing(id, ch, delta, sign, func(r *ChannelResult) { r.Result = v.result; r.say(msg) }); err != nil {
 		return
 	}
 	if side != nil {
 		if err := side(); err != nil {
-			msg = strings.TrimSpace(msg + " (flashdeck could not record it: " + err.Error() + ")")
-			_, _ = s.set(id, ch, func(r *ChannelResult) { r.Message = msg })
+			msg = notRecorded(msg, err)
+			_, _ = s.set(id, ch, func(r *ChannelResult) { r.say(msg) })
 		}
 	}
 	s.count(a.Kind, ch, v.result)
-	s.opt.Logger.Info("action result", "id", id, "channel", ch, "result", v.result, "message", msg)
+	s.opt.Logger.Info("action result", "id", id, "channel", ch, "result", v.result, "message", msg.String())
 }
 
 // follow is what a settled result changes in flashdeck itself: the stock
@@ -828,9 +831,18 @@ func (s *Service) readBack(ctx context.Context, id string, t target) bool {
 	}
 	v := s.verify(ctx, &a, t, st, errNoAnswer)
 	if v.result == Unknown {
-		_, _ = s.set(id, t.ch.ID, func(r *ChannelResult) { r.Result, r.Message = Unknown, "still unknown: "+v.msg })
+		_, _ = s.set(id, t.ch.ID, func(r *ChannelResult) { r.Result = Unknown; r.say(text.New("still unknown: %s", v.msg)) })
 		return false
 	}
 	s.settle(id, t, v)
 	return true
+}
+
+// notRecorded adds to a result's message that flashdeck could not follow
+// it in its own figures (the engine refused the pause or the new end).
+func notRecorded(msg text.Text, err error) text.Text {
+	if msg.Empty() {
+		return text.New("(flashdeck could not record it: %s)", err.Error())
+	}
+	return text.New("%s (flashdeck could not record it: %s)", msg, err.Error())
 }

@@ -1,11 +1,10 @@
 package actions
 
 import (
-	"fmt"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/text"
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
@@ -14,7 +13,7 @@ import (
 // some SKUs only, and in words what it shows.
 type finding struct {
 	done, partial bool
-	words         string
+	words         text.Text
 }
 
 // step is what one channel's request needs and its read-back is judged
@@ -35,19 +34,19 @@ type step struct {
 func judgePause(before *datasources.SaleControl, after datasources.SaleControl) finding {
 	if !after.ByStock {
 		if after.Paused {
-			return finding{done: true, words: "the sale is paused there"}
+			return finding{done: true, words: text.New("the sale is paused there")}
 		}
-		return finding{words: "the sale is still selling there"}
+		return finding{words: text.New("the sale is still selling there")}
 	}
 	was := readings(before)
 	now := readings(&after)
-	var still []string
+	var still []text.Text
 	paused := 0
 	for _, sku := range skuOrder(before, &after) {
 		a, ok := now[sku]
 		switch {
 		case !ok:
-			still = append(still, sku+" is missing from the read-back")
+			still = append(still, text.New("%s is missing from the read-back", sku))
 		case a.Sellable == 0:
 			paused++
 		default:
@@ -56,13 +55,13 @@ func judgePause(before *datasources.SaleControl, after datasources.SaleControl) 
 	}
 	switch {
 	case len(still) == 0 && paused > 0:
-		return finding{done: true, words: fmt.Sprintf("%s at 0 sellable", plural(paused, "SKU"))}
+		return finding{done: true, words: text.New("%s at 0 sellable", skus(paused))}
 	case len(still) == 0:
-		return finding{words: "no SKU of the sale was read back"}
+		return finding{words: text.New("no SKU of the sale was read back")}
 	}
 	f := finding{partial: paused > 0, words: listOf(still)}
 	if f.partial {
-		f.words = fmt.Sprintf("%d of %d SKUs at 0 sellable; %s", paused, paused+len(still), f.words)
+		f.words = text.New("%s of %s SKUs at 0 sellable; %s", paused, paused+len(still), f.words)
 	}
 	return f
 }
@@ -72,15 +71,17 @@ func judgePause(before *datasources.SaleControl, after datasources.SaleControl) 
 // those units most likely came back from orders cancelled (or left
 // unpaid) since: a pause by stock cannot hold them back, and the words
 // say so.
-func stillSelling(sku string, b, a datasources.StockReading) string {
-	s := fmt.Sprintf("%s still has %d sellable", sku, a.Sellable)
-	if b.SKU != "" {
-		s += fmt.Sprintf(" (%d before the pause)", b.Sellable)
+func stillSelling(sku string, b, a datasources.StockReading) text.Text {
+	back := a.HasReserved && b.HasReserved && b.Reserved-a.Reserved >= a.Sellable
+	switch {
+	case b.SKU != "" && back:
+		return text.New("%s still has %s sellable (%s before the pause), which came back from cancelled or unpaid orders since", sku, a.Sellable, b.Sellable)
+	case b.SKU != "":
+		return text.New("%s still has %s sellable (%s before the pause)", sku, a.Sellable, b.Sellable)
+	case back:
+		return text.New("%s still has %s sellable, which came back from cancelled or unpaid orders since", sku, a.Sellable)
 	}
-	if a.HasReserved && b.HasReserved && b.Reserved-a.Reserved >= a.Sellable {
-		s += ", which came back from cancelled or unpaid orders since"
-	}
-	return s
+	return text.New("%s still has %s sellable", sku, a.Sellable)
 }
 
 // judgeResume: a channel that pauses by state sells again when it says so;
@@ -92,17 +93,18 @@ func stillSelling(sku string, b, a datasources.StockReading) string {
 func judgeResume(pre, owed *datasources.SaleControl, after datasources.SaleControl) (finding, []string) {
 	if !after.ByStock {
 		if !after.Paused {
-			return finding{done: true, words: "the sale is selling there"}, nil
+			return finding{done: true, words: text.New("the sale is selling there")}, nil
 		}
-		return finding{words: "the sale is still paused there"}, nil
+		return finding{words: text.New("the sale is still paused there")}, nil
 	}
 	if owed == nil || owedUnits(*owed) == 0 {
-		return finding{done: true, words: "nothing was owed: no pause by flashdeck had taken stock there"}, nil
+		return finding{done: true, words: text.New("nothing was owed: no pause by flashdeck had taken stock there")}, nil
 	}
 	was := readings(pre)
 	now := readings(&after)
-	var given, still []string
-	units := 0
+	var given []string
+	var still []text.Text
+	gave := 0
 	for _, r := range owed.SKUs {
 		if r.Sellable <= 0 {
 			continue
@@ -114,16 +116,16 @@ func judgeResume(pre, owed *datasources.SaleControl, after datasources.SaleContr
 		}
 		if up {
 			given = append(given, r.SKU)
-			units += r.Sellable
+			gave += r.Sellable
 			continue
 		}
-		still = append(still, fmt.Sprintf("%s is owed %d and shows %d sellable", r.SKU, r.Sellable, a.Sellable))
+		still = append(still, text.New("%s is owed %s and shows %s sellable", r.SKU, r.Sellable, a.Sellable))
 	}
 	switch {
 	case len(still) == 0:
-		return finding{done: true, words: fmt.Sprintf("%d units given back to %s", units, plural(len(given), "SKU"))}, given
+		return finding{done: true, words: text.New("%s given back to %s", units(gave), skus(len(given)))}, given
 	case len(given) > 0:
-		return finding{partial: true, words: fmt.Sprintf("%d of %d SKUs have their units back; %s",
+		return finding{partial: true, words: text.New("%s of %s SKUs have their units back; %s",
 			len(given), len(given)+len(still), listOf(still))}, given
 	}
 	return finding{words: listOf(still)}, nil
@@ -134,9 +136,9 @@ func judgeResume(pre, owed *datasources.SaleControl, after datasources.SaleContr
 func judgeExtend(until time.Time, after datasources.SaleControl, loc *time.Location) finding {
 	until = until.Truncate(time.Minute)
 	end := after.End.Truncate(time.Minute)
-	words := "the sale ends at " + after.End.In(loc).Format("2006-01-02 15:04") + " there"
+	words := text.New("the sale ends at %s there", text.Time(after.End, loc, "2006-01-02 15:04"))
 	if after.End.IsZero() {
-		words = "the sale shows no end there"
+		words = text.New("the sale shows no end there")
 	}
 	if !after.End.IsZero() && !end.Before(until) {
 		return finding{done: true, words: words}
@@ -148,17 +150,17 @@ func judgeExtend(until time.Time, after datasources.SaleControl, loc *time.Locat
 		}
 	}
 	if n > 0 {
-		return finding{partial: true, words: fmt.Sprintf("%d of %d SKUs end at the new time, the others at %s",
-			n, len(after.SKUs), after.End.In(loc).Format("2006-01-02 15:04"))}
+		return finding{partial: true, words: text.New("%s of %s SKUs end at the new time, the others at %s",
+			n, len(after.SKUs), text.Time(after.End, loc, "2006-01-02 15:04"))}
 	}
 	return finding{words: words}
 }
 
 func judgeCancel(o datasources.Order) finding {
 	if o.IsCancelled() {
-		return finding{done: true, words: "the order is " + o.Status}
+		return finding{done: true, words: text.New("the order is %s", o.Status)}
 	}
-	return finding{words: "the order is still " + o.Status}
+	return finding{words: text.New("the order is still %s", o.Status)}
 }
 
 // takenBy works out what a pause took from each SKU and warehouse: the
@@ -312,12 +314,12 @@ func skuOrder(before, after *datasources.SaleControl) []string {
 }
 
 // listOf joins findings, the first five, then how many more.
-func listOf(items []string) string {
+func listOf(items []text.Text) text.Text {
 	const shown = 5
 	if len(items) <= shown {
-		return strings.Join(items, "; ")
+		return text.Join(items, "; ")
 	}
-	return strings.Join(items[:shown], "; ") + fmt.Sprintf("; … and %d more", len(items)-shown)
+	return text.New("%s; … and %s more", text.Join(items[:shown], "; "), len(items)-shown)
 }
 
 // judgeCap: a cap took when the SKU's sellable stock read back is at most
@@ -325,9 +327,9 @@ func listOf(items []string) string {
 func judgeCap(sku string, units int, after datasources.SaleControl) finding {
 	for _, r := range after.SKUs {
 		if r.SKU == sku {
-			words := fmt.Sprintf("%s has %d sellable (capped at %d)", sku, r.Sellable, units)
+			words := text.New("%s has %s sellable (capped at %s)", sku, r.Sellable, units)
 			return finding{done: r.Sellable <= units, words: words}
 		}
 	}
-	return finding{words: sku + " is missing from the read-back"}
+	return finding{words: text.New("%s is missing from the read-back", sku)}
 }

@@ -82,10 +82,10 @@ func TestJudgePause(t *testing.T) {
 			if f.done != tc.done || f.partial != tc.partial {
 				t.Errorf("done %v partial %v, want %v %v (%s)", f.done, f.partial, tc.done, tc.partial, f.words)
 			}
-			if !strings.Contains(f.words, tc.contains) {
+			if !strings.Contains(f.words.String(), tc.contains) {
 				t.Errorf("finding %q lacks %q", f.words, tc.contains)
 			}
-			if tc.notExpect != "" && strings.Contains(f.words, tc.notExpect) {
+			if tc.notExpect != "" && strings.Contains(f.words.String(), tc.notExpect) {
 				t.Errorf("finding %q says %q", f.words, tc.notExpect)
 			}
 		})

@@ -24,6 +24,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/i18n"
 )
 
 // Kinds of item, as the API and the metric name them.
@@ -469,13 +470,13 @@ func manualItems(a actions.Action) []Item {
 		if name == "" {
 			name = r.Channel
 		}
-		what := a.Summary
+		what := i18n.Text(a.SummaryText, a.Summary)
 		if what == "" {
 			what = string(a.Kind)
 		}
 		why := fmt.Sprintf(lang.L("%s waits for a manual step on %s"), what, name)
 		if r.Message != "" {
-			why += ": " + oneLine(r.Message, 100)
+			why += ": " + oneLine(i18n.Text(r.MessageText, r.Message), 100)
 		}
 		out = append(out, Item{Kind: KindManual, Why: why,
 			Target: Target{Tab: TabActions, Sale: a.Sale, Channel: r.Channel, Action: a.ID}, score: scoreManual})
@@ -483,15 +484,16 @@ func manualItems(a actions.Action) []Item {
 	return out
 }
 
-// short writes a duration as a person says it: 45s, 4m, 1h20m.
+// short writes a duration as a person says it, in the desktop's language:
+// 45s, 4m, 1h20m (45 dtk, 4 mnt, 1 j 20 mnt).
 func short(d time.Duration) string {
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
+		return fmt.Sprintf(lang.L("%ds"), int(d.Seconds()))
 	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
+		return fmt.Sprintf(lang.L("%dm"), int(d.Minutes()))
 	default:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+		return fmt.Sprintf(lang.L("%dh%02dm"), int(d.Hours()), int(d.Minutes())%60)
 	}
 }
 

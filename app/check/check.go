@@ -19,6 +19,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/text"
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
@@ -95,9 +96,11 @@ type Report struct {
 	OK bool `json:"ok"`
 	// ExitCode is what `flashdeck check` exits with: 0 OK, 1 a step failed.
 	ExitCode int `json:"exit_code"`
-	// Summary is the report in one sentence.
-	Summary  string    `json:"summary"`
-	Channels []Channel `json:"channels"`
+	// Summary is the report in one sentence; SummaryText the same as a
+	// text each screen writes in its language (app/text).
+	Summary     string    `json:"summary"`
+	SummaryText text.Text `json:"summary_text,omitzero"`
+	Channels    []Channel `json:"channels"`
 
 	loc *time.Location // the first sale's zone, for times in words
 	cur string         // the first sale's currency, for numbers in words
@@ -271,15 +274,16 @@ func skipRest(steps []Step, why string) {
 
 // finish sets the verdict, exit code and summary.
 func (r *Report) finish() {
-	var passed, failed, skipped []string
+	var passed, skipped []string
+	var failed []text.Text
 	for _, c := range r.Channels {
 		switch c.Status {
 		case OK:
 			passed = append(passed, c.Name)
 		case Failed:
-			what := c.Name
+			what := text.New("%s", c.Name)
 			if s := c.FirstFailure(); s != nil {
-				what += " (" + s.Title + ")"
+				what = text.New("%s (%s)", c.Name, titleText(s.Name, s.Title))
 			}
 			failed = append(failed, what)
 		case Skipped:
@@ -292,19 +296,39 @@ func (r *Report) finish() {
 		r.ExitCode = 1
 	}
 	enabled := len(passed) + len(failed)
-	var b strings.Builder
+	channels := text.New("%s enabled channels", enabled)
+	if enabled == 1 {
+		channels = text.New("1 enabled channel")
+	}
+	var t text.Text
 	switch {
 	case enabled == 0:
-		b.WriteString("no enabled channel: nothing was checked")
+		t = text.New("no enabled channel: nothing was checked")
 	case len(failed) == 0:
-		fmt.Fprintf(&b, "all %s passed", plural(enabled, "enabled channel", "enabled channels"))
+		t = text.New("all %s passed", channels)
 	default:
-		fmt.Fprintf(&b, "%d of %s passed; failed: %s", len(passed), plural(enabled, "enabled channel", "enabled channels"), strings.Join(failed, ", "))
+		t = text.New("%s of %s passed; failed: %s", len(passed), channels, text.Join(failed, ", "))
 	}
 	if len(skipped) > 0 {
-		fmt.Fprintf(&b, "; skipped (disabled): %s", strings.Join(skipped, ", "))
+		t = text.New("%s; skipped (disabled): %s", t, strings.Join(skipped, ", "))
 	}
-	r.Summary = b.String()
+	r.SummaryText, r.Summary = t, t.String()
+}
+
+// titleText is a step's title as a text; title itself for a step of a
+// report from a newer flashdeck.
+func titleText(step, title string) text.Text {
+	switch step {
+	case StepReach:
+		return text.New("reach and credentials")
+	case StepOrders:
+		return text.New("orders, last hour")
+	case StepStock:
+		return text.New("stock")
+	case StepSale:
+		return text.New("sale state")
+	}
+	return text.New("%s", title)
 }
 
 // Location is the zone the report writes times in: the first sale's, so
@@ -345,28 +369,35 @@ func (c *Channel) Counts() (ok, applicable int) {
 // Short is the channel's result in a few words, for the desktop's row:
 // "Check: 4/4 ok", "Check: 2/2 ok (2 not supported)", or the first
 // failure ("Check ✗ stock: …").
-func (c *Channel) Short() string {
+func (c *Channel) Short() string { return c.ShortText().String() }
+
+// ShortText is Short as a text each screen writes in its language. A
+// failure's reason is quoted as the step recorded it (for a channel's
+// error, the channel's own words).
+func (c *Channel) ShortText() text.Text {
 	switch c.Status {
 	case Skipped:
-		return "Check: skipped, " + c.Reason
+		return text.New("Check: skipped, %s", c.Reason)
 	case Failed:
 		if s := c.FirstFailure(); s != nil {
-			return "Check ✗ " + s.Title + ": " + s.Reason
+			return text.New("Check ✗ %s: %s", titleText(s.Name, s.Title), s.Reason)
 		}
 	}
 	ok, n := c.Counts()
-	out := fmt.Sprintf("Check: %d/%d ok", ok, n)
-	var notes []string
+	var notes []text.Text
 	if ns := len(c.Steps) - n; ns > 0 {
-		notes = append(notes, fmt.Sprintf("%d not supported", ns))
+		notes = append(notes, text.New("%s not supported", ns))
 	}
-	if w := c.warnings(); w > 0 {
-		notes = append(notes, plural(w, "warning", "warnings"))
+	switch w := c.warnings(); {
+	case w == 1:
+		notes = append(notes, text.New("1 warning"))
+	case w > 1:
+		notes = append(notes, text.New("%s warnings", w))
 	}
 	if len(notes) > 0 {
-		out += " (" + strings.Join(notes, ", ") + ")"
+		return text.New("Check: %s/%s ok (%s)", ok, n, text.Join(notes, ", "))
 	}
-	return out
+	return text.New("Check: %s/%s ok", ok, n)
 }
 
 func (c *Channel) warnings() int {

@@ -265,3 +265,32 @@ func Date(t time.Time, loc *time.Location) string {
 	}
 	return t.Format("Monday 2 January 2006")
 }
+
+// Decimal writes x with one decimal and the language's decimal mark (the
+// market's when no language is set): "3,2" in Indonesian, "3.2" in English.
+func Decimal(x float64, currency string) string { return decimal(x, currency) }
+
+// Layout writes t with a Go layout, with the language's day and month
+// names: "Mon 2 Jan 15:04" is "Sen 2 Des 15:04" in Indonesian. Only the
+// short and long names Go writes are replaced; figures stay as they are.
+func Layout(t time.Time, layout string) string {
+	s := t.Format(layout)
+	if !indonesian() {
+		return s
+	}
+	wd, mo := weekdaysID[t.Weekday()], monthsID[t.Month()-1]
+	// Long names first: "Monday" holds "Mon".
+	switch {
+	case strings.Contains(layout, "Monday"):
+		s = strings.Replace(s, t.Weekday().String(), wd, 1)
+	case strings.Contains(layout, "Mon"):
+		s = strings.Replace(s, t.Weekday().String()[:3], wd[:3], 1)
+	}
+	switch {
+	case strings.Contains(layout, "January"):
+		s = strings.Replace(s, t.Month().String(), mo, 1)
+	case strings.Contains(layout, "Jan"):
+		s = strings.Replace(s, t.Month().String()[:3], mo[:3], 1)
+	}
+	return s
+}

@@ -17,10 +17,13 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/text"
 )
 
 //go:embed translations
@@ -99,4 +102,47 @@ func supported(l string) bool {
 
 func systemIsIndonesian() bool {
 	return strings.HasPrefix(string(lang.SystemLocale()), "id")
+}
+
+// Text writes a sentence the domain recorded (app/text) in the desktop's
+// language. fallback, the English words recorded beside it, is shown for a
+// record older than texts (no key) or one whose text is damaged.
+func Text(t text.Text, fallback string) string {
+	if t.Empty() || !t.Valid() {
+		return fallback
+	}
+	return t.In(desktop{})
+}
+
+// desktop writes texts in the language Setup picked.
+type desktop struct{}
+
+func (desktop) Translate(key string) string {
+	if !HasWords(key) {
+		// "%s", "%s (%s)": punctuation, not a text to look up.
+		return key
+	}
+	// A translation with other verbs than its key is not used (text.In).
+	return lang.L(key)
+}
+
+func (desktop) Count(n int64) string     { return format.Int(n, thousandsSep()) }
+func (desktop) Decimal(f float64) string { return format.Decimal(f, "") }
+func (desktop) Time(t time.Time, layout string) string {
+	return format.Layout(t, layout)
+}
+func (desktop) And() string { return lang.L(" and ") }
+
+// thousandsSep is the language's: "." in Indonesian, "," in English.
+func thousandsSep() string {
+	if format.Language() == "id" {
+		return "."
+	}
+	return ","
+}
+
+// HasWords reports whether a key has words besides its verbs: "%s (%s)"
+// has none, and is never looked up.
+func HasWords(key string) bool {
+	return strings.ContainsFunc(strings.NewReplacer("%s", "", "%d", "", "%%", "").Replace(key), unicode.IsLetter)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/datasources"
 	"github.com/flashdeck/flashdeck/internal/plot"
 )
@@ -162,6 +163,9 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return "en"
 	},
+	// say writes a recorded text in the report's language; the English
+	// words recorded beside it for a record older than texts.
+	"say": i18n.Text,
 	"results": func(a actions.Action) string {
 		var parts []string
 		for _, r := range a.Results {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/flashdeck/flashdeck/app/text"
 )
 
 // ErrNoFlag is returned when reviewing an order that is not flagged.
@@ -118,8 +120,10 @@ func (s *Sale) flag(idx int32) Flag {
 	bits := s.rulesOf(idx)
 	f := Flag{
 		Sale: s.id, Channel: s.chanIDs[r.ch], OrderID: s.strs.get(r.id), Units: int(r.units),
-		Buyer: s.buyerLabel(idx), CreatedAt: time.UnixMilli(r.created).UTC(), State: StateOpen,
+		CreatedAt: time.UnixMilli(r.created).UTC(), State: StateOpen,
 	}
+	f.BuyerText = s.buyerLabel(idx)
+	f.Buyer = f.BuyerText.String()
 	if r.sku >= 0 {
 		f.SKU = s.skuNames[r.sku]
 	}
@@ -130,7 +134,8 @@ func (s *Sale) flag(idx int32) Flag {
 		if bits&bitOf[id] == 0 {
 			continue
 		}
-		f.Rules = append(f.Rules, Hit{ID: id, Reason: s.reason(idx, id)})
+		why := s.reason(idx, id)
+		f.Rules = append(f.Rules, Hit{ID: id, Reason: why.String(), Why: why})
 		f.Score += weights[id]
 	}
 	f.Score = min(f.Score, 100)
@@ -167,7 +172,7 @@ func (s *Sale) keepPrior(idx int32, f *Flag) {
 		kept = true
 	}
 	if p.Buyer != "" {
-		f.Buyer = p.Buyer
+		f.Buyer, f.BuyerText = p.Buyer, p.BuyerText
 	}
 	if !kept {
 		return
@@ -223,7 +228,8 @@ func (s *Sale) evidence(idx int32, bits ruleBit) ([]Ref, int) {
 	refs := make([]Ref, 0, len(related))
 	for _, o := range related {
 		ro := s.o(o)
-		ref := Ref{Channel: s.chanIDs[ro.ch], OrderID: s.strs.get(ro.id), Units: int(ro.units), Buyer: s.buyerLabel(o), CreatedAt: time.UnixMilli(ro.created).UTC()}
+		ref := Ref{Channel: s.chanIDs[ro.ch], OrderID: s.strs.get(ro.id), Units: int(ro.units), BuyerText: s.buyerLabel(o), CreatedAt: time.UnixMilli(ro.created).UTC()}
+		ref.Buyer = ref.BuyerText.String()
 		if ro.sku >= 0 {
 			ref.SKU = s.skuNames[ro.sku]
 		}
@@ -233,7 +239,7 @@ func (s *Sale) evidence(idx int32, bits ruleBit) ([]Ref, int) {
 }
 
 // reason says in words why rule id fired for order idx.
-func (s *Sale) reason(idx int32, id string) string {
+func (s *Sale) reason(idx int32, id string) text.Text {
 	r := s.o(idx)
 	bit := bitOf[id]
 	// The group that fired it, in the order account, phone, address, payment.
@@ -254,61 +260,76 @@ func (s *Sale) reason(idx int32, id string) string {
 		if after < time.Second {
 			// Lazada stamps orders to the second: "0.0 s" would claim a
 			// precision the channel does not give.
-			return fmt.Sprintf("placed in the first second of the sale; a person needs at least %s", words(s.cfg.MinCheckout))
+			return text.New("placed in the first second of the sale; a person needs at least %s", words(s.cfg.MinCheckout))
 		}
-		return fmt.Sprintf("placed %.1f s after the sale opened; a person needs at least %s", after.Seconds(), words(s.cfg.MinCheckout))
+		return text.New("placed %s s after the sale opened; a person needs at least %s", after.Seconds(), words(s.cfg.MinCheckout))
 	case OverLimit:
 		if r.own&bitOverLimit != 0 {
-			return fmt.Sprintf("%d units in one order; the limit is %d per buyer", r.units, s.cfg.PerBuyerLimit)
+			return text.New("%s units in one order; the limit is %s per buyer", r.units, s.cfg.PerBuyerLimit)
 		}
 		if gr != nil {
-			return fmt.Sprintf("this account bought %d units in %d orders; the limit is %d per buyer", gr.units, s.size(gr), s.cfg.PerBuyerLimit)
+			return text.New("this account bought %s units in %s orders; the limit is %s per buyer", gr.units, s.size(gr), s.cfg.PerBuyerLimit)
 		}
 	case SharedPhone:
 		if gr != nil {
-			return fmt.Sprintf("%d accounts share the phone %s (%s)", gr.accounts, unpackPhone(r.phone), s.chanList(gr.chans))
+			return text.New("%s accounts share the phone %s (%s)", gr.accounts, unpackPhone(r.phone), s.chanList(gr.chans))
 		}
 	case SharedAddress:
 		if gr != nil {
 			n, spellings := s.spellings(gr)
 			if n == 1 {
-				return fmt.Sprintf("%d accounts share one delivery point: %s (%s)", gr.accounts, spellings, s.chanList(gr.chans))
+				return text.New("%s accounts share one delivery point: %s (%s)", gr.accounts, spellings, s.chanList(gr.chans))
 			}
-			return fmt.Sprintf("%d accounts share one delivery point, written %s ways: %s (%s)", gr.accounts, s.spellingCount(gr), spellings, s.chanList(gr.chans))
+			return text.New("%s accounts share one delivery point, written %s ways: %s (%s)", gr.accounts, s.spellingCount(gr), spellings, s.chanList(gr.chans))
 		}
 	case SharedPayment:
 		if gr != nil {
-			return fmt.Sprintf("%d accounts pay with the same payment instrument (%s)", gr.accounts, s.chanList(gr.chans))
+			return text.New("%s accounts pay with the same payment instrument (%s)", gr.accounts, s.chanList(gr.chans))
 		}
 	case AddressJig:
 		if gr != nil {
 			_, spellings := s.spellings(gr)
-			return fmt.Sprintf("%s spellings of one delivery point by %d accounts: %s", s.spellingCount(gr), gr.accounts, spellings)
+			return text.New("%s spellings of one delivery point by %s accounts: %s", s.spellingCount(gr), gr.accounts, spellings)
 		}
 	case Velocity:
 		if gr != nil {
-			return fmt.Sprintf("%d or more orders from one %s within %s (%d in the sale)", s.cfg.VelocityOrders, kindWords[kind], words(s.cfg.VelocityWindow), s.size(gr))
+			return text.New("%s or more orders from one %s within %s (%s in the sale)", s.cfg.VelocityOrders, kindText(kind), words(s.cfg.VelocityWindow), s.size(gr))
 		}
 	}
-	return id
+	return text.New("%s", id)
+}
+
+// kindText names an identity kind in a reason: "account", "phone".
+func kindText(kind int) text.Text {
+	switch kind {
+	case kAccount:
+		return text.New("account")
+	case kPhone:
+		return text.New("phone")
+	case kAddress:
+		return text.New("address")
+	case kPayment:
+		return text.New("payment instrument")
+	}
+	return text.New("%s", kindWords[kind])
 }
 
 // spellingCount is how many spellings of its address a group has, in
 // words: "3", or "8 or more" once no more are kept.
-func (s *Sale) spellingCount(gr *group) string {
+func (s *Sale) spellingCount(gr *group) text.Text {
 	n := s.variants(gr)
 	if n >= maxVariants {
-		return fmt.Sprintf("%d or more", n)
+		return text.New("%s or more", n)
 	}
-	return fmt.Sprint(n)
+	return text.New("%s", n)
 }
 
 // spellings lists the spellings an address group was reached by, masked
 // as flags mask addresses, each with what was set aside to find it the
 // same place: "Jl. K**** J**** Raya No. **, RT **/RW **, Jakarta Barat;
 // JALAN K**** J**** RAYA ** BLOK C, Jakarta Barat (unit set aside)".
-func (s *Sale) spellings(gr *group) (int, string) {
-	var parts []string
+func (s *Sale) spellings(gr *group) (int, text.Text) {
+	var parts []text.Text
 	s.eachSpelling(gr, func(ref strRef) bool {
 		a, aside := s.spellingOf(ref)
 		p := MaskAddress(strings.TrimSpace(a.Line1))
@@ -319,12 +340,13 @@ func (s *Sale) spellings(gr *group) (int, string) {
 			p += ", " + c
 		}
 		if aside != 0 {
-			p += " (" + aside.String() + " set aside)"
+			parts = append(parts, text.New("%s (%s set aside)", p, aside.Text()))
+		} else {
+			parts = append(parts, text.New("%s", p))
 		}
-		parts = append(parts, p)
 		return true
 	})
-	return len(parts), strings.Join(parts, "; ")
+	return len(parts), text.Join(parts, "; ")
 }
 
 // chanList names the channels of a group's bitmask.
@@ -340,26 +362,26 @@ func (s *Sale) chanList(mask uint64) string {
 
 // buyerLabel is an order's buyer as a flag shows it: the masked phone when
 // the channel gave one, otherwise the masked buyer id.
-func (s *Sale) buyerLabel(idx int32) string {
+func (s *Sale) buyerLabel(idx int32) text.Text {
 	r := s.o(idx)
 	if r.phone != 0 {
-		return unpackPhone(r.phone)
+		return text.New("%s", unpackPhone(r.phone))
 	}
 	if g := r.groups[kAccount]; g >= 0 {
 		if l := s.g(g).label; l != 0 {
-			return maskID(s.strs.get(l))
+			return text.New("buyer %s", maskID(s.strs.get(l)))
 		}
-		return "no buyer id"
+		return text.New("no buyer id")
 	}
-	return ""
+	return text.Text{}
 }
 
 // maskID hides the middle of a buyer id.
 func maskID(id string) string {
 	if len(id) <= 4 {
-		return "buyer ****"
+		return "****"
 	}
-	return "buyer " + id[:2] + strings.Repeat("*", len(id)-4) + id[len(id)-2:]
+	return id[:2] + strings.Repeat("*", len(id)-4) + id[len(id)-2:]
 }
 
 // lookup finds an order by channel id and order id.
@@ -372,14 +394,14 @@ func (s *Sale) lookup(channel, orderID string) (int32, bool) {
 }
 
 // words writes a threshold as a person would: "10 min", "3 s".
-func words(d time.Duration) string {
+func words(d time.Duration) text.Text {
 	switch {
 	case d >= time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf("%d h", d/time.Hour)
+		return text.New("%s h", int64(d/time.Hour))
 	case d >= time.Minute && d%time.Minute == 0:
-		return fmt.Sprintf("%d min", d/time.Minute)
+		return text.New("%s min", int64(d/time.Minute))
 	case d%time.Second == 0:
-		return fmt.Sprintf("%d s", d/time.Second)
+		return text.New("%s s", int64(d/time.Second))
 	}
-	return d.String()
+	return text.New("%s", d.String())
 }

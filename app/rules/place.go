@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/flashdeck/flashdeck/app/text"
 	"github.com/flashdeck/flashdeck/internal/ascii"
 
 	"github.com/flashdeck/flashdeck/datasources"
@@ -70,6 +71,36 @@ var asideWords = []struct {
 }{
 	{AsideLandmark, "landmark"}, {AsideBrackets, "text in brackets"}, {AsideDescription, "house description"},
 	{AsideNote, "note to the courier"}, {AsideFloor, "floor"}, {AsideUnit, "unit"},
+}
+
+// Text lists what was set aside, as a text each screen translates.
+func (a Aside) Text() text.Text {
+	var ws []text.Text
+	for _, w := range asideWords {
+		if a&w.bit != 0 {
+			ws = append(ws, asideText(w.bit))
+		}
+	}
+	return text.Join(ws, ", ")
+}
+
+// asideText names one kind of text set aside.
+func asideText(b Aside) text.Text {
+	switch b {
+	case AsideLandmark:
+		return text.New("landmark")
+	case AsideBrackets:
+		return text.New("text in brackets")
+	case AsideDescription:
+		return text.New("house description")
+	case AsideNote:
+		return text.New("note to the courier")
+	case AsideFloor:
+		return text.New("floor")
+	case AsideUnit:
+		return text.New("unit")
+	}
+	return text.Text{}
 }
 
 // String lists what was set aside, in words: "landmark, floor".

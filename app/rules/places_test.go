@@ -227,8 +227,8 @@ func FuzzKeptSpelling(f *testing.F) {
 		// digit of the lines or the post code appears.
 		a.City = ""
 		g := s.groups.add(group{first: 0, second: -1, ext: -1, variant: uint64(s.storeSpelling(&a, Aside(aside)))})
-		if _, text := s.spellings(s.g(g)); strings.ContainsFunc(text, unicode.IsDigit) {
-			t.Fatalf("a flag shows a digit: %q", text)
+		if _, words := s.spellings(s.g(g)); strings.ContainsFunc(words.String(), unicode.IsDigit) {
+			t.Fatalf("a flag shows a digit: %q", words.String())
 		}
 	})
 }

@@ -18,6 +18,8 @@ package rules
 import (
 	"fmt"
 	"time"
+
+	"github.com/flashdeck/flashdeck/app/text"
 )
 
 // Rule ids. They are public interface: API fields and metric labels.
@@ -136,12 +138,15 @@ const (
 
 // Flag is one flagged order, as the API, the screen and the store see it.
 type Flag struct {
-	Sale      string    `json:"sale"`
-	Channel   string    `json:"channel"`
-	OrderID   string    `json:"order_id"`
-	SKU       string    `json:"sku"`
-	Units     int       `json:"units"`
-	Buyer     string    `json:"buyer"` // masked
+	Sale    string `json:"sale"`
+	Channel string `json:"channel"`
+	OrderID string `json:"order_id"`
+	SKU     string `json:"sku"`
+	Units   int    `json:"units"`
+	Buyer   string `json:"buyer"` // masked
+	// BuyerText is Buyer as a text ("buyer 10****"), written in each
+	// screen's language (app/text).
+	BuyerText text.Text `json:"buyer_text,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 	Rules     []Hit     `json:"rules"`
 	Score     int       `json:"score"`
@@ -157,6 +162,9 @@ type Flag struct {
 type Hit struct {
 	ID     string `json:"id"`
 	Reason string `json:"reason"`
+	// Why is Reason as a text each screen writes in its language
+	// (empty in flags saved before it: Reason is shown).
+	Why text.Text `json:"why,omitzero"`
 }
 
 // Ref is an order cited as evidence.
@@ -166,6 +174,7 @@ type Ref struct {
 	SKU       string    `json:"sku"`
 	Units     int       `json:"units"`
 	Buyer     string    `json:"buyer"`
+	BuyerText text.Text `json:"buyer_text,omitzero"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

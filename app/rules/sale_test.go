@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -358,7 +359,7 @@ func TestAnonymousReplayKeepsWhatItsFlagFound(t *testing.T) {
 			// 3 units now: over the limit, found afresh beside the rest.
 			wantIDs = []string{OverLimit, SharedPhone}
 		}
-		if !slices.Equal(ids, wantIDs) || f.Buyer != want.Buyer || len(f.Evidence) != 1 || f.Evidence[0] != want.Evidence[0] || f.Rules[len(f.Rules)-1].Reason != want.Rules[len(want.Rules)-1].Reason {
+		if !slices.Equal(ids, wantIDs) || f.Buyer != want.Buyer || len(f.Evidence) != 1 || !reflect.DeepEqual(f.Evidence[0], want.Evidence[0]) || f.Rules[len(f.Rules)-1].Reason != want.Rules[len(want.Rules)-1].Reason {
 			t.Errorf("flag of %s after the purge:\n%+v\nsaved:\n%+v", want.OrderID, f, want)
 		}
 	}

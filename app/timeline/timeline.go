@@ -13,6 +13,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/app/text"
 )
 
 // Model is a sale's timeline, minute by minute from its start. Minute i
@@ -68,6 +69,8 @@ type Marker struct {
 	// Who took it (the user, and the name they gave), Why their reason.
 	Who, Why string
 	Summary  string
+	// SummaryText is Summary as a text (app/text) for the screens.
+	SummaryText text.Text
 }
 
 // Label is the marker's hover text: what, who and why.
@@ -155,7 +158,7 @@ func Build(in Input) Model {
 			at = a.CreatedAt
 		}
 		i := min(max(minuteOf(h.Start, at), 0), m.Minutes-1)
-		m.Markers = append(m.Markers, Marker{Minute: i, At: at.In(h.Start.Location()), Kind: string(a.Kind), Who: who, Why: a.Reason, Summary: a.Summary})
+		m.Markers = append(m.Markers, Marker{Minute: i, At: at.In(h.Start.Location()), Kind: string(a.Kind), Who: who, Why: a.Reason, Summary: a.Summary, SummaryText: a.SummaryText})
 	}
 	slices.SortStableFunc(m.Markers, func(a, b Marker) int { return a.At.Compare(b.At) })
 	return m

@@ -19,6 +19,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/widgets"
 )
 
@@ -183,7 +184,7 @@ func (v *ActionsView) auditColumns() []column[*actions.Action] {
 	return []column[*actions.Action]{
 		{Title: lang.L("When"), Width: 78, Text: func(a *actions.Action) string { return a.CreatedAt.In(v.loc).Format("15:04:05") }},
 		{Title: lang.L("Who"), Width: 70, Text: func(a *actions.Action) string { return a.User }},
-		{Title: lang.L("Action"), Width: 330, Text: func(a *actions.Action) string { return a.Summary }},
+		{Title: lang.L("Action"), Width: 330, Text: summaryOf},
 		{Title: lang.L("Result"), Width: 210, Text: resultWords, Importance: func(a *actions.Action) widget.Importance { return resultImportance(a.Status()) }},
 		{Title: lang.L("Reason"), Width: 300, Text: func(a *actions.Action) string { return a.Reason }},
 	}
@@ -327,7 +328,7 @@ func (v *ActionsView) askRequest(req actions.Request, reason string) {
 func (v *ActionsView) confirmPlan(req actions.Request, plan actions.Action, reason string) {
 	v.confirm(plan, reason, func(reason string) {
 		req.Reason = reason
-		v.current.SetText(plan.Summary + lang.L(" — sending…"))
+		v.current.SetText(summaryOf(&plan) + lang.L(" — sending…"))
 		v.sending, v.shown = req.IdempotencyKey, ""
 		v.background(func() (actions.Action, error) {
 			a, err := v.svc.Submit(context.Background(), v.user, req)
@@ -362,9 +363,9 @@ func (v *ActionsView) confirmDialog(plan actions.Action, reason string, ok func(
 	if v.window == nil {
 		return
 	}
-	lines := []fyne.CanvasObject{widget.NewLabelWithStyle(plan.Summary, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
+	lines := []fyne.CanvasObject{widget.NewLabelWithStyle(summaryOf(&plan), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})}
 	for _, r := range plan.Results {
-		l := widget.NewLabel("• " + r.Effect)
+		l := widget.NewLabel("• " + i18n.Text(r.EffectText, r.Effect))
 		l.Wrapping = fyne.TextWrapWord
 		lines = append(lines, l)
 	}
@@ -411,7 +412,7 @@ func (v *ActionsView) confirmDialog(plan actions.Action, reason string, ok func(
 // show puts an action's per-channel results in the progress pane.
 func (v *ActionsView) show(a actions.Action) {
 	v.shown = a.ID
-	head := a.Summary + " — " + lang.L(statusWords[a.Status()])
+	head := summaryOf(&a) + " — " + lang.L(statusWords[a.Status()])
 	if a.Replayed {
 		head += lang.L(" (already done: the same request was made before)")
 	}
@@ -419,11 +420,11 @@ func (v *ActionsView) show(a actions.Action) {
 	v.progress.RemoveAll()
 	failed := false
 	for _, r := range a.Results {
-		badge := widget.NewLabelWithStyle(strings.ToUpper(string(r.Result)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		badge := widget.NewLabelWithStyle(strings.ToUpper(lang.L(string(r.Result))), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		badge.Importance = resultImportance(r.Result)
-		msg := r.Effect
+		msg := i18n.Text(r.EffectText, r.Effect)
 		if r.Message != "" {
-			msg += "\n" + r.Message
+			msg += "\n" + i18n.Text(r.MessageText, r.Message)
 		}
 		text := widget.NewLabel(msg)
 		text.Wrapping = fyne.TextWrapWord
@@ -546,3 +547,6 @@ func (v *ActionsView) exportDialog() {
 	list := v.list
 	saveFile(v.window, "flashdeck-audit", ".csv", func(w io.Writer) error { return actions.WriteCSV(w, list) })
 }
+
+// summaryOf is an action's summary in the desktop's language.
+func summaryOf(a *actions.Action) string { return i18n.Text(a.SummaryText, a.Summary) }

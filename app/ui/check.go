@@ -12,6 +12,7 @@ import (
 
 	"github.com/flashdeck/flashdeck/app/check"
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/i18n"
 )
 
 // checkView is the pre-sale check in the Channels tab: a bar on top with
@@ -101,7 +102,7 @@ func (v *checkView) refresh() {
 		v.again.Disable()
 	case v.report != nil:
 		r := v.report
-		v.status.SetText(fmt.Sprintf(lang.L("Pre-sale check at %s: %s"), format.ClockSec(r.At, r.Location()), r.Summary))
+		v.status.SetText(fmt.Sprintf(lang.L("Pre-sale check at %s: %s"), format.ClockSec(r.At, r.Location()), i18n.Text(r.SummaryText, r.Summary)))
 		v.status.Importance = widget.SuccessImportance
 		if !r.OK {
 			v.status.Importance = widget.DangerImportance
@@ -144,7 +145,7 @@ func (v *checkView) applyLine(channel string, l *widget.Label) {
 		l.Hide()
 		return
 	}
-	text := c.Short()
+	text := i18n.Text(c.ShortText(), c.Short())
 	if v.running {
 		text += lang.L(" (checking again…)")
 	}

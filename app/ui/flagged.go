@@ -14,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/widgets"
 )
@@ -82,7 +83,7 @@ func (v *Flagged) columns() []column[*rules.Flag] {
 		{Title: lang.L("Channel"), Width: 96, Text: func(f *rules.Flag) string { return v.channelName(f.Channel) }},
 		{Title: lang.L("SKU"), Width: 150, MinWidth: 130, Text: func(f *rules.Flag) string { return f.SKU }},
 		{Title: lang.L("Units"), Width: 52, Text: func(f *rules.Flag) string { return format.Count(f.Units, v.currency) }},
-		{Title: lang.L("Buyer"), Width: 112, MinWidth: 90, Text: func(f *rules.Flag) string { return f.Buyer }},
+		{Title: lang.L("Buyer"), Width: 112, MinWidth: 90, Text: func(f *rules.Flag) string { return i18n.Text(f.BuyerText, f.Buyer) }},
 		{Title: lang.L("State"), Width: 78, Text: func(f *rules.Flag) string { return lang.L(f.State) }},
 		{Title: lang.L("Placed"), Width: 78, Text: func(f *rules.Flag) string { return f.CreatedAt.In(v.loc).Format("15:04:05") }},
 	}
@@ -95,7 +96,7 @@ func (v *Flagged) evidenceColumns() []column[*rules.Ref] {
 		{Title: lang.L("Order"), Width: 140, MinWidth: 100, Text: func(r *rules.Ref) string { return r.OrderID }},
 		{Title: lang.L("SKU"), Width: 140, MinWidth: 120, Text: func(r *rules.Ref) string { return r.SKU }},
 		{Title: lang.L("Units"), Width: 48, Text: func(r *rules.Ref) string { return format.Count(r.Units, v.currency) }},
-		{Title: lang.L("Buyer"), Width: 104, MinWidth: 80, Text: func(r *rules.Ref) string { return r.Buyer }},
+		{Title: lang.L("Buyer"), Width: 104, MinWidth: 80, Text: func(r *rules.Ref) string { return i18n.Text(r.BuyerText, r.Buyer) }},
 		{Title: lang.L("Placed"), Width: 72, Text: func(r *rules.Ref) string { return r.CreatedAt.In(v.loc).Format("15:04:05") }},
 	}
 }
@@ -319,14 +320,14 @@ func (v *Flagged) showDetail() {
 	v.empty.Hide()
 	v.detail.Show()
 	v.title.SetText(fmt.Sprintf(lang.L("Order %s on %s — score %d"), f.OrderID, v.channelName(f.Channel), f.Score))
-	meta := fmt.Sprintf(lang.L("%s × %s · %s · placed %s · %s"), f.SKU, format.Count(f.Units, v.currency), f.Buyer, format.ClockSec(f.CreatedAt, v.loc), lang.L(f.State))
+	meta := fmt.Sprintf(lang.L("%s × %s · %s · placed %s · %s"), f.SKU, format.Count(f.Units, v.currency), i18n.Text(f.BuyerText, f.Buyer), format.ClockSec(f.CreatedAt, v.loc), lang.L(f.State))
 	if f.Review != nil {
 		meta += fmt.Sprintf(lang.L(" Reviewed by %s at %s."), f.Review.By, format.Clock(f.Review.At, v.loc))
 	}
 	v.meta.SetText(meta)
 	v.reasons.RemoveAll()
 	for _, h := range f.Rules {
-		l := widget.NewLabel("• " + ruleTitle(h.ID) + ": " + h.Reason)
+		l := widget.NewLabel("• " + ruleTitle(h.ID) + ": " + i18n.Text(h.Why, h.Reason))
 		l.Wrapping = fyne.TextWrapWord
 		v.reasons.Add(l)
 	}

@@ -137,7 +137,7 @@ func differenceText(r *skuRow, _ time.Time) string {
 	}
 	t := signedCount(*r.StockDiff, r.Currency)
 	if w := stockCellWords[r.StockStatus]; w != "" {
-		t += " " + w
+		t += " " + lang.L(w)
 	}
 	return t
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/actions"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/format"
+	"github.com/flashdeck/flashdeck/app/i18n"
 	"github.com/flashdeck/flashdeck/app/report"
 	"github.com/flashdeck/flashdeck/app/timeline"
 	"github.com/flashdeck/flashdeck/app/ui/launch"
@@ -281,7 +282,7 @@ func (d *Dashboard) saleReport() {
 // markerLabel is a marker's hover text, as timeline.Marker.Label writes it,
 // in the desktop's language: when, what, who and why.
 func markerLabel(m timeline.Marker) string {
-	what := m.Summary
+	what := i18n.Text(m.SummaryText, m.Summary)
 	if what == "" {
 		what = lang.L(m.Kind)
 	}

@@ -392,5 +392,5 @@ var _ = []string{
 	key("pending"), key("applied"), key("failed"), key("manual"), key("unknown"),
 	key("open"), key("reviewed"), key("cancelled"), key("viewer"), key("operator"),
 	key("no stock API"), key("not read yet"), key("stock read too old to judge"), key("paused by flashdeck"),
-	key("matches"), key("in flight (orders not read yet)"), key("oversell risk"), key("not selling"), key("channel offers fewer"),
+	key("matches"), key("in flight (orders not read yet)"), key("in flight"), key("oversell risk"), key("not selling"), key("channel offers fewer"),
 }
