@@ -345,11 +345,17 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	keyFile := fs.String("tls-key", "", "the private key of --tls-cert (PEM file, readable by its owner only: chmod 600)")
 	insecure := fs.Bool("insecure", false, "allow plain HTTP on an address other than loopback (a TLS-terminating proxy in front)")
 	speed := fs.Float64("demo-speed", 1, "demo only: sale seconds per wall second")
+	lng := fs.String("lang", "", "language of the texts the collector writes (the attention list, the report from the API): en or id (Bahasa Indonesia); default: the system locale")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("flashdeck serve takes no arguments (got %q): see flashdeck serve -h", strings.Join(fs.Args(), " "))
+	}
+	if *lng != "" {
+		if _, err := i18n.Setup(*lng); err != nil {
+			return fmt.Errorf("--lang: %w", err)
+		}
 	}
 	// The certificate is read before anything starts: a bad file fails at
 	// once, naming the flag and the file.

@@ -57,6 +57,7 @@ func TestServeRefusesBeforeStarting(t *testing.T) {
 		{[]string{"--listen", ":0"}, []string{"every interface"}},
 		{[]string{"--listen", "nowhere"}, []string{`--listen "nowhere"`}},
 		{[]string{"extra"}, []string{"takes no arguments"}},
+		{[]string{"--lang", "fr"}, []string{`--lang: language "fr": flashdeck speaks en, id`}},
 	}
 	for _, c := range cases {
 		code, _, stderr := runMain(append([]string{"serve"}, c.args...)...)
