@@ -26,7 +26,11 @@ func (c *Client) Report(ctx context.Context, sale string) ([]byte, error) {
 	const path = "/api/v1/report"
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	res, err := c.api.R().SetContext(ctx).SetQueryParamsFromValues(url.Values{"sale": {sale}}).Get(path)
+	// Through the client without retries and with the long timeout: a
+	// launch sale's report takes the collector seconds to write (longer
+	// on a busy machine), so the read client's 10 s would cut it off, and
+	// asking again would only start the work over.
+	res, err := c.act.R().SetContext(ctx).SetQueryParamsFromValues(url.Values{"sale": {sale}}).Get(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s%s: %w", c.opt.URL, path, err)
 	}
