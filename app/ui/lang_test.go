@@ -20,6 +20,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/demo/demotest"
 	"github.com/flashdeck/flashdeck/app/format"
 	"github.com/flashdeck/flashdeck/app/i18n"
+	"github.com/flashdeck/flashdeck/app/text"
 	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
@@ -135,18 +136,17 @@ func TestDashboardInIndonesian(t *testing.T) {
 	// One reading of the flags, for the screen and for this list: the
 	// demo goes on flagging.
 	flags := eng.Flags(snap.Sales[0].ID)
-	var masked []string
-	for _, f := range flags {
-		masked = append(masked, f.BuyerText.Args[0].S)
-		for _, e := range f.Evidence {
-			if len(e.BuyerText.Args) > 0 {
-				masked = append(masked, e.BuyerText.Args[0].S)
+	maskedID := func(b text.Text) {
+		for _, a := range b.Args {
+			for _, w := range words(a.S) {
+				names[w] = true
 			}
 		}
 	}
-	for _, m := range masked {
-		for _, w := range words(m) {
-			names[w] = true
+	for _, f := range flags {
+		maskedID(f.BuyerText)
+		for _, e := range f.Evidence {
+			maskedID(e.BuyerText)
 		}
 	}
 
