@@ -45,11 +45,11 @@ const (
 
 // stepTitles are the steps in words, as the text report and the desktop
 // show them.
-var stepTitles = map[string]string{
-	StepReach:  "reach and credentials",
-	StepOrders: "orders, last hour",
-	StepStock:  "stock",
-	StepSale:   "sale state",
+var stepTitles = map[string]text.Text{
+	StepReach:  text.New("reach and credentials"),
+	StepOrders: text.New("orders, last hour"),
+	StepStock:  text.New("stock"),
+	StepSale:   text.New("sale state"),
 }
 
 // Defaults.
@@ -258,7 +258,7 @@ func noClient(ch Channel, why string) Channel {
 func newSteps() []Step {
 	out := make([]Step, 0, 4)
 	for _, n := range []string{StepReach, StepOrders, StepStock, StepSale} {
-		out = append(out, Step{Name: n, Title: stepTitles[n]})
+		out = append(out, Step{Name: n, Title: stepTitles[n].String()})
 	}
 	return out
 }
@@ -318,15 +318,8 @@ func (r *Report) finish() {
 // titleText is a step's title as a text; title itself for a step of a
 // report from a newer flashdeck.
 func titleText(step, title string) text.Text {
-	switch step {
-	case StepReach:
-		return text.New("reach and credentials")
-	case StepOrders:
-		return text.New("orders, last hour")
-	case StepStock:
-		return text.New("stock")
-	case StepSale:
-		return text.New("sale state")
+	if t, ok := stepTitles[step]; ok {
+		return t
 	}
 	return text.New("%s", title)
 }

@@ -293,25 +293,10 @@ func (s *Sale) reason(idx int32, id string) text.Text {
 		}
 	case Velocity:
 		if gr != nil {
-			return text.New("%s or more orders from one %s within %s (%s in the sale)", s.cfg.VelocityOrders, kindText(kind), words(s.cfg.VelocityWindow), s.size(gr))
+			return text.New("%s or more orders from one %s within %s (%s in the sale)", s.cfg.VelocityOrders, kindWords[kind], words(s.cfg.VelocityWindow), s.size(gr))
 		}
 	}
 	return text.New("%s", id)
-}
-
-// kindText names an identity kind in a reason: "account", "phone".
-func kindText(kind int) text.Text {
-	switch kind {
-	case kAccount:
-		return text.New("account")
-	case kPhone:
-		return text.New("phone")
-	case kAddress:
-		return text.New("address")
-	case kPayment:
-		return text.New("payment instrument")
-	}
-	return text.New("%s", kindWords[kind])
 }
 
 // spellingCount is how many spellings of its address a group has, in

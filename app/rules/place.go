@@ -67,10 +67,10 @@ const (
 
 var asideWords = []struct {
 	bit  Aside
-	word string
+	word text.Text
 }{
-	{AsideLandmark, "landmark"}, {AsideBrackets, "text in brackets"}, {AsideDescription, "house description"},
-	{AsideNote, "note to the courier"}, {AsideFloor, "floor"}, {AsideUnit, "unit"},
+	{AsideLandmark, text.New("landmark")}, {AsideBrackets, text.New("text in brackets")}, {AsideDescription, text.New("house description")},
+	{AsideNote, text.New("note to the courier")}, {AsideFloor, text.New("floor")}, {AsideUnit, text.New("unit")},
 }
 
 // Text lists what was set aside, as a text each screen translates.
@@ -78,29 +78,10 @@ func (a Aside) Text() text.Text {
 	var ws []text.Text
 	for _, w := range asideWords {
 		if a&w.bit != 0 {
-			ws = append(ws, asideText(w.bit))
+			ws = append(ws, w.word)
 		}
 	}
 	return text.Join(ws, ", ")
-}
-
-// asideText names one kind of text set aside.
-func asideText(b Aside) text.Text {
-	switch b {
-	case AsideLandmark:
-		return text.New("landmark")
-	case AsideBrackets:
-		return text.New("text in brackets")
-	case AsideDescription:
-		return text.New("house description")
-	case AsideNote:
-		return text.New("note to the courier")
-	case AsideFloor:
-		return text.New("floor")
-	case AsideUnit:
-		return text.New("unit")
-	}
-	return text.Text{}
 }
 
 // String lists what was set aside, in words: "landmark, floor".
@@ -108,7 +89,7 @@ func (a Aside) String() string {
 	var ws []string
 	for _, w := range asideWords {
 		if a&w.bit != 0 {
-			ws = append(ws, w.word)
+			ws = append(ws, w.word.String())
 		}
 	}
 	return strings.Join(ws, ", ")

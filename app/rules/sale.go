@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/text"
 	"github.com/flashdeck/flashdeck/datasources"
 )
 
@@ -20,7 +21,7 @@ const (
 	nKinds
 )
 
-var kindWords = [nKinds]string{"account", "phone", "address", "payment instrument"}
+var kindWords = [nKinds]text.Text{text.New("account"), text.New("phone"), text.New("address"), text.New("payment instrument")}
 
 // smallGroup is the size up to which a group's distinct accounts are
 // counted by scanning its orders; larger groups keep a set.
