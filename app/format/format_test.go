@@ -72,6 +72,12 @@ func TestLanguageDecides(t *testing.T) {
 		{"id", "", func() string { return Weekday(at.AddDate(0, 0, 1), time.UTC) }, "Sel 14:05"},
 		{"en", "", func() string { return Weekday(at, time.UTC) }, "Mon 14:05"},
 		{"id", "", func() string { return Duration(3200 * time.Millisecond) }, "3,2 dtk"},
+		{"id", "", func() string { return Layout(at, "Mon 2 Jan 15:04") }, "Sen 7 Des 14:05"},
+		{"id", "", func() string { return Layout(at.AddDate(0, -7, 2), "Monday 2 January 2006 15:04 MST") }, "Sabtu 9 Mei 2026 14:05 UTC"},
+		{"id", "", func() string { return Layout(at, "2006-01-02 15:04") }, "2026-12-07 14:05"},
+		{"en", "", func() string { return Layout(at, "Mon 2 Jan 15:04") }, "Mon 7 Dec 14:05"},
+		{"id", "", func() string { return Decimal(2.25, "") }, "2,2"},
+		{"en", "", func() string { return Decimal(2.25, "") }, "2.2"},
 	}
 	for _, c := range cases {
 		SetLanguage(c.lang)
