@@ -129,6 +129,9 @@ func placeAttention(overview fyne.CanvasObject, p *AttentionPanel) fyne.CanvasOb
 // (filtered to the SKU, its row picked), a channel in Channels, a sale's
 // flags in Flagged, an action in Actions.
 func (d *Dashboard) openTarget(t attention.Target) {
+	// The tab first, so that it has caught up with the figures (catchUp)
+	// before its row is looked for.
+	d.SelectTab(t.Tab)
 	switch t.Tab {
 	case attention.TabSKUs:
 		if t.Sale != "" && d.skus.q.Sale != "" {
@@ -152,5 +155,4 @@ func (d *Dashboard) openTarget(t attention.Target) {
 			}
 		}
 	}
-	d.SelectTab(t.Tab)
 }

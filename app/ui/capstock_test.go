@@ -23,6 +23,7 @@ import (
 func TestCapAtAllocationOnlyForOversellRisk(t *testing.T) {
 	test.NewTempApp(t)
 	d := NewDashboard(stockSnapshot())
+	d.SelectTab("skus") // the tab the figures are read on
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1366, 768))
 	v := d.skus
@@ -105,6 +106,7 @@ func TestCapAtAllocationThroughSaleControl(t *testing.T) {
 	rig := demotest.Start(t, demotest.Options{Into: 5 * time.Minute, StockInterval: 2 * time.Second, ActionTimeout: 10 * time.Second})
 	c := rig.Collector
 	d := NewDashboard(c.Engine.Snapshot())
+	d.SelectTab("skus") // the tab the figures are read on
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1366, 768))
 	d.goRun = func(f func()) { f() }

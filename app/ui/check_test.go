@@ -22,6 +22,7 @@ func TestChannelsTabShowsTheCheck(t *testing.T) {
 	test.NewTempApp(t)
 	rig := demotest.Start(t, demotest.Options{})
 	d := NewDashboard(rig.Collector.Engine.Snapshot())
+	d.SelectTab("channels") // the tab the lines are read on
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(fyne.NewSize(1366, 768))
 	d.SelectTab("channels")
@@ -105,6 +106,7 @@ func TestChannelsTabShowsTheCheck(t *testing.T) {
 func TestRemoteDesktopLeavesTheCheckToTheCollector(t *testing.T) {
 	test.NewTempApp(t)
 	d := NewDashboard(snapshot(false))
+	d.SelectTab("channels") // the tab the lines are read on
 	test.NewTempWindow(t, d.Content())
 	v := d.channels.check
 	v.setRemote()
@@ -123,6 +125,7 @@ func TestRemoteDesktopLeavesTheCheckToTheCollector(t *testing.T) {
 func TestCheckLineOfARowMadeAfterTheReport(t *testing.T) {
 	test.NewTempApp(t)
 	d := NewDashboard(snapshot(false))
+	d.SelectTab("channels") // the tab the lines are read on
 	test.NewTempWindow(t, d.Content())
 	v := d.channels.check
 	v.onRun = func() {}

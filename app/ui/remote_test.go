@@ -91,6 +91,7 @@ func TestRemoteDesktopShowsTheCollectorAndActsThroughIt(t *testing.T) {
 	if r := card.chRows["lazada-id"]; r.sold.Importance != widget.LowImportance {
 		t.Errorf("Lazada's figures not greyed as stale while the collector is lost (%q)", r.sold.Text)
 	}
+	d.SelectTab("channels") // hidden tabs catch up when opened
 	if row.state.Text() != "DOWN" {
 		t.Errorf("collector row %q while lost", row.state.Text())
 	}

@@ -57,6 +57,7 @@ func TestSalePickerHiddenWithOneSale(t *testing.T) {
 
 	d.Apply(twoSaleSnapshot())
 	for name, p := range map[string]*salePicker{"SKUs": d.skus.sales, "Flagged": d.flagged.sales, "Actions": d.actions.picker} {
+		d.SelectTab(name) // hidden tabs catch up when opened
 		if !p.Content().Visible() {
 			t.Errorf("%s: sale picker hidden with two sales", name)
 		}

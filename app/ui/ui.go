@@ -196,6 +196,9 @@ type Dashboard struct {
 	wallOn   bool
 	root     fyne.CanvasObject
 	last     *engine.Snapshot
+	// views are the tabs' screens, in the tabs' order, and whether each
+	// missed the last snapshot while hidden (catchUp).
+	views []tabView
 	// window is the dashboard's window; nil in tests.
 	window fyne.Window
 	// report draws the sales' timelines and builds or fetches their
@@ -226,8 +229,16 @@ func NewDashboard(s *engine.Snapshot) *Dashboard {
 		}
 	}
 	d.root = container.NewBorder(container.NewVBox(d.banner.Content(), d.alerts.Content()), nil, nil, nil, d.tabs)
-	d.tabs.OnSelected = func(*container.TabItem) {}
+	// In the tabs' order (tabNames); Actions is applied with every
+	// snapshot (Apply).
+	d.views = []tabView{{apply: d.overview.Apply}, {apply: d.skus.Apply}, {apply: d.channels.Apply}, {apply: d.flagged.Apply}, {apply: func(*engine.Snapshot) {}}}
+	d.tabs.OnSelected = func(*container.TabItem) { d.catchUp() }
 	d.Apply(s)
+	// Every tab starts from the first snapshot, so that none is empty
+	// when opened before the next one arrives.
+	for i := range d.views {
+		d.freshen(i)
+	}
 	return d
 }
 
@@ -252,16 +263,47 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 		d.alerts.SetLocation(saleLocation(s.Sales[0]))
 	}
 	d.alerts.Add(s.Wall, news...)
-	d.overview.Apply(s)
-	d.skus.Apply(s)
-	d.channels.Apply(s)
-	d.flagged.Apply(s)
+	// The Actions tab's rows feed the attention list: always applied
+	// (it is small). The other tabs only when they show: at launch scale
+	// the SKUs tab alone is 5,600 rows to rebuild and sort every second,
+	// for a view a war-room desktop on the Overview or the wall never
+	// shows. A tab that missed snapshots catches up when it is opened.
 	d.actions.Apply(s)
 	d.attn.Apply(s, d.actions.Rows())
+	for i := range d.views {
+		d.views[i].stale = true
+	}
+	d.catchUp()
 	if d.wallOn {
 		d.wall.Apply(s)
 		d.wall.SetAttention(d.attn.Items())
 	}
+}
+
+// tabView is a tab's screen as Apply sees it: stale when it missed the
+// last snapshot while hidden.
+type tabView struct {
+	apply func(*engine.Snapshot)
+	stale bool
+}
+
+// catchUp applies the last snapshot to the tab showing, when it missed
+// it. The tabs call it when one is opened.
+func (d *Dashboard) catchUp() {
+	if !d.wallOn {
+		d.freshen(d.tabs.SelectedIndex())
+	}
+}
+
+// freshen applies the last snapshot to tab i when it missed it: before
+// the tab shows, or before something reads it while hidden (the SKUs
+// export from the File menu).
+func (d *Dashboard) freshen(i int) {
+	if d.last == nil || i < 0 || i >= len(d.views) || !d.views[i].stale {
+		return
+	}
+	d.views[i].stale = false
+	d.views[i].apply(d.last)
 }
 
 // SetActions connects sale control for a user: the Actions tab, the
@@ -308,6 +350,7 @@ func (d *Dashboard) ToggleWall() {
 		d.wall.Apply(d.last)
 		d.wall.SetAttention(d.attn.Items())
 	}
+	d.catchUp()
 	if d.window == nil {
 		return
 	}
@@ -323,7 +366,10 @@ func (d *Dashboard) ToggleWall() {
 func (d *Dashboard) menu() *fyne.MainMenu {
 	return fyne.NewMainMenu(
 		fyne.NewMenu(lang.L("File"),
-			fyne.NewMenuItem(lang.L("Export SKUs as CSV…"), d.skus.exportDialog),
+			fyne.NewMenuItem(lang.L("Export SKUs as CSV…"), func() {
+				d.freshen(slices.Index(tabNames, "skus"))
+				d.skus.exportDialog()
+			}),
 			fyne.NewMenuItem(lang.L("Export overview as PNG…"), d.exportPNG),
 			fyne.NewMenuItem(lang.L("Open sale sheet…"), d.openSaleSheet),
 			fyne.NewMenuItem(lang.L("Sale report…"), d.saleReport),

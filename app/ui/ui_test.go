@@ -96,12 +96,14 @@ func TestDownChannelIsGreyedWithItsAge(t *testing.T) {
 	if !strings.Contains(b, "Lazada ID is DOWN since") || !strings.Contains(b, "(40 s ago)") || !strings.Contains(b, "last data 1 min ago") {
 		t.Errorf("banner %q", b)
 	}
+	d.SelectTab("channels") // hidden tabs catch up when opened
 	h := d.channels.rows["lazada-id"]
 	if h.lastErr.Text == "" || !strings.Contains(h.lastErr.Text, "HTTP 503") || h.age.Importance != widget.DangerImportance {
 		t.Errorf("channels view: error %q, age importance %v", h.lastErr.Text, h.age.Importance)
 	}
 	// Recovery clears the banner and the red ages.
 	d.Apply(snapshot(false))
+	d.SelectTab("overview")
 	if h.age.Importance != widget.MediumImportance || r.age.Importance != widget.MediumImportance {
 		t.Errorf("ages still red after recovery: %v / %v", h.age.Importance, r.age.Importance)
 	}
@@ -171,5 +173,33 @@ func TestFirstLoadShowsCounts(t *testing.T) {
 	}
 	if got := d.overview.Card("poco").chRows["lazada-id"].age.Text; got != "loading 1.200 / 4.800 orders" {
 		t.Fatalf("overview row says %q", got)
+	}
+}
+
+// A tab that is not showing skips the snapshots (at launch scale the SKUs
+// tab alone is 5,600 rows rebuilt and sorted every second) and catches up
+// when it is opened, from the wall too.
+func TestHiddenTabsCatchUpWhenOpened(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(withSKUs(snapshot(false), 3))
+	test.NewTempWindow(t, d.Content())
+	before := len(d.skus.Rows())
+	d.Apply(twoSaleSnapshot())
+	if got := len(d.skus.Rows()); got != before {
+		t.Fatalf("the hidden SKUs tab rebuilt its rows (%d, was %d)", got, before)
+	}
+	d.SelectTab("skus")
+	after := len(d.skus.Rows())
+	if after <= before {
+		t.Fatalf("the SKUs tab opened with %d rows, the snapshot has more than %d", after, before)
+	}
+	d.ToggleWall()
+	d.Apply(withSKUs(snapshot(false), 3))
+	if got := len(d.skus.Rows()); got != after {
+		t.Errorf("the SKUs tab behind the wall rebuilt its rows (%d)", got)
+	}
+	d.ToggleWall()
+	if got := len(d.skus.Rows()); got != before {
+		t.Errorf("back from the wall, the SKUs tab shows %d rows, want %d", got, before)
 	}
 }

@@ -1,0 +1,33 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/flashdeck/flashdeck/app/engine"
+)
+
+// BenchmarkApplyLaunch is one second of a desktop at launch scale (1,400
+// SKUs on 4 channels): the next snapshot applied to the dashboard, in a
+// window, on the tab named (the others catch up when opened).
+func BenchmarkApplyLaunch(b *testing.B) {
+	for _, tab := range []string{"overview", "skus", "channels"} {
+		b.Run(tab, func(b *testing.B) {
+			test.NewTempApp(b)
+			s := launchScaleSnapshot()
+			d := NewDashboard(s)
+			w := test.NewTempWindow(b, d.Content())
+			w.Resize(fyne.NewSize(1366, 768))
+			d.SelectTab(tab)
+			snaps := [2]*engine.Snapshot{s, launchScaleSnapshot()}
+			snaps[1].Wall = s.Wall.Add(time.Second)
+			b.ResetTimer()
+			for i := range b.N {
+				d.Apply(snaps[i%2])
+			}
+		})
+	}
+}
