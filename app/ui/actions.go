@@ -38,7 +38,7 @@ var viewerTip = key("Your role is viewer: you see everything and can act on noth
 
 // extendChoices are the extensions offered, as "by" durations.
 var extendChoices = []struct{ label, by string }{
-	{"+15 min", "15m"}, {"+30 min", "30m"}, {"+1 h", "1h"}, {"+2 h", "2h"},
+	{key("+15 min"), "15m"}, {key("+30 min"), "30m"}, {key("+1 h"), "1h"}, {key("+2 h"), "2h"},
 }
 
 // ActionsView is the Actions tab: pause, resume and extend a sale on the
@@ -127,10 +127,10 @@ func NewActionsView(svc ActionService, u actions.User) *ActionsView {
 	v.chState.Wrapping = fyne.TextWrapWord
 	labels := make([]string, len(extendChoices))
 	for i, c := range extendChoices {
-		labels[i] = c.label
+		labels[i] = lang.L(c.label)
 	}
 	v.extendBy = widget.NewSelect(labels, nil)
-	v.extendBy.SetSelected("+1 h")
+	v.extendBy.SetSelected(lang.L("+1 h"))
 	v.pause = widgets.NewTipButton(lang.L("Pause"), func() { v.ask(actions.Pause) }, "")
 	v.pause.SetIcon(theme.MediaPauseIcon())
 	v.resume = widgets.NewTipButton(lang.L("Resume"), func() { v.ask(actions.Resume) }, "")
@@ -271,7 +271,7 @@ func (v *ActionsView) request(k actions.Kind) actions.Request {
 	}
 	if k == actions.Extend {
 		for _, c := range extendChoices {
-			if c.label == v.extendBy.Selected {
+			if lang.L(c.label) == v.extendBy.Selected {
 				req.By = c.by
 			}
 		}
