@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -583,14 +582,6 @@ func BenchmarkSealOpen(b *testing.B) {
 		}
 		q.put(&c)
 	}
-}
-
-// cpuTime is the CPU time the process used so far (every thread: the
-// runtime's and the garbage collector's included).
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkSavePage is the whole cost per order of saving pages of 1,000

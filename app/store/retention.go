@@ -45,6 +45,7 @@ func (s *Store) PurgePersonalData(channel string, now time.Time, until func(crea
 			if b == nil {
 				return nil
 			}
+			defer dropMapped(tx)
 			c := b.Cursor()
 			k, v := c.First()
 			if after != nil {

@@ -330,6 +330,8 @@ func (s *Store) EachOrderStats(channel string, fn func(o *datasources.Order) err
 		if b == nil {
 			return nil
 		}
+		// The scan maps the whole bucket in: let go of it afterwards.
+		defer dropMapped(tx)
 		var d record.Decoder
 		var so storedOrder
 		return b.ForEach(func(k, v []byte) error {
