@@ -313,6 +313,10 @@ type ReadStats struct {
 // Unreadable is how many orders came without personal data they had.
 func (r ReadStats) Unreadable() int { return r.LostKey + r.Damaged }
 
+// dropEvery is how many orders a full read reads between letting go of the
+// database's mapped pages: about 10 MB of them.
+const dropEvery = 1 << 15
+
 // EachOrder calls fn for every saved order of a channel, in id order, with
 // its personal data opened (in memory only). o is only fn's during the
 // call: copy *o to keep it (its strings and items may be kept as they are).
@@ -330,7 +334,8 @@ func (s *Store) EachOrderStats(channel string, fn func(o *datasources.Order) err
 		if b == nil {
 			return nil
 		}
-		// The scan maps the whole bucket in: let go of it afterwards.
+		// The scan maps the whole bucket in: let go of it as it goes, so
+		// that a restart's peak does not hold the whole file either.
 		defer dropMapped(tx)
 		var d record.Decoder
 		var so storedOrder
@@ -339,6 +344,10 @@ func (s *Store) EachOrderStats(channel string, fn func(o *datasources.Order) err
 				return fmt.Errorf("order %q of %s in %s is unreadable: %w", k, channel, s.path, err)
 			}
 			st.Orders++
+			if st.Orders%dropEvery == 0 {
+				// Pages k and v lie in are mapped in again as read.
+				dropMapped(tx)
+			}
 			switch {
 			case so.Sealed != nil:
 				var p personal
