@@ -242,11 +242,17 @@ func IsJSON(v []byte) bool { return len(v) > 0 && v[0] == '{' }
 // personal data. For a JSON record it decodes the record.
 func ReadHead(v []byte) (Head, error) {
 	if IsJSON(v) {
-		var r Record
+		// Only the head's fields: the sealed value is not even base64-decoded.
+		var r struct {
+			UpdatedAt time.Time       `json:"updated_at"`
+			CreatedAt time.Time       `json:"created_at"`
+			Sealed    json.RawMessage `json:"pii"`
+		}
 		if err := json.Unmarshal(v, &r); err != nil {
 			return Head{}, fmt.Errorf("%w: %w", ErrDamaged, err)
 		}
-		return Head{UpdatedAt: r.UpdatedAt, CreatedAt: r.CreatedAt, Sealed: r.Sealed != nil}, nil
+		sealed := len(r.Sealed) > 0 && string(r.Sealed) != "null" && string(r.Sealed) != `""`
+		return Head{UpdatedAt: r.UpdatedAt, CreatedAt: r.CreatedAt, Sealed: sealed}, nil
 	}
 	rd := reader{b: v}
 	h, _ := rd.head()
