@@ -225,16 +225,18 @@ func (s *Store) SavePage(channel string, p Page) error {
 		// catch-up most are, and need no look-up before their Put.
 		last, _ := ob.Cursor().Last()
 		last = slices.Clone(last)
+		// Put copies the key: one buffer serves every order.
+		var key []byte
 		for i := range p.Orders {
 			o := &p.Orders[i]
-			key := []byte(o.ID)
+			key = append(key[:0], o.ID...)
 			if bytes.Compare(key, last) <= 0 {
 				if !newer(ob.Get(key), o.UpdatedAt) {
 					continue
 				}
 			} else {
 				// The same order twice in one page is looked up the second time.
-				last = key
+				last = append(last[:0], key...)
 			}
 			if err := ob.Put(key, vals[i]); err != nil {
 				return err
