@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -152,12 +152,13 @@ func (s *Store) migrate() error {
 					}
 				}
 				n := 0
+				var d record.Decoder
 				for ; k != nil && n < migrateBatch; k, v = c.Next() {
 					n++
 					next = slices.Clone(k)
 					var so storedOrder
-					if err := json.Unmarshal(v, &so); err != nil {
-						return fmt.Errorf("order %s of %s is unreadable: %w", k, ch, err)
+					if err := d.Decode(k, v, &so); err != nil {
+						return fmt.Errorf("order %q of %s is unreadable: %w", k, ch, err)
 					}
 					p := take(&so.Order)
 					if p.empty() {
@@ -168,7 +169,7 @@ func (s *Store) migrate() error {
 						// this flashdeck: keep the sealed one.
 						p = personal{}
 					}
-					nv, err := s.encode(ch, &so, &p)
+					nv, err := s.encode(nil, ch, &so, &p)
 					if err != nil {
 						return err
 					}

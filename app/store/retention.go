@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/flashdeck/flashdeck/app/store/record"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -44,6 +45,7 @@ func (s *Store) PurgePersonalData(channel string, now time.Time, until func(crea
 			if b == nil {
 				return nil
 			}
+			defer dropMapped(tx)
 			c := b.Cursor()
 			k, v := c.First()
 			if after != nil {
@@ -54,12 +56,12 @@ func (s *Store) PurgePersonalData(channel string, now time.Time, until func(crea
 			for n := 0; k != nil && n < purgeBatch; k, v = c.Next() {
 				n++
 				last = k
-				if !bytes.Contains(v, sealedMark) {
-					continue
-				}
-				created, err := createdAt(v)
+				sealed, created, err := sealedCreated(v)
 				if err != nil {
-					return fmt.Errorf("order %s of %s is unreadable: %w", k, channel, err)
+					return fmt.Errorf("order %q of %s in %s is unreadable: %w", k, channel, s.path, err)
+				}
+				if !sealed {
+					continue
 				}
 				if !until(created).After(now) {
 					due = append(due, slices.Clone(k))
@@ -93,14 +95,15 @@ func (s *Store) purge(bucket []byte, keys [][]byte, now time.Time) (int, error) 
 	n := 0
 	err := s.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucket)
+		var d record.Decoder
+		var so storedOrder
 		for _, k := range keys {
 			v := b.Get(k)
 			if v == nil {
 				continue
 			}
-			var so storedOrder
-			if err := json.Unmarshal(v, &so); err != nil {
-				return fmt.Errorf("order %s is unreadable: %w", k, err)
+			if err := d.Decode(k, v, &so); err != nil {
+				return fmt.Errorf("order %q is unreadable: %w", k, err)
 			}
 			if so.Sealed == nil {
 				continue
@@ -108,11 +111,7 @@ func (s *Store) purge(bucket []byte, keys [][]byte, now time.Time) (int, error) 
 			// Whatever a record of an older layout kept in clear goes too.
 			take(&so.Order)
 			so.Sealed, so.Purged = nil, now.UTC()
-			nv, err := json.Marshal(&so)
-			if err != nil {
-				return err
-			}
-			if err := b.Put(k, nv); err != nil {
+			if err := b.Put(k, record.Append(nil, &so)); err != nil {
 				return err
 			}
 			n++
@@ -126,6 +125,21 @@ func (s *Store) purge(bucket []byte, keys [][]byte, now time.Time) (int, error) 
 		return 0, err
 	}
 	return n, nil
+}
+
+// sealedCreated says whether a record holds sealed personal data and when
+// its order was placed, without decoding the rest.
+func sealedCreated(v []byte) (sealed bool, created time.Time, err error) {
+	if !record.IsJSON(v) {
+		h, err := record.ReadHead(v)
+		return h.Sealed, h.CreatedAt, err
+	}
+	// A record of the JSON layout of earlier versions.
+	if !bytes.Contains(v, sealedMark) {
+		return false, time.Time{}, nil
+	}
+	created, err = createdAt(v)
+	return true, created, err
 }
 
 // createdAt reads when an order was placed from its record, without

@@ -10,6 +10,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -23,6 +24,7 @@ import (
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/app/store/record"
 	"github.com/flashdeck/flashdeck/datasources"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
@@ -174,18 +176,13 @@ type stockRecord struct {
 }
 
 // storedOrder is an order as the database holds it: without its personal
-// data, which is sealed beside it (or gone once purged).
-type storedOrder struct {
-	datasources.Order
-	// Sealed is the personal data, sealed with the data key (seal.go).
-	Sealed []byte `json:"pii,omitempty"`
-	// Purged is when the personal data was removed (retention).
-	Purged time.Time `json:"pii_purged,omitzero"`
-}
+// data, which is sealed beside it (or gone once purged). Its encoding is
+// package record's: binary, or JSON for records of earlier versions.
+type storedOrder = record.Record
 
 // encode seals p into so (keeping what so has sealed when p is empty)
-// and renders the record.
-func (s *Store) encode(channel string, so *storedOrder, p *personal) ([]byte, error) {
+// and appends the record to dst.
+func (s *Store) encode(dst []byte, channel string, so *storedOrder, p *personal) ([]byte, error) {
 	if !p.empty() {
 		v, err := s.seal.seal(channel, so.ID, p)
 		if err != nil {
@@ -193,22 +190,27 @@ func (s *Store) encode(channel string, so *storedOrder, p *personal) ([]byte, er
 		}
 		so.Sealed = v
 	}
-	return json.Marshal(so)
+	return record.Append(dst, so), nil
 }
 
 // SavePage writes a page atomically. An order is replaced only by a newer
 // update of itself, so re-delivered pages never move an order back in time.
 // Each order's personal data is sealed before the transaction begins.
 func (s *Store) SavePage(channel string, p Page) error {
+	// The records share one buffer: a few allocations per page, not one
+	// per order.
 	vals := make([][]byte, len(p.Orders))
+	var buf []byte
 	for i := range p.Orders {
 		so := storedOrder{Order: p.Orders[i]}
 		pd := take(&so.Order)
-		v, err := s.encode(channel, &so, &pd)
+		start := len(buf)
+		v, err := s.encode(buf, channel, &so, &pd)
 		if err != nil {
 			return err
 		}
-		vals[i] = v
+		buf = v
+		vals[i] = buf[start:len(buf):len(buf)]
 	}
 	err := s.update(func(tx *bolt.Tx) error {
 		ob, err := tx.CreateBucketIfNotExists([]byte(prefixOrders + channel))
@@ -219,16 +221,22 @@ func (s *Store) SavePage(channel string, p Page) error {
 		// appended: fuller pages make a smaller file (bbolt's default
 		// splits them half full).
 		ob.FillPercent = 0.9
+		// A key past the bucket's last one cannot be in it: during a
+		// catch-up most are, and need no look-up before their Put.
+		last, _ := ob.Cursor().Last()
+		last = slices.Clone(last)
+		// Put copies the key: one buffer serves every order.
+		var key []byte
 		for i := range p.Orders {
 			o := &p.Orders[i]
-			key := []byte(o.ID)
-			if old := ob.Get(key); old != nil {
-				var prev struct {
-					UpdatedAt time.Time `json:"updated_at"`
-				}
-				if json.Unmarshal(old, &prev) == nil && prev.UpdatedAt.After(o.UpdatedAt) {
+			key = append(key[:0], o.ID...)
+			if bytes.Compare(key, last) <= 0 {
+				if !newer(ob.Get(key), o.UpdatedAt) {
 					continue
 				}
+			} else {
+				// The same order twice in one page is looked up the second time.
+				last = append(last[:0], key...)
 			}
 			if err := ob.Put(key, vals[i]); err != nil {
 				return err
@@ -266,6 +274,17 @@ func (s *Store) SavePage(channel string, p Page) error {
 	return nil
 }
 
+// newer says whether an update of updatedAt may replace the saved record
+// old (nil: none): unless old is of a later update. Only the record's head
+// is read. A record that does not decode is replaced.
+func newer(old []byte, updatedAt time.Time) bool {
+	if old == nil {
+		return true
+	}
+	h, err := record.ReadHead(old)
+	return err != nil || !h.UpdatedAt.After(updatedAt)
+}
+
 // Cursor returns the saved cursor of a channel, and whether there was one.
 func (s *Store) Cursor(channel string) (datasources.Cursor, bool, error) {
 	var c datasources.Cursor
@@ -296,8 +315,13 @@ type ReadStats struct {
 // Unreadable is how many orders came without personal data they had.
 func (r ReadStats) Unreadable() int { return r.LostKey + r.Damaged }
 
+// dropEvery is how many orders a full read reads between letting go of the
+// database's mapped pages: about 10 MB of them.
+const dropEvery = 1 << 15
+
 // EachOrder calls fn for every saved order of a channel, in id order, with
-// its personal data opened (in memory only).
+// its personal data opened (in memory only). o is only fn's during the
+// call: copy *o to keep it (its strings and items may be kept as they are).
 func (s *Store) EachOrder(channel string, fn func(o *datasources.Order) error) error {
 	_, err := s.EachOrderStats(channel, fn)
 	return err
@@ -312,12 +336,20 @@ func (s *Store) EachOrderStats(channel string, fn func(o *datasources.Order) err
 		if b == nil {
 			return nil
 		}
+		// The scan maps the whole bucket in: let go of it as it goes, so
+		// that a restart's peak does not hold the whole file either.
+		defer dropMapped(tx)
+		var d record.Decoder
+		var so storedOrder
 		return b.ForEach(func(k, v []byte) error {
-			var so storedOrder
-			if err := json.Unmarshal(v, &so); err != nil {
-				return fmt.Errorf("order %s of %s is unreadable: %w", k, channel, err)
+			if err := d.Decode(k, v, &so); err != nil {
+				return fmt.Errorf("order %q of %s in %s is unreadable: %w", k, channel, s.path, err)
 			}
 			st.Orders++
+			if st.Orders%dropEvery == 0 {
+				// Pages k and v lie in are mapped in again as read.
+				dropMapped(tx)
+			}
 			switch {
 			case so.Sealed != nil:
 				var p personal
