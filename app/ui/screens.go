@@ -172,17 +172,17 @@ func bold(s string) *widget.Label {
 
 func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 	loc := saleLocation(sale)
-	c.root.SetTitle(sale.Name)
+	setCardTitles(c.root, sale.Name, c.root.Subtitle)
 	if sale.State == engine.SaleUnpublishable {
 		// The collector could not publish this sale's figures: say so
 		// rather than show zeros as if nothing sold.
-		c.root.SetSubTitle(sale.Error)
+		setCardTitles(c.root, sale.Name, sale.Error)
 		c.countdown.SetFinal(lang.L("NO FIGURES"))
 		c.sold.SetText(lang.L("figures missing: the collector's /healthz says why"))
 		c.through.SetStale(true)
 		return
 	}
-	c.root.SetSubTitle(format.Clock(sale.Start, loc) + " – " + format.Clock(sale.End, loc) + " · " + strings.ToUpper(lang.L(strings.ReplaceAll(sale.State, "_", " "))))
+	setCardTitles(c.root, sale.Name, format.Clock(sale.Start, loc)+" – "+format.Clock(sale.End, loc)+" · "+strings.ToUpper(lang.L(strings.ReplaceAll(sale.State, "_", " "))))
 	switch sale.State {
 	case engine.SaleSoldOut:
 		c.countdown.SetFinal(lang.L("SOLD OUT"))
@@ -256,6 +256,18 @@ func (c *saleCard) apply(s *engine.Snapshot, sale engine.SaleSnap) {
 func setText(l *widget.Label, text string) {
 	if l.Text != text {
 		l.SetText(text)
+	}
+}
+
+// setCardTitles sets a card's title and subtitle only when they changed:
+// setting either refreshes the whole card, every label inside it measured
+// again (at launch scale most of the Overview's cost every second).
+func setCardTitles(c *widget.Card, title, subtitle string) {
+	if c.Title != title {
+		c.SetTitle(title)
+	}
+	if c.Subtitle != subtitle {
+		c.SetSubTitle(subtitle)
 	}
 }
 
