@@ -49,6 +49,12 @@ type table[T any] struct {
 	onSort   func(col int)
 	// cellsMade counts the cells made: the table must reuse them.
 	cellsMade int
+	// headers are the header objects the table has shown, and unthemed
+	// is set when one is new: the dense theme is not yet applied to it
+	// (refresh). Fyne makes a throwaway header to measure at every
+	// refresh, which never shows.
+	headers  map[fyne.CanvasObject]bool
+	unthemed bool
 	// box holds the table on screen, fitting its columns to its width.
 	box *fyne.Container
 	// widths are the columns' widths now (fitColumns).
@@ -169,12 +175,24 @@ func (t *table[T]) headerWidth(title string, sorted bool) float32 {
 
 // refresh redraws the rows shown, fitting the columns again first: the
 // sort's arrow may have moved to another header.
+//
+// The dense theme's override is applied again only when a header shows
+// that it has not been applied to: Fyne's ThemeOverride walks every widget under it on
+// each refresh and empties the text measurement cache at every one, so
+// refreshing it every second had every label of the window measured
+// again (nearly half the SKUs tab's cost at launch scale). The table gives
+// its new cells the override by itself, not its headers.
 func (t *table[T]) refresh() {
-	if t.sortedBy != nil {
-		t.box.Refresh() // lays out (fitColumns) and refreshes the table
+	if t.sortedBy == nil {
+		t.Refresh()
 		return
 	}
-	t.Refresh()
+	t.box.Layout.Layout(t.box.Objects, t.box.Size()) // the columns fitted again
+	t.Table.Refresh()
+	if t.unthemed {
+		t.unthemed = false
+		t.box.Objects[0].Refresh() // the ThemeOverride, over the new headers too
+	}
 }
 
 // sortable makes the headers buttons that sort the rows, with an arrow on
@@ -235,6 +253,12 @@ func (t *table[T]) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 }
 
 func (t *table[T]) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
+	if !t.headers[o] {
+		if t.headers == nil || len(t.headers) > 4*len(t.cols) {
+			t.headers = map[fyne.CanvasObject]bool{} // forget headers long gone
+		}
+		t.headers[o], t.unthemed = true, true
+	}
 	title := ""
 	if id.Col >= 0 && id.Col < len(t.cols) {
 		title = t.cols[id.Col].Title
