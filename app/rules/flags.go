@@ -196,7 +196,7 @@ func (s *Sale) anonymous(idx int32) bool {
 		return false
 	}
 	g := r.groups[kAccount]
-	return g < 0 || s.g(g).label == 0
+	return g < 0 || s.g(g).ref == 0
 }
 
 // evidence lists the other orders of every group that fired a rule for idx.
@@ -346,7 +346,7 @@ func (s *Sale) buyerLabel(idx int32) string {
 		return unpackPhone(r.phone)
 	}
 	if g := r.groups[kAccount]; g >= 0 {
-		if l := s.g(g).label; l != 0 {
+		if l := s.g(g).ref; l != 0 {
 			return maskID(s.strs.get(l))
 		}
 		return "no buyer id"

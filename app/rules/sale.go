@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,9 +55,10 @@ type group struct {
 	units         int32 // account groups: units not cancelled
 	fired         ruleBit
 	chans         uint64 // bit per channel index (first 64)
-	variant       uint64 // address groups: the first spelling kept (a strRef)
-	// label is the buyer id of an account group.
-	label strRef
+	// ref is, in an account group, its buyer id (0 for an order without
+	// one: an account of its own); in an address group, the first spelling
+	// kept. One field for both: a group is of one kind only.
+	ref strRef
 }
 
 // groupExt holds what only larger groups need.
@@ -279,7 +281,7 @@ func (s *Sale) mark(idx int32) {
 // variants is how many spellings of its address a group has seen.
 func (s *Sale) variants(gr *group) int {
 	n := 0
-	if gr.variant != 0 {
+	if gr.ref != 0 {
 		n = 1
 	}
 	if gr.ext >= 0 {
@@ -363,7 +365,7 @@ func (s *Sale) newAccount(kind byte, buyer string, idx int32) int32 {
 	if kind == 'b' {
 		label = s.strs.add(buyer)
 	}
-	return s.groups.add(group{first: idx, second: -1, ext: -1, label: label})
+	return s.groups.add(group{first: idx, second: -1, ext: -1, ref: label})
 }
 
 // isAccount checks that group g really is this buyer's account on ch.
@@ -374,9 +376,9 @@ func (s *Sale) isAccount(g int32, ch int, kind byte, buyer string) bool {
 		return false
 	}
 	if kind == 'n' {
-		return gr.label == 0 && s.strs.eq(first.id, buyer)
+		return gr.ref == 0 && s.strs.eq(first.id, buyer)
 	}
-	return gr.label != 0 && s.strs.eq(gr.label, buyer)
+	return gr.ref != 0 && s.strs.eq(gr.ref, buyer)
 }
 
 // findOrder looks an order up by channel and id.
@@ -609,7 +611,8 @@ func unpackPhone(p uint32) string {
 }
 
 // strRef is a string kept in an arena: chunk, offset and length packed in
-// 64 bits, 0 for none.
+// 64 bits, 0 for none; or a number kept in the reference itself
+// (numericRef).
 type strRef uint64
 
 // arena stores strings in large pointer-free chunks, so a million order
@@ -620,8 +623,36 @@ type arena struct {
 
 const arenaChunk = 1 << 20
 
+// numericRef marks a reference that holds a number itself: ids made of
+// decimal digits (an order id, a buyer id) take no bytes in the arena.
+// Chunk references never reach it (that would take 32 GiB of strings).
+const numericRef = strRef(1) << 63
+
+// inlineNumber reads a string of decimal digits, without a leading zero
+// (so that the number gives it back exactly), below 2^63.
+func inlineNumber(s string) (strRef, bool) {
+	if s == "" || len(s) > 19 || (s[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		d := s[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(d)
+	}
+	if n >= 1<<63 {
+		return 0, false
+	}
+	return numericRef | strRef(n), true
+}
+
 // add stores s (cut at 65535 bytes) and returns its reference.
 func (a *arena) add(s string) strRef {
+	if r, ok := inlineNumber(s); ok {
+		return r
+	}
 	s = s[:min(len(s), 0xffff)]
 	if len(a.chunks) == 0 || len(a.chunks[len(a.chunks)-1])+len(s) > arenaChunk {
 		a.chunks = append(a.chunks, make([]byte, 0, max(arenaChunk, len(s))))
@@ -638,6 +669,10 @@ func (a *arena) eq(r strRef, v string) bool {
 	if r == 0 {
 		return false
 	}
+	if r&numericRef != 0 {
+		n, ok := inlineNumber(v)
+		return ok && n == r
+	}
 	c := int(r>>48) - 1
 	off := int(r >> 16 & 0xffffffff)
 	return string(a.chunks[c][off:off+int(r&0xffff)]) == v
@@ -647,6 +682,9 @@ func (a *arena) eq(r strRef, v string) bool {
 func (a *arena) get(r strRef) string {
 	if r == 0 {
 		return ""
+	}
+	if r&numericRef != 0 {
+		return strconv.FormatUint(uint64(r&^numericRef), 10)
 	}
 	c := int(r>>48) - 1
 	off := int(r >> 16 & 0xffffffff)
