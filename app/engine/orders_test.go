@@ -66,6 +66,15 @@ func TestOrderIndexUndo(t *testing.T) {
 		}, 5, 3, 2},
 		{"two lines after a cancelled version", []*datasources.Order{at("1", time.Minute, "canceled", a(1)), at("1", 2*time.Minute, "pending", a(1), b(1))}, 1, 1, 1},
 		{"several lines delivered twice count once", []*datasources.Order{at("1", time.Minute, "pending", a(1), b(1), a(1)), at("1", time.Minute, "pending", a(1), b(1), a(1))}, 2, 1, 1},
+		{"three lines shrink to two, then grow to four", []*datasources.Order{
+			at("1", time.Minute, "pending", a(1), b(1), a(2)),
+			at("2", time.Minute, "pending", a(1), b(1)),
+			at("1", 2*time.Minute, "pending", a(1), b(1)),
+			at("1", 3*time.Minute, "pending", a(1), b(1), a(1), b(1)),
+		}, 3, 3, 2},
+		{"a line of 300 units, then of 3", []*datasources.Order{at("1", time.Minute, "pending", a(300)), at("1", 2*time.Minute, "pending", a(3))}, 3, 0, 1},
+		{"updated 60 days after its creation", []*datasources.Order{at("1", time.Minute, "pending", a(2), b(1)), at("1", 60*24*time.Hour, "pending", a(1), b(1)), at("2", 60*24*time.Hour, "pending", b(4))}, 1, 5, 2},
+		{"updated before its creation", []*datasources.Order{at("1", time.Second, "pending", a(2))}, 2, 0, 1},
 		{"outside the window: held, counted nowhere", []*datasources.Order{order("1", -time.Minute, time.Minute, "pending", a(1))}, 0, 0, 1},
 	}
 	for _, tc := range cases {
@@ -85,7 +94,7 @@ func TestOrderIndexUndo(t *testing.T) {
 			// the index holds is what the order added.
 			for _, o := range tc.orders {
 				c := *o
-				c.UpdatedAt, c.Status = saleStart.Add(time.Hour), "canceled"
+				c.UpdatedAt, c.Status = saleStart.Add(365*24*time.Hour), "canceled"
 				e.ingest(ch, &c)
 			}
 			for i, c := range e.cells {
