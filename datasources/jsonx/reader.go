@@ -83,7 +83,7 @@ func (r *Reader) Null() bool {
 }
 
 func (r *Reader) literal(word string) {
-	if !strings.HasPrefix(string(r.b[r.i:]), word) {
+	if len(r.b)-r.i < len(word) || string(r.b[r.i:r.i+len(word)]) != word {
 		r.Fail("invalid literal")
 		return
 	}
@@ -437,6 +437,24 @@ func (r *Reader) Money() Money {
 	return Money(v)
 }
 
+// Bool reads a boolean; a null reads as false with null true
+// (encoding/json leaves a bool field as it was, and sets a *bool to nil).
+func (r *Reader) Bool() (v, null bool) {
+	switch r.peek() {
+	case 't':
+		r.literal("true")
+		return true, false
+	case 'f':
+		r.literal("false")
+		return false, false
+	case 'n':
+		r.literal("null")
+		return false, true
+	}
+	r.Fail("expected true or false")
+	return false, false
+}
+
 // Skip reads any value and checks it.
 func (r *Reader) Skip() {
 	switch c := r.peek(); {
@@ -476,6 +494,29 @@ func (r *Reader) Raw() []byte {
 		return nil
 	}
 	return r.b[start:r.i]
+}
+
+// FoldsTo reports whether a key the reader yielded (printable ASCII) is
+// name spelt in another case or the same: encoding/json matches a field's
+// name without regard to case, so a decoder that meets such a key leaves
+// the text to encoding/json.
+func FoldsTo(key []byte, name string) bool {
+	if len(key) != len(name) {
+		return false
+	}
+	for i := range len(name) {
+		a, b := key[i], name[i]
+		if 'A' <= a && a <= 'Z' {
+			a += 'a' - 'A'
+		}
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if a != b {
+			return false
+		}
+	}
+	return true
 }
 
 // ErrFallback is what a hand-written decoder reports for a text it leaves

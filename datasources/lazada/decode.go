@@ -289,27 +289,10 @@ func text(r *jsonx.Reader, dst *string) {
 }
 
 // foldsTo reports whether key is one of names spelt in another case, which
-// encoding/json would match. Keys the reader yields are printable ASCII.
+// encoding/json would match.
 func foldsTo(key []byte, names []string) bool {
 	for _, n := range names {
-		if len(n) != len(key) {
-			continue
-		}
-		same := true
-		for i := range len(n) {
-			a, b := key[i], n[i]
-			if 'A' <= a && a <= 'Z' {
-				a += 'a' - 'A'
-			}
-			if 'A' <= b && b <= 'Z' {
-				b += 'a' - 'A'
-			}
-			if a != b {
-				same = false
-				break
-			}
-		}
-		if same {
+		if jsonx.FoldsTo(key, n) {
 			return true
 		}
 	}
