@@ -90,6 +90,9 @@ func (r *Reader) literal(word string) {
 	r.i += len(word)
 }
 
+// PeekObject reports whether the next value is an object, reading nothing.
+func (r *Reader) PeekObject() bool { return r.peek() == '{' }
+
 // Fields reads an object: it yields each key (valid until the next read),
 // and the caller reads or skips its value before the next. A null yields
 // nothing; any other value is an error.
