@@ -109,12 +109,16 @@ type Sale struct {
 	places places
 
 	orders chunked[ord]
-	// The maps are keyed by 64-bit hashes, not strings: with no pointers
-	// in them the garbage collector never scans their million entries, and
-	// a lookup is one probe of a compact table. A hit is checked against
-	// the stored id; the rare key two ids share goes to spill.
-	byID     map[uint64]int32 // channel and order id → index
-	accounts map[uint64]int32 // channel and buyer id → group
+	// The maps are keyed by hashes, not strings: with no pointers in them
+	// the garbage collector never scans their million entries, and a
+	// lookup is one probe of a compact table. byID and accounts check
+	// each hit against the stored id, and the key two ids share goes to
+	// spill, so their keys are 32 bits (an 8-byte entry; about a hundred
+	// ids of a million spill). keyed holds digests of personal data that
+	// nothing is kept to check a hit against: 64 bits, so that two
+	// buyers never share one.
+	byID     map[uint32]int32 // channel and order id → index
+	accounts map[uint32]int32 // channel and buyer id → group
 	spill    map[string]int32
 	keyed    [nKinds]map[uint64]int32
 	strs     arena
@@ -153,7 +157,7 @@ func NewSale(spec SaleSpec, key []byte) *Sale {
 		skus: map[string]int16{}, skuNames: spec.SKUs,
 		chanIDs: spec.ChannelIDs, channels: spec.ChannelNames,
 		hash: newHasher(key), places: newPlaces(), nch: len(spec.ChannelIDs),
-		byID: map[uint64]int32{}, accounts: map[uint64]int32{}, spill: map[string]int32{}, dirty: map[int32]struct{}{}, flagged: map[int32]struct{}{},
+		byID: map[uint32]int32{}, accounts: map[uint32]int32{}, spill: map[string]int32{}, dirty: map[int32]struct{}{}, flagged: map[int32]struct{}{},
 		prior: map[string]Flag{}, reviews: map[string]Review{},
 	}
 	for i, k := range spec.SKUs {
@@ -409,8 +413,9 @@ func spillKey(ch int, kind byte, v string) string {
 
 // strKey hashes a channel's string (an order id, a buyer id) into a map
 // key, with a seed of its own per kind and channel so that equal strings of
-// different kinds or channels do not meet.
-func (s *Sale) strKey(ch int, kind byte, v string) uint64 {
+// different kinds or channels seldom meet (and are told apart when they
+// do: see byID).
+func (s *Sale) strKey(ch int, kind byte, v string) uint32 {
 	k := 0
 	switch kind {
 	case 'b':
@@ -418,7 +423,7 @@ func (s *Sale) strKey(ch int, kind byte, v string) uint64 {
 	case 'n':
 		k = 2
 	}
-	return maphash.String(s.seeds[k*s.nch+ch], v)
+	return uint32(maphash.String(s.seeds[k*s.nch+ch], v))
 }
 
 func (s *Sale) keyedGroup(kind int, key uint64, idx int32) int32 {
