@@ -139,10 +139,6 @@ func readOrder(r *jsonx.Reader, o *wireOrder) error {
 			for range r.Elems {
 				o.Statuses = append(o.Statuses, r.String())
 			}
-		case "items_count":
-			o.ItemsCount = r.Int()
-		case "price":
-			o.Price = r.Money()
 		case "address_shipping":
 			if address {
 				return jsonx.ErrFallback
@@ -161,7 +157,7 @@ func readOrder(r *jsonx.Reader, o *wireOrder) error {
 	return r.Err()
 }
 
-var orderKeys = []string{"order_id", "created_at", "updated_at", "statuses", "items_count", "price", "address_shipping"}
+var orderKeys = []string{"order_id", "created_at", "updated_at", "statuses", "address_shipping"}
 
 func readAddress(r *jsonx.Reader, a *wireAddress) error {
 	for k := range r.Fields {
@@ -256,8 +252,6 @@ func readItem(r *jsonx.Reader, it *wireItem) error {
 		switch string(k) {
 		case "order_item_id":
 			it.OrderItemID = r.String()
-		case "order_id":
-			it.OrderID = r.String()
 		case "sku":
 			text(r, &it.SKU)
 		case "status":
@@ -278,7 +272,7 @@ func readItem(r *jsonx.Reader, it *wireItem) error {
 	return r.Err()
 }
 
-var itemKeys = []string{"order_item_id", "order_id", "sku", "status", "item_price", "paid_price", "buyer_id"}
+var itemKeys = []string{"order_item_id", "sku", "status", "item_price", "paid_price", "buyer_id"}
 
 // text reads a plain string field: a null leaves it as it was, as
 // encoding/json does.

@@ -62,9 +62,9 @@ type wireOrder struct {
 	CreatedAt       string         `json:"created_at"`
 	UpdatedAt       string         `json:"updated_at"`
 	Statuses        []jsonx.String `json:"statuses"`
-	ItemsCount      jsonx.Int      `json:"items_count"`
-	Price           jsonx.Money    `json:"price"`
 	AddressShipping wireAddress    `json:"address_shipping"`
+	// Only what an order is made of is read: a field nothing uses
+	// (items_count, price) costs a page nothing, not even its refusal.
 }
 
 type wireAddress struct {
@@ -89,7 +89,6 @@ type wireOrderItems struct {
 
 type wireItem struct {
 	OrderItemID jsonx.String `json:"order_item_id"`
-	OrderID     jsonx.String `json:"order_id"`
 	SKU         string       `json:"sku"`
 	Status      string       `json:"status"`
 	ItemPrice   jsonx.Money  `json:"item_price"`
