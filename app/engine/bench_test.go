@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -67,5 +69,49 @@ func BenchmarkSnapshot(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		e.build()
+	}
+}
+
+// BenchmarkOrdersHeld ingests 1,000,000 orders (Lazada-like numeric ids,
+// a tenth of them with two lines) and reports the heap the engine holds
+// per order: the heap in use after a GC, less the heap before.
+// held-B/order is the engine's own order records, with the scalper rules
+// kept out (they have their own figure, BenchmarkObserve in app/rules);
+// held-B/order-all is the same ingest with the rules on the orders (which
+// carry no personal data here: each order is an account of its own).
+func BenchmarkOrdersHeld(b *testing.B) {
+	const n = 1_000_000
+	inuse := func() float64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return float64(m.HeapInuse)
+	}
+	held := func(withRules bool) float64 {
+		e, cs := launchEngine(b)
+		if !withRules {
+			for _, s := range e.sales {
+				clear(s.onChan)
+			}
+		}
+		o := datasources.Order{Status: "pending", Items: make([]datasources.Item, 0, 2)}
+		before := inuse()
+		for i := range n {
+			at := saleStart.Add(time.Duration(i) * time.Millisecond)
+			o.ID = strconv.Itoa(400_000_000_000 + i)
+			o.CreatedAt, o.UpdatedAt = at, at
+			o.Items = append(o.Items[:0], datasources.Item{SKU: fmt.Sprintf("SKU-%04d", i%1400), Quantity: 1})
+			if i%10 == 0 {
+				o.Items = append(o.Items, datasources.Item{SKU: fmt.Sprintf("SKU-%04d", (i+7)%1400), Quantity: 2})
+			}
+			e.ingest(cs[i%4], &o)
+		}
+		h := (inuse() - before) / n
+		runtime.KeepAlive(e)
+		return h
+	}
+	for b.Loop() {
+		b.ReportMetric(held(false), "held-B/order")
+		b.ReportMetric(held(true), "held-B/order-all")
 	}
 }

@@ -34,7 +34,7 @@ func (e *Engine) build() *Snapshot {
 			State: state, LastSuccess: ch.lastSuccess, Old: old[i], LastError: ch.lastError, LastErrorAt: ch.lastErrorAt,
 			DownSince: ch.downSince, ConsecutiveFailures: ch.failures, Latency: ch.latency,
 			PollInterval: interval, NextPoll: ch.nextPoll, RateLimited: ch.rateLimited,
-			ReplacedBy: ch.cfg.ReplacedBy, Capabilities: ch.caps, Orders: len(ch.orders),
+			ReplacedBy: ch.cfg.ReplacedBy, Capabilities: ch.caps, Orders: ch.orders.len(),
 			Backfill: ch.backfill, Spark: ch.spark.series(nowMs),
 		}
 		s.byID[cs.ID] = len(s.Channels)

@@ -138,19 +138,6 @@ type cell struct {
 	behindAtStock time.Duration
 }
 
-// orderRec is what the engine remembers of an order: enough to undo its
-// contribution when an update (a cancellation) arrives.
-type orderRec struct {
-	updated int64
-	lines   []line
-}
-
-type line struct {
-	cell  int32
-	units int32
-	at    int64 // created, unix ms
-}
-
 type channel struct {
 	cfg  *config.Channel
 	idx  int
@@ -162,7 +149,7 @@ type channel struct {
 	// walk would read products no sale has, and Lazada stops paging a
 	// catalogue at offset 10,000).
 	saleSKUs []string
-	orders   map[string]orderRec
+	orders   orderIndex
 	cursor   datasources.Cursor
 	spark    ring
 
@@ -257,7 +244,7 @@ func (e *Engine) buildChannels() error {
 	for i := range e.cfg.Channels {
 		cc := &e.cfg.Channels[i]
 		ch := &channel{
-			cfg: cc, idx: i, skus: map[string][]int32{}, orders: map[string]orderRec{},
+			cfg: cc, idx: i, skus: map[string][]int32{}, orders: newOrderIndex(),
 			stock: map[string]datasources.StockReading{}, stockWall: map[string]time.Time{}, state: StateDegraded, lastError: "not polled yet",
 			spark: newRing(time.Minute, 30),
 		}
@@ -593,20 +580,16 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 	if at := o.CreatedAt.UnixMilli(); at > ch.latestOrder {
 		ch.latestOrder = at
 	}
-	prev, seen := ch.orders[o.ID]
+	prev, seen := ch.orders.get(o.ID)
 	if seen && prev.updated > u {
 		return // an older version than the one applied
 	}
-	for _, l := range prev.lines {
-		c := &e.cells[l.cell]
-		c.sold -= int(l.units)
-		c.rate.add(l.at, -float64(l.units))
-		ch.spark.add(l.at, -float64(l.units))
-		s := e.sales[c.sale]
-		s.perMin[ch.idx].add(s.start, l.at, -l.units)
+	var one [1]orderLine
+	for _, l := range ch.orders.lines(&prev, &one) {
+		e.count(ch, l, prev.created, -1)
 	}
-	rec := orderRec{updated: u}
 	created := o.CreatedAt.UnixMilli()
+	lines := ch.orders.scratch[:0]
 	if !o.IsCancelled() {
 		for _, it := range o.Items {
 			if it.Cancelled || it.Quantity <= 0 {
@@ -617,27 +600,32 @@ func (e *Engine) ingest(ch *channel, o *datasources.Order) {
 				if created < s.start || created >= s.endOn[ch.idx] {
 					continue
 				}
-				rec.lines = append(rec.lines, line{cell: ci, units: int32(it.Quantity), at: created})
+				lines = append(lines, orderLine{cell: ci, units: int32(it.Quantity)})
 			}
 		}
 	}
-	for _, l := range rec.lines {
-		c := &e.cells[l.cell]
-		c.sold += int(l.units)
-		c.rate.add(l.at, float64(l.units))
-		ch.spark.add(l.at, float64(l.units))
-		s := e.sales[c.sale]
-		s.perMin[ch.idx].add(s.start, l.at, l.units)
+	for _, l := range lines {
+		e.count(ch, l, created, 1)
 	}
-	if len(rec.lines) == 0 {
-		rec.lines = nil
-	}
-	ch.orders[o.ID] = rec
+	ch.orders.scratch = lines
+	ch.orders.put(o.ID, prev, seen, u, created)
 	for _, s := range e.sales {
 		if s.onChan[ch.idx] {
 			s.rules.Observe(ch.idx, o)
 		}
 	}
+}
+
+// count adds a line's units (sign 1) or takes them back (sign -1), at the
+// order's creation time.
+func (e *Engine) count(ch *channel, l orderLine, at int64, sign int32) {
+	c := &e.cells[l.cell]
+	units := sign * l.units
+	c.sold += int(units)
+	c.rate.add(at, float64(units))
+	ch.spark.add(at, float64(units))
+	s := e.sales[c.sale]
+	s.perMin[ch.idx].add(s.start, at, units)
 }
 
 // pollLoop polls one channel until ctx ends.
@@ -758,7 +746,7 @@ func (e *Engine) flush(ch *channel, b *pending, cause error) error {
 	for i := range b.orders {
 		o := &b.orders[i]
 		if e.opt.Hooks.OnFresh != nil && !ch.backfill.Active {
-			if _, seen := ch.orders[o.ID]; !seen {
+			if !ch.orders.has(o.ID) {
 				ch.fresh = append(ch.fresh, o.CreatedAt.UnixMilli())
 			}
 		}

@@ -154,15 +154,22 @@ func (e *Engine) SellOuts(saleID string) SellOuts {
 	if s == nil {
 		return out
 	}
+	type line struct {
+		cell  int32
+		units int32
+		at    int64
+	}
 	var lines []line
 	for _, ci := range s.chans {
-		for _, rec := range e.channels[ci].orders {
-			for _, l := range rec.lines {
+		x := &e.channels[ci].orders
+		var one [1]orderLine
+		x.each(func(r *orderRec) {
+			for _, l := range x.lines(r, &one) {
 				if e.sales[e.cells[l.cell].sale] == s {
-					lines = append(lines, l)
+					lines = append(lines, line{cell: l.cell, units: l.units, at: r.created})
 				}
 			}
-		}
+		})
 	}
 	slices.SortStableFunc(lines, func(a, b line) int { return cmp.Compare(a.at, b.at) })
 	chAlloc, skuAlloc := map[int]int{}, map[int]int{}

@@ -141,7 +141,7 @@ func (e *Engine) knownNewer(ch *channel, orderID string, updated time.Time) bool
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	rec, seen := ch.orders[orderID]
+	rec, seen := ch.orders.get(orderID)
 	return seen && rec.updated > updated.UnixMilli()
 }
 
@@ -219,7 +219,7 @@ func (e *Engine) FetchOrder(ctx context.Context, channel, orderID string) error 
 		return saveError(ch, err)
 	}
 	e.mu.Lock()
-	if _, seen := ch.orders[o.ID]; !seen && e.opt.Hooks.OnFresh != nil && !ch.backfill.Active {
+	if !ch.orders.has(o.ID) && e.opt.Hooks.OnFresh != nil && !ch.backfill.Active {
 		ch.fresh = append(ch.fresh, o.CreatedAt.UnixMilli())
 	}
 	e.ingest(ch, &o)

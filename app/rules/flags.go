@@ -201,7 +201,7 @@ func (s *Sale) anonymous(idx int32) bool {
 		return false
 	}
 	g := r.groups[kAccount]
-	return g < 0 || s.g(g).label == 0
+	return g < 0 || s.g(g).ref == 0
 }
 
 // evidence lists the other orders of every group that fired a rule for idx.
@@ -353,7 +353,7 @@ func (s *Sale) buyerLabel(idx int32) text.Text {
 		return text.New("%s", unpackPhone(r.phone))
 	}
 	if g := r.groups[kAccount]; g >= 0 {
-		if l := s.g(g).label; l != 0 {
+		if l := s.g(g).ref; l != 0 {
 			return text.New("buyer %s", maskID(s.strs.get(l)))
 		}
 		return text.New("no buyer id")

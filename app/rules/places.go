@@ -180,10 +180,10 @@ func (s *Sale) samePlaceAsGroup(p *Place, g int32) bool {
 // eachSpelling calls f with each spelling a group keeps, first to last,
 // and reports whether f returned true for all.
 func (s *Sale) eachSpelling(gr *group, f func(strRef) bool) bool {
-	if gr.variant == 0 {
+	if gr.ref == 0 {
 		return true
 	}
-	if !f(strRef(gr.variant)) {
+	if !f(gr.ref) {
 		return false
 	}
 	if gr.ext >= 0 {
@@ -206,7 +206,7 @@ func (s *Sale) addSpelling(g int32, a *datasources.Address, aside Aside) bool {
 	}
 	ref := s.storeSpelling(a, aside)
 	if n == 0 {
-		gr.variant = uint64(ref)
+		gr.ref = ref
 		return true
 	}
 	e := s.ext(g)

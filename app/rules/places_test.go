@@ -226,7 +226,7 @@ func FuzzKeptSpelling(f *testing.F) {
 		// Shown in a flag (the city aside, which is shown as given), no
 		// digit of the lines or the post code appears.
 		a.City = ""
-		g := s.groups.add(group{first: 0, second: -1, ext: -1, variant: uint64(s.storeSpelling(&a, Aside(aside)))})
+		g := s.groups.add(group{first: 0, second: -1, ext: -1, ref: s.storeSpelling(&a, Aside(aside))})
 		if _, words := s.spellings(s.g(g)); strings.ContainsFunc(words.String(), unicode.IsDigit) {
 			t.Fatalf("a flag shows a digit: %q", words.String())
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -55,9 +56,10 @@ type group struct {
 	units         int32 // account groups: units not cancelled
 	fired         ruleBit
 	chans         uint64 // bit per channel index (first 64)
-	variant       uint64 // address groups: the first spelling kept (a strRef)
-	// label is the buyer id of an account group.
-	label strRef
+	// ref is, in an account group, its buyer id (0 for an order without
+	// one: an account of its own); in an address group, the first spelling
+	// kept. One field for both: a group is of one kind only.
+	ref strRef
 }
 
 // groupExt holds what only larger groups need.
@@ -108,12 +110,16 @@ type Sale struct {
 	places places
 
 	orders chunked[ord]
-	// The maps are keyed by 64-bit hashes, not strings: with no pointers
-	// in them the garbage collector never scans their million entries, and
-	// a lookup is one probe of a compact table. A hit is checked against
-	// the stored id; the rare key two ids share goes to spill.
-	byID     map[uint64]int32 // channel and order id → index
-	accounts map[uint64]int32 // channel and buyer id → group
+	// The maps are keyed by hashes, not strings: with no pointers in them
+	// the garbage collector never scans their million entries, and a
+	// lookup is one probe of a compact table. byID and accounts check
+	// each hit against the stored id, and the key two ids share goes to
+	// spill, so their keys are 32 bits (an 8-byte entry; about a hundred
+	// ids of a million spill). keyed holds digests of personal data that
+	// nothing is kept to check a hit against: 64 bits, so that two
+	// buyers never share one.
+	byID     map[uint32]int32 // channel and order id → index
+	accounts map[uint32]int32 // channel and buyer id → group
 	spill    map[string]int32
 	keyed    [nKinds]map[uint64]int32
 	strs     arena
@@ -152,7 +158,7 @@ func NewSale(spec SaleSpec, key []byte) *Sale {
 		skus: map[string]int16{}, skuNames: spec.SKUs,
 		chanIDs: spec.ChannelIDs, channels: spec.ChannelNames,
 		hash: newHasher(key), places: newPlaces(), nch: len(spec.ChannelIDs),
-		byID: map[uint64]int32{}, accounts: map[uint64]int32{}, spill: map[string]int32{}, dirty: map[int32]struct{}{}, flagged: map[int32]struct{}{},
+		byID: map[uint32]int32{}, accounts: map[uint32]int32{}, spill: map[string]int32{}, dirty: map[int32]struct{}{}, flagged: map[int32]struct{}{},
 		prior: map[string]Flag{}, reviews: map[string]Review{},
 	}
 	for i, k := range spec.SKUs {
@@ -280,7 +286,7 @@ func (s *Sale) mark(idx int32) {
 // variants is how many spellings of its address a group has seen.
 func (s *Sale) variants(gr *group) int {
 	n := 0
-	if gr.variant != 0 {
+	if gr.ref != 0 {
 		n = 1
 	}
 	if gr.ext >= 0 {
@@ -364,7 +370,7 @@ func (s *Sale) newAccount(kind byte, buyer string, idx int32) int32 {
 	if kind == 'b' {
 		label = s.strs.add(buyer)
 	}
-	return s.groups.add(group{first: idx, second: -1, ext: -1, label: label})
+	return s.groups.add(group{first: idx, second: -1, ext: -1, ref: label})
 }
 
 // isAccount checks that group g really is this buyer's account on ch.
@@ -375,9 +381,9 @@ func (s *Sale) isAccount(g int32, ch int, kind byte, buyer string) bool {
 		return false
 	}
 	if kind == 'n' {
-		return gr.label == 0 && s.strs.eq(first.id, buyer)
+		return gr.ref == 0 && s.strs.eq(first.id, buyer)
 	}
-	return gr.label != 0 && s.strs.eq(gr.label, buyer)
+	return gr.ref != 0 && s.strs.eq(gr.ref, buyer)
 }
 
 // findOrder looks an order up by channel and id.
@@ -408,8 +414,9 @@ func spillKey(ch int, kind byte, v string) string {
 
 // strKey hashes a channel's string (an order id, a buyer id) into a map
 // key, with a seed of its own per kind and channel so that equal strings of
-// different kinds or channels do not meet.
-func (s *Sale) strKey(ch int, kind byte, v string) uint64 {
+// different kinds or channels seldom meet (and are told apart when they
+// do: see byID).
+func (s *Sale) strKey(ch int, kind byte, v string) uint32 {
 	k := 0
 	switch kind {
 	case 'b':
@@ -417,7 +424,7 @@ func (s *Sale) strKey(ch int, kind byte, v string) uint64 {
 	case 'n':
 		k = 2
 	}
-	return maphash.String(s.seeds[k*s.nch+ch], v)
+	return uint32(maphash.String(s.seeds[k*s.nch+ch], v))
 }
 
 func (s *Sale) keyedGroup(kind int, key uint64, idx int32) int32 {
@@ -610,7 +617,8 @@ func unpackPhone(p uint32) string {
 }
 
 // strRef is a string kept in an arena: chunk, offset and length packed in
-// 64 bits, 0 for none.
+// 64 bits, 0 for none; or a number kept in the reference itself
+// (numericRef).
 type strRef uint64
 
 // arena stores strings in large pointer-free chunks, so a million order
@@ -621,8 +629,36 @@ type arena struct {
 
 const arenaChunk = 1 << 20
 
+// numericRef marks a reference that holds a number itself: ids made of
+// decimal digits (an order id, a buyer id) take no bytes in the arena.
+// Chunk references never reach it (that would take 32 GiB of strings).
+const numericRef = strRef(1) << 63
+
+// inlineNumber reads a string of decimal digits, without a leading zero
+// (so that the number gives it back exactly), below 2^63.
+func inlineNumber(s string) (strRef, bool) {
+	if s == "" || len(s) > 19 || (s[0] == '0' && len(s) > 1) {
+		return 0, false
+	}
+	var n uint64
+	for i := 0; i < len(s); i++ {
+		d := s[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + uint64(d)
+	}
+	if n >= 1<<63 {
+		return 0, false
+	}
+	return numericRef | strRef(n), true
+}
+
 // add stores s (cut at 65535 bytes) and returns its reference.
 func (a *arena) add(s string) strRef {
+	if r, ok := inlineNumber(s); ok {
+		return r
+	}
 	s = s[:min(len(s), 0xffff)]
 	if len(a.chunks) == 0 || len(a.chunks[len(a.chunks)-1])+len(s) > arenaChunk {
 		a.chunks = append(a.chunks, make([]byte, 0, max(arenaChunk, len(s))))
@@ -639,6 +675,10 @@ func (a *arena) eq(r strRef, v string) bool {
 	if r == 0 {
 		return false
 	}
+	if r&numericRef != 0 {
+		n, ok := inlineNumber(v)
+		return ok && n == r
+	}
 	c := int(r>>48) - 1
 	off := int(r >> 16 & 0xffffffff)
 	return string(a.chunks[c][off:off+int(r&0xffff)]) == v
@@ -648,6 +688,9 @@ func (a *arena) eq(r strRef, v string) bool {
 func (a *arena) get(r strRef) string {
 	if r == 0 {
 		return ""
+	}
+	if r&numericRef != 0 {
+		return strconv.FormatUint(uint64(r&^numericRef), 10)
 	}
 	c := int(r>>48) - 1
 	off := int(r >> 16 & 0xffffffff)

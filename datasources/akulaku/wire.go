@@ -188,7 +188,12 @@ func decodeEnvelope(channel, op string, status int, h http.Header, body []byte) 
 func (k *codes) decode(channel, op string, status int, h http.Header, body []byte) (json.RawMessage, error) {
 	ok2xx := status >= 200 && status < 300
 	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil || env.Success == nil {
+	err := readEnvelope(body, &env)
+	if err != nil {
+		env = envelope{}
+		err = json.Unmarshal(body, &env)
+	}
+	if err != nil || env.Success == nil {
 		if !hasSuccess(body) {
 			var b bareRefusal
 			if json.Unmarshal(body, &b) == nil {
@@ -323,6 +328,10 @@ func decodeOrderList(data json.RawMessage) (orderListData, error) {
 	if t := bytes.TrimSpace(data); len(t) == 0 || string(t) == "null" {
 		return d, nil
 	}
+	if readOrderList(data, &d) == nil {
+		return d, nil
+	}
+	d = orderListData{}
 	err := json.Unmarshal(data, &d)
 	return d, err
 }

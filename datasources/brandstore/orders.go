@@ -2,7 +2,6 @@ package brandstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -155,7 +154,7 @@ type wireItem struct {
 // as it is, a missing phone or address field is left empty.
 func decodeOrders(body []byte) (orderPage, error) {
 	var w wireOrderPage
-	if err := json.Unmarshal(body, &w); err != nil {
+	if err := unmarshalOrderPage(body, &w); err != nil {
 		return orderPage{}, err
 	}
 	if w.HasMore == nil {

@@ -23,16 +23,22 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 		*n = 0
 		return err
 	}
+	*n, err = parseInt(s)
+	return err
+}
+
+// parseInt reads an integer, also written as a float with nothing after
+// the point ("500.0", "5e2").
+func parseInt(s string) (Int, error) {
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		f, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil || f != math.Trunc(f) || math.Abs(f) > 1<<62 {
-			return fmt.Errorf("not an integer: %q", s)
+			return 0, fmt.Errorf("not an integer: %q", s)
 		}
 		v = int64(f)
 	}
-	*n = Int(v)
-	return nil
+	return Int(v), nil
 }
 
 // String decodes a JSON string or number into a string: ids arrive as

@@ -2,7 +2,6 @@ package lazada
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -106,7 +105,7 @@ func (c *Client) countSecond(ctx context.Context, second time.Time, since dataso
 		return datasources.OrderPage{}, err
 	}
 	var w wireOrders
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := decodeOrders(data, &w); err != nil {
 		return datasources.OrderPage{}, c.malformed(PathOrders, "orders: "+err.Error(), data)
 	}
 	n := int(w.CountTotal)
@@ -182,7 +181,7 @@ func (c *Client) window(ctx context.Context, after, before time.Time, offset int
 		return wireOrders{}, nil, err
 	}
 	var w wireOrders
-	if err := json.Unmarshal(data, &w); err != nil {
+	if err := decodeOrders(data, &w); err != nil {
 		return wireOrders{}, nil, c.malformed(PathOrders, "orders: "+err.Error(), data)
 	}
 	if len(w.Orders) == 0 {
@@ -259,7 +258,7 @@ func (c *Client) attachItems(ctx context.Context, orders []datasources.Order, id
 			return err
 		}
 		var w []wireOrderItems
-		if err := json.Unmarshal(data, &w); err != nil {
+		if err := decodeOrderItems(data, &w); err != nil {
 			return c.malformed(PathOrderItems, "order items: "+err.Error(), data)
 		}
 		for _, oi := range w {

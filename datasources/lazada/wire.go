@@ -1,9 +1,7 @@
 package lazada
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -26,22 +24,6 @@ type envelope struct {
 }
 
 func (e envelope) ok() bool { return strings.TrimSpace(string(e.Code)) == "0" }
-
-// decodeEnvelope reads an answer's envelope. A body without a code is not
-// a Lazada answer (a proxy's error page, a truncated body).
-func decodeEnvelope(body []byte) (envelope, error) {
-	var env envelope
-	if len(bytes.TrimSpace(body)) == 0 {
-		return env, errors.New("empty answer")
-	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		return envelope{}, fmt.Errorf("not a Lazada answer: %w", err)
-	}
-	if strings.TrimSpace(string(env.Code)) == "" {
-		return envelope{}, errors.New("not a Lazada answer: no \"code\"")
-	}
-	return env, nil
-}
 
 // timeLayouts are the forms Lazada writes times in: "2024-11-11 00:00:05
 // +0700" in orders, "2024-11-11 00:00" or "2024-11-11 00:00:00" (market
@@ -80,9 +62,9 @@ type wireOrder struct {
 	CreatedAt       string         `json:"created_at"`
 	UpdatedAt       string         `json:"updated_at"`
 	Statuses        []jsonx.String `json:"statuses"`
-	ItemsCount      jsonx.Int      `json:"items_count"`
-	Price           jsonx.Money    `json:"price"`
 	AddressShipping wireAddress    `json:"address_shipping"`
+	// Only what an order is made of is read: a field nothing uses
+	// (items_count, price) costs a page nothing, not even its refusal.
 }
 
 type wireAddress struct {
@@ -107,7 +89,6 @@ type wireOrderItems struct {
 
 type wireItem struct {
 	OrderItemID jsonx.String `json:"order_item_id"`
-	OrderID     jsonx.String `json:"order_id"`
 	SKU         string       `json:"sku"`
 	Status      string       `json:"status"`
 	ItemPrice   jsonx.Money  `json:"item_price"`
