@@ -72,7 +72,7 @@ func (d *dropper) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		if strings.Contains(strings.Join(event, ""), "\nevent: delta\n") {
 			if d.deltas.Add(1) == int64(d.nth) && d.stall > 0 {
-				time.Sleep(d.stall) // the fault itself: a stream held up
+				time.Sleep(d.stall) // Time itself must pass: the fault is a stream held up that long
 			} else if d.deltas.Load() == int64(d.nth) {
 				d.dropped.Add(1)
 				event = event[:0]
