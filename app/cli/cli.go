@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -346,6 +347,7 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	insecure := fs.Bool("insecure", false, "allow plain HTTP on an address other than loopback (a TLS-terminating proxy in front)")
 	speed := fs.Float64("demo-speed", 1, "demo only: sale seconds per wall second")
 	lng := fs.String("lang", "", "language of the texts the collector writes (the attention list, the report from the API): en or id (Bahasa Indonesia); default: the system locale")
+	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the whole run to this file (go tool pprof reads it), for a slow catch-up or a busy collector")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -377,6 +379,15 @@ func serveCmd(args []string, stdout io.Writer, log *slog.Logger) error {
 	}
 	if err := serve.CheckListen(serve.ListenConfig{Addr: *listen, TLS: tlsCfg, Insecure: *insecure}); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		// From before the collector opens: a restart's replay and its
+		// catch-up are what a profile is most often wanted for.
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
 	}
 	c, sim, err := open(*cfgPath, *speed, log)
 	if err != nil {
@@ -582,4 +593,21 @@ func loginName() string {
 		return n
 	}
 	return "desktop"
+}
+
+// startCPUProfile writes a CPU profile to path until the returned function
+// is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpu-profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpu-profile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

@@ -58,6 +58,7 @@ func TestServeRefusesBeforeStarting(t *testing.T) {
 		{[]string{"--listen", "nowhere"}, []string{`--listen "nowhere"`}},
 		{[]string{"extra"}, []string{"takes no arguments"}},
 		{[]string{"--lang", "fr"}, []string{`--lang: language "fr": flashdeck speaks en, id`}},
+		{[]string{"--cpu-profile", "/nonexistent/dir/cpu.prof"}, []string{"--cpu-profile: open /nonexistent/dir/cpu.prof"}},
 	}
 	for _, c := range cases {
 		code, _, stderr := runMain(append([]string{"serve"}, c.args...)...)
