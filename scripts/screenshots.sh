@@ -39,9 +39,16 @@ launch_shots() {
     kill -0 $lx 2>/dev/null || { echo "Xvfb could not start on $ldisplay: set SHOT_LAUNCH_DISPLAY" >&2; kill -INT $sim; exit 1; }
     for tab in overview skus channels flagged actions; do
       (cd "$dir" && set -a && . ./flashdeck-sim.env && set +a &&
-        DISPLAY=$ldisplay exec "$bin" --config flashdeck-sim.yaml --tab "$tab" --quit-after "${SHOT_LAUNCH_AFTER:-30}s" 2>/dev/null) &
+        DISPLAY=$ldisplay exec "$bin" --config flashdeck-sim.yaml --tab "$tab" --quit-after "${SHOT_LAUNCH_AFTER:-120}s" 2>/dev/null) &
       local app=$!
-      sleep "${SHOT_LAUNCH_WAIT:-18}"
+      # The window comes up once the desktop has read the sale's state (longer
+      # as the simulator's database grows over the shots): wait for it, then
+      # give the figures SHOT_LAUNCH_WAIT to arrive.
+      for _ in $(seq 90); do
+        DISPLAY=$ldisplay xdotool search --name '^flashdeck' >/dev/null 2>&1 && break
+        sleep 1
+      done
+      sleep "${SHOT_LAUNCH_WAIT:-12}"
       DISPLAY=$ldisplay xdotool search --name '^flashdeck' windowmove 0 0 windowsize "${size%x*}" "${size#*x}"
       sleep 2
       DISPLAY=$ldisplay import -window root "$out/launch-$size-$tab.png"
