@@ -29,10 +29,9 @@ func readEnvelope(body []byte, env *envelope) error {
 		case "data":
 			env.Data = r.Raw()
 		default:
-			if foldsTo(k, envelopeKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, envelopeKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.End()
@@ -59,25 +58,13 @@ func readOrderList(data []byte, d *orderListData) error {
 			v := r.Int()
 			d.TotalCount = &v
 		case "result":
-			if result {
-				return jsonx.ErrFallback
-			}
-			result = true
-			if r.Null() {
-				continue
-			}
-			d.Result = make([]wireOrder, 0, 30)
-			for range r.Elems {
-				d.Result = append(d.Result, wireOrder{})
-				if err := readOrder(r, &d.Result[len(d.Result)-1]); err != nil {
-					return err
-				}
+			if err := jsonx.List(r, &result, &d.Result, 30, readOrder); err != nil {
+				return err
 			}
 		default:
-			if foldsTo(k, orderListKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, orderListKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.End()
@@ -115,25 +102,13 @@ func readOrder(r *jsonx.Reader, o *wireOrder) error {
 				return err
 			}
 		case "orderItemList":
-			if items {
-				return jsonx.ErrFallback
-			}
-			items = true
-			if r.Null() {
-				continue
-			}
-			o.OrderItemList = make([]wireItem, 0, 1)
-			for range r.Elems {
-				o.OrderItemList = append(o.OrderItemList, wireItem{})
-				if err := readItem(r, &o.OrderItemList[len(o.OrderItemList)-1]); err != nil {
-					return err
-				}
+			if err := jsonx.List(r, &items, &o.OrderItemList, 1, readItem); err != nil {
+				return err
 			}
 		default:
-			if foldsTo(k, orderKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, orderKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.Err()
@@ -164,10 +139,9 @@ func readAddress(r *jsonx.Reader, a *wireAddress) error {
 		case "countryId":
 			dst = &a.CountryID
 		default:
-			if foldsTo(k, addressKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, addressKeys); err != nil {
+				return err
 			}
-			r.Skip()
 			continue
 		}
 		*dst = r.String()
@@ -209,10 +183,9 @@ func readItem(r *jsonx.Reader, it *wireItem) error {
 				return err
 			}
 		default:
-			if foldsTo(k, itemKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, itemKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.Err()
@@ -253,15 +226,4 @@ func readGoodsNo(r *jsonx.Reader, dst *jsonx.String) error {
 		}
 	}
 	return r.Err()
-}
-
-// foldsTo reports whether key is one of names spelt in another case, which
-// encoding/json would match.
-func foldsTo(key []byte, names []string) bool {
-	for _, n := range names {
-		if jsonx.FoldsTo(key, n) {
-			return true
-		}
-	}
-	return false
 }

@@ -18,19 +18,8 @@ func readOrderPage(body []byte, w *wireOrderPage) error {
 	for k := range r.Fields {
 		switch string(k) {
 		case "orders":
-			if orders {
-				return jsonx.ErrFallback
-			}
-			orders = true
-			if r.Null() {
-				continue
-			}
-			w.Orders = make([]wireOrder, 0, 100)
-			for range r.Elems {
-				w.Orders = append(w.Orders, wireOrder{})
-				if err := readOrder(r, &w.Orders[len(w.Orders)-1]); err != nil {
-					return err
-				}
+			if err := jsonx.List(r, &orders, &w.Orders, 100, readOrder); err != nil {
+				return err
 			}
 		case "next_cursor":
 			if s, null := r.Text(); null {
@@ -47,10 +36,9 @@ func readOrderPage(body []byte, w *wireOrderPage) error {
 		case "total":
 			w.Total = optInt(r)
 		default:
-			if foldsTo(k, pageKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, pageKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.End()
@@ -95,35 +83,23 @@ func readOrder(r *jsonx.Reader, o *wireOrder) error {
 				return err
 			}
 		case "payment_fingerprint":
-			text(r, &o.PaymentFingerprint)
+			r.TextInto(&o.PaymentFingerprint)
 		case "status":
-			text(r, &o.Status)
+			r.TextInto(&o.Status)
 		case "created_at":
-			text(r, &o.CreatedAt)
+			r.TextInto(&o.CreatedAt)
 		case "updated_at":
-			text(r, &o.UpdatedAt)
+			r.TextInto(&o.UpdatedAt)
 		case "currency":
-			text(r, &o.Currency)
+			r.TextInto(&o.Currency)
 		case "items":
-			if items {
-				return jsonx.ErrFallback
-			}
-			items = true
-			if r.Null() {
-				continue
-			}
-			o.Items = make([]wireItem, 0, 1)
-			for range r.Elems {
-				o.Items = append(o.Items, wireItem{})
-				if err := readItem(r, &o.Items[len(o.Items)-1]); err != nil {
-					return err
-				}
+			if err := jsonx.List(r, &items, &o.Items, 1, readItem); err != nil {
+				return err
 			}
 		default:
-			if foldsTo(k, orderKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, orderKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.Err()
@@ -135,24 +111,23 @@ func readAddress(r *jsonx.Reader, a *wireAddress) error {
 	for k := range r.Fields {
 		switch string(k) {
 		case "name":
-			text(r, &a.Name)
+			r.TextInto(&a.Name)
 		case "line1":
-			text(r, &a.Line1)
+			r.TextInto(&a.Line1)
 		case "line2":
-			text(r, &a.Line2)
+			r.TextInto(&a.Line2)
 		case "city":
-			text(r, &a.City)
+			r.TextInto(&a.City)
 		case "region":
-			text(r, &a.Region)
+			r.TextInto(&a.Region)
 		case "post_code":
 			a.PostCode = r.String()
 		case "country":
-			text(r, &a.Country)
+			r.TextInto(&a.Country)
 		default:
-			if foldsTo(k, addressKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, addressKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.Err()
@@ -166,7 +141,7 @@ func readItem(r *jsonx.Reader, it *wireItem) error {
 		case "id":
 			it.ID = r.String()
 		case "sku":
-			text(r, &it.SKU)
+			r.TextInto(&it.SKU)
 		case "qty":
 			it.Qty = optInt(r)
 		case "unit_price":
@@ -176,32 +151,12 @@ func readItem(r *jsonx.Reader, it *wireItem) error {
 				it.Cancelled = b
 			}
 		default:
-			if foldsTo(k, itemKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, itemKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.Err()
 }
 
 var itemKeys = []string{"id", "sku", "qty", "unit_price", "cancelled"}
-
-// text reads a plain string field: a null leaves it as it was, as
-// encoding/json does.
-func text(r *jsonx.Reader, dst *string) {
-	if s, null := r.Text(); !null {
-		*dst = s
-	}
-}
-
-// foldsTo reports whether key is one of names spelt in another case, which
-// encoding/json would match. Keys the reader yields are printable ASCII.
-func foldsTo(key []byte, names []string) bool {
-	for _, n := range names {
-		if jsonx.FoldsTo(key, n) {
-			return true
-		}
-	}
-	return false
-}

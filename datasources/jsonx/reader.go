@@ -526,3 +526,46 @@ func FoldsTo(key []byte, name string) bool {
 // to encoding/json although it may well be valid (a key spelt in another
 // case, a field given twice).
 var ErrFallback = errors.New("jsonx: left to encoding/json")
+
+// TextInto reads a plain string field into dst: a null leaves it as it
+// was, as encoding/json does.
+func (r *Reader) TextInto(dst *string) {
+	if s, null := r.Text(); !null {
+		*dst = s
+	}
+}
+
+// SkipUnknown passes over the value of a key the decoder does not read.
+// A key that is one of names spelt in another case, which encoding/json
+// would match, is ErrFallback: the text is left to encoding/json.
+func (r *Reader) SkipUnknown(key []byte, names []string) error {
+	for _, n := range names {
+		if FoldsTo(key, n) {
+			return ErrFallback
+		}
+	}
+	r.Skip()
+	return nil
+}
+
+// List reads a list field into dst, each element with read; a null leaves
+// dst as it was. seen is the field's flag in the object being read: a key
+// given twice is ErrFallback (encoding/json keeps the last, merged).
+// capHint is the room made for the usual number of elements.
+func List[T any](r *Reader, seen *bool, dst *[]T, capHint int, read func(*Reader, *T) error) error {
+	if *seen {
+		return ErrFallback
+	}
+	*seen = true
+	if r.Null() {
+		return nil
+	}
+	*dst = make([]T, 0, capHint)
+	for range r.Elems {
+		*dst = append(*dst, *new(T))
+		if err := read(r, &(*dst)[len(*dst)-1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

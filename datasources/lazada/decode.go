@@ -61,10 +61,9 @@ func readEnvelope(body []byte, env *envelope) error {
 		case "detail":
 			env.Detail = r.Raw()
 		default:
-			if foldsTo(k, envelopeKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, envelopeKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.End()
@@ -91,25 +90,13 @@ func readOrders(data []byte, w *wireOrders) error {
 		case "countTotal":
 			w.CountTotal = r.Int()
 		case "orders":
-			if seen {
-				return jsonx.ErrFallback
-			}
-			seen = true
-			if r.Null() {
-				continue
-			}
-			w.Orders = make([]wireOrder, 0, PageLimit)
-			for range r.Elems {
-				w.Orders = append(w.Orders, wireOrder{})
-				if err := readOrder(r, &w.Orders[len(w.Orders)-1]); err != nil {
-					return err
-				}
+			if err := jsonx.List(r, &seen, &w.Orders, PageLimit, readOrder); err != nil {
+				return err
 			}
 		default:
-			if foldsTo(k, ordersKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, ordersKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.End()
@@ -124,9 +111,9 @@ func readOrder(r *jsonx.Reader, o *wireOrder) error {
 		case "order_id":
 			o.OrderID = r.String()
 		case "created_at":
-			text(r, &o.CreatedAt)
+			r.TextInto(&o.CreatedAt)
 		case "updated_at":
-			text(r, &o.UpdatedAt)
+			r.TextInto(&o.UpdatedAt)
 		case "statuses":
 			if statuses {
 				return jsonx.ErrFallback
@@ -148,10 +135,9 @@ func readOrder(r *jsonx.Reader, o *wireOrder) error {
 				return err
 			}
 		default:
-			if foldsTo(k, orderKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, orderKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.Err()
@@ -163,32 +149,31 @@ func readAddress(r *jsonx.Reader, a *wireAddress) error {
 	for k := range r.Fields {
 		switch string(k) {
 		case "first_name":
-			text(r, &a.FirstName)
+			r.TextInto(&a.FirstName)
 		case "last_name":
-			text(r, &a.LastName)
+			r.TextInto(&a.LastName)
 		case "phone":
 			a.Phone = r.String()
 		case "address1":
-			text(r, &a.Address1)
+			r.TextInto(&a.Address1)
 		case "address2":
-			text(r, &a.Address2)
+			r.TextInto(&a.Address2)
 		case "address3":
-			text(r, &a.Address3)
+			r.TextInto(&a.Address3)
 		case "address4":
-			text(r, &a.Address4)
+			r.TextInto(&a.Address4)
 		case "address5":
-			text(r, &a.Address5)
+			r.TextInto(&a.Address5)
 		case "city":
-			text(r, &a.City)
+			r.TextInto(&a.City)
 		case "post_code":
 			a.PostCode = r.String()
 		case "country":
-			text(r, &a.Country)
+			r.TextInto(&a.Country)
 		default:
-			if foldsTo(k, addressKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, addressKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.Err()
@@ -220,25 +205,13 @@ func readOrderItems(data []byte, w *[]wireOrderItems) error {
 			case "order_id":
 				oi.OrderID = r.String()
 			case "order_items":
-				if items {
-					return jsonx.ErrFallback
-				}
-				items = true
-				if r.Null() {
-					continue
-				}
-				oi.OrderItems = make([]wireItem, 0, 1)
-				for range r.Elems {
-					oi.OrderItems = append(oi.OrderItems, wireItem{})
-					if err := readItem(r, &oi.OrderItems[len(oi.OrderItems)-1]); err != nil {
-						return err
-					}
+				if err := jsonx.List(r, &items, &oi.OrderItems, 1, readItem); err != nil {
+					return err
 				}
 			default:
-				if foldsTo(k, orderItemsKeys) {
-					return jsonx.ErrFallback
+				if err := r.SkipUnknown(k, orderItemsKeys); err != nil {
+					return err
 				}
-				r.Skip()
 			}
 		}
 	}
@@ -253,9 +226,9 @@ func readItem(r *jsonx.Reader, it *wireItem) error {
 		case "order_item_id":
 			it.OrderItemID = r.String()
 		case "sku":
-			text(r, &it.SKU)
+			r.TextInto(&it.SKU)
 		case "status":
-			text(r, &it.Status)
+			r.TextInto(&it.Status)
 		case "item_price":
 			it.ItemPrice = r.Money()
 		case "paid_price":
@@ -263,32 +236,12 @@ func readItem(r *jsonx.Reader, it *wireItem) error {
 		case "buyer_id":
 			it.BuyerID = r.String()
 		default:
-			if foldsTo(k, itemKeys) {
-				return jsonx.ErrFallback
+			if err := r.SkipUnknown(k, itemKeys); err != nil {
+				return err
 			}
-			r.Skip()
 		}
 	}
 	return r.Err()
 }
 
 var itemKeys = []string{"order_item_id", "sku", "status", "item_price", "paid_price", "buyer_id"}
-
-// text reads a plain string field: a null leaves it as it was, as
-// encoding/json does.
-func text(r *jsonx.Reader, dst *string) {
-	if s, null := r.Text(); !null {
-		*dst = s
-	}
-}
-
-// foldsTo reports whether key is one of names spelt in another case, which
-// encoding/json would match.
-func foldsTo(key []byte, names []string) bool {
-	for _, n := range names {
-		if jsonx.FoldsTo(key, n) {
-			return true
-		}
-	}
-	return false
-}
