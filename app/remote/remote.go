@@ -504,10 +504,38 @@ func (c *Client) auditLoop(ctx context.Context) {
 			continue
 		}
 		c.mu.Lock()
-		c.audit = out.Actions
+		c.audit = fresher(out.Actions, c.audit)
 		c.mu.Unlock()
 		c.notifyAction("")
 	}
+}
+
+// fresher is the audit trail read, with each action the client holds a
+// later state of kept at that state: a read that began while an action
+// was still under way (an action event kicks it) must not undo the final
+// answer that remember put in meanwhile. Actions held that the read does
+// not have, and that are not older than its newest, were created after it
+// began: they are kept too.
+func fresher(read, held []actions.Action) []actions.Action {
+	at := make(map[string]int, len(read))
+	for i, a := range read {
+		at[a.ID] = i
+	}
+	var newest time.Time
+	if len(read) > 0 {
+		newest = read[0].CreatedAt
+	}
+	var created []actions.Action
+	for _, h := range held {
+		i, ok := at[h.ID]
+		switch {
+		case ok && h.UpdatedAt.After(read[i].UpdatedAt):
+			read[i] = h
+		case !ok && !h.CreatedAt.Before(newest):
+			created = append(created, h)
+		}
+	}
+	return append(created, read...)
 }
 
 // remember puts an action the collector answered into the audit trail
