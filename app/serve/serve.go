@@ -236,9 +236,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 // unpublishable, the others whole; a snapshot that cannot be encoded at
 // all is a 500, never a 200 with a cut body.
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
-	// The newest snapshot encoded: while another request encodes a newer
-	// one, this answer does not wait for it (frameCache.latest).
-	e, snap := s.frames.latest(s.opt.Engine.Snapshot())
+	snap := s.opt.Engine.Snapshot()
+	e := s.frames.get(snap)
 	if e.err != nil {
 		s.opt.Logger.Error("snapshot: cannot encode", "err", e.err)
 		writeError(w, http.StatusInternalServerError, "the snapshot cannot be published: "+e.err.Error())

@@ -49,26 +49,14 @@ const StreamEvery = 500 * time.Millisecond
 // whole snapshot.
 const deltaHistory = 16
 
-// frameCache holds the newest snapshot's encodings — its JSON, its SSE
-// frame and its JSON compressed — made once for every client. Only one
-// snapshot is encoded at a time, outside the lock: the stream waits for the
-// one it sends (get), while an answer to GET /api/v1/snapshot takes the
-// last snapshot encoded rather than wait for a newer one being encoded
-// (latest), so that no request waits on another's encoding of a launch
-// snapshot (2.2 MB of JSON, then compressed).
+// frameCache holds the latest snapshot encoded, as JSON and as its SSE
+// frame, so that a snapshot is encoded once however many clients read it.
 type frameCache struct {
 	mu   sync.Mutex
 	snap *engine.Snapshot
 	enc  encoded
-	// zipped is the JSON compressed, by coding: zstd made with the
-	// encoding once a client asked for it, others on first use.
+	// zipped is the JSON compressed, by coding, made on first use.
 	zipped map[string][]byte
-	// next is the snapshot being encoded, and ready closes when it is.
-	next  *engine.Snapshot
-	ready chan struct{}
-	// zstd is set once a client asked for zstd: from then on every
-	// snapshot is compressed with its encoding, off every request's path.
-	zstd bool
 }
 
 // encoded is one snapshot's encoding.
@@ -80,77 +68,23 @@ type encoded struct {
 	err      error
 }
 
-// get returns the encoding of s, encoding it on first use; callers for a
-// snapshot being encoded wait for that one encoding.
+// get returns the encoding of s, encoding it on first use.
 func (c *frameCache) get(s *engine.Snapshot) encoded {
-	e, _ := c.encode(s, true)
-	return e
-}
-
-// latest returns the encoding of s, or, while another caller encodes s,
-// that of the last snapshot encoded (one encoding older), with the
-// snapshot it is of. Nothing encoded yet, it waits.
-func (c *frameCache) latest(s *engine.Snapshot) (encoded, *engine.Snapshot) {
-	return c.encode(s, false)
-}
-
-func (c *frameCache) encode(s *engine.Snapshot, wait bool) (encoded, *engine.Snapshot) {
 	c.mu.Lock()
-	for c.snap != s {
-		if c.next == nil {
-			return c.encodeLocked(s), s
-		}
-		if c.next == s && !wait && c.snap != nil && c.enc.err == nil {
-			e, old := c.enc, c.snap
-			c.mu.Unlock()
-			return e, old
-		}
-		ready := c.ready
-		c.mu.Unlock()
-		<-ready
-		c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap == s {
+		return c.enc
 	}
-	e := c.enc
-	c.mu.Unlock()
-	return e, s
-}
-
-// encodeLocked encodes s with the lock released, and unlocks.
-func (c *frameCache) encodeLocked(s *engine.Snapshot) encoded {
-	ready := make(chan struct{})
-	c.next, c.ready = s, ready
-	zstd := c.zstd
-	c.mu.Unlock()
-	finished := false
-	defer func() {
-		if !finished {
-			// The encoding failed by a panic: the callers waiting on it
-			// go on (and encode again) rather than wait for ever.
-			c.mu.Lock()
-			c.next = nil
-			close(ready)
-			c.mu.Unlock()
-		}
-	}()
 	b, problems, err := s.Encode()
 	e := encoded{json: b, problems: problems, err: err}
-	var zipped map[string][]byte
 	if err == nil {
 		// Compact JSON holds no newline, so the whole snapshot is one data line.
 		f := make([]byte, 0, len(b)+64)
 		f = fmt.Appendf(f, "id: %d\nevent: %s\ndata: ", s.Seq, EventSnapshot)
 		f = append(f, b...)
 		e.frame = append(f, "\n\n"...)
-		if zstd {
-			zipped = map[string][]byte{"zstd": compress("zstd", b)}
-		}
 	}
-	c.mu.Lock()
-	c.snap, c.enc, c.zipped = s, e, zipped
-	c.next = nil
-	close(ready)
-	finished = true
-	c.mu.Unlock()
+	c.snap, c.enc, c.zipped = s, e, nil
 	return e
 }
 
@@ -159,9 +93,6 @@ func (c *frameCache) encodeLocked(s *engine.Snapshot) encoded {
 func (c *frameCache) compressed(s *engine.Snapshot, js []byte, coding string) []byte {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if coding == "zstd" {
-		c.zstd = true
-	}
 	if c.snap != s {
 		// A newer snapshot came meanwhile: this answer is the last of s.
 		return compress(coding, js)
