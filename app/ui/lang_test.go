@@ -83,7 +83,10 @@ func TestDashboardInIndonesian(t *testing.T) {
 	if _, err := i18n.Setup("id"); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _, _ = i18n.Setup("en"); format.SetLanguage("") }()
+	// English again only once the demo's collector has stopped (cleanups
+	// run last first): its attention list looks texts up meanwhile, and
+	// Fyne's lang is not safe to set up while it is read.
+	t.Cleanup(func() { _, _ = i18n.Setup("en"); format.SetLanguage("") })
 	r := demotest.Start(t, demotest.Options{Into: 3 * time.Minute})
 	eng := r.Collector.Engine
 	testwait.Until(t, 30*time.Second, func() string {
