@@ -103,22 +103,7 @@ func (r *Reader) Fields(yield func(key []byte) bool) { r.fields(yield, true) }
 // by folding its case: a decoder cannot tell), else it is yielded as its
 // raw token, quotes included.
 func (r *Reader) fields(yield func(key []byte) bool, plainOnly bool) {
-	switch r.peek() {
-	case 'n':
-		r.literal("null")
-		return
-	case '{':
-	default:
-		r.Fail("expected an object")
-		return
-	}
-	if !r.enter() {
-		return
-	}
-	r.i++
-	if r.peek() == '}' {
-		r.i++
-		r.depth--
+	if !r.open('{', '}', "an object") {
 		return
 	}
 	for {
@@ -139,18 +124,7 @@ func (r *Reader) fields(yield func(key []byte) bool, plainOnly bool) {
 			return
 		}
 		r.i++
-		if !yield(key) || r.err != nil {
-			return
-		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case '}':
-			r.i++
-			r.depth--
-			return
-		default:
-			r.Fail("expected a comma or the object's end")
+		if !yield(key) || r.err != nil || !r.next('}', "object") {
 			return
 		}
 	}
@@ -160,22 +134,7 @@ func (r *Reader) fields(yield func(key []byte) bool, plainOnly bool) {
 // reads or skips before the next. A null yields nothing; any other value is
 // an error.
 func (r *Reader) Elems(yield func() bool) {
-	switch r.peek() {
-	case 'n':
-		r.literal("null")
-		return
-	case '[':
-	default:
-		r.Fail("expected an array")
-		return
-	}
-	if !r.enter() {
-		return
-	}
-	r.i++
-	if r.peek() == ']' {
-		r.i++
-		r.depth--
+	if !r.open('[', ']', "an array") {
 		return
 	}
 	for {
@@ -183,21 +142,51 @@ func (r *Reader) Elems(yield func() bool) {
 			r.Fail("unexpected end")
 			return
 		}
-		if !yield() || r.err != nil {
-			return
-		}
-		switch r.peek() {
-		case ',':
-			r.i++
-		case ']':
-			r.i++
-			r.depth--
-			return
-		default:
-			r.Fail("expected a comma or the array's end")
+		if !yield() || r.err != nil || !r.next(']', "array") {
 			return
 		}
 	}
+}
+
+// open enters an object or array begun by start: false when the value is
+// null or the container empty (both read), or not one (failed); true when
+// its first member is next.
+func (r *Reader) open(start, end byte, what string) bool {
+	switch r.peek() {
+	case 'n':
+		r.literal("null")
+		return false
+	case start:
+	default:
+		r.Fail("expected " + what)
+		return false
+	}
+	if !r.enter() {
+		return false
+	}
+	r.i++
+	if r.peek() == end {
+		r.i++
+		r.depth--
+		return false
+	}
+	return true
+}
+
+// next reads what follows a member: true after a comma, false at the
+// container's end (read) or on anything else (failed).
+func (r *Reader) next(end byte, what string) bool {
+	switch r.peek() {
+	case ',':
+		r.i++
+		return true
+	case end:
+		r.i++
+		r.depth--
+		return false
+	}
+	r.Fail("expected a comma or the " + what + "'s end")
+	return false
 }
 
 func (r *Reader) enter() bool {
