@@ -88,6 +88,8 @@ func TestRoomLoad(t *testing.T) {
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var delays, latencies []time.Duration
+	// byPath is each endpoint's latencies: which answer holds the tail.
+	byPath := map[string][]time.Duration{}
 	perStream := make([]int, streams)
 	clients := make([]*remote.Client, streams)
 	// wire counts the bytes each desktop read off the network (compressed).
@@ -144,6 +146,7 @@ func TestRoomLoad(t *testing.T) {
 			tick := time.NewTicker(apiEvery)
 			defer tick.Stop()
 			var mine []time.Duration
+			mineByPath := map[string][]time.Duration{}
 			errs := 0
 			var first error
 			for n := i; ; n++ {
@@ -151,6 +154,9 @@ func TestRoomLoad(t *testing.T) {
 				case <-ctx.Done():
 					mu.Lock()
 					latencies = append(latencies, mine...)
+					for p, d := range mineByPath {
+						byPath[p] = append(byPath[p], d...)
+					}
 					apiErrors += errs
 					if firstErr == nil {
 						firstErr = first
@@ -178,7 +184,9 @@ func TestRoomLoad(t *testing.T) {
 					}
 					continue
 				}
-				mine = append(mine, time.Since(t0))
+				took := time.Since(t0)
+				mine = append(mine, took)
+				mineByPath[paths[n%len(paths)]] = append(mineByPath[paths[n%len(paths)]], took)
 			}
 		}()
 	}
@@ -252,6 +260,12 @@ func TestRoomLoad(t *testing.T) {
 		streams, apis, apiEvery, length, what)
 	report("API: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < %s)",
 		len(latencies), ms(q(latencies, 0.5)), ms(q(latencies, 0.99)), ms(latencies[len(latencies)-1]), apiTarget)
+	for _, p := range paths {
+		if d := byPath[p]; len(d) > 0 {
+			slices.Sort(d)
+			report("  %s: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms", p, len(d), ms(q(d, 0.5)), ms(q(d, 0.99)), ms(d[len(d)-1]))
+		}
+	}
 	report("stream: %d snapshots delivered, %d resyncs; collector's snapshot → desktop: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target: within 1 s)",
 		len(delays), resyncs, ms(q(delays, 0.5)), ms(q(delays, 0.99)), ms(delays[len(delays)-1]))
 	busiest := fmt.Sprintf("%.1f KB/s in the busiest %s", peak/1024, window)

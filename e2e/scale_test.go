@@ -494,7 +494,12 @@ func benchDesktop(t *testing.T, speed float64, remote bool) {
 		args, env = []string{"--remote", "http://" + addr}, nil
 		what = "the dashboard with --remote on a collector (its stream, no pollers or engine of its own)"
 	}
-	app := exec.Command(binary, append(args, "--tab", "skus", "--quit-after", run.String())...)
+	args = append(args, "--tab", "skus", "--quit-after", run.String())
+	if p := os.Getenv("FLASHDECK_DESKTOP_PROFILE"); p != "" {
+		// Where the desktop's time goes: go tool pprof reads it.
+		args = append(args, "--cpu-profile", p)
+	}
+	app := exec.Command(binary, args...)
 	app.Env = append(append(os.Environ(), env...), "DISPLAY="+display, noSessionBus)
 	app.Stderr = &testLog{t: t, prefix: "desktop: "}
 	if err := app.Start(); err != nil {

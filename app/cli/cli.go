@@ -233,6 +233,7 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	remoteCA := fs.String("remote-ca", "", "with --remote: PEM file of the CA (or self-signed certificate) behind the collector's TLS certificate")
 	version := fs.Bool("version", false, "print the version and exit")
 	lng := fs.String("lang", "", "language of the screens: en or id (Bahasa Indonesia); default: the system locale")
+	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the whole run to this file (go tool pprof reads it), for a desktop that takes too much of a core")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -251,6 +252,13 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	}
 	if err := needDisplay(runtime.GOOS, os.Getenv); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stopProfile, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
 	}
 	if *remoteURL != "" {
 		if *cfgPath != "" {
