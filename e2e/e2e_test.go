@@ -23,6 +23,10 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(roomDesktopsURL) != "" {
+		// The room test's desktops, in a process of their own.
+		os.Exit(runRoomDesktops())
+	}
 	dir, err := os.MkdirTemp("", "flashdeck-e2e-")
 	if err != nil {
 		panic(err)

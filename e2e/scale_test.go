@@ -230,6 +230,12 @@ func scrape(t *testing.T, metricsURL string) map[string]*dto.MetricFamily {
 
 func readHistogram(t *testing.T, metricsURL, name string) histogram {
 	t.Helper()
+	return readHistogramOf(t, metricsURL, name, func(*dto.Metric) bool { return true })
+}
+
+// readHistogramOf sums the series of a histogram that match.
+func readHistogramOf(t *testing.T, metricsURL, name string, match func(*dto.Metric) bool) histogram {
+	t.Helper()
 	mf := scrape(t, metricsURL)[name]
 	if mf == nil {
 		t.Fatalf("%s has no %s", metricsURL, name)
@@ -237,6 +243,9 @@ func readHistogram(t *testing.T, metricsURL, name string) histogram {
 	h := histogram{}
 	byLE := map[float64]float64{}
 	for _, m := range mf.GetMetric() {
+		if !match(m) {
+			continue
+		}
 		hm := m.GetHistogram()
 		h.count += float64(hm.GetSampleCount())
 		for _, b := range hm.GetBucket() {

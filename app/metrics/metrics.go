@@ -24,6 +24,10 @@ type Metrics struct {
 	// Webhooks counts push messages (POST /webhooks/lazada) by channel and
 	// result: see WebhookResult.
 	Webhooks *prometheus.CounterVec
+	// Requests times the collector's answers by route and status code
+	// (flashdeck_http_request_duration_seconds): what the API's clients
+	// wait for, the network and their own machines left out.
+	Requests *prometheus.HistogramVec
 }
 
 // Results of a webhook, the result label of flashdeck_webhooks_total.
@@ -79,7 +83,13 @@ func New(snapshot func() *engine.Snapshot) *Metrics {
 		Name: "flashdeck_webhooks_total",
 		Help: "Push messages received from a channel (POST /webhooks/lazada) by result: accepted, dropped (queue full, left to the next poll), ignored (not an order message), malformed, stale (stamped outside the replay window: refused), duplicate (delivered again within it: acknowledged, not read again), forged (signature missing or wrong; channel unknown).",
 	}, []string{"channel", "result"})
-	m.Registry.MustRegister(m.pollDuration, m.pollErrors, m.freshness, m.Actions, m.Webhooks, &snapshotCollector{snapshot: snapshot},
+	m.Requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "flashdeck_http_request_duration_seconds",
+		Help: "Time the collector took to answer a request (flashdeck serve), by route (the method and pattern, as GET /api/v1/snapshot) and status code, from the request read to the answer written. The stream (GET /api/v1/stream) is not timed: it lasts as long as the desktop stays.",
+		// Fine below 100 ms, the war room's API target.
+		Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+	}, []string{"route", "code"})
+	m.Registry.MustRegister(m.pollDuration, m.pollErrors, m.freshness, m.Actions, m.Webhooks, m.Requests, &snapshotCollector{snapshot: snapshot},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -26,6 +26,8 @@ import (
 	"github.com/flashdeck/flashdeck/app/metrics"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources/lazada"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Options for the API server.
@@ -152,7 +154,7 @@ func New(o Options) (*Server, error) {
 	s.handle("POST /api/v1/actions/{id}/confirm", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionConfirm)))))
 	// deltas=1 asks for deltas after the first snapshot (README: Stream
 	// format); an EventSource can put it in its URL.
-	s.handle("GET /api/v1/stream", s.read(s.query(streamQuery, http.HandlerFunc(s.stream))))
+	s.handle(streamRoute, s.read(s.query(streamQuery, http.HandlerFunc(s.stream))))
 	s.handle("GET /api/v1/whoami", s.read(s.query(nil, http.HandlerFunc(s.whoami))))
 	s.handle("GET /api/v1/report", s.read(s.query(reportQuery(o.Config), http.HandlerFunc(s.report))))
 	s.handle("GET /api/v1/timeline", s.read(s.query(reportQuery(o.Config), http.HandlerFunc(s.timeline))))
@@ -186,8 +188,15 @@ func where(c *config.Config) string {
 // route through it: the route table test checks each one for who may ask.
 func (s *Server) handle(pattern string, h http.Handler) {
 	s.routes = append(s.routes, pattern)
+	if s.opt.Metrics != nil && pattern != streamRoute {
+		h = promhttp.InstrumentHandlerDuration(s.opt.Metrics.Requests.MustCurryWith(prometheus.Labels{"route": pattern}), h)
+	}
 	s.mux.Handle(pattern, h)
 }
+
+// streamRoute is the one route not timed: a stream lasts as long as its
+// desktop.
+const streamRoute = "GET /api/v1/stream"
 
 // Routes lists the patterns of every route served ("GET /healthz", "POST
 // /api/v1/actions", …), in the order they were added.

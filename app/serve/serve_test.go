@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -341,6 +342,68 @@ func TestBearerScheme(t *testing.T) {
 		res.Body.Close()
 		if res.StatusCode != c.want {
 			t.Errorf("GET %s with %q: %d, want %d", c.path, c.header, res.StatusCode, c.want)
+		}
+	}
+}
+
+// TestRequestDurationsByRoute: every answer is timed under its route and
+// code (flashdeck_http_request_duration_seconds), a refused one under its
+// own code, and a stream not at all (it lasts as long as its desktop).
+func TestRequestDurationsByRoute(t *testing.T) {
+	r := startRoom(t, roomOptions{})
+	for range 3 {
+		if code, body := get(t, r.srv.URL+"/api/v1/whoami", ""); code != 200 {
+			t.Fatalf("whoami: %d %s", code, body)
+		}
+	}
+	if code, _ := get(t, r.srv.URL+"/api/v1/flags?limit=x", ""); code != 400 {
+		t.Fatalf("flags?limit=x: %d, want 400", code)
+	}
+	req, _ := http.NewRequest("GET", r.srv.URL+"/api/v1/stream", nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	res, err := http.DefaultClient.Do(req.WithContext(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	res.Body.Close()
+	// The stream's handler has returned once it logs its end.
+	testwait.For(t, 10*time.Second, "the stream did not end", func() bool {
+		return strings.Contains(r.logs.String(), "stream closed")
+	})
+
+	timed := map[string]uint64{}
+	mfs, err := r.c.Metrics.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "flashdeck_http_request_duration_seconds" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			l := map[string]string{}
+			for _, p := range m.GetLabel() {
+				l[p.GetName()] = p.GetValue()
+			}
+			timed[l["route"]+" "+l["code"]] += m.GetHistogram().GetSampleCount()
+		}
+	}
+	for _, c := range []struct {
+		series string
+		want   uint64
+	}{
+		{"GET /api/v1/whoami 200", 3},
+		{"GET /api/v1/flags 400", 1},
+		{"GET /api/v1/flags 200", 0},
+	} {
+		if timed[c.series] != c.want {
+			t.Errorf("%s: %d answers timed, want %d (all: %v)", c.series, timed[c.series], c.want, timed)
+		}
+	}
+	for k := range timed {
+		if strings.HasPrefix(k, "GET /api/v1/stream ") {
+			t.Errorf("the stream was timed: %v", timed)
 		}
 	}
 }
