@@ -193,6 +193,9 @@ type Tracker struct {
 	flags map[string][]flagSample
 	last  List
 	gen   uint64
+	// soon is Observe's scratch list of listings selling out, kept
+	// between snapshots (empty: it must not hold a snapshot alive).
+	soon []sellout
 }
 
 // NewTracker returns an empty tracker.
@@ -235,14 +238,14 @@ func (t *Tracker) Observe(s *engine.Snapshot, manual []actions.Action) List {
 		}
 	}
 	t.gen++
-	var sellout []Item
+	soon := t.soon[:0]
 	for i := range s.Sales {
 		sale := &s.Sales[i]
 		items = append(items, t.stalled(s.At, sale, chans)...)
 		if it, ok := t.flagsRising(s.At, sale); ok {
 			items = append(items, it)
 		}
-		sellout = append(sellout, t.sellingOut(s.At, sale, chans)...)
+		soon = t.sellingOut(s.At, sale, soon)
 	}
 	for id, sc := range t.sales {
 		if sc.gen != t.gen {
@@ -252,13 +255,17 @@ func (t *Tracker) Observe(s *engine.Snapshot, manual []actions.Action) List {
 	for _, a := range manual {
 		items = append(items, manualItems(a)...)
 	}
-	slices.SortFunc(sellout, func(a, b Item) int { return cmp.Compare(b.score, a.score) })
+	slices.SortFunc(soon, func(a, b sellout) int { return cmp.Compare(b.score, a.score) })
 	counts := zeroCounts()
 	for _, it := range items {
 		counts[it.Kind]++
 	}
-	counts[KindSellout] = len(sellout)
-	items = append(items, sellout[:min(len(sellout), t.opt.MaxSellout)]...)
+	counts[KindSellout] = len(soon)
+	for _, so := range soon[:min(len(soon), t.opt.MaxSellout)] {
+		items = append(items, selloutItem(so, chans))
+	}
+	clear(soon)
+	t.soon = soon[:0]
 	slices.SortStableFunc(items, func(a, b Item) int { return cmp.Compare(b.score, a.score) })
 	items = items[:min(len(items), t.opt.MaxItems)]
 	for i := range items {
@@ -419,17 +426,30 @@ func (t *Tracker) flagsRising(at time.Time, sale *engine.SaleSnap) (Item, bool) 
 	}, true
 }
 
-// sellingOut lists the listings of a live sale that sell out within
-// SelloutWithin at their current rate: per channel, as allocations are
-// (a SKU sells out on one channel long before the others, and that
-// channel's allocation is what a manager moves), soonest first.
-func (t *Tracker) sellingOut(at time.Time, sale *engine.SaleSnap, chans map[string]engine.ChannelSnap) []Item {
+// sellout is a listing selling out soon, found on every snapshot: at
+// launch scale there are thousands, of which the list shows a few, so its
+// words are written only for those (selloutItem).
+type sellout struct {
+	score float64
+	left  time.Duration
+	sale  *engine.SaleSnap
+	sku   *engine.SKUSnap
+	cell  *engine.CellSnap
+}
+
+// sellingOut appends to out the listings of a live sale that sell out
+// within SelloutWithin at their current rate: per channel, as allocations
+// are (a SKU sells out on one channel long before the others, and that
+// channel's allocation is what a manager moves). Observe sorts them,
+// soonest first.
+func (t *Tracker) sellingOut(at time.Time, sale *engine.SaleSnap, out []sellout) []sellout {
 	if sale.State != engine.SaleLive {
-		return nil
+		return out
 	}
-	var out []Item
-	for _, k := range sale.SKUs {
-		for _, c := range k.Channels {
+	for i := range sale.SKUs {
+		k := &sale.SKUs[i]
+		for j := range k.Channels {
+			c := &k.Channels[j]
 			if c.ETASellout == nil || c.Remaining <= 0 {
 				continue
 			}
@@ -437,26 +457,35 @@ func (t *Tracker) sellingOut(at time.Time, sale *engine.SaleSnap, chans map[stri
 			if left > t.opt.SelloutWithin {
 				continue
 			}
-			name := k.Name
-			if name == "" {
-				name = k.SKU
-			}
-			ch := chans[c.Channel].Name
-			if ch == "" {
-				ch = c.Channel
-			}
-			out = append(out, Item{
-				Kind: KindSellout,
-				// The rate the ETA was taken at (the last minute's, or the
-				// last five's when the last minute sold nothing).
-				Why:    fmt.Sprintf(lang.L("%s sells out on %s in %s: %s left at %s"), name, ch, short(max(left, 0)), format.Count(c.Remaining, sale.Currency), format.Rate(float64(c.Remaining)/max(left.Minutes(), 1.0/60), sale.Currency)),
-				Target: Target{Tab: TabSKUs, Sale: sale.ID, SKU: k.SKU, Channel: c.Channel},
+			out = append(out, sellout{
 				// Sooner is higher, within the band.
 				score: scoreSellout + 99 - min(left.Minutes()*99/t.opt.SelloutWithin.Minutes(), 99),
+				left:  left, sale: sale, sku: k, cell: c,
 			})
 		}
 	}
 	return out
+}
+
+// selloutItem is a listing selling out, in words.
+func selloutItem(so sellout, chans map[string]engine.ChannelSnap) Item {
+	k, c, left := so.sku, so.cell, so.left
+	name := k.Name
+	if name == "" {
+		name = k.SKU
+	}
+	ch := chans[c.Channel].Name
+	if ch == "" {
+		ch = c.Channel
+	}
+	return Item{
+		Kind: KindSellout,
+		// The rate the ETA was taken at (the last minute's, or the
+		// last five's when the last minute sold nothing).
+		Why:    fmt.Sprintf(lang.L("%s sells out on %s in %s: %s left at %s"), name, ch, short(max(left, 0)), format.Count(c.Remaining, so.sale.Currency), format.Rate(float64(c.Remaining)/max(left.Minutes(), 1.0/60), so.sale.Currency)),
+		Target: Target{Tab: TabSKUs, Sale: so.sale.ID, SKU: k.SKU, Channel: c.Channel},
+		score:  so.score,
+	}
 }
 
 // manualItems lists an action's channels that wait for a person.

@@ -69,7 +69,8 @@ func TestLaunchRaisesNoStalledListing(t *testing.T) {
 
 // BenchmarkObserveLaunch: one snapshot of the launch (5,600 listings)
 // through the tracker, as the collector and the desktop do a few times a
-// second.
+// second; selling-out: every listing with units left sells out within the
+// next 15 minutes, as in the surge (thousands found, a few listed).
 func BenchmarkObserveLaunch(b *testing.B) {
 	start := time.Date(2026, 11, 23, 14, 0, 0, 0, simulator.WIB)
 	sc := simulator.LaunchScenario(start, 2*time.Hour, time.Hour, simulator.LaunchPeakPerMinute/10, 1)
@@ -78,9 +79,31 @@ func BenchmarkObserveLaunch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s := launchSnapshot(&sc, srv, clock.Now())
-	tr := NewTracker(Options{})
-	for b.Loop() {
-		tr.Observe(s, nil)
-	}
+	b.Run("quiet", func(b *testing.B) {
+		s := launchSnapshot(&sc, srv, clock.Now())
+		tr := NewTracker(Options{})
+		for b.Loop() {
+			tr.Observe(s, nil)
+		}
+	})
+	b.Run("selling-out", func(b *testing.B) {
+		s := launchSnapshot(&sc, srv, clock.Now())
+		n := 0
+		for i := range s.Sales[0].SKUs {
+			for j := range s.Sales[0].SKUs[i].Channels {
+				if c := &s.Sales[0].SKUs[i].Channels[j]; c.Remaining > 0 {
+					eta := s.At.Add(time.Duration(n%900) * time.Second)
+					c.ETASellout = &eta
+					n++
+				}
+			}
+		}
+		tr := NewTracker(Options{})
+		if l := tr.Observe(s, nil); l.Counts[KindSellout] < 1000 {
+			b.Fatalf("%d listings selling out, want thousands", l.Counts[KindSellout])
+		}
+		for b.Loop() {
+			tr.Observe(s, nil)
+		}
+	})
 }

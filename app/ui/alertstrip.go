@@ -58,10 +58,22 @@ func (s *AlertStrip) SetLocation(loc *time.Location) {
 }
 
 // Add puts new alerts on top and drops old ones (now is the wall time).
+// Only the alertShown newest are kept: an older alert could show again
+// only once a newer one went, and a newer one is ten minutes old later.
+// (At launch scale a snapshot can bring hundreds of alerts at once: put
+// on top one by one, they cost a copy of the whole list each.)
 func (s *AlertStrip) Add(now time.Time, as ...alerts.Alert) {
-	for _, a := range as {
-		s.recent = append([]alerts.Alert{a}, s.recent...)
+	recent := make([]alerts.Alert, 0, alertShown)
+	for i := len(as) - 1; i >= 0 && len(recent) < alertShown; i-- {
+		recent = append(recent, as[i])
 	}
+	for _, a := range s.recent {
+		if len(recent) == alertShown {
+			break
+		}
+		recent = append(recent, a)
+	}
+	s.recent = recent
 	s.render(now)
 }
 
@@ -94,8 +106,11 @@ func (s *AlertStrip) render(now time.Time) {
 			continue
 		}
 		a := s.recent[i]
-		l.Importance = alertImportance(a.Kind)
-		l.SetText(format.ClockSec(a.At, s.loc) + "  " + a.Title + " — " + a.Body)
+		// A label set to what it shows is not measured and laid out again.
+		if text, imp := format.ClockSec(a.At, s.loc)+"  "+a.Title+" — "+a.Body, alertImportance(a.Kind); l.Text != text || l.Importance != imp {
+			l.Importance = imp
+			l.SetText(text)
+		}
 		l.Show()
 	}
 	s.box.Show()
