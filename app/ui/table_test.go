@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestCellTruncation: a cell's text is left whole only when it surely fits
+// its column (Fyne then skips shaping it for an ellipsis), and cut with an
+// ellipsis otherwise, also after its column narrows.
+func TestCellTruncation(t *testing.T) {
+	test.NewTempApp(t)
+	texts := []string{"", "0", "131", "12/min", "Rp 199,000", "1 · 3 s old", "+1 in flight", "sold out",
+		"1,234,567", "AIRDOTS-000-BLK", "Redmi Buds 0 Pro Graphite Black Edition", "WWWWWWWW", "iiiiiiiiiiiiiiii",
+		"habis terjual", "小米手机", "—", "ffi fl fj"}
+	rows := []string{}
+	tb := newTable([]column[string]{{Title: "Text", Width: 90, Text: func(s string) string { return s }}},
+		func() int { return len(rows) }, func(i int) string { return rows[i] })
+	for _, width := range []float32{200, 90, 40, 12} {
+		tb.widths[0] = width
+		room := width - 2*cellInset()
+		for _, bold := range []bool{false, true} {
+			for _, s := range texts {
+				got := tb.truncation(s, 0, bold)
+				real := fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width
+				switch {
+				case got == fyne.TextTruncateOff && real > room:
+					t.Errorf("width %g, bold %v: %q is %.1f px wide in %.1f px of room, left uncut", width, bold, s, real, room)
+				case got == fyne.TextTruncateEllipsis && latin(s) && real+2*fyne.MeasureText("W", theme.TextSize(), fyne.TextStyle{Bold: bold}).Width < room:
+					// (Cut is always safe: Fyne then finds whether it fits. The
+					// figures, in Latin script, must not pay for it.)
+					t.Errorf("width %g, bold %v: %q (%.1f px) is cut in %.1f px of room", width, bold, s, real, room)
+				}
+			}
+		}
+	}
+
+	// A cell follows its column: whole while it fits, cut once it does not.
+	rows = []string{"1,234,567"}
+	cell := tb.createCell()
+	l := cell.(*fyne.Container).Objects[0].(*widget.Label)
+	tb.widths[0] = 200
+	tb.updateCell(widget.TableCellID{Row: 0, Col: 0}, cell)
+	if l.Truncation != fyne.TextTruncateOff || l.Text != "1,234,567" {
+		t.Errorf("in 200 px: %q truncation %v, want it whole", l.Text, l.Truncation)
+	}
+	tb.widths[0] = 30
+	tb.updateCell(widget.TableCellID{Row: 0, Col: 0}, cell)
+	if l.Truncation != fyne.TextTruncateEllipsis {
+		t.Errorf("in 30 px: truncation %v, want an ellipsis", l.Truncation)
+	}
+	l.Resize(fyne.NewSize(30, l.MinSize().Height))
+	if shown := test.WidgetRenderer(l).Objects(); len(shown) == 0 || !strings.Contains(richTextShown(l), "…") {
+		t.Errorf("in 30 px the cell shows %q, want an ellipsis", richTextShown(l))
+	}
+}
+
+// richTextShown is the text a label draws, as its canvas texts hold it.
+func richTextShown(l *widget.Label) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *canvas.Text:
+			b.WriteString(v.Text)
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(l)
+	return b.String()
+}
+
+func latin(s string) bool {
+	for _, r := range s {
+		if r >= 0x2000 && r != '·' && r != '—' {
+			return false
+		}
+	}
+	return true
+}
