@@ -123,6 +123,7 @@ func TestFlaggedReviewGoesThroughSaleControl(t *testing.T) {
 	d.actions.goRun = func(f func()) { f() }
 	d.actions.onError = func(err error) { t.Errorf("error shown: %v", err) }
 	d.actions.confirm = func(_ actions.Action, reason string, ok func(string)) { ok(reason) }
+	d.tabs.Select(d.flagTab)
 	d.SetFlags(c.Engine.Flags(""))
 	f := d.flagged.current()
 	if f == nil {

@@ -55,11 +55,21 @@ func TestFlaggedListsExplainsAndReviews(t *testing.T) {
 			d.SetFlags(rs.Flags())
 		}
 	}
+	// Read while another tab shows: the title's count follows with the
+	// next snapshot, the list when the tab is opened (one redraw a
+	// snapshot, not a second one for a list no one sees).
 	d.SetFlags(rs.Flags())
-
+	if d.flagTab.Text != "Flagged" || len(d.flagged.Rows()) != 0 {
+		t.Errorf("before the next snapshot: tab title %q, %d rows", d.flagTab.Text, len(d.flagged.Rows()))
+	}
+	d.Apply(snapshot(false))
 	if d.flagTab.Text != "Flagged (4)" {
 		t.Errorf("tab title %q", d.flagTab.Text)
 	}
+	if n := len(d.flagged.Rows()); n != 0 {
+		t.Errorf("the hidden tab took the list: %d rows", n)
+	}
+	d.tabs.Select(d.flagTab)
 	rows := d.flagged.Rows()
 	if len(rows) != 4 {
 		t.Fatalf("%d rows, want 4", len(rows))

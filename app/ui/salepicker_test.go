@@ -120,6 +120,7 @@ func TestSKUsAndFlaggedShowTheSaleChosen(t *testing.T) {
 			CreatedAt: time.Date(2026, 11, 23, 14, 5, 0, 0, wib), Rules: []rules.Hit{{ID: rules.OverLimit, Reason: "3 > 2"}},
 			Score: score, State: rules.StateOpen}
 	}
+	d.tabs.Select(d.flagTab)
 	d.SetFlags([]rules.Flag{flag("poco", "1", 90), flag("redmi", "2", 80), flag("poco", "3", 50), flag("redmi", "4", 40)})
 	if len(d.flagged.Rows()) != 4 || d.flagTab.Text != "Flagged (4)" {
 		t.Fatalf("all sales: %d flags, tab %q", len(d.flagged.Rows()), d.flagTab.Text)

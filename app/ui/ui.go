@@ -189,6 +189,10 @@ type Dashboard struct {
 	channels *Channels
 	flagged  *Flagged
 	flagTab  *container.TabItem
+	// flags is the flag list read last; flagsNew is set until the
+	// Flagged tab has it (SetFlags).
+	flags    []rules.Flag
+	flagsNew bool
 	actions  *ActionsView
 	actTab   *container.TabItem
 	tabs     *container.AppTabs
@@ -274,6 +278,9 @@ func (d *Dashboard) Apply(s *engine.Snapshot) {
 		d.views[i].stale = true
 	}
 	d.catchUp()
+	if d.flagsNew {
+		d.setFlagTitle() // the list waits for its tab to open
+	}
 	if d.wallOn {
 		d.wall.Apply(s)
 		d.wall.SetAttention(d.attn.Items())
@@ -292,6 +299,9 @@ type tabView struct {
 func (d *Dashboard) catchUp() {
 	if !d.wallOn {
 		d.freshen(d.tabs.SelectedIndex())
+		if d.tabs.Selected() == d.flagTab {
+			d.showFlags()
+		}
 	}
 }
 
@@ -331,11 +341,42 @@ func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
 
 // SetFlags shows a new list of flagged orders, and their open count in the
 // tab's title. Call on the UI goroutine.
+//
+// The Flagged tab takes it at once when it shows; otherwise its title's
+// count follows with the next snapshot (Apply), and the list when the tab
+// is opened. The list is read between two snapshots: showing it at once
+// on a hidden tab redrew the window a second time every second of a
+// launch's surge, for a table no one saw.
 func (d *Dashboard) SetFlags(fs []rules.Flag) {
-	d.flagged.SetFlags(fs)
+	d.flags, d.flagsNew = fs, true
+	if !d.wallOn && d.tabs.Selected() == d.flagTab {
+		d.showFlags()
+	}
+}
+
+// showFlags gives the Flagged tab the list read last, and its title the
+// count of open flags.
+func (d *Dashboard) showFlags() {
+	if !d.flagsNew {
+		return
+	}
+	d.flagsNew = false
+	d.flagged.SetFlags(d.flags)
+	d.setFlagTitle()
+}
+
+// setFlagTitle counts the open flags of the list read last in the Flagged
+// tab's title.
+func (d *Dashboard) setFlagTitle() {
+	open := 0
+	for i := range d.flags {
+		if d.flags[i].State == rules.StateOpen {
+			open++
+		}
+	}
 	title := lang.L("Flagged")
-	if n := d.flagged.Open(); n > 0 {
-		title = fmt.Sprintf(lang.L("Flagged (%d)"), n)
+	if open > 0 {
+		title = fmt.Sprintf(lang.L("Flagged (%d)"), open)
 	}
 	if d.flagTab.Text != title {
 		d.flagTab.Text = title
