@@ -102,8 +102,9 @@ launch-actions: deps
 launch-stock: deps
 	FLASHDECK_REPORT=1 $(GO) test -tags $(TAGS) -count=1 -run '^TestLaunchStockAge$$' -v -timeout 20m ./app/collector
 
-## loadtest: a war-room on one collector: 50 desktops on its stream and 50 API clients
-## for 60 s; prints API latency, stream freshness and bytes, the collector's CPU and memory.
+## loadtest: a war-room on one collector: 50 desktops on its stream (in a process of their
+## own) and 50 API clients for 60 s; prints API latency per endpoint beside the collector's
+## own time, stream freshness and bytes, the collector's and the desktops' CPU and memory.
 ## LOADTEST_SCALE=launch: the launch sale (1,400 SKUs on 4 channels) for 5 minutes
 LOADTEST_SCALE ?= demo
 loadtest: deps
