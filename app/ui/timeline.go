@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,6 +51,12 @@ type timelines struct {
 	reportHTML func(ctx context.Context, sale string) ([]byte, error)
 	bySale     map[string]*widgets.Timeline
 	wall       *widgets.Timeline
+	// hidden is set while neither the Overview nor the wall shows (the
+	// timelines' only places): run neither builds nor fetches them then,
+	// nor redraws the window for them. show, set when they come into
+	// view, asks run for them at once.
+	hidden atomic.Bool
+	shown  chan struct{}
 }
 
 // startTimelines places the timelines and keeps them current until ctx
@@ -101,7 +108,8 @@ func newTimelines(d *Dashboard, eng report.Engine, acts report.Audit, now func()
 
 // placeTimelines puts a timeline on each sale's card and one on the wall.
 func placeTimelines(d *Dashboard, snapshot func() *engine.Snapshot, model func(context.Context, string) (timeline.Model, bool)) *timelines {
-	t := &timelines{d: d, snapshot: snapshot, model: model, every: timelineEvery, bySale: map[string]*widgets.Timeline{}, wall: widgets.NewTimeline()}
+	t := &timelines{d: d, snapshot: snapshot, model: model, every: timelineEvery, bySale: map[string]*widgets.Timeline{}, wall: widgets.NewTimeline(),
+		shown: make(chan struct{}, 1)}
 	for id := range d.overview.cards {
 		t.card(id)
 	}
@@ -119,9 +127,24 @@ func (t *timelines) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+		case <-t.shown:
+		}
+		if t.hidden.Load() {
+			continue
 		}
 		ms := t.models(ctx)
 		fyne.Do(func() { t.show(ms) })
+	}
+}
+
+// setVisible says whether a view with the timelines shows; call on the UI
+// goroutine. Coming into view, they are read again at once.
+func (t *timelines) setVisible(visible bool) {
+	if t.hidden.Swap(!visible) && visible {
+		select {
+		case t.shown <- struct{}{}:
+		default: // a read is already asked for
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/store"
+	"github.com/flashdeck/flashdeck/app/timeline"
 	"github.com/flashdeck/flashdeck/widgets"
 )
 
@@ -99,4 +101,51 @@ func holds(o, want fyne.CanvasObject) bool {
 		}
 	}
 	return false
+}
+
+// TestTimelinesOnlyWhileInView: the timelines are on the Overview's cards
+// and on the wall. While neither shows they are not built, fetched or
+// drawn (each would redraw the window for nothing, and a remote desktop
+// would ask its collector); coming into view they are read at once.
+func TestTimelinesOnlyWhileInView(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(snapshot(false))
+	var built atomic.Int32
+	tl := placeTimelines(d, func() *engine.Snapshot { return d.last }, func(context.Context, string) (timeline.Model, bool) {
+		built.Add(1)
+		return timeline.Model{}, true
+	})
+	d.report = tl
+	tl.every = 5 * time.Millisecond
+
+	d.tabs.SelectIndex(1) // SKUs
+	if !tl.hidden.Load() {
+		t.Fatal("the SKUs tab shows, and the timelines are not hidden")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); tl.run(ctx) }()
+	// Time itself must pass: twenty of the timelines' ticks while hidden.
+	time.Sleep(20 * tl.every)
+	cancel()
+	<-done // (the test's Fyne driver runs fyne.Do at once: no screen work meanwhile)
+	if n := built.Load(); n != 0 {
+		t.Errorf("the timelines were built %d times while no view showed them", n)
+	}
+
+	d.tabs.SelectIndex(0)
+	if tl.hidden.Load() {
+		t.Error("the Overview shows, and the timelines are hidden")
+	}
+	select {
+	case <-tl.shown:
+	default:
+		t.Error("the Overview opened, and its timelines were not asked for at once")
+	}
+
+	d.tabs.SelectIndex(2)
+	d.ToggleWall()
+	if tl.hidden.Load() {
+		t.Error("the wall shows, and the timelines are hidden")
+	}
 }

@@ -297,6 +297,10 @@ type tabView struct {
 // catchUp applies the last snapshot to the tab showing, when it missed
 // it. The tabs call it when one is opened.
 func (d *Dashboard) catchUp() {
+	if d.report != nil {
+		// The timelines are on the Overview's cards and on the wall.
+		d.report.setVisible(d.wallOn || d.tabs.SelectedIndex() == 0)
+	}
 	if !d.wallOn {
 		d.freshen(d.tabs.SelectedIndex())
 		if d.tabs.Selected() == d.flagTab {
