@@ -241,17 +241,6 @@ func (v *Flagged) Select(channel, orderID string) {
 	}
 }
 
-// Open counts the open flags.
-func (v *Flagged) Open() int {
-	n := 0
-	for i := range v.all {
-		if v.all[i].State == rules.StateOpen {
-			n++
-		}
-	}
-	return n
-}
-
 func (v *Flagged) reselect() {
 	v.view = v.view[:0]
 	want := map[string]string{lang.L(flagsOpen): rules.StateOpen, lang.L(flagsReviewed): rules.StateReviewed, lang.L(flagsCancelled): rules.StateCancelled}[v.filter.Selected]

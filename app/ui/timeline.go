@@ -53,8 +53,8 @@ type timelines struct {
 	wall       *widgets.Timeline
 	// hidden is set while neither the Overview nor the wall shows (the
 	// timelines' only places): run neither builds nor fetches them then,
-	// nor redraws the window for them. show, set when they come into
-	// view, asks run for them at once.
+	// nor redraws the window for them. shown, sent to when they come
+	// into view, asks run for them at once.
 	hidden atomic.Bool
 	shown  chan struct{}
 }

@@ -348,9 +348,9 @@ func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
 //
 // The Flagged tab takes it at once when it shows; otherwise its title's
 // count follows with the next snapshot (Apply), and the list when the tab
-// is opened. The list is read between two snapshots: showing it at once
-// on a hidden tab redrew the window a second time every second of a
-// launch's surge, for a table no one saw.
+// is opened. The list is read between two snapshots: a hidden tab that
+// took it at once refreshed a table no one saw, apart from the snapshot's
+// own refresh, nearly every second of a launch's surge.
 func (d *Dashboard) SetFlags(fs []rules.Flag) {
 	d.flags, d.flagsNew = fs, true
 	if !d.wallOn && d.tabs.Selected() == d.flagTab {
