@@ -87,7 +87,6 @@ func TestRoomLoad(t *testing.T) {
 	defer cancel()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	var latencies []time.Duration
 	// byPath is each endpoint's latencies: which answer holds the tail.
 	byPath := map[string][]time.Duration{}
 	apiErrors := 0
@@ -109,16 +108,14 @@ func TestRoomLoad(t *testing.T) {
 			defer wg.Done()
 			tick := time.NewTicker(apiEvery)
 			defer tick.Stop()
-			var mine []time.Duration
-			mineByPath := map[string][]time.Duration{}
+			mine := map[string][]time.Duration{}
 			errs := 0
 			var first error
 			for n := i; ; n++ {
 				select {
 				case <-ctx.Done():
 					mu.Lock()
-					latencies = append(latencies, mine...)
-					for p, d := range mineByPath {
+					for p, d := range mine {
 						byPath[p] = append(byPath[p], d...)
 					}
 					apiErrors += errs
@@ -148,9 +145,8 @@ func TestRoomLoad(t *testing.T) {
 					}
 					continue
 				}
-				took := time.Since(t0)
-				mine = append(mine, took)
-				mineByPath[paths[n%len(paths)]] = append(mineByPath[paths[n%len(paths)]], took)
+				p := paths[n%len(paths)]
+				mine[p] = append(mine[p], time.Since(t0))
 			}
 		}()
 	}
@@ -177,6 +173,10 @@ func TestRoomLoad(t *testing.T) {
 	if apiErrors > 0 {
 		t.Errorf("%d API requests failed; the first: %v", apiErrors, firstErr)
 	}
+	var latencies []time.Duration
+	for _, d := range byPath {
+		latencies = append(latencies, d...)
+	}
 	if len(latencies) == 0 || len(delays) == 0 {
 		t.Fatal("no requests or no snapshots measured")
 	}
@@ -194,13 +194,15 @@ func TestRoomLoad(t *testing.T) {
 		streams, apis, apiEvery, length, what)
 	report("API: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 < %s)",
 		len(latencies), ms(q(latencies, 0.5)), ms(q(latencies, 0.99)), ms(latencies[len(latencies)-1]), apiTarget)
+	// One scrape for every route's figures.
+	served := scrape(t, url+"/metrics")
 	for _, p := range paths {
 		if d := byPath[p]; len(d) > 0 {
 			slices.Sort(d)
 			// The collector's own time for the route, from its histogram:
 			// what is left of the client's is the machine it shares.
 			route := "GET " + strings.Split(p, "?")[0]
-			h := readHistogramOf(t, url+"/metrics", "flashdeck_http_request_duration_seconds", func(m *dto.Metric) bool {
+			h := histogramOf(t, served, "flashdeck_http_request_duration_seconds", func(m *dto.Metric) bool {
 				return slices.ContainsFunc(m.GetLabel(), func(l *dto.LabelPair) bool { return l.GetName() == "route" && l.GetValue() == route })
 			})
 			report("  %s: %d requests, p50 %.1f ms, p99 %.1f ms, max %.1f ms; the collector's own time: p50 %.1f ms, p99 %.1f ms (%d answers)",

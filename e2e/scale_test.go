@@ -230,15 +230,15 @@ func scrape(t *testing.T, metricsURL string) map[string]*dto.MetricFamily {
 
 func readHistogram(t *testing.T, metricsURL, name string) histogram {
 	t.Helper()
-	return readHistogramOf(t, metricsURL, name, func(*dto.Metric) bool { return true })
+	return histogramOf(t, scrape(t, metricsURL), name, func(*dto.Metric) bool { return true })
 }
 
-// readHistogramOf sums the series of a histogram that match.
-func readHistogramOf(t *testing.T, metricsURL, name string, match func(*dto.Metric) bool) histogram {
+// histogramOf sums the series of a scraped histogram that match.
+func histogramOf(t *testing.T, mfs map[string]*dto.MetricFamily, name string, match func(*dto.Metric) bool) histogram {
 	t.Helper()
-	mf := scrape(t, metricsURL)[name]
+	mf := mfs[name]
 	if mf == nil {
-		t.Fatalf("%s has no %s", metricsURL, name)
+		t.Fatalf("the scrape has no %s", name)
 	}
 	h := histogram{}
 	byLE := map[float64]float64{}

@@ -189,17 +189,18 @@ type Dashboard struct {
 	channels *Channels
 	flagged  *Flagged
 	flagTab  *container.TabItem
-	// flags is the flag list read last; flagsNew is set until the
-	// Flagged tab has it (SetFlags).
-	flags    []rules.Flag
-	flagsNew bool
-	actions  *ActionsView
-	actTab   *container.TabItem
-	tabs     *container.AppTabs
-	wall     *Wall
-	wallOn   bool
-	root     fyne.CanvasObject
-	last     *engine.Snapshot
+	// flags is the flag list read last and flagsOpen its open flags;
+	// flagsNew is set until the Flagged tab has it (SetFlags).
+	flags     []rules.Flag
+	flagsOpen int
+	flagsNew  bool
+	actions   *ActionsView
+	actTab    *container.TabItem
+	tabs      *container.AppTabs
+	wall      *Wall
+	wallOn    bool
+	root      fyne.CanvasObject
+	last      *engine.Snapshot
 	// views are the tabs' screens, in the tabs' order, and whether each
 	// missed the last snapshot while hidden (catchUp).
 	views []tabView
@@ -352,7 +353,12 @@ func (d *Dashboard) SetActions(svc ActionService, u actions.User) {
 // took it at once refreshed a table no one saw, apart from the snapshot's
 // own refresh, nearly every second of a launch's surge.
 func (d *Dashboard) SetFlags(fs []rules.Flag) {
-	d.flags, d.flagsNew = fs, true
+	d.flags, d.flagsOpen, d.flagsNew = fs, 0, true
+	for i := range fs {
+		if fs[i].State == rules.StateOpen {
+			d.flagsOpen++
+		}
+	}
 	if !d.wallOn && d.tabs.Selected() == d.flagTab {
 		d.showFlags()
 	}
@@ -372,15 +378,9 @@ func (d *Dashboard) showFlags() {
 // setFlagTitle counts the open flags of the list read last in the Flagged
 // tab's title.
 func (d *Dashboard) setFlagTitle() {
-	open := 0
-	for i := range d.flags {
-		if d.flags[i].State == rules.StateOpen {
-			open++
-		}
-	}
 	title := lang.L("Flagged")
-	if open > 0 {
-		title = fmt.Sprintf(lang.L("Flagged (%d)"), open)
+	if d.flagsOpen > 0 {
+		title = fmt.Sprintf(lang.L("Flagged (%d)"), d.flagsOpen)
 	}
 	if d.flagTab.Text != title {
 		d.flagTab.Text = title
