@@ -219,7 +219,34 @@ func (t *table[T]) createCell() fyne.CanvasObject {
 	l.Truncation = fyne.TextTruncateEllipsis
 	bar := widgets.NewSellThroughBar()
 	bar.Hide()
-	return container.NewStack(l, bar)
+	return container.New(cellLayout{}, l, bar)
+}
+
+// cellLayout stacks a cell's label and bar over the whole cell, like
+// container.NewStack, but its minimum width is always zero: the columns
+// have the widths the table gives them, never their texts'. With a stack,
+// a cell whose text changed width changed its minimum size, and at the
+// next frame Fyne laid out the table's cells again, which refreshes the
+// table's selection markers and so drew the whole window a second time
+// after every update (two frames a second instead of one on a remote
+// desktop at launch scale, measured with a probe on glXSwapBuffers).
+type cellLayout struct{}
+
+func (cellLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	// Hidden or not: a cell shows a label in one column and a bar in
+	// another, and its height must not change with that either.
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(0, h)
+}
+
+func (cellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
 }
 
 func (t *table[T]) updateCell(id widget.TableCellID, o fyne.CanvasObject) {

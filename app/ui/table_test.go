@@ -61,6 +61,42 @@ func TestCellTruncation(t *testing.T) {
 	}
 }
 
+// TestCellMinSizeFixed: a cell's minimum size does not follow what it
+// shows. If it did, Fyne would lay all the table's cells out again at the
+// next frame after an update, which refreshes the table's markers and
+// draws the whole window a second time, for nothing.
+func TestCellMinSizeFixed(t *testing.T) {
+	test.NewTempApp(t)
+	rows := []string{""}
+	text := func(s string) string { return s }
+	tb := newTable([]column[string]{
+		{Title: "Text", Width: 300, Text: text},
+		{Title: "Sold", Width: 100, Text: text, Bar: func(string) (float64, bool) { return 0.5, false }},
+	}, func() int { return len(rows) }, func(i int) string { return rows[i] })
+	cell := tb.createCell()
+	want := cell.MinSize()
+	if want.Height <= 0 {
+		t.Fatalf("a cell's minimum size is %v: it needs a line's height", want)
+	}
+	for _, s := range []string{"1", "1,234,567", "Redmi Buds 0 Pro Graphite Black Edition", "", "小米手机"} {
+		rows[0] = s
+		for col := range tb.cols {
+			tb.updateCell(widget.TableCellID{Row: 0, Col: col}, cell)
+			if got := cell.MinSize(); got != want {
+				t.Errorf("column %d showing %q: minimum size %v, was %v", col, s, got, want)
+			}
+		}
+	}
+	// It still gives its label and bar the whole cell.
+	size := fyne.NewSize(120, want.Height)
+	cell.Resize(size)
+	for _, o := range cell.(*fyne.Container).Objects {
+		if o.Size() != size || o.Position() != (fyne.Position{}) {
+			t.Errorf("%T at %v sized %v in a cell of %v", o, o.Position(), o.Size(), size)
+		}
+	}
+}
+
 // richTextShown is the text a label draws, as its canvas texts hold it.
 func richTextShown(l *widget.Label) string {
 	var b strings.Builder
