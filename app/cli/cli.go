@@ -292,7 +292,10 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 // does not: the window opens, shows the collector down, and connects when
 // it can.
 func remoteDesktop(runDesktop launch.Run, o launch.Options, url, ca, token string) error {
-	c, err := remote.New(remote.Options{URL: url, Token: token, CAFile: ca, Logger: o.Logger})
+	// The screens redraw once a second (Client.RefreshEvery): the stream
+	// need not send the deltas in between, which the desktop would decode
+	// and apply for nothing.
+	c, err := remote.New(remote.Options{URL: url, Token: token, CAFile: ca, Logger: o.Logger, StreamEvery: time.Second})
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,12 @@ type Options struct {
 	// fall (deltas waiting to be read, on a busy desktop) before it drops
 	// them and opens the stream again for the snapshot whole. Default 10 s.
 	MaxBehind time.Duration
-	Logger    *slog.Logger
+	// StreamEvery, when set, asks the collector's stream for a slower pace
+	// than its default (one of serve.StreamPaces: 1s, 2s, 5s): a desktop
+	// that redraws once a second need not decode and apply the deltas in
+	// between.
+	StreamEvery time.Duration
+	Logger      *slog.Logger
 	// Transport overrides the HTTP transport (tests).
 	Transport http.RoundTripper
 }
@@ -373,8 +378,12 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 	alive := func() { dog.Reset(c.opt.IdleTimeout) }
 
 	// Deltas after the first snapshot (README: Stream format).
-	res, err := c.stream.R().SetContext(sctx).SetDoNotParseResponse(true).
-		SetHeader("Accept", "text/event-stream").SetQueryParam("deltas", "1").Get("/api/v1/stream")
+	req := c.stream.R().SetContext(sctx).SetDoNotParseResponse(true).
+		SetHeader("Accept", "text/event-stream").SetQueryParam("deltas", "1")
+	if c.opt.StreamEvery > 0 {
+		req.SetQueryParam("every", c.opt.StreamEvery.String())
+	}
+	res, err := req.Get("/api/v1/stream")
 	if err != nil {
 		return 0, c.transportError(err, idle.Load())
 	}

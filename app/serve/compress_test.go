@@ -6,7 +6,9 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,4 +198,73 @@ func TestStreamDeltasRebuildEachSnapshot(t *testing.T) {
 func jsonNumber(n uint64) string {
 	b, _ := json.Marshal(n)
 	return string(bytes.TrimSpace(b))
+}
+
+// TestStreamPace: a client asking for a slower pace (?every=1s) is sent
+// some of the default pace's snapshots, at least 750 ms apart (the pace
+// less half the default's), as deltas that apply in turn on what it
+// holds and give the snapshots a client at the default pace rebuilds. A
+// pace not offered is a 400 naming the ones that are.
+func TestStreamPace(t *testing.T) {
+	srv, _, _ := setup(t, nil, nil)
+	if code, body := get(t, srv.URL+"/api/v1/stream?deltas=1&every=3s", ""); code != 400 || !strings.Contains(body, "every") || !strings.Contains(body, "500ms, 1s, 2s, 5s") {
+		t.Errorf("every=3s: %d %s, want a 400 naming the paces offered", code, body)
+	}
+
+	// rebuild reads a delta stream for n deltas: the snapshots rebuilt,
+	// by seq, and when each arrived.
+	type rebuilt struct {
+		js map[uint64]string
+		at []time.Time
+	}
+	rebuild := func(r *bufio.Reader, n int) rebuilt {
+		out := rebuilt{js: map[uint64]string{}}
+		first := readEvent(t, r)
+		var held *engine.Snapshot
+		if err := json.Unmarshal([]byte(first.data), &held); first.name != serve.EventSnapshot || err != nil {
+			t.Fatalf("first event %q: %v", first.name, err)
+		}
+		for len(out.at) < n {
+			ev := readEvent(t, r)
+			if ev.name != serve.EventDelta {
+				t.Fatalf("event %q after the first snapshot, want deltas", ev.name)
+			}
+			out.at = append(out.at, time.Now())
+			d, err := delta.Decode([]byte(ev.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if held, err = delta.Apply(held, d); err != nil {
+				t.Fatalf("delta %d: %v", d.Seq, err)
+			}
+			b, _ := json.Marshal(held)
+			out.js[held.Seq] = string(b)
+		}
+		return out
+	}
+	fast := openRawStream(t, srv.URL, "?deltas=1", "zstd")
+	slow := openRawStream(t, srv.URL, "?deltas=1&every=1s", "zstd")
+	fastDone := make(chan rebuilt, 1)
+	go func() { fastDone <- rebuild(fast, 12) }()
+	s := rebuild(slow, 5)
+	f := <-fastDone
+
+	for i := 1; i < len(s.at); i++ {
+		if gap := s.at[i].Sub(s.at[i-1]); gap < 650*time.Millisecond {
+			t.Errorf("deltas %d and %d of the 1 s pace arrived %v apart", i-1, i, gap)
+		}
+	}
+	same := 0
+	for seq, js := range s.js {
+		if fj, ok := f.js[seq]; ok {
+			same++
+			if fj != js {
+				t.Errorf("snapshot %d rebuilt at the 1 s pace differs from the default pace's:\n%.300s\n%.300s", seq, js, fj)
+			}
+		}
+	}
+	if same == 0 {
+		t.Errorf("none of the 1 s pace's snapshots %v is among the default pace's", slices.Collect(maps.Keys(s.js)))
+	}
+	t.Logf("default pace: %d deltas in %v; 1 s pace: %d in %v", len(f.at), f.at[len(f.at)-1].Sub(f.at[0]), len(s.at), s.at[len(s.at)-1].Sub(s.at[0]))
 }

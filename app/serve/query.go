@@ -181,8 +181,18 @@ func auditQuery(cfg *config.Config) []queryParam {
 }
 
 // metricsQuery: the Prometheus handler filters by metric name with name[].
-// streamQuery: deltas=1 asks the stream for deltas (README: Stream format).
-var streamQuery = []queryParam{{name: "deltas", values: []string{"0", "1"}}}
+// streamQuery: deltas=1 asks the stream for deltas, every= for a slower
+// pace than the default (README: Stream format).
+var streamQuery = []queryParam{{name: "deltas", values: []string{"0", "1"}}, {name: "every", values: paceNames()}}
+
+// paceNames are the values of the stream's every= (StreamPaces).
+func paceNames() []string {
+	names := make([]string, len(StreamPaces))
+	for i, d := range StreamPaces {
+		names[i] = d.String()
+	}
+	return names
+}
 
 var metricsQuery = []queryParam{{name: "name[]", list: true}}
 

@@ -22,7 +22,6 @@ import (
 	"github.com/flashdeck/flashdeck/app/attention"
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
-	"github.com/flashdeck/flashdeck/app/fanout"
 	"github.com/flashdeck/flashdeck/app/metrics"
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/datasources/lazada"
@@ -58,10 +57,8 @@ type Server struct {
 	metricsToken string
 	mux          *http.ServeMux
 	frames       frameCache
-	deltas       deltaCache
-	// paced is the engine's snapshots at the stream's pace (streamSubscribe).
-	paced     fanout.Fanout[*engine.Snapshot]
-	paceOnce  sync.Once
+	// paces are the stream's paces (StreamPaces), each with its deltas.
+	paces     map[time.Duration]*pace
 	closing   chan struct{}
 	closeOnce sync.Once
 	routes    []string
@@ -99,9 +96,7 @@ func New(o Options) (*Server, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{}),
-		// A stream behind skips to the newest, as the engine's own do.
-		paced: fanout.Fanout[*engine.Snapshot]{Buffer: 1, Latest: true}}
+	s := &Server{opt: o, mux: http.NewServeMux(), closing: make(chan struct{}), paces: newPaces()}
 	var err error
 	// A token is one user's: two users with one token could not be told
 	// apart (the one listed last would take the other's role), so that is
@@ -152,8 +147,9 @@ func New(o Options) (*Server, error) {
 	s.handle("POST /api/v1/actions", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionPost)))))
 	s.handle("POST /api/v1/actions/{id}/retry", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionRetry)))))
 	s.handle("POST /api/v1/actions/{id}/confirm", limitBody(maxActionBody, s.act(s.query(nil, http.HandlerFunc(s.actionConfirm)))))
-	// deltas=1 asks for deltas after the first snapshot (README: Stream
-	// format); an EventSource can put it in its URL.
+	// deltas=1 asks for deltas after the first snapshot, every=1s for a
+	// slower pace (README: Stream format); an EventSource can put them in
+	// its URL.
 	s.handle(streamRoute, s.read(s.query(streamQuery, http.HandlerFunc(s.stream))))
 	s.handle("GET /api/v1/whoami", s.read(s.query(nil, http.HandlerFunc(s.whoami))))
 	s.handle("GET /api/v1/report", s.read(s.query(reportQuery(o.Config), http.HandlerFunc(s.report))))

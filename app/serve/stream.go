@@ -15,6 +15,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/delta"
 	"github.com/flashdeck/flashdeck/app/engine"
+	"github.com/flashdeck/flashdeck/app/fanout"
 )
 
 // Stream timing. A desktop treats a stream silent for StreamIdleTimeout as
@@ -43,6 +44,41 @@ const (
 // The newest snapshot of the wait is the one sent, so a desktop is never
 // more than this behind the collector's snapshot on its account.
 const StreamEvery = 500 * time.Millisecond
+
+// StreamPaces are the paces a client may ask the stream for (?every=):
+// StreamEvery, the default, and slower ones for a desktop that redraws
+// less often than that (a remote desktop redraws once a second, and each
+// delta it is sent costs it decoding and applying, wanted or not). Each
+// pace's deltas are computed once for every stream on it; a slower pace
+// sends a subset of the default pace's snapshots, so that a snapshot is
+// still encoded once for all. A fixed list keeps that work bounded.
+var StreamPaces = []time.Duration{StreamEvery, time.Second, 2 * time.Second, 5 * time.Second}
+
+// pace is one pace of the stream: the snapshots sent at it and the deltas
+// between them, shared by every stream on it.
+type pace struct {
+	every  time.Duration
+	out    fanout.Fanout[*engine.Snapshot]
+	deltas deltaCache
+	once   sync.Once
+}
+
+func newPaces() map[time.Duration]*pace {
+	ps := make(map[time.Duration]*pace, len(StreamPaces))
+	for _, d := range StreamPaces {
+		// A stream behind skips to the newest, as the engine's own do.
+		ps[d] = &pace{every: d, out: fanout.Fanout[*engine.Snapshot]{Buffer: 1, Latest: true}}
+	}
+	return ps
+}
+
+// paceOf reads a stream's ?every= (streamQuery has checked it).
+func paceOf(v string) time.Duration {
+	if d, err := time.ParseDuration(v); err == nil && slices.Contains(StreamPaces, d) {
+		return d
+	}
+	return StreamEvery
+}
 
 // deltaHistory is how many deltas the collector keeps: a client a few
 // snapshots behind is sent the deltas it missed, one further behind the
@@ -199,6 +235,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	// reading a request, and must not end a stream that is still wanted.
 	_ = rc.SetReadDeadline(time.Time{})
 	deltas := r.URL.Query().Get("deltas") == "1"
+	p := s.paces[paceOf(r.URL.Query().Get("every"))]
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Add("Vary", "Accept-Encoding")
@@ -210,7 +247,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	}
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // a reverse proxy must not hold events back
-	snaps, unsub := s.streamSubscribe()
+	snaps, unsub := s.streamSubscribe(p)
 	defer unsub()
 	var acts <-chan string
 	if s.opt.Actions != nil {
@@ -273,7 +310,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			if deltas && holding {
-				if path := s.deltas.path(snap, len(e.problems) == 0, held, s.opt.Logger); path != nil {
+				if path := p.deltas.path(snap, len(e.problems) == 0, held, s.opt.Logger); path != nil {
 					for _, f := range path {
 						if !write(f) {
 							return
@@ -285,7 +322,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 				}
 			} else if deltas {
 				// The cache must know every snapshot a client starts from.
-				s.deltas.path(snap, len(e.problems) == 0, snap.Seq, s.opt.Logger)
+				p.deltas.path(snap, len(e.problems) == 0, snap.Seq, s.opt.Logger)
 			}
 			if !write(e.frame) {
 				return
@@ -305,42 +342,93 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// streamSubscribe subscribes a stream to the engine's snapshots at the
-// stream's pace (StreamEvery), starting with the latest. One goroutine
-// paces them for every stream, so that all see the same snapshots and
-// each delta is computed once.
-func (s *Server) streamSubscribe() (<-chan *engine.Snapshot, func()) {
-	s.paceOnce.Do(func() {
-		src, unsub := s.opt.Engine.Subscribe()
-		go func() {
-			defer unsub()
-			var last time.Time
-			for {
-				var snap *engine.Snapshot
+// streamSubscribe subscribes a stream to the engine's snapshots at pace
+// p, starting with the latest. One goroutine paces them for every stream
+// on p, so that all see the same snapshots and each delta is computed
+// once. The default pace reads the engine; a slower one reads the
+// default's, sending the first snapshot at least its pace (less half the
+// default's) after the last one sent: a subset of the default's
+// snapshots, each sent the moment it comes. One that would come too soon
+// waits, and is sent at the pace's time if no newer one came meanwhile.
+func (s *Server) streamSubscribe(p *pace) (<-chan *engine.Snapshot, func()) {
+	p.once.Do(func() {
+		if p.every == StreamEvery {
+			src, unsub := s.opt.Engine.Subscribe()
+			go s.paceEngine(p, src, unsub)
+			return
+		}
+		src, unsub := s.streamSubscribe(s.paces[StreamEvery])
+		go s.paceSlower(p, src, unsub)
+	})
+	return p.out.Subscribe(s.opt.Engine.Snapshot())
+}
+
+// paceEngine sends the engine's snapshots at StreamEvery at most, the
+// newest of each wait.
+func (s *Server) paceEngine(p *pace, src <-chan *engine.Snapshot, unsub func()) {
+	defer unsub()
+	var last time.Time
+	for {
+		var snap *engine.Snapshot
+		select {
+		case <-s.closing:
+			return
+		case snap = <-src:
+		}
+		if wait := p.every - time.Since(last); wait > 0 {
+			t := time.NewTimer(wait)
+			for waiting := true; waiting; {
 				select {
 				case <-s.closing:
+					t.Stop()
 					return
 				case snap = <-src:
+				case <-t.C:
+					waiting = false
 				}
-				if wait := StreamEvery - time.Since(last); wait > 0 {
-					t := time.NewTimer(wait)
-					for waiting := true; waiting; {
-						select {
-						case <-s.closing:
-							t.Stop()
-							return
-						case snap = <-src:
-						case <-t.C:
-							waiting = false
-						}
-					}
-				}
-				last = time.Now()
-				s.paced.Send(snap)
 			}
-		}()
-	})
-	return s.paced.Subscribe(s.opt.Engine.Snapshot())
+		}
+		last = time.Now()
+		p.out.Send(snap)
+	}
+}
+
+// paceSlower sends the default pace's snapshots at p's pace.
+func (s *Server) paceSlower(p *pace, src <-chan *engine.Snapshot, unsub func()) {
+	defer unsub()
+	var (
+		last    time.Time
+		pending *engine.Snapshot
+		flush   = time.NewTimer(time.Hour)
+	)
+	flush.Stop()
+	defer flush.Stop()
+	send := func(snap *engine.Snapshot) {
+		flush.Stop()
+		last, pending = time.Now(), nil
+		p.out.Send(snap)
+	}
+	for {
+		select {
+		case <-s.closing:
+			return
+		case snap := <-src:
+			// The default pace's next snapshot is due StreamEvery after
+			// this one: half of it is the tolerance of a pace's time.
+			if time.Since(last) >= p.every-StreamEvery/2 {
+				send(snap)
+				continue
+			}
+			if pending == nil {
+				flush.Reset(time.Until(last.Add(p.every)))
+			}
+			pending = snap
+		case <-flush.C:
+			if pending != nil {
+				send(pending)
+			}
+		}
+	}
 }
 
 // CloseStreams ends every open stream and refuses new ones (503). Register it
