@@ -46,18 +46,27 @@ const Imminent = 5 * time.Minute
 // announced once: a SKU whose ETA hovers around five minutes does not
 // flap, and a channel that stays down is not announced on every snapshot.
 type Detector struct {
-	primed   bool
-	down     map[string]bool
-	imminent map[string]bool
-	soldOut  map[string]bool
-	// stock is the stock status last announced per sale/sku/channel.
-	stock map[string]string
+	primed bool
+	down   map[string]bool
+	// cells is what was announced per sale, SKU and channel: one lookup
+	// per listing and snapshot, with no key built (5,600 listings at
+	// launch scale, every snapshot).
+	cells map[cellKey]*cellState
+}
+
+type cellKey struct{ sale, sku, channel string }
+
+// cellState is what was last announced about one listing.
+type cellState struct {
+	imminent, soldOut bool
+	// stock is the stock status last announced.
+	stock string
 }
 
 // NewDetector returns a detector that stays silent about the state it first
 // sees (a dashboard opened mid-sale does not replay every sell-out).
 func NewDetector() *Detector {
-	return &Detector{down: map[string]bool{}, imminent: map[string]bool{}, soldOut: map[string]bool{}, stock: map[string]string{}}
+	return &Detector{down: map[string]bool{}, cells: map[cellKey]*cellState{}}
 }
 
 // Next returns the events between the previous snapshot and s.
@@ -88,43 +97,52 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 		}
 		d.down[c.ID] = isDown
 	}
-	for _, sale := range s.Sales {
+	for i := range s.Sales {
+		sale := &s.Sales[i]
 		if sale.State != engine.SaleLive && sale.State != engine.SaleSoldOut {
 			continue
 		}
-		for _, k := range sale.SKUs {
-			for _, c := range k.Channels {
-				key := sale.ID + "/" + k.SKU + "/" + c.Channel
+		for j := range sale.SKUs {
+			k := &sale.SKUs[j]
+			for m := range k.Channels {
+				c := &k.Channels[m]
+				ck := cellKey{sale.ID, k.SKU, c.Channel}
+				st := d.cells[ck]
+				if st == nil {
+					st = &cellState{}
+					d.cells[ck] = st
+				}
+				key := func() string { return sale.ID + "/" + k.SKU + "/" + c.Channel }
 				ch := names[c.Channel]
 				if ch == "" {
 					ch = c.Channel
 				}
-				d.stockAlert(emit, key, sale, k, c, ch)
+				d.stockAlert(emit, key, st, sale, k, c, ch)
 				if sale.State != engine.SaleLive {
 					continue
 				}
 				if c.Allocated > 0 && c.Remaining <= 0 {
-					if !d.soldOut[key] {
-						emit(Alert{Kind: SoldOut, Key: key, Title: fmt.Sprintf(lang.L("%s SOLD OUT on %s"), k.Name, ch),
+					if !st.soldOut {
+						emit(Alert{Kind: SoldOut, Key: key(), Title: fmt.Sprintf(lang.L("%s SOLD OUT on %s"), k.Name, ch),
 							Body: fmt.Sprintf(lang.L("%s units sold (%s)"), format.Count(c.Sold, sale.Currency), sale.Name)})
 					}
-					d.soldOut[key] = true
+					st.soldOut = true
 					continue
 				}
-				d.soldOut[key] = false
+				st.soldOut = false
 				// Stale figures predict nothing: no sell-out warning from a
 				// channel that is not answering.
 				soon := !c.Stale && c.ETASellout != nil && c.ETASellout.Sub(s.At) < Imminent
-				if soon && !d.imminent[key] {
-					emit(Alert{Kind: SellOutImminent, Key: key, Title: fmt.Sprintf(lang.L("%s sells out on %s in %s"), k.Name, ch, format.Countdown(c.ETASellout.Sub(s.At))),
+				if soon && !st.imminent {
+					emit(Alert{Kind: SellOutImminent, Key: key(), Title: fmt.Sprintf(lang.L("%s sells out on %s in %s"), k.Name, ch, format.Countdown(c.ETASellout.Sub(s.At))),
 						Body: fmt.Sprintf(lang.L("%s left at %s"), format.Count(c.Remaining, sale.Currency), format.Rate(c.Rate1m, sale.Currency))})
 				}
 				// Re-arm only when the ETA moves well away, so a rate that
 				// wobbles around the threshold does not flap.
 				if soon {
-					d.imminent[key] = true
+					st.imminent = true
 				} else if c.ETASellout == nil || c.ETASellout.Sub(s.At) > 2*Imminent {
-					d.imminent[key] = false
+					st.imminent = false
 				}
 			}
 		}
@@ -136,25 +154,25 @@ func (d *Detector) Next(s *engine.Snapshot) []Alert {
 // stockAlert announces a SKU's channel stock turning oversell risk or not
 // selling, once until it turns something else. Stale or in-flight
 // readings neither raise nor clear it: they judge nothing.
-func (d *Detector) stockAlert(emit func(Alert), key string, sale engine.SaleSnap, k engine.SKUSnap, c engine.CellSnap, ch string) {
+func (d *Detector) stockAlert(emit func(Alert), key func() string, cs *cellState, sale *engine.SaleSnap, k *engine.SKUSnap, c *engine.CellSnap, ch string) {
 	st := c.StockStatus
 	if st == engine.StockStale || st == engine.StockInFlight || st == engine.StockUnread {
 		return
 	}
-	if st == d.stock[key] {
+	if st == cs.stock {
 		return
 	}
-	d.stock[key] = st
+	cs.stock = st
 	stock := 0
 	if c.Stock != nil {
 		stock = *c.Stock
 	}
 	switch st {
 	case engine.StockOversell:
-		emit(Alert{Kind: OversellRisk, Key: key, Title: fmt.Sprintf(lang.L("%s offers more %s than remain"), ch, k.Name),
+		emit(Alert{Kind: OversellRisk, Key: key(), Title: fmt.Sprintf(lang.L("%s offers more %s than remain"), ch, k.Name),
 			Body: fmt.Sprintf(lang.L("%s sellable on %s, %s left of the allocation (%s): cap it at the allocation or pause"), format.Count(stock, sale.Currency), ch, format.Count(c.Remaining, sale.Currency), sale.Name)})
 	case engine.StockNotSelling:
-		emit(Alert{Kind: NotSelling, Key: key, Title: fmt.Sprintf(lang.L("%s is not selling on %s"), k.Name, ch),
+		emit(Alert{Kind: NotSelling, Key: key(), Title: fmt.Sprintf(lang.L("%s is not selling on %s"), k.Name, ch),
 			Body: fmt.Sprintf(lang.L("%s offers 0 while %s remain of the allocation (%s)"), ch, format.Count(c.Remaining, sale.Currency), sale.Name)})
 	}
 }

@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -110,5 +111,36 @@ func TestAlertWording(t *testing.T) {
 	got = d.Next(snap(1, "ok", 30, 3*time.Minute, false))
 	if len(got) != 1 || got[0].Title != "POCO M3 sells out on Lazada ID in 03:00" || got[0].Body != "30 left at 10/min" {
 		t.Fatalf("%+v", got)
+	}
+}
+
+// BenchmarkNextLaunch: one launch-scale snapshot (1,400 SKUs on 4
+// channels, all selling, none about to sell out) through the detector, as
+// every desktop and the collector do with each snapshot.
+func BenchmarkNextLaunch(b *testing.B) {
+	at := time.Date(2026, 11, 23, 14, 0, 0, 0, time.UTC)
+	eta := at.Add(20 * time.Minute)
+	s := &engine.Snapshot{At: at, Wall: at}
+	chans := []string{"lazada-id", "lazada-my", "akulaku-id", "micom-id"}
+	for _, id := range chans {
+		s.Channels = append(s.Channels, engine.ChannelSnap{ID: id, Name: id, State: engine.StateOK})
+	}
+	sale := engine.SaleSnap{ID: "launch", Name: "Launch", State: engine.SaleLive}
+	for i := range 1400 {
+		k := engine.SKUSnap{SKU: fmt.Sprintf("SKU-%04d", i), Name: fmt.Sprintf("Product %d", i)}
+		for _, id := range chans {
+			k.Channels = append(k.Channels, engine.CellSnap{Channel: id, StockStatus: engine.StockMatches,
+				Figures: engine.Figures{Allocated: 100, Sold: 40, Remaining: 60, ETASellout: &eta}})
+		}
+		sale.SKUs = append(sale.SKUs, k)
+	}
+	s.Sales = []engine.SaleSnap{sale}
+	d := NewDetector()
+	d.Next(s)
+	b.ReportAllocs()
+	for b.Loop() {
+		if len(d.Next(s)) != 0 {
+			b.Fatal("alerts from an unchanged snapshot")
+		}
 	}
 }
