@@ -31,3 +31,19 @@ func BenchmarkApplyLaunch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSelectSKURows: the SKUs tab's 5,600 launch rows filtered (no
+// filter) and sorted again, as at every snapshot: by sell-through (the
+// tab's default, where most rows tie and the SKU decides) and by rate.
+func BenchmarkSelectSKURows(b *testing.B) {
+	rows := buildSKURows(nil, launchScaleSnapshot())
+	for _, col := range []int{colSellThrough, colRate} {
+		b.Run(skuColumns[col].Title, func(b *testing.B) {
+			var view []int
+			b.ReportAllocs()
+			for b.Loop() {
+				view = selectSKURows(view, rows, skuQuery{SortCol: col, Desc: true})
+			}
+		})
+	}
+}

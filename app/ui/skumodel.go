@@ -32,6 +32,10 @@ type skuRow struct {
 	State            string // the channel's sale state for the SKU, or the sale's
 	ChannelState     string // ok / degraded / down / disabled
 	searchText       string // lower-case SKU, name and channel, for the filter
+	// tie is the row's place among all rows by SKU, then channel name:
+	// the sort's tie-break, worked out when the rows change (their SKUs
+	// or channels), not in each of the sort's comparisons.
+	tie int
 	etaUnix, asOfAge int64
 
 	// The channel's own sellable stock, as the engine judged it against
@@ -207,6 +211,7 @@ func stockOldAfter(poll time.Duration) time.Duration {
 func buildSKURows(dst []skuRow, s *engine.Snapshot) []skuRow {
 	prev := dst[:cap(dst)]
 	dst = dst[:0]
+	same := true // every row is the row at its place before
 	type chInfo struct {
 		name, state string
 		stockAPI    bool
@@ -246,15 +251,34 @@ func buildSKURows(dst []skuRow, s *engine.Snapshot) []skuRow {
 				r.asOfAge = -c.AsOf.Unix()
 				if n := len(dst); n < len(prev) && prev[n].Sale == r.Sale && prev[n].SKU == r.SKU && prev[n].Channel == r.Channel &&
 					prev[n].Name == r.Name && prev[n].ChName == r.ChName && prev[n].SaleName == r.SaleName {
-					r.searchText = prev[n].searchText
+					r.searchText, r.tie = prev[n].searchText, prev[n].tie
 				} else {
 					r.searchText = strings.ToLower(k.SKU + " " + k.Name + " " + r.ChName + " " + c.Channel + " " + sale.Name)
+					same = false
 				}
 				dst = append(dst, r)
 			}
 		}
 	}
+	if !same || len(dst) != len(prev) {
+		rankTies(dst)
+	}
 	return dst
+}
+
+// rankTies sets each row's tie: its place by SKU, then channel name, then
+// where it is.
+func rankTies(rows []skuRow) {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(strings.Compare(rows[a].SKU, rows[b].SKU), strings.Compare(rows[a].ChName, rows[b].ChName), cmp.Compare(a, b))
+	})
+	for place, i := range order {
+		rows[i].tie = place
+	}
 }
 
 // skuQuery is what the table shows: a filter and a sort order.
@@ -306,9 +330,8 @@ rows:
 		} else {
 			c = less(&rows[a], &rows[b])
 		}
-		if c == 0 { // a stable, readable tie-break: SKU, then channel
-			c = cmp.Or(strings.Compare(rows[a].SKU, rows[b].SKU), strings.Compare(rows[a].ChName, rows[b].ChName))
-			return c
+		if c == 0 { // a readable tie-break: SKU, then channel (rankTies)
+			return cmp.Compare(rows[a].tie, rows[b].tie)
 		}
 		if q.Desc {
 			return -c

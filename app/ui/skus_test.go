@@ -149,3 +149,51 @@ func TestSKUTableReusesCells(t *testing.T) {
 		t.Fatalf("5 updates made %d new cells", extra)
 	}
 }
+
+// TestSKUSortTiesBySKUThenChannel: rows equal in the sorted column keep a
+// readable order, SKU then channel name, also once the rows change (a SKU
+// added in the middle, channels in another order): the tie-break is worked
+// out again with them.
+func TestSKUSortTiesBySKUThenChannel(t *testing.T) {
+	snap := func(skus []string, chans []string) *engine.Snapshot {
+		s := &engine.Snapshot{}
+		for _, c := range chans {
+			s.Channels = append(s.Channels, engine.ChannelSnap{ID: strings.ToLower(c), Name: c, State: engine.StateOK})
+		}
+		sale := engine.SaleSnap{ID: "s", Name: "Sale", State: engine.SaleLive}
+		for _, k := range skus {
+			ks := engine.SKUSnap{SKU: k, Name: k}
+			for _, c := range chans {
+				ks.Channels = append(ks.Channels, engine.CellSnap{Channel: strings.ToLower(c), Figures: engine.Figures{Allocated: 10, Sold: 5, SellThrough: 0.5}})
+			}
+			sale.SKUs = append(sale.SKUs, ks)
+		}
+		s.Sales = []engine.SaleSnap{sale}
+		return s
+	}
+	order := func(rows []skuRow, view []int) string {
+		var b strings.Builder
+		for _, i := range view {
+			fmt.Fprintf(&b, "%s/%s ", rows[i].SKU, rows[i].ChName)
+		}
+		return strings.TrimSpace(b.String())
+	}
+	var rows []skuRow
+	var view []int
+	for _, tc := range []struct {
+		skus, chans []string
+		want        string
+	}{
+		{[]string{"B", "A"}, []string{"Lazada", "Akulaku"}, "A/Akulaku A/Lazada B/Akulaku B/Lazada"},
+		{[]string{"B", "A"}, []string{"Lazada", "Akulaku"}, "A/Akulaku A/Lazada B/Akulaku B/Lazada"},
+		{[]string{"C", "AA", "A"}, []string{"mi.com", "Akulaku"}, "A/Akulaku A/mi.com AA/Akulaku AA/mi.com C/Akulaku C/mi.com"},
+	} {
+		rows = buildSKURows(rows, snap(tc.skus, tc.chans))
+		for _, desc := range []bool{false, true} {
+			view = selectSKURows(view, rows, skuQuery{SortCol: colSellThrough, Desc: desc})
+			if got := order(rows, view); got != tc.want {
+				t.Errorf("SKUs %v on %v, descending %v: %s, want %s", tc.skus, tc.chans, desc, got, tc.want)
+			}
+		}
+	}
+}
