@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -503,7 +504,9 @@ func benchDesktop(t *testing.T, speed float64, remote bool) {
 		args, env = []string{"--remote", "http://" + addr}, nil
 		what = "the dashboard with --remote on a collector (its stream, no pollers or engine of its own)"
 	}
-	args = append(args, "--tab", "skus", "--quit-after", run.String())
+	// The SKUs tab (its 5,600 rows) unless FLASHDECK_DESKTOP_TAB names
+	// another, to measure the tab a room keeps open.
+	args = append(args, "--tab", cmp.Or(os.Getenv("FLASHDECK_DESKTOP_TAB"), "skus"), "--quit-after", run.String())
 	if p := os.Getenv("FLASHDECK_DESKTOP_PROFILE"); p != "" {
 		// Where the desktop's time goes: go tool pprof reads it.
 		args = append(args, "--cpu-profile", p)
