@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"image/color"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -49,12 +47,6 @@ type table[T any] struct {
 	onSort   func(col int)
 	// cellsMade counts the cells made: the table must reuse them.
 	cellsMade int
-	// headers are the header objects the table has shown, and unthemed
-	// is set when one is new: the dense theme is not yet applied to it
-	// (refresh). Fyne makes a throwaway header to measure at every
-	// refresh, which never shows.
-	headers  map[fyne.CanvasObject]bool
-	unthemed bool
 	// box holds the table on screen, fitting its columns to its width.
 	box *fyne.Container
 	// widths are the columns' widths now (fitColumns).
@@ -71,47 +63,71 @@ func newTable[T any](cols []column[T], rows func() int, row func(i int) T) *tabl
 	t := &table[T]{cols: cols, rows: rows, row: row}
 	t.Table = widget.NewTableWithHeaders(func() (int, int) { return t.rows(), len(t.cols) }, t.createCell, t.updateCell)
 	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.TextStyle.Bold = true
+		return container.New(denseLayout{}, l)
+	}
 	t.UpdateHeader = t.updateHeader
 	t.widths = make([]float32, len(cols))
 	for i, c := range cols {
 		t.widths[i] = c.Width
 		t.SetColumnWidth(i, c.Width)
 	}
-	t.box = container.New(fitColumns[T]{t}, container.NewThemeOverride(t.Table, newDenseTheme()))
+	t.box = container.New(fitColumns[T]{t}, t.Table)
 	return t
 }
 
-// denseTheme is the app's theme with half the inner padding: a table's
-// cells keep their text but not its margins, so that fourteen columns of
-// the SKUs table fit a 1366-pixel screen and more rows show at once.
-type denseTheme struct{ base fyne.Theme }
-
-// newDenseTheme wraps the app's theme as it is when the table is made (the
-// default theme follows the light and dark variants by itself).
-func newDenseTheme() denseTheme {
-	if a := fyne.CurrentApp(); a != nil && a.Settings().Theme() != nil {
-		return denseTheme{a.Settings().Theme()}
-	}
-	return denseTheme{theme.DefaultTheme()}
-}
-
-func (d denseTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	return d.base.Color(n, v)
-}
-
-func (d denseTheme) Font(s fyne.TextStyle) fyne.Resource { return d.base.Font(s) }
-
-func (d denseTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return d.base.Icon(n) }
-
-func (d denseTheme) Size(n fyne.ThemeSizeName) float32 {
-	if n == theme.SizeNameInnerPadding {
-		return d.base.Size(n) / 2
-	}
-	return d.base.Size(n)
-}
-
-// cellInset is the margin a table's cell keeps on each side of its text.
+// cellInset is the margin a table's cell keeps on each side of its text:
+// half a label's, so that fourteen columns of the SKUs table fit a
+// 1366-pixel screen and more rows show at once.
 func cellInset() float32 { return theme.InnerPadding() / 2 }
+
+// denseLayout lays out a table's cell or header with half the inner
+// padding of the label or button that is its first object: that object is
+// given the cell and the cellInset it gives up on each side (its text then
+// sits cellInset from the cell's edges); any other object (a cell's bar)
+// the cell exactly. Its minimum size is the first object's height less
+// what it gives up, and no width: the columns have the widths the table
+// gives them, never their texts'.
+//
+// A theme override with half the inner padding did the same until it was
+// measured: Fyne gives the widgets under an override their own font cache
+// and text measurements, and the table's fonts alone were 20 MB of a
+// remote desktop's heap (make bench-remote: 257 -> 234 MiB without it).
+// And a cell whose minimum size followed its text had Fyne lay out all the
+// table's cells again at the next frame after an update, which refreshes
+// the table's markers and drew the whole window a second time (two frames
+// a second instead of one on a launch-scale desktop, counted with a probe
+// on glXSwapBuffers).
+type denseLayout struct{}
+
+func (denseLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	// Hidden or not: a cell shows a label in one column and a bar in
+	// another, and its height must not change with that either.
+	var h float32
+	for i, o := range objs {
+		oh := o.MinSize().Height
+		if i == 0 {
+			oh -= 2 * cellInset()
+		}
+		h = max(h, oh)
+	}
+	return fyne.NewSize(0, h)
+}
+
+func (denseLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	in := cellInset()
+	for i, o := range objs {
+		if i == 0 {
+			o.Move(fyne.NewPos(-in, -in))
+			o.Resize(fyne.NewSize(size.Width+2*in, size.Height+2*in))
+			continue
+		}
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
+}
 
 // fitColumns lays out a table, narrowing the columns that may narrow
 // (MinWidth) when the table is narrower than their widths, all in the same
@@ -179,13 +195,6 @@ func (t *table[T]) headerWidth(title string, sorted bool) float32 {
 
 // refresh redraws the rows shown, fitting the columns again first: the
 // sort's arrow may have moved to another header.
-//
-// The dense theme's override is applied again only when a header shows
-// that it has not been applied to: Fyne's ThemeOverride walks every widget under it on
-// each refresh and empties the text measurement cache at every one, so
-// refreshing it every second had every label of the window measured
-// again (nearly half the SKUs tab's cost at launch scale). The table gives
-// its new cells the override by itself, not its headers.
 func (t *table[T]) refresh() {
 	if t.sortedBy == nil {
 		t.Refresh()
@@ -193,10 +202,6 @@ func (t *table[T]) refresh() {
 	}
 	t.box.Layout.Layout(t.box.Objects, t.box.Size()) // the columns fitted again
 	t.Table.Refresh()
-	if t.unthemed {
-		t.unthemed = false
-		t.box.Objects[0].Refresh() // the ThemeOverride, over the new headers too
-	}
 }
 
 // sortable makes the headers buttons that sort the rows, with an arrow on
@@ -207,7 +212,7 @@ func (t *table[T]) sortable(sortedBy func() (col int, desc bool), onSort func(co
 		b := widget.NewButton("", nil)
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
-		return b
+		return container.New(denseLayout{}, b)
 	}
 }
 
@@ -219,34 +224,7 @@ func (t *table[T]) createCell() fyne.CanvasObject {
 	l.Truncation = fyne.TextTruncateEllipsis
 	bar := widgets.NewSellThroughBar()
 	bar.Hide()
-	return container.New(cellLayout{}, l, bar)
-}
-
-// cellLayout stacks a cell's label and bar over the whole cell, like
-// container.NewStack, but its minimum width is always zero: the columns
-// have the widths the table gives them, never their texts'. With a stack,
-// a cell whose text changed width changed its minimum size, and at the
-// next frame Fyne laid out the table's cells again, which refreshes the
-// table's selection markers and so drew the whole window a second time
-// after every update (two frames a second instead of one on a remote
-// desktop at launch scale, measured with a probe on glXSwapBuffers).
-type cellLayout struct{}
-
-func (cellLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	// Hidden or not: a cell shows a label in one column and a bar in
-	// another, and its height must not change with that either.
-	var h float32
-	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
-	}
-	return fyne.NewSize(0, h)
-}
-
-func (cellLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	for _, o := range objs {
-		o.Move(fyne.Position{})
-		o.Resize(size)
-	}
+	return container.New(denseLayout{}, l, bar)
 }
 
 func (t *table[T]) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
@@ -329,12 +307,7 @@ func (t *table[T]) truncation(text string, col int, bold bool) fyne.TextTruncati
 }
 
 func (t *table[T]) updateHeader(id widget.TableCellID, o fyne.CanvasObject) {
-	if !t.headers[o] {
-		if t.headers == nil || len(t.headers) > 4*len(t.cols) {
-			t.headers = map[fyne.CanvasObject]bool{} // forget headers long gone
-		}
-		t.headers[o], t.unthemed = true, true
-	}
+	o = o.(*fyne.Container).Objects[0]
 	title := ""
 	if id.Col >= 0 && id.Col < len(t.cols) {
 		title = t.cols[id.Col].Title

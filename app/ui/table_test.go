@@ -87,13 +87,20 @@ func TestCellMinSizeFixed(t *testing.T) {
 			}
 		}
 	}
-	// It still gives its label and bar the whole cell.
+	// The label's text sits cellInset from the cell's edges (half its own
+	// padding), and the bar fills the cell.
 	size := fyne.NewSize(120, want.Height)
 	cell.Resize(size)
-	for _, o := range cell.(*fyne.Container).Objects {
-		if o.Size() != size || o.Position() != (fyne.Position{}) {
-			t.Errorf("%T at %v sized %v in a cell of %v", o, o.Position(), o.Size(), size)
-		}
+	objs := cell.(*fyne.Container).Objects
+	in := cellInset()
+	if l := objs[0]; l.Position() != fyne.NewPos(-in, -in) || l.Size() != fyne.NewSize(120+2*in, want.Height+2*in) {
+		t.Errorf("label at %v sized %v in a cell of %v, want it %g px wider each side", l.Position(), l.Size(), size, in)
+	}
+	if bar := objs[1]; bar.Position() != (fyne.Position{}) || bar.Size() != size {
+		t.Errorf("bar at %v sized %v in a cell of %v", bar.Position(), bar.Size(), size)
+	}
+	if l := objs[0].(*widget.Label); want.Height != l.MinSize().Height-2*in {
+		t.Errorf("a cell is %g px high, its label %g: want the label's less its padding given up", want.Height, l.MinSize().Height)
 	}
 }
 
