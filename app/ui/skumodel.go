@@ -22,20 +22,20 @@ import (
 // plain data built from a snapshot, so sorting, filtering and the CSV
 // export are testable without a display.
 type skuRow struct {
-	Sale, SaleName   string
-	SKU, Name        string
-	Channel, ChName  string
-	Currency         string
-	Loc              *time.Location
-	FlashPrice       datasources.Money
-	Fig              engine.Figures
-	State            string // the channel's sale state for the SKU, or the sale's
-	ChannelState     string // ok / degraded / down / disabled
-	searchText       string // lower-case SKU, name and channel, for the filter
+	Sale, SaleName  string
+	SKU, Name       string
+	Channel, ChName string
+	Currency        string
+	Loc             *time.Location
+	FlashPrice      datasources.Money
+	Fig             engine.Figures
+	State           string // the channel's sale state for the SKU, or the sale's
+	ChannelState    string // ok / degraded / down / disabled
+	searchText      string // lower-case SKU, name and channel, for the filter
 	// tie is the row's place among all rows by SKU, then channel name:
 	// the sort's tie-break, worked out when the rows change (their SKUs
 	// or channels), not in each of the sort's comparisons.
-	tie int
+	tie              int
 	etaUnix, asOfAge int64
 
 	// The channel's own sellable stock, as the engine judged it against
