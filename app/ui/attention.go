@@ -28,6 +28,10 @@ type AttentionPanel struct {
 	root    fyne.CanvasObject
 	// open shows an item's row (the Dashboard's openTarget).
 	open func(attention.Target)
+	// hidden is set while the Overview (where the panel is) does not
+	// show; stale, when the list changed meanwhile: it is drawn again
+	// when it shows (setVisible). The tracker still takes every snapshot.
+	hidden, stale bool
 }
 
 // NewAttentionPanel makes the empty panel.
@@ -112,7 +116,21 @@ func (p *AttentionPanel) Apply(s *engine.Snapshot, acts []actions.Action) {
 		return
 	}
 	p.items = l.Items
+	if p.hidden {
+		p.stale = true
+		return
+	}
 	p.list.Refresh()
+}
+
+// setVisible says whether the panel shows; a list that changed while it
+// did not is drawn when it does.
+func (p *AttentionPanel) setVisible(visible bool) {
+	p.hidden = !visible
+	if visible && p.stale {
+		p.stale = false
+		p.list.Refresh()
+	}
 }
 
 // placeAttention puts the panel under the Overview's sale cards; the

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/flashdeck/flashdeck/app/attention"
 	"github.com/flashdeck/flashdeck/app/engine"
@@ -40,6 +42,50 @@ func TestAttentionOnTheOverview(t *testing.T) {
 	}
 	if r := d.skus.selectedRow(); r == nil || r.SKU != "POCO-M3" || r.Channel != "micom-id" {
 		t.Errorf("row picked: %+v", r)
+	}
+}
+
+// TestAttentionDrawnWhenShown: while another tab shows, the attention list
+// takes every snapshot (its items are current, for the wall) but is not
+// drawn again; it is when the Overview opens.
+func TestAttentionDrawnWhenShown(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(snapshot(false))
+	test.NewTempWindow(t, d.Content())
+	shown := func() string {
+		var b strings.Builder
+		var walk func(o fyne.CanvasObject)
+		walk = func(o fyne.CanvasObject) {
+			switch v := o.(type) {
+			case *widget.Label:
+				b.WriteString(v.Text + "\n")
+			case fyne.Widget:
+				for _, c := range test.WidgetRenderer(v).Objects() {
+					walk(c)
+				}
+			case *fyne.Container:
+				for _, c := range v.Objects {
+					walk(c)
+				}
+			}
+		}
+		walk(d.attn.list)
+		return b.String()
+	}
+	if got := shown(); !strings.Contains(got, "Nothing:") {
+		t.Fatalf("a healthy sale's list shows %q", got)
+	}
+	d.SelectTab("skus")
+	d.Apply(snapshot(true))
+	if n := len(d.attn.Items()); n != 1 {
+		t.Fatalf("%d items while the Overview is hidden, want the channel down", n)
+	}
+	if got := shown(); strings.Contains(got, "Lazada ID is down") {
+		t.Errorf("the hidden list was drawn again: %q", got)
+	}
+	d.SelectTab("overview")
+	if got := shown(); !strings.Contains(got, "Lazada ID is down") {
+		t.Errorf("the Overview opened on %q, want the channel down", got)
 	}
 }
 

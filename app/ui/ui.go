@@ -302,6 +302,7 @@ func (d *Dashboard) catchUp() {
 		// The timelines are on the Overview's cards and on the wall.
 		d.report.setVisible(d.wallOn || d.tabs.SelectedIndex() == 0)
 	}
+	d.attn.setVisible(!d.wallOn && d.tabs.SelectedIndex() == 0)
 	if !d.wallOn {
 		d.freshen(d.tabs.SelectedIndex())
 		if d.tabs.Selected() == d.flagTab {
