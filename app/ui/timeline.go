@@ -57,7 +57,16 @@ type timelines struct {
 	// into view, asks run for them at once.
 	hidden atomic.Bool
 	shown  chan struct{}
+	// pending are the timelines read and not yet shown: the next
+	// snapshot's update shows them (flush), so that the window is drawn
+	// once for both rather than once more for the timelines alone.
+	pending atomic.Pointer[map[string]widgets.TimelineData]
 }
+
+// timelineRide is how long read timelines wait for a snapshot's update to
+// show them with before they are shown by themselves (no snapshot came:
+// a collector gone quiet, a sale over).
+const timelineRide = 1500 * time.Millisecond
 
 // startTimelines places the timelines and keeps them current until ctx
 // ends: from the engine in process, or from a remote collector's
@@ -133,7 +142,16 @@ func (t *timelines) run(ctx context.Context) {
 			continue
 		}
 		ms := t.models(ctx)
-		fyne.Do(func() { t.show(ms) })
+		t.pending.Store(&ms)
+		time.AfterFunc(timelineRide, func() { fyne.Do(t.flush) })
+	}
+}
+
+// flush shows the timelines read since the last, if any (on the UI
+// goroutine: Dashboard.Apply, or timelineRide after they were read).
+func (t *timelines) flush() {
+	if ms := t.pending.Swap(nil); ms != nil {
+		t.show(*ms)
 	}
 }
 

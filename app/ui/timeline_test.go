@@ -15,6 +15,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/rules"
 	"github.com/flashdeck/flashdeck/app/store"
 	"github.com/flashdeck/flashdeck/app/timeline"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 	"github.com/flashdeck/flashdeck/widgets"
 )
 
@@ -148,4 +149,42 @@ func TestTimelinesOnlyWhileInView(t *testing.T) {
 	if tl.hidden.Load() {
 		t.Error("the wall shows, and the timelines are hidden")
 	}
+}
+
+// TestTimelinesShownWithTheSnapshot: timelines read between two snapshots
+// are shown by the next snapshot's update (the window drawn once for
+// both), or by themselves after timelineRide when no snapshot comes.
+func TestTimelinesShownWithTheSnapshot(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDashboard(snapshot(false))
+	test.NewTempWindow(t, d.Content())
+	var minutes atomic.Int32
+	tl := placeTimelines(d, func() *engine.Snapshot { return d.last }, func(context.Context, string) (timeline.Model, bool) {
+		return timeline.Model{Minutes: int(minutes.Load())}, true
+	})
+	d.report = tl
+	tl.every = time.Hour // read when asked (shown) only
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go tl.run(ctx)
+	card := tl.bySale["poco"]
+
+	minutes.Store(30)
+	tl.shown <- struct{}{}
+	testwait.For(t, 5*time.Second, "the timelines were not read", func() bool { return tl.pending.Load() != nil })
+	if got := card.Data().Minutes; got == 30 {
+		t.Fatal("the timelines were shown before a snapshot came")
+	}
+	d.Apply(snapshot(false))
+	if got := card.Data().Minutes; got != 30 {
+		t.Errorf("after the next snapshot the card's timeline is %d minutes, want 30", got)
+	}
+
+	// No snapshot comes: they show by themselves (flush takes them; the
+	// test driver runs fyne.Do on the timer's goroutine, so the card is
+	// not read here).
+	minutes.Store(45)
+	tl.shown <- struct{}{}
+	testwait.For(t, 5*time.Second, "the timelines were not read again", func() bool { return tl.pending.Load() != nil })
+	testwait.For(t, 2*timelineRide, "the timelines read never showed without a snapshot", func() bool { return tl.pending.Load() == nil })
 }

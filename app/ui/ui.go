@@ -303,6 +303,9 @@ func (d *Dashboard) catchUp() {
 		d.report.setVisible(d.wallOn || d.tabs.SelectedIndex() == 0)
 	}
 	d.attn.setVisible(!d.wallOn && d.tabs.SelectedIndex() == 0)
+	if d.report != nil {
+		d.report.flush() // timelines read since the last snapshot
+	}
 	if !d.wallOn {
 		d.freshen(d.tabs.SelectedIndex())
 		if d.tabs.Selected() == d.flagTab {
