@@ -210,6 +210,7 @@ func stockOldAfter(poll time.Duration) time.Duration {
 // thousands of rows several times a second.
 func buildSKURows(dst []skuRow, s *engine.Snapshot) []skuRow {
 	prev := dst[:cap(dst)]
+	had := len(dst)
 	dst = dst[:0]
 	same := true // every row is the row at its place before
 	type chInfo struct {
@@ -260,7 +261,7 @@ func buildSKURows(dst []skuRow, s *engine.Snapshot) []skuRow {
 			}
 		}
 	}
-	if !same || len(dst) != len(prev) {
+	if !same || len(dst) != had {
 		rankTies(dst)
 	}
 	return dst

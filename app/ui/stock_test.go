@@ -247,8 +247,10 @@ func TestSKURowsAllocateNothingPerRow(t *testing.T) {
 	if len(rows) != 5600 {
 		t.Fatalf("%d rows", len(rows))
 	}
+	// The same rows again: their search texts and tie-break are kept, not
+	// worked out again (a sort of 5,600 rows).
 	allocs := testing.AllocsPerRun(5, func() { rows = buildSKURows(rows, s) })
-	if allocs > 10 {
+	if allocs > 0 {
 		t.Errorf("%v allocations to rebuild 5,600 rows", allocs)
 	}
 	var view []int
