@@ -52,24 +52,13 @@ func TestAttentionDrawnWhenShown(t *testing.T) {
 	test.NewTempApp(t)
 	d := NewDashboard(snapshot(false))
 	test.NewTempWindow(t, d.Content())
-	shown := func() string {
+	shown := func() string { // the list's labels
 		var b strings.Builder
-		var walk func(o fyne.CanvasObject)
-		walk = func(o fyne.CanvasObject) {
-			switch v := o.(type) {
-			case *widget.Label:
-				b.WriteString(v.Text + "\n")
-			case fyne.Widget:
-				for _, c := range test.WidgetRenderer(v).Objects() {
-					walk(c)
-				}
-			case *fyne.Container:
-				for _, c := range v.Objects {
-					walk(c)
-				}
+		walkRendered(d.attn.list, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok {
+				b.WriteString(l.Text + "\n")
 			}
-		}
-		walk(d.attn.list)
+		})
 		return b.String()
 	}
 	if got := shown(); !strings.Contains(got, "Nothing:") {

@@ -107,23 +107,28 @@ func TestCellMinSizeFixed(t *testing.T) {
 // richTextShown is the text a label draws, as its canvas texts hold it.
 func richTextShown(l *widget.Label) string {
 	var b strings.Builder
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *canvas.Text:
-			b.WriteString(v.Text)
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
+	walkRendered(l, func(o fyne.CanvasObject) {
+		if t, ok := o.(*canvas.Text); ok {
+			b.WriteString(t.Text)
+		}
+	})
+	return b.String()
+}
+
+// walkRendered visits o and everything drawn under it: containers'
+// objects and widgets' rendered objects, depth first.
+func walkRendered(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	visit(o)
+	switch v := o.(type) {
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkRendered(c, visit)
+		}
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkRendered(c, visit)
 		}
 	}
-	walk(l)
-	return b.String()
 }
 
 func latin(s string) bool {
