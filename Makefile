@@ -84,8 +84,9 @@ bench: deps
 	FLASHDECK_SCALE=bench $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleBench$$' -v -timeout 45m ./e2e
 
 ## bench-remote: only the bench's --remote desktop on the live launch sale (about 3 minutes):
-## its CPU (target < 5% of a core) and memory (target < 200 MB);
-## FLASHDECK_DESKTOP_PROFILE=FILE writes the desktop's CPU profile there
+## its CPU (target < 5% of a core) and memory (target < 200 MB), on the SKUs tab
+## (FLASHDECK_DESKTOP_TAB=overview for another); FLASHDECK_DESKTOP_PROFILE=FILE
+## writes the desktop's CPU profile there
 bench-remote: deps
 	FLASHDECK_SCALE=bench $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleBench$$/^remote-desktop$$' -v -timeout 15m ./e2e
 

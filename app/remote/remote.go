@@ -10,6 +10,7 @@
 package remote
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -72,7 +73,7 @@ type Options struct {
 	// them and opens the stream again for the snapshot whole. Default 10 s.
 	MaxBehind time.Duration
 	// StreamEvery, when set, asks the collector's stream for a slower pace
-	// than its default (one of serve.StreamPaces: 1s, 2s, 5s): a desktop
+	// than its default (one of serve.StreamPaces(): 1s, 2s, 5s): a desktop
 	// that redraws once a second need not decode and apply the deltas in
 	// between.
 	StreamEvery time.Duration
@@ -116,8 +117,12 @@ type Client struct {
 	user     actions.User
 	flags    map[string][]rules.Flag
 	received atomic.Uint64
-	losses   atomic.Uint64
-	resyncs  atomic.Uint64
+	// paceRefused is set once the collector refused StreamEvery (a
+	// collector from before paces, or a pace it does not offer): the
+	// stream is then read at its default pace.
+	paceRefused atomic.Bool
+	losses      atomic.Uint64
+	resyncs     atomic.Uint64
 	// audit is the collector's audit trail as last read, newest first:
 	// List filters it here, so the screens never wait on the network.
 	audit     []actions.Action
@@ -377,15 +382,34 @@ func (c *Client) streamOnce(ctx context.Context) (int, error) {
 	defer dog.Stop()
 	alive := func() { dog.Reset(c.opt.IdleTimeout) }
 
-	// Deltas after the first snapshot (README: Stream format).
-	req := c.stream.R().SetContext(sctx).SetDoNotParseResponse(true).
-		SetHeader("Accept", "text/event-stream").SetQueryParam("deltas", "1")
-	if c.opt.StreamEvery > 0 {
-		req.SetQueryParam("every", c.opt.StreamEvery.String())
+	// Deltas after the first snapshot, at the pace asked for (README:
+	// Stream format).
+	open := func(paced bool) (*resty.Response, error) {
+		req := c.stream.R().SetContext(sctx).SetDoNotParseResponse(true).
+			SetHeader("Accept", "text/event-stream").SetQueryParam("deltas", "1")
+		if paced {
+			req.SetQueryParam("every", c.opt.StreamEvery.String())
+		}
+		return req.Get("/api/v1/stream")
 	}
-	res, err := req.Get("/api/v1/stream")
+	paced := c.opt.StreamEvery > 0 && !c.paceRefused.Load()
+	res, err := open(paced)
 	if err != nil {
 		return 0, c.transportError(err, idle.Load())
+	}
+	if paced && res.StatusCode() == http.StatusBadRequest {
+		b, _ := io.ReadAll(io.LimitReader(res.RawBody(), 4<<10))
+		res.RawBody().Close()
+		if !bytes.Contains(b, []byte(`every`)) {
+			return 0, c.statusError("/api/v1/stream", res.StatusCode(), b)
+		}
+		// The pace only spares this desktop work: a collector that does
+		// not offer it is read at its default pace rather than not at all.
+		c.paceRefused.Store(true)
+		c.opt.Logger.Warn("the collector does not send its stream at this pace: reading it at its default", "every", c.opt.StreamEvery, "answer", strings.TrimSpace(string(b)))
+		if res, err = open(false); err != nil {
+			return 0, c.transportError(err, idle.Load())
+		}
 	}
 	body := res.RawBody()
 	defer body.Close()

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -186,6 +188,39 @@ func TestRemoteAtASlowerPace(t *testing.T) {
 		t.Log("no snapshot arrived while the collector still held it (a busy machine); the stream test compares them")
 	}
 }
+
+// TestRemoteAtAPaceNotOffered: a collector that refuses the pace asked
+// for (one from before paces refuses the parameter the same way) is read
+// at its default pace, with a warning saying so, rather than not at all.
+func TestRemoteAtAPaceNotOffered(t *testing.T) {
+	r := newRoom(t)
+	r.selling()
+	var logs strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(writerFunc(func(b []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(b)
+	}), nil))
+	c, err := remote.New(remote.Options{URL: r.url(), Token: viewerToken, IdleTimeout: 5 * time.Second, StreamEvery: 1500 * time.Millisecond, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { c.Run(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	testwait.For(t, 10*time.Second, "the stream never connected", func() bool { return collectorOf(c.Snapshot()).State == engine.StateOK })
+	mu.Lock()
+	defer mu.Unlock()
+	if !strings.Contains(logs.String(), "reading it at its default") || !strings.Contains(logs.String(), "every=1.5s") {
+		t.Errorf("no warning naming the pace refused; the log:\n%s", logs.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 
 func TestRemoteActsThroughTheCollector(t *testing.T) {
 	r := newRoom(t)

@@ -201,70 +201,96 @@ func jsonNumber(n uint64) string {
 }
 
 // TestStreamPace: a client asking for a slower pace (?every=1s) is sent
-// some of the default pace's snapshots, at least 750 ms apart (the pace
-// less half the default's), as deltas that apply in turn on what it
-// holds and give the snapshots a client at the default pace rebuilds. A
-// pace not offered is a 400 naming the ones that are.
+// some of the default pace's snapshots, each as the default pace sends it
+// (not held back), at least 750 ms apart (the pace less half the
+// default's), as deltas that apply in turn on what it holds and give the
+// snapshots a client at the default pace rebuilds. A client joining the
+// pace does not cost those already on it a whole snapshot. A pace not
+// offered is a 400 naming the ones that are.
 func TestStreamPace(t *testing.T) {
 	srv, _, _ := setup(t, nil, nil)
 	if code, body := get(t, srv.URL+"/api/v1/stream?deltas=1&every=3s", ""); code != 400 || !strings.Contains(body, "every") || !strings.Contains(body, "500ms, 1s, 2s, 5s") {
 		t.Errorf("every=3s: %d %s, want a 400 naming the paces offered", code, body)
 	}
 
-	// rebuild reads a delta stream for n deltas: the snapshots rebuilt,
-	// by seq, and when each arrived.
+	// rebuild reads a delta stream for n deltas: the snapshots rebuilt and
+	// when each arrived, by seq, and the arrivals in order. after, when
+	// set, is called after each delta with how many were read.
 	type rebuilt struct {
 		js map[uint64]string
-		at []time.Time
+		at map[uint64]time.Time
+		in []time.Time
 	}
-	rebuild := func(r *bufio.Reader, n int) rebuilt {
-		out := rebuilt{js: map[uint64]string{}}
+	rebuild := func(name string, r *bufio.Reader, n int, after func(int)) rebuilt {
+		out := rebuilt{js: map[uint64]string{}, at: map[uint64]time.Time{}}
 		first := readEvent(t, r)
 		var held *engine.Snapshot
 		if err := json.Unmarshal([]byte(first.data), &held); first.name != serve.EventSnapshot || err != nil {
-			t.Fatalf("first event %q: %v", first.name, err)
+			t.Errorf("%s: first event %q: %v", name, first.name, err)
+			return out
 		}
-		for len(out.at) < n {
+		for len(out.in) < n {
 			ev := readEvent(t, r)
 			if ev.name != serve.EventDelta {
-				t.Fatalf("event %q after the first snapshot, want deltas", ev.name)
+				t.Errorf("%s: event %q after the first snapshot, want deltas", name, ev.name)
+				return out
 			}
-			out.at = append(out.at, time.Now())
+			now := time.Now()
 			d, err := delta.Decode([]byte(ev.data))
-			if err != nil {
-				t.Fatal(err)
+			if err == nil {
+				held, err = delta.Apply(held, d)
 			}
-			if held, err = delta.Apply(held, d); err != nil {
-				t.Fatalf("delta %d: %v", d.Seq, err)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				return out
 			}
 			b, _ := json.Marshal(held)
-			out.js[held.Seq] = string(b)
+			out.js[held.Seq], out.at[held.Seq] = string(b), now
+			out.in = append(out.in, now)
+			if after != nil {
+				after(len(out.in))
+			}
 		}
 		return out
 	}
 	fast := openRawStream(t, srv.URL, "?deltas=1", "zstd")
 	slow := openRawStream(t, srv.URL, "?deltas=1&every=1s", "zstd")
-	fastDone := make(chan rebuilt, 1)
-	go func() { fastDone <- rebuild(fast, 12) }()
-	s := rebuild(slow, 5)
-	f := <-fastDone
+	fastDone, joinerDone := make(chan rebuilt, 1), make(chan rebuilt, 1)
+	go func() { fastDone <- rebuild("default pace", fast, 10, nil) }()
+	s := rebuild("1 s pace", slow, 6, func(n int) {
+		if n == 2 { // a second desktop joins the pace
+			joiner := openRawStream(t, srv.URL, "?deltas=1&every=1s", "gzip")
+			go func() { joinerDone <- rebuild("1 s pace, joining", joiner, 2, nil) }()
+		}
+	})
+	f, j := <-fastDone, <-joinerDone
 
-	for i := 1; i < len(s.at); i++ {
-		if gap := s.at[i].Sub(s.at[i-1]); gap < 650*time.Millisecond {
+	for i := 1; i < len(s.in); i++ {
+		if gap := s.in[i].Sub(s.in[i-1]); gap < 650*time.Millisecond {
 			t.Errorf("deltas %d and %d of the 1 s pace arrived %v apart", i-1, i, gap)
 		}
 	}
 	same := 0
 	for seq, js := range s.js {
-		if fj, ok := f.js[seq]; ok {
-			same++
-			if fj != js {
-				t.Errorf("snapshot %d rebuilt at the 1 s pace differs from the default pace's:\n%.300s\n%.300s", seq, js, fj)
-			}
+		fj, ok := f.js[seq]
+		if !ok {
+			continue
+		}
+		same++
+		if fj != js {
+			t.Errorf("snapshot %d rebuilt at the 1 s pace differs from the default pace's:\n%.300s\n%.300s", seq, js, fj)
+		}
+		if late := s.at[seq].Sub(f.at[seq]); late > 250*time.Millisecond || late < -250*time.Millisecond {
+			t.Errorf("snapshot %d came %v after the default pace's at the 1 s pace", seq, late)
 		}
 	}
-	if same == 0 {
-		t.Errorf("none of the 1 s pace's snapshots %v is among the default pace's", slices.Collect(maps.Keys(s.js)))
+	if same < 3 {
+		t.Errorf("%d of the 1 s pace's snapshots %v are among the default pace's", same, slices.Collect(maps.Keys(s.js)))
 	}
-	t.Logf("default pace: %d deltas in %v; 1 s pace: %d in %v", len(f.at), f.at[len(f.at)-1].Sub(f.at[0]), len(s.at), s.at[len(s.at)-1].Sub(s.at[0]))
+	for seq, js := range j.js {
+		if sj, ok := s.js[seq]; ok && sj != js {
+			t.Errorf("snapshot %d rebuilt by the desktop that joined differs", seq)
+		}
+	}
+	t.Logf("default pace: %d deltas in %v; 1 s pace: %d in %v", len(f.in), f.in[len(f.in)-1].Sub(f.in[0]), len(s.in), s.in[len(s.in)-1].Sub(s.in[0]))
 }

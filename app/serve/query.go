@@ -185,10 +185,10 @@ func auditQuery(cfg *config.Config) []queryParam {
 // pace than the default (README: Stream format).
 var streamQuery = []queryParam{{name: "deltas", values: []string{"0", "1"}}, {name: "every", values: paceNames()}}
 
-// paceNames are the values of the stream's every= (StreamPaces).
+// paceNames are the values of the stream's every= (streamPaces).
 func paceNames() []string {
-	names := make([]string, len(StreamPaces))
-	for i, d := range StreamPaces {
+	names := make([]string, len(streamPaces))
+	for i, d := range streamPaces {
 		names[i] = d.String()
 	}
 	return names

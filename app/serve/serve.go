@@ -57,7 +57,7 @@ type Server struct {
 	metricsToken string
 	mux          *http.ServeMux
 	frames       frameCache
-	// paces are the stream's paces (StreamPaces), each with its deltas.
+	// paces are the stream's paces (streamPaces), each with its deltas.
 	paces     map[time.Duration]*pace
 	closing   chan struct{}
 	closeOnce sync.Once

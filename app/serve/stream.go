@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/flashdeck/flashdeck/app/actions"
@@ -45,14 +46,18 @@ const (
 // more than this behind the collector's snapshot on its account.
 const StreamEvery = 500 * time.Millisecond
 
-// StreamPaces are the paces a client may ask the stream for (?every=):
+// streamPaces are the paces a client may ask the stream for (?every=):
 // StreamEvery, the default, and slower ones for a desktop that redraws
 // less often than that (a remote desktop redraws once a second, and each
 // delta it is sent costs it decoding and applying, wanted or not). Each
 // pace's deltas are computed once for every stream on it; a slower pace
 // sends a subset of the default pace's snapshots, so that a snapshot is
 // still encoded once for all. A fixed list keeps that work bounded.
-var StreamPaces = []time.Duration{StreamEvery, time.Second, 2 * time.Second, 5 * time.Second}
+var streamPaces = []time.Duration{StreamEvery, time.Second, 2 * time.Second, 5 * time.Second}
+
+// StreamPaces are the paces a client may ask the stream for (?every=), the
+// default (StreamEvery) first.
+func StreamPaces() []time.Duration { return slices.Clone(streamPaces) }
 
 // pace is one pace of the stream: the snapshots sent at it and the deltas
 // between them, shared by every stream on it.
@@ -61,11 +66,14 @@ type pace struct {
 	out    fanout.Fanout[*engine.Snapshot]
 	deltas deltaCache
 	once   sync.Once
+	// sent is the last snapshot sent at a slower pace: a stream joining it
+	// starts from it, the snapshot its deltas go on from.
+	sent atomic.Pointer[engine.Snapshot]
 }
 
 func newPaces() map[time.Duration]*pace {
-	ps := make(map[time.Duration]*pace, len(StreamPaces))
-	for _, d := range StreamPaces {
+	ps := make(map[time.Duration]*pace, len(streamPaces))
+	for _, d := range streamPaces {
 		// A stream behind skips to the newest, as the engine's own do.
 		ps[d] = &pace{every: d, out: fanout.Fanout[*engine.Snapshot]{Buffer: 1, Latest: true}}
 	}
@@ -74,7 +82,7 @@ func newPaces() map[time.Duration]*pace {
 
 // paceOf reads a stream's ?every= (streamQuery has checked it).
 func paceOf(v string) time.Duration {
-	if d, err := time.ParseDuration(v); err == nil && slices.Contains(StreamPaces, d) {
+	if d, err := time.ParseDuration(v); err == nil && slices.Contains(streamPaces, d) {
 		return d
 	}
 	return StreamEvery
@@ -87,12 +95,19 @@ const deltaHistory = 16
 
 // frameCache holds the latest snapshot encoded, as JSON and as its SSE
 // frame, so that a snapshot is encoded once however many clients read it.
+// It keeps the one before too: the streams of a slower pace may still be
+// sending it when the default pace's next comes, and two snapshots asked
+// for in turn must not be encoded again at each turn (megabytes each at
+// launch scale).
 type frameCache struct {
 	mu   sync.Mutex
 	snap *engine.Snapshot
 	enc  encoded
 	// zipped is the JSON compressed, by coding, made on first use.
 	zipped map[string][]byte
+	// prev and prevEnc are the snapshot before snap, encoded.
+	prev    *engine.Snapshot
+	prevEnc encoded
 }
 
 // encoded is one snapshot's encoding.
@@ -111,6 +126,9 @@ func (c *frameCache) get(s *engine.Snapshot) encoded {
 	if c.snap == s {
 		return c.enc
 	}
+	if c.prev == s {
+		return c.prevEnc
+	}
 	b, problems, err := s.Encode()
 	e := encoded{json: b, problems: problems, err: err}
 	if err == nil {
@@ -120,6 +138,12 @@ func (c *frameCache) get(s *engine.Snapshot) encoded {
 		f = append(f, b...)
 		e.frame = append(f, "\n\n"...)
 	}
+	if c.snap != nil && s.Seq < c.snap.Seq {
+		// An older one asked for late: kept beside the latest, not over it.
+		c.prev, c.prevEnc = s, e
+		return e
+	}
+	c.prev, c.prevEnc = c.snap, c.enc
 	c.snap, c.enc, c.zipped = s, e, nil
 	return e
 }
@@ -343,13 +367,19 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 }
 
 // streamSubscribe subscribes a stream to the engine's snapshots at pace
-// p, starting with the latest. One goroutine paces them for every stream
-// on p, so that all see the same snapshots and each delta is computed
-// once. The default pace reads the engine; a slower one reads the
-// default's, sending the first snapshot at least its pace (less half the
-// default's) after the last one sent: a subset of the default's
-// snapshots, each sent the moment it comes. One that would come too soon
-// waits, and is sent at the pace's time if no newer one came meanwhile.
+// p, starting with the latest (at a slower pace, the last it sent). One
+// goroutine paces them for every stream on p, so that all see the same
+// snapshots and each delta is computed once. The default pace reads the
+// engine; a slower one reads the default's, sending the first snapshot
+// at least its pace (less half the default's) after the last one sent: a
+// subset of the default's snapshots, each sent the moment it comes. One
+// that would come too soon waits, and is sent if no newer one came half
+// the default pace after its pace's time (the engine gone quiet).
+//
+// A stream joining a slower pace starts from the last snapshot sent at it,
+// not the engine's latest: the pace's deltas go on from that one, and a
+// newer start would leave the streams already on the pace without a delta
+// to the next (each would be sent it whole).
 func (s *Server) streamSubscribe(p *pace) (<-chan *engine.Snapshot, func()) {
 	p.once.Do(func() {
 		if p.every == StreamEvery {
@@ -360,7 +390,11 @@ func (s *Server) streamSubscribe(p *pace) (<-chan *engine.Snapshot, func()) {
 		src, unsub := s.streamSubscribe(s.paces[StreamEvery])
 		go s.paceSlower(p, src, unsub)
 	})
-	return p.out.Subscribe(s.opt.Engine.Snapshot())
+	first := s.opt.Engine.Snapshot()
+	if sent := p.sent.Load(); sent != nil {
+		first = sent
+	}
+	return p.out.Subscribe(first)
 }
 
 // paceEngine sends the engine's snapshots at StreamEvery at most, the
@@ -406,6 +440,7 @@ func (s *Server) paceSlower(p *pace, src <-chan *engine.Snapshot, unsub func()) 
 	send := func(snap *engine.Snapshot) {
 		flush.Stop()
 		last, pending = time.Now(), nil
+		p.sent.Store(snap)
 		p.out.Send(snap)
 	}
 	for {
@@ -420,7 +455,10 @@ func (s *Server) paceSlower(p *pace, src <-chan *engine.Snapshot, unsub func()) 
 				continue
 			}
 			if pending == nil {
-				flush.Reset(time.Until(last.Add(p.every)))
+				// Not at the pace's time itself: the default pace's next
+				// snapshot comes then, and must win (the held one would
+				// go out half a pace late, and so would every one after).
+				flush.Reset(time.Until(last.Add(p.every + StreamEvery/2)))
 			}
 			pending = snap
 		case <-flush.C:

@@ -131,10 +131,17 @@ func placeTimelines(d *Dashboard, snapshot func() *engine.Snapshot, model func(c
 func (t *timelines) run(ctx context.Context) {
 	tick := time.NewTicker(t.every)
 	defer tick.Stop()
+	// ride shows read timelines that no snapshot came to show.
+	ride := time.NewTimer(timelineRide)
+	ride.Stop()
+	defer ride.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-ride.C:
+			fyne.Do(t.flush)
+			continue
 		case <-tick.C:
 		case <-t.shown:
 		}
@@ -143,7 +150,7 @@ func (t *timelines) run(ctx context.Context) {
 		}
 		ms := t.models(ctx)
 		t.pending.Store(&ms)
-		time.AfterFunc(timelineRide, func() { fyne.Do(t.flush) })
+		ride.Reset(timelineRide)
 	}
 }
 
