@@ -36,17 +36,20 @@ type sseReader struct {
 	// milliseconds; 0 until it asks.
 	retry int
 	// line and data are the buffers of the line and the event being read,
-	// kept from one event to the next: a launch-scale delta is a line of
+	// kept from one event to the next (up to keepBuffer): a launch-scale delta is a line of
 	// a hundred kilobytes or more, which allocated afresh (and grown in
 	// steps) made the reader a remote desktop's largest allocator, a fifth
 	// of its bytes (1.5 MB/s).
 	line, data []byte
 }
 
-// keepBuffer is the largest buffer an sseReader keeps between events: the
-// deltas fit, and a whole snapshot's (megabytes, at connection) goes back
-// to the collector of garbage once read.
-const keepBuffer = 1 << 20
+// keepBuffer is the largest buffer an sseReader keeps between events: most
+// deltas fit (10-205 KB of JSON at launch scale), and a whole snapshot's
+// (megabytes, at connection) or a rare large delta's goes back to the
+// collector of garbage once read. Kept small because a process may hold
+// many readers (the load test's fifty desktops: 1 MB kept each was 100 MB
+// more for that process).
+const keepBuffer = 256 << 10
 
 func newSSEReader(r io.Reader, max int) *sseReader {
 	return &sseReader{r: bufio.NewReaderSize(r, 64<<10), max: max}
