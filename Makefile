@@ -13,7 +13,7 @@ LDFLAGS := -X github.com/flashdeck/flashdeck/app/cli.Version=$(VERSION) -X githu
 BIN     := bin/flashdeck
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: all deps test-deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules bench-remote chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
+.PHONY: all deps test-deps build run test test-short lint vet fmt-check staticcheck promcheck fuzz bench bench-rules bench-remote bench-floor chaos launch-actions launch-stock loadtest soak simulate serve clean screenshots \
         package package-linux package-windows package-check
 
 all: build
@@ -89,6 +89,12 @@ bench: deps
 ## writes the desktop's CPU profile there
 bench-remote: deps
 	FLASHDECK_SCALE=bench $(GO) test -tags $(TAGS) -count=1 -run '^TestScaleBench$$/^remote-desktop$$' -v -timeout 15m ./e2e
+
+## bench-floor: what a Fyne window of the desktop's size costs here with nothing
+## of flashdeck in it (e2e/floor), idle and with a grid of changing labels, measured
+## as bench-remote measures the desktop: the floor under its figures (about 8 minutes)
+bench-floor: deps
+	FLASHDECK_SCALE=bench-floor $(GO) test -tags $(TAGS) -count=1 -run '^TestFyneFloor$$' -v -timeout 20m ./e2e
 
 ## chaos: every fault scenario at full length (make test runs them short)
 chaos: deps

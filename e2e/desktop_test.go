@@ -17,15 +17,15 @@ import (
 	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
-// TestDesktopRendersTheDemo opens the real dashboard on the demo under
-// Xvfb, captures the screen and checks that it drew something, then checks
-// it quits cleanly.
 // noSessionBus keeps a desktop under Xvfb off D-Bus: with no session bus
 // address, the D-Bus library starts one with dbus-launch, and that daemon
 // outlives the desktop; a run of tests left more than a hundred behind,
 // until the machine's inotify instances ran out.
 const noSessionBus = "DBUS_SESSION_BUS_ADDRESS=disabled:"
 
+// TestDesktopRendersTheDemo opens the real dashboard on the demo under
+// Xvfb, captures the screen and checks that it drew something, then checks
+// it quits cleanly.
 func TestDesktopRendersTheDemo(t *testing.T) {
 	runDesktop(t, nil)
 }
@@ -72,18 +72,7 @@ func runDesktop(t *testing.T, env []string, args ...string) string {
 			t.Skipf("%s not installed", tool)
 		}
 	}
-	display := fmt.Sprintf(":%d", 90+os.Getpid()%9)
-	xvfb := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp")
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() }()
-	// Xvfb is up when its socket is.
-	socket := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
-	testwait.For(t, 20*time.Second, "Xvfb did not start on "+display, func() bool {
-		_, err := os.Stat(socket)
-		return err == nil
-	})
+	display := startXvfb(t, 90, "1280x800")
 
 	app := exec.Command(binary, append([]string{"--quit-after", "12s"}, args...)...)
 	app.Env = append(append(os.Environ(), "DISPLAY="+display, noSessionBus), env...)
@@ -143,4 +132,24 @@ func screenColours(t *testing.T, shot string) int {
 		}
 	}
 	return len(colours)
+}
+
+// startXvfb starts an X server of the given screen size on a display of
+// its own (from base, by process, so runs side by side do not meet) for
+// the rest of the test, and returns the display.
+func startXvfb(t *testing.T, base int, screen string) string {
+	t.Helper()
+	display := fmt.Sprintf(":%d", base+os.Getpid()%9)
+	xvfb := exec.Command("Xvfb", display, "-screen", "0", screen+"x24", "-nolisten", "tcp")
+	if err := xvfb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() })
+	// Xvfb is up when its socket is.
+	socket := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
+	testwait.For(t, 20*time.Second, "Xvfb did not start on "+display, func() bool {
+		_, err := os.Stat(socket)
+		return err == nil
+	})
+	return display
 }

@@ -340,11 +340,14 @@ func memLine(what string, s *sampler) {
 		what, mib(s.peak.HWM), mib(s.peak.Anon), mib(s.peak.File))
 }
 
+// benchSpeed is how much faster than life `make bench` plays its sales.
+const benchSpeed = 5.0
+
 // TestScaleBench is `make bench`: launch scale through the real clients
 // and engine, in three runs.
 func TestScaleBench(t *testing.T) {
 	scaleOnly(t, "bench")
-	const speed = 5.0
+	const speed = benchSpeed
 	host, _ := os.Hostname()
 	cpu := "unknown CPU"
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
@@ -476,18 +479,7 @@ func benchDesktop(t *testing.T, speed float64, remote bool) {
 			t.Fatalf("%s is missing: make bench installs it (scripts/install-deps.sh)", tool)
 		}
 	}
-	display := fmt.Sprintf(":%d", 80+os.Getpid()%9)
-	xvfb := exec.Command("Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp")
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() }()
-	// Xvfb is up when its socket is.
-	socket := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
-	testwait.For(t, 20*time.Second, "Xvfb did not start on "+display, func() bool {
-		_, err := os.Stat(socket)
-		return err == nil
-	})
+	display := startXvfb(t, 80, "1600x1000")
 
 	state := t.TempDir()
 	sale := 10 * time.Minute
@@ -692,5 +684,62 @@ g 42
 	}
 	if g := gauge(scrape(t, srv.URL), "g"); g != 42 {
 		t.Errorf("gauge %v, want 42", g)
+	}
+}
+
+// TestFyneFloor is `make bench-floor`: what a Fyne window costs on this
+// machine before flashdeck does anything, the floor under the remote
+// desktop's figures in `make bench-remote`.
+func TestFyneFloor(t *testing.T) {
+	scaleOnly(t, "bench-floor")
+	benchFloor(t, benchSpeed)
+}
+
+// benchFloor measures what a Fyne window costs on this machine before
+// flashdeck does anything: e2e/floor, a window of the desktop's size, run
+// under Xvfb as long as the desktop's bench and measured the same way —
+// idle, then with a grid of 25 × 14 labels (the SKUs tab's cells on a
+// 1280×800 window) of which a tenth, then three tenths, get a new figure
+// each second. The remote desktop's SKUs tab gave 10 to 40 cells a new
+// text a second on the bench's sale, and up to 150 in its first minute.
+// It has no target of its own: it is the floor under the remote
+// desktop's. speed is the desktop bench's, whose run length it takes.
+func benchFloor(t *testing.T, speed float64) {
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		t.Fatal("Xvfb is missing: make bench installs it (scripts/install-deps.sh)")
+	}
+	floor := filepath.Join(t.TempDir(), "floor")
+	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", floor, "./floor")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building e2e/floor: %v\n%s", err, out)
+	}
+	run := time.Duration(float64(10*time.Minute)/speed) + 20*time.Second
+	fmt.Printf("fyne-floor: a Fyne window of 1280×800 under Xvfb with nothing of flashdeck in it (e2e/floor), %s each\n", run)
+	for _, c := range []struct {
+		what   string
+		args   []string
+		labels int
+	}{
+		{"idle, one label", []string{"-rows", "1", "-cols", "1", "-change", "0"}, 1},
+		{"350 labels, 35 new figures a second", []string{"-rows", "25", "-cols", "14", "-change", "0.1"}, 350},
+		{"350 labels, 105 new figures a second", []string{"-rows", "25", "-cols", "14", "-change", "0.3"}, 350},
+	} {
+		display := startXvfb(t, 70, "1600x1000")
+		cmd := exec.Command(floor, append(c.args, "-quit-after", run.String())...)
+		cmd.Env = append(os.Environ(), "DISPLAY="+display, noSessionBus)
+		cmd.Stderr = &testLog{t: t, prefix: "floor: "}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		smp := sample(cmd.Process.Pid, 500*time.Millisecond)
+		// Time itself must pass: the window is measured for as long as the
+		// desktop's bench measures the desktop.
+		time.Sleep(run - 2*time.Second)
+		st := smp.finish()
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("e2e/floor (%s) exited with %v", c.what, err)
+		}
+		report("%s: CPU %.1f s (%.1f%% of one core)", c.what, st.CPU, 100*st.CPU/run.Seconds())
+		memLine(c.what, smp)
 	}
 }
