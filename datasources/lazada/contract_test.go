@@ -338,6 +338,7 @@ type updateFixture struct {
 		SKUs            []string                   `json:"skus"`
 		WarehouseCode   string                     `json:"warehouse_code"`
 		Owed            []datasources.StockReading `json:"owed"`
+		Cap             map[string]int             `json:"cap"`
 		ExpectSKUs      json.RawMessage            `json:"expect_skus"`
 	} `json:"requests"`
 	Answers []struct {
@@ -431,6 +432,14 @@ var updateActions = []updateAction{
 			t.Fatal(err)
 		}
 		return c.PauseSale(context.Background(), target, before, datasources.ActionMeta{Reason: "contract"})
+	}},
+	{"cap_sellable_quantity.json", lazada.PathSellableUpdate, func(t *testing.T, c *lazada.Client, f *updateFixture, i int) error {
+		target := datasources.SaleTarget{SKUs: f.Requests[i].SKUs}
+		before, err := c.ReadSale(context.Background(), target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.CapStock(context.Background(), target, before, f.Requests[i].Cap, datasources.ActionMeta{Reason: "contract"})
 	}},
 	{"adjust_sellable_quantity.json", lazada.PathSellableAdjust, func(t *testing.T, c *lazada.Client, f *updateFixture, i int) error {
 		r := f.Requests[i]
