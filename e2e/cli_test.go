@@ -75,6 +75,31 @@ func TestDesktopWithoutADisplaySaysSo(t *testing.T) {
 	}
 }
 
+// TestDesktopOnAnUnreachableDisplaySaysSo: the real binary, given a
+// DISPLAY nothing serves (an SSH session's, an Xvfb gone), names it on one
+// line and exits non-zero before starting anything; it used to start the
+// demo and die in GLFW's initialisation with a panic and a goroutine dump.
+func TestDesktopOnAnUnreachableDisplaySaysSo(t *testing.T) {
+	if runtime.GOOS != "linux" && !strings.HasSuffix(runtime.GOOS, "bsd") {
+		t.Skip("the display is checked on Linux and the BSDs")
+	}
+	const display = ":4711" // no test starts an X server there
+	for _, args := range [][]string{nil, {"--remote", "http://127.0.0.1:9"}} {
+		code, stdout, stderr := runBinary(t, append(withoutDisplay(), "DISPLAY="+display), args...)
+		if code == 0 {
+			t.Errorf("flashdeck %v on DISPLAY=%s: exit 0", args, display)
+		}
+		if lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n"); len(lines) != 1 ||
+			!strings.HasPrefix(stderr, `flashdeck: the desktop cannot reach the X display DISPLAY=":4711" (dial unix`) ||
+			!strings.Contains(stderr, "flashdeck serve") {
+			t.Errorf("flashdeck %v on DISPLAY=%s: want one line naming the display, got:\n%s", args, display, stderr)
+		}
+		if all := stdout + stderr; strings.Contains(all, "goroutine") || strings.Contains(all, "panic") || strings.Contains(all, "demo:") {
+			t.Errorf("flashdeck %v on DISPLAY=%s started or crashed:\n%s", args, display, all)
+		}
+	}
+}
+
 // TestUnknownCommandIsRefused: flashdeck bogus is a usage error (exit 2,
 // one line on stderr listing the commands), not the desktop.
 func TestUnknownCommandIsRefused(t *testing.T) {

@@ -21,6 +21,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -143,19 +144,85 @@ func run(stderr io.Writer, err error) int {
 
 // needDisplay says why the desktop cannot open a window here, or nil. On
 // Linux and the BSDs a window needs an X11 or Wayland display, named by
-// DISPLAY or WAYLAND_DISPLAY; without one Fyne's GLFW initialisation fails
-// with a panic and a goroutine dump. Checked before anything starts.
-func needDisplay(goos string, getenv func(string) string) error {
+// DISPLAY or WAYLAND_DISPLAY; without one, or with an X display nothing
+// answers on (a DISPLAY left over from an SSH session or an Xvfb that has
+// gone), Fyne's GLFW initialisation fails with a panic and a goroutine
+// dump. Checked before anything starts; dial connects to an X server's
+// socket (net.DialTimeout in the binary).
+func needDisplay(goos string, getenv func(string) string, dial func(network, addr string) error) error {
 	switch goos {
 	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
 	default:
 		return nil
 	}
-	if getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" {
+	const instead = "on a headless machine run `flashdeck serve` (the collector; desktops elsewhere use --remote), or `make run`, which starts the desktop under Xvfb"
+	display := getenv("DISPLAY")
+	if getenv("WAYLAND_DISPLAY") != "" {
+		return nil // GLFW tries Wayland first
+	}
+	if display == "" {
+		return errors.New("the desktop needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: " + instead)
+	}
+	addrs := xDisplaySockets(display, goos)
+	if len(addrs) == 0 {
+		return nil // a form not read here: left to GLFW
+	}
+	var err error
+	for _, a := range addrs {
+		if err = dial(a.network, a.addr); err == nil {
+			return nil
+		}
+	}
+	if len(display) > 64 { // outside input: shown bounded
+		display = display[:64] + "…"
+	}
+	return fmt.Errorf("the desktop cannot reach the X display DISPLAY=%q (%v): start its X server or set DISPLAY to one that runs; %s",
+		display, err, instead)
+}
+
+// xSocket is where an X server listens.
+type xSocket struct{ network, addr string }
+
+// xDisplaySockets are the sockets the X display name display
+// ("[host]:number[.screen]") is served on, in the order Xlib tries them:
+// a local display's Unix socket (on Linux its abstract name first), a
+// remote one's TCP port 6000+number. None for a name not of that form.
+func xDisplaySockets(display, goos string) []xSocket {
+	i := strings.LastIndexByte(display, ':')
+	if i < 0 {
 		return nil
 	}
-	return errors.New("the desktop needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: " +
-		"on a headless machine run `flashdeck serve` (the collector; desktops elsewhere use --remote), or `make run`, which starts the desktop under Xvfb")
+	host, num := display[:i], display[i+1:]
+	if j := strings.IndexByte(num, '.'); j >= 0 {
+		num = num[:j]
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 || n > 59535 || strings.HasPrefix(host, "/") || strings.HasSuffix(host, ":") {
+		// Not a number, a port out of range, a launchd socket path or a
+		// DECnet name ("host::0"): not checked.
+		return nil
+	}
+	if host == "" || host == "unix" {
+		path := "/tmp/.X11-unix/X" + strconv.Itoa(n)
+		if goos == "linux" {
+			return []xSocket{{"unix", "@" + path}, {"unix", path}}
+		}
+		return []xSocket{{"unix", path}}
+	}
+	return []xSocket{{"tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n))}}
+}
+
+// dialDisplay is how the desktop reaches for its X server before it
+// starts; the tests' stand-in desktop needs none.
+var dialDisplay = dialX
+
+// dialX connects to an X server's socket and hangs up.
+func dialX(network, addr string) error {
+	c, err := net.DialTimeout(network, addr, 3*time.Second)
+	if err != nil {
+		return err
+	}
+	return c.Close()
 }
 
 func usage(w io.Writer) {
@@ -250,7 +317,7 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	if runDesktop == nil {
 		return errors.New("this build has no desktop; use `flashdeck serve`")
 	}
-	if err := needDisplay(runtime.GOOS, os.Getenv); err != nil {
+	if err := needDisplay(runtime.GOOS, os.Getenv, dialDisplay); err != nil {
 		return err
 	}
 	if *cpuProfile != "" {

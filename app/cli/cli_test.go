@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -83,13 +85,15 @@ func TestServeWithoutUsersStaysOnLoopbackEvenWhenInsecure(t *testing.T) {
 	}
 }
 
-// stubDesktop replaces the desktop for a test and reports whether it ran.
+// stubDesktop replaces the desktop for a test, and the X server it would
+// reach for with one that always answers, and reports whether it ran.
 func stubDesktop(t *testing.T) *bool {
 	t.Helper()
 	ran := false
-	old := testDesktop
+	old, oldDial := testDesktop, dialDisplay
 	testDesktop = func(launch.Options) error { ran = true; return nil }
-	t.Cleanup(func() { testDesktop = old })
+	dialDisplay = func(string, string) error { return nil } // any DISPLAY answers
+	t.Cleanup(func() { testDesktop, dialDisplay = old, oldDial })
 	return &ran
 }
 
@@ -185,22 +189,73 @@ func TestNeedDisplay(t *testing.T) {
 			return ""
 		}
 	}
+	// An X server that listens on the path form of display 7's socket
+	// and on TCP port 6011 (localhost:11) only.
+	serving := func(network, addr string) error {
+		if network == "unix" && addr == "/tmp/.X11-unix/X7" || network == "tcp" && addr == "localhost:6011" {
+			return nil
+		}
+		return errors.New("connect: no such file or directory")
+	}
 	cases := []struct {
 		goos   string
 		getenv func(string) string
-		want   bool // an error
+		want   string // in the error; "" for none
 	}{
-		{"linux", env(), true},
-		{"linux", env("DISPLAY", ":0"), false},
-		{"linux", env("WAYLAND_DISPLAY", "wayland-0"), false},
-		{"freebsd", env(), true},
-		{"openbsd", env("DISPLAY", ""), true},
-		{"darwin", env(), false},
-		{"windows", env(), false},
+		{"linux", env(), "neither DISPLAY nor WAYLAND_DISPLAY is set"},
+		{"linux", env("DISPLAY", ":7"), ""},
+		{"linux", env("DISPLAY", "unix:7.0"), ""},
+		{"linux", env("DISPLAY", "localhost:11.0"), ""},
+		{"linux", env("WAYLAND_DISPLAY", "wayland-0"), ""},
+		{"linux", env("WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":55"), ""},
+		{"linux", env("DISPLAY", ":55"), `cannot reach the X display DISPLAY=":55" (connect: no such file or directory): start its X server`},
+		{"linux", env("DISPLAY", "localhost:10.0"), `DISPLAY="localhost:10.0"`},
+		{"linux", env("DISPLAY", "/private/tmp/com.apple.launchd.x/org.xquartz:0"), ""}, // not read here: left to GLFW
+		{"linux", env("DISPLAY", "nonsense"), ""},
+		{"linux", env("DISPLAY", ":"+strings.Repeat("9", 100)), ""},
+		{"linux", env("DISPLAY", strings.Repeat("x", 100)+":3"), `xxxx…" (`},
+		{"freebsd", env(), "neither DISPLAY"},
+		{"openbsd", env("DISPLAY", ""), "neither DISPLAY"},
+		{"darwin", env(), ""},
+		{"windows", env(), ""},
 	}
 	for _, tc := range cases {
-		if err := needDisplay(tc.goos, tc.getenv); (err != nil) != tc.want {
-			t.Errorf("%s: %v, want an error: %v", tc.goos, err, tc.want)
+		err := needDisplay(tc.goos, tc.getenv, serving)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s DISPLAY=%q: %v, want no error", tc.goos, tc.getenv("DISPLAY"), err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s DISPLAY=%q: %v, want an error saying %q", tc.goos, tc.getenv("DISPLAY"), err, tc.want)
+		case err != nil && !strings.Contains(err.Error(), "flashdeck serve"):
+			t.Errorf("%s DISPLAY=%q: %v does not say what to run instead", tc.goos, tc.getenv("DISPLAY"), err)
+		}
+	}
+}
+
+// TestXDisplaySockets: the sockets a display name is served on, as Xlib
+// reads the name.
+func TestXDisplaySockets(t *testing.T) {
+	cases := []struct {
+		display, goos string
+		want          []xSocket
+	}{
+		{":0", "linux", []xSocket{{"unix", "@/tmp/.X11-unix/X0"}, {"unix", "/tmp/.X11-unix/X0"}}},
+		{":99.1", "linux", []xSocket{{"unix", "@/tmp/.X11-unix/X99"}, {"unix", "/tmp/.X11-unix/X99"}}},
+		{"unix:3", "freebsd", []xSocket{{"unix", "/tmp/.X11-unix/X3"}}},
+		{"localhost:10.0", "linux", []xSocket{{"tcp", "localhost:6010"}}},
+		{"192.0.2.7:1", "linux", []xSocket{{"tcp", "192.0.2.7:6001"}}},
+		{"[2001:db8::1]:2", "linux", []xSocket{{"tcp", "[2001:db8::1]:6002"}}},
+		{"host::0", "linux", nil}, // DECnet
+		{"/tmp/launchd-1/org.xquartz:0", "linux", nil},
+		{"", "linux", nil},
+		{":", "linux", nil},
+		{":-1", "linux", nil},
+		{":x", "linux", nil},
+		{":59536", "linux", nil}, // port 65536
+	}
+	for _, tc := range cases {
+		if got := xDisplaySockets(tc.display, tc.goos); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s on %s: %v, want %v", tc.display, tc.goos, got, tc.want)
 		}
 	}
 }
