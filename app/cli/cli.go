@@ -167,26 +167,31 @@ func needDisplay(goos string, getenv func(string) string, dial func(network, add
 	if len(addrs) == 0 {
 		return nil // a form not read here: left to GLFW
 	}
-	var err error
+	var tried []string
 	for _, a := range addrs {
-		if err = dial(a.network, a.addr); err == nil {
+		err := dial(a.network, a.addr)
+		if err == nil {
 			return nil
 		}
+		tried = append(tried, err.Error())
 	}
 	if len(display) > 64 { // outside input: shown bounded
 		display = display[:64] + "…"
 	}
-	return fmt.Errorf("the desktop cannot reach the X display DISPLAY=%q (%v): start its X server or set DISPLAY to one that runs; %s",
-		display, err, instead)
+	return fmt.Errorf("the desktop cannot reach the X display DISPLAY=%q (%s): start its X server or set DISPLAY to one that runs; %s",
+		display, strings.Join(tried, "; "), instead)
 }
 
 // xSocket is where an X server listens.
 type xSocket struct{ network, addr string }
 
 // xDisplaySockets are the sockets the X display name display
-// ("[host]:number[.screen]") is served on, in the order Xlib tries them:
-// a local display's Unix socket (on Linux its abstract name first), a
-// remote one's TCP port 6000+number. None for a name not of that form.
+// ("[host]:number[.screen]") is served on, in the order libxcb (under
+// Xlib, under GLFW) tries them: a local display's Unix socket (on Linux
+// its abstract name first) and, for ":N" but not "unix:N", TCP port
+// 6000+N on localhost after it; a remote one's TCP port 6000+N. None for a
+// name not of that form, or with a protocol ("tcp/host:0"): those are
+// left to GLFW.
 func xDisplaySockets(display, goos string) []xSocket {
 	i := strings.LastIndexByte(display, ':')
 	if i < 0 {
@@ -197,17 +202,21 @@ func xDisplaySockets(display, goos string) []xSocket {
 		num = num[:j]
 	}
 	n, err := strconv.Atoi(num)
-	if err != nil || n < 0 || n > 59535 || strings.HasPrefix(host, "/") || strings.HasSuffix(host, ":") {
-		// Not a number, a port out of range, a launchd socket path or a
-		// DECnet name ("host::0"): not checked.
+	if err != nil || n < 0 || n > 59535 || strings.Contains(host, "/") || strings.HasSuffix(host, ":") {
+		// Not a number, a port out of range, a protocol or a launchd
+		// socket path, or a DECnet name ("host::0"): not checked.
 		return nil
 	}
 	if host == "" || host == "unix" {
 		path := "/tmp/.X11-unix/X" + strconv.Itoa(n)
+		socks := []xSocket{{"unix", path}}
 		if goos == "linux" {
-			return []xSocket{{"unix", "@" + path}, {"unix", path}}
+			socks = []xSocket{{"unix", "@" + path}, {"unix", path}}
 		}
-		return []xSocket{{"unix", path}}
+		if host == "" {
+			socks = append(socks, xSocket{"tcp", net.JoinHostPort("localhost", strconv.Itoa(6000+n))})
+		}
+		return socks
 	}
 	return []xSocket{{"tcp", net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(6000+n))}}
 }

@@ -2,7 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -189,13 +189,13 @@ func TestNeedDisplay(t *testing.T) {
 			return ""
 		}
 	}
-	// An X server that listens on the path form of display 7's socket
-	// and on TCP port 6011 (localhost:11) only.
+	// X servers that listen on the path form of display 7's socket, and
+	// on localhost's TCP port 6011 (display 11) only.
 	serving := func(network, addr string) error {
 		if network == "unix" && addr == "/tmp/.X11-unix/X7" || network == "tcp" && addr == "localhost:6011" {
 			return nil
 		}
-		return errors.New("connect: no such file or directory")
+		return fmt.Errorf("dial %s %s: refused", network, addr)
 	}
 	cases := []struct {
 		goos   string
@@ -204,12 +204,13 @@ func TestNeedDisplay(t *testing.T) {
 	}{
 		{"linux", env(), "neither DISPLAY nor WAYLAND_DISPLAY is set"},
 		{"linux", env("DISPLAY", ":7"), ""},
+		{"linux", env("DISPLAY", ":11"), ""}, // no Unix socket: libxcb goes on to localhost's TCP port, as here
 		{"linux", env("DISPLAY", "unix:7.0"), ""},
 		{"linux", env("DISPLAY", "localhost:11.0"), ""},
 		{"linux", env("WAYLAND_DISPLAY", "wayland-0"), ""},
 		{"linux", env("WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":55"), ""},
-		{"linux", env("DISPLAY", ":55"), `cannot reach the X display DISPLAY=":55" (connect: no such file or directory): start its X server`},
-		{"linux", env("DISPLAY", "localhost:10.0"), `DISPLAY="localhost:10.0"`},
+		{"linux", env("DISPLAY", ":55"), `cannot reach the X display DISPLAY=":55" (dial unix @/tmp/.X11-unix/X55: refused; dial unix /tmp/.X11-unix/X55: refused; dial tcp localhost:6055: refused): start its X server`},
+		{"linux", env("DISPLAY", "localhost:10.0"), `DISPLAY="localhost:10.0" (dial tcp localhost:6010: refused)`},
 		{"linux", env("DISPLAY", "/private/tmp/com.apple.launchd.x/org.xquartz:0"), ""}, // not read here: left to GLFW
 		{"linux", env("DISPLAY", "nonsense"), ""},
 		{"linux", env("DISPLAY", ":"+strings.Repeat("9", 100)), ""},
@@ -239,9 +240,13 @@ func TestXDisplaySockets(t *testing.T) {
 		display, goos string
 		want          []xSocket
 	}{
-		{":0", "linux", []xSocket{{"unix", "@/tmp/.X11-unix/X0"}, {"unix", "/tmp/.X11-unix/X0"}}},
-		{":99.1", "linux", []xSocket{{"unix", "@/tmp/.X11-unix/X99"}, {"unix", "/tmp/.X11-unix/X99"}}},
+		{":0", "linux", []xSocket{{"unix", "@/tmp/.X11-unix/X0"}, {"unix", "/tmp/.X11-unix/X0"}, {"tcp", "localhost:6000"}}},
+		{":99.1", "linux", []xSocket{{"unix", "@/tmp/.X11-unix/X99"}, {"unix", "/tmp/.X11-unix/X99"}, {"tcp", "localhost:6099"}}},
+		{":1", "openbsd", []xSocket{{"unix", "/tmp/.X11-unix/X1"}, {"tcp", "localhost:6001"}}},
 		{"unix:3", "freebsd", []xSocket{{"unix", "/tmp/.X11-unix/X3"}}},
+		{"unix:3", "linux", []xSocket{{"unix", "@/tmp/.X11-unix/X3"}, {"unix", "/tmp/.X11-unix/X3"}}},
+		{"tcp/localhost:0", "linux", nil},
+		{"unix/:0", "linux", nil},
 		{"localhost:10.0", "linux", []xSocket{{"tcp", "localhost:6010"}}},
 		{"192.0.2.7:1", "linux", []xSocket{{"tcp", "192.0.2.7:6001"}}},
 		{"[2001:db8::1]:2", "linux", []xSocket{{"tcp", "[2001:db8::1]:6002"}}},
