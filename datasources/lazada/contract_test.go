@@ -433,7 +433,7 @@ var updateActions = []updateAction{
 		}
 		return c.PauseSale(context.Background(), target, before, datasources.ActionMeta{Reason: "contract"})
 	}},
-	{"cap_sellable_quantity.json", lazada.PathSellableUpdate, func(t *testing.T, c *lazada.Client, f *updateFixture, i int) error {
+	{"cap_adjust_sellable_quantity.json", lazada.PathSellableAdjust, func(t *testing.T, c *lazada.Client, f *updateFixture, i int) error {
 		target := datasources.SaleTarget{SKUs: f.Requests[i].SKUs}
 		before, err := c.ReadSale(context.Background(), target)
 		if err != nil {

@@ -121,15 +121,24 @@ func (c *Client) PauseSale(ctx context.Context, t datasources.SaleTarget, before
 	return c.update(ctx, PathSellableUpdate, items)
 }
 
-// CapStock lowers each SKU's sellable stock to at most units[SKU] through
-// /product/stock/sellable/update (absolute quantities), never raising it:
-// the warehouses keep their units in the order Lazada lists them until
-// the cap is reached, the rest are set to 0. A SKU Lazada did not return
-// in before is not sent.
+// CapStock lowers each SKU's sellable stock to at most units[SKU], never
+// raising it: the warehouses keep their units in the order Lazada lists
+// them until the cap is reached, and each warehouse over what it may keep
+// is lowered by the difference through /product/stock/sellable/adjust (a
+// delta). Not /sellable/update's absolute quantity: the sale goes on
+// between the read (before) and the call, and an absolute quantity would
+// make sellable again every unit sold in between — an oversell, on the
+// very rows a cap is for — where a delta lowers what is there. Should the
+// sales in between leave a warehouse with less than the delta, Lazada
+// refuses it (212, sellable cannot be negative) and the read-back says
+// what stands. A SKU Lazada did not return in before is not sent; when
+// every SKU is already within its cap nothing is sent and nothing is
+// wrong.
 func (c *Client) CapStock(ctx context.Context, t datasources.SaleTarget, before datasources.SaleControl, units map[string]int, _ datasources.ActionMeta) error {
 	by := readingsBySKU(before.SKUs)
 	var items []skuUpdate
 	var unknown []string
+	known := 0
 	for _, s := range uniqueSKUs(t.SKUs) {
 		n, ok := units[s]
 		if !ok {
@@ -140,20 +149,48 @@ func (c *Client) CapStock(ctx context.Context, t datasources.SaleTarget, before 
 			unknown = append(unknown, s)
 			continue
 		}
-		left := max(n, 0)
-		items = append(items, c.stockItem(r, func(w datasources.WarehouseStock) int {
-			k := min(max(w.Sellable, 0), left)
-			left -= k
-			return k
-		}))
+		known++
+		if u, lowered := c.capItem(r, max(n, 0)); lowered {
+			items = append(items, u)
+		}
 	}
 	switch {
 	case len(items) > 0:
-		return c.update(ctx, PathSellableUpdate, items)
+		return c.update(ctx, PathSellableAdjust, items)
+	case known > 0:
+		return nil // every SKU already within its cap
 	case len(unknown) > 0:
-		return c.refused(PathSellableUpdate, "Lazada knows none of the SKUs to cap ("+listSKUs(unknown)+"): nothing was sent")
+		return c.refused(PathSellableAdjust, "Lazada knows none of the SKUs to cap ("+listSKUs(unknown)+"): nothing was sent")
 	}
-	return c.refused(PathSellableUpdate, "no SKU of this sale to cap: nothing was sent")
+	return c.refused(PathSellableAdjust, "no SKU of this sale to cap: nothing was sent")
+}
+
+// capItem is the adjustment that caps r at limit units: a negative delta
+// for each warehouse (in the single-warehouse form, the SKU) over what it
+// may keep, and only those; and whether there is any.
+func (c *Client) capItem(r datasources.StockReading, limit int) (skuUpdate, bool) {
+	left := limit
+	lowered := map[string]bool{} // by warehouse code ("" in the single-warehouse form)
+	u := c.stockItem(r, func(w datasources.WarehouseStock) int {
+		have := max(w.Sellable, 0)
+		keep := min(have, left)
+		left -= keep
+		if keep < have {
+			lowered[w.Code] = true
+		}
+		return keep - have
+	})
+	if u.Warehouses == nil {
+		return u, lowered[""]
+	}
+	kept := u.Warehouses.Items[:0]
+	for _, w := range u.Warehouses.Items {
+		if lowered[w.Code] {
+			kept = append(kept, w)
+		}
+	}
+	u.Warehouses.Items = kept
+	return u, len(kept) > 0
 }
 
 // ResumeSale adds back, through /product/stock/sellable/adjust, the units

@@ -706,22 +706,33 @@ func sum(m map[string]int) int {
 }
 
 // TestCapStockOnTheSimulator: a cap lowers each SKU to at most the units
-// asked, keeping the warehouses' units in Lazada's order, and never
-// raises a SKU that has fewer.
+// asked, keeping the warehouses' units in Lazada's order, and never raises
+// a SKU that has fewer. The sale goes on between the read and the cap: a
+// warehouse within the cap is left alone (not written back as read, which
+// would make the units sold since sellable again), and one over it is
+// lowered by what was over.
 func TestCapStockOnTheSimulator(t *testing.T) {
 	b, clock, c, _ := controlSim(t, controlScenario(simulator.DefaultWarehouse, "W2"), nil)
 	ctx := context.Background()
 	clock.Advance(2 * time.Minute)
 	before := readSale(t, c)
+	read := truth(b)
+	clock.Advance(time.Minute) // the sale goes on between the read and the cap
 	was := truth(b)
-	first := was["POCO-F1"][simulator.DefaultWarehouse]
-	caps := map[string]int{"POCO-F1": first + 7, "POCO-X3": 1_000_000}
+	const own = simulator.DefaultWarehouse
+	if read["POCO-F1"][own] == was["POCO-F1"][own] {
+		t.Fatal("no POCO-F1 sold between the read and the cap: the test shows nothing")
+	}
+	// POCO-F1's own warehouse keeps all it had; W2, listed after it, 7.
+	limit := read["POCO-F1"][own] + 7
+	caps := map[string]int{"POCO-F1": limit, "POCO-X3": 1_000_000}
 	if err := c.CapStock(ctx, controlTarget, before, caps, meta); err != nil {
 		t.Fatal(err)
 	}
 	now := truth(b)
-	if got := now["POCO-F1"]; got[simulator.DefaultWarehouse] != first || got["W2"] != min(7, was["POCO-F1"]["W2"]) {
-		t.Errorf("POCO-F1 capped at %d: %v, was %v", first+7, got, was["POCO-F1"])
+	over := read["POCO-F1"]["W2"] - min(7, read["POCO-F1"]["W2"])
+	if got := now["POCO-F1"]; got[own] != was["POCO-F1"][own] || got["W2"] != was["POCO-F1"]["W2"]-over || got[""] > limit {
+		t.Errorf("POCO-F1 capped at %d: %v; it was %v when read, %v when capped", limit, got, read["POCO-F1"], was["POCO-F1"])
 	}
 	if !maps.Equal(now["POCO-X3"], was["POCO-X3"]) {
 		t.Errorf("POCO-X3, capped above its stock, changed: %v, was %v", now["POCO-X3"], was["POCO-X3"])
