@@ -6,11 +6,13 @@ import (
 	"image"
 	_ "image/png"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -136,7 +138,10 @@ func screenColours(t *testing.T, shot string) int {
 
 // startXvfb starts an X server of the given screen size on a display of
 // its own (from base, by process, so runs side by side do not meet) for
-// the rest of the test, and returns the display.
+// the rest of the test, and returns the display once the server takes
+// connections. It is stopped with SIGTERM, so that it removes its socket
+// and lock: one killed leaves them behind, and a later server's socket
+// then exists before it listens.
 func startXvfb(t *testing.T, base int, screen string) string {
 	t.Helper()
 	display := fmt.Sprintf(":%d", base+os.Getpid()%9)
@@ -144,12 +149,33 @@ func startXvfb(t *testing.T, base int, screen string) string {
 	if err := xvfb.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() })
-	// Xvfb is up when its socket is.
+	exited := make(chan error, 1)
+	go func() { exited <- xvfb.Wait() }()
+	t.Cleanup(func() {
+		_ = xvfb.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			_ = xvfb.Process.Kill()
+			<-exited
+		}
+	})
+	// Xvfb is up when its socket takes a connection (the desktop checks
+	// its display the same way before it starts).
 	socket := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
-	testwait.For(t, 20*time.Second, "Xvfb did not start on "+display, func() bool {
-		_, err := os.Stat(socket)
-		return err == nil
+	testwait.Until(t, 20*time.Second, func() string {
+		select {
+		case err := <-exited:
+			exited <- err
+			return fmt.Sprintf("Xvfb on %s exited: %v (another X server on that display?)", display, err)
+		default:
+		}
+		c, err := net.Dial("unix", socket)
+		if err != nil {
+			return "Xvfb did not start on " + display + ": " + err.Error()
+		}
+		_ = c.Close()
+		return ""
 	})
 	return display
 }

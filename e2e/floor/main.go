@@ -1,6 +1,6 @@
 // Command floor is the least a Fyne dashboard window can cost: a window
-// the size of flashdeck's (1280×800) holding a grid of labels, of which a
-// share get a new figure once a second, and nothing else — no stream, no
+// the size of flashdeck's (1280×800) holding a grid of labels, some of
+// which get a new figure once a second, and nothing else — no stream, no
 // model, no sorting. `make bench-floor` runs it under Xvfb beside the
 // remote desktop's bench, so the desktop's CPU and memory can be read
 // against what Fyne and the GL driver take on the same machine before
@@ -23,11 +23,11 @@ import (
 func main() {
 	rows := flag.Int("rows", 1, "rows of labels")
 	cols := flag.Int("cols", 1, "labels per row")
-	change := flag.Float64("change", 0, "share of the labels given a new figure each second (0: none, an idle window)")
+	perSecond := flag.Int("new", 0, "labels given a new figure each second (0: none, an idle window)")
 	quitAfter := flag.Duration("quit-after", time.Minute, "quit after this long")
 	flag.Parse()
-	if *rows < 1 || *cols < 1 || *rows**cols > 10_000 || *change < 0 || *change > 1 || *quitAfter <= 0 {
-		fmt.Fprintln(os.Stderr, "floor: -rows and -cols from 1 (at most 10,000 labels), -change from 0 to 1, -quit-after above 0")
+	if *rows < 1 || *cols < 1 || *rows**cols > 10_000 || *perSecond < 0 || *perSecond > *rows**cols || *quitAfter <= 0 {
+		fmt.Fprintln(os.Stderr, "floor: -rows and -cols from 1 (at most 10,000 labels), -new from 0 to the number of labels, -quit-after above 0")
 		os.Exit(2)
 	}
 
@@ -39,8 +39,17 @@ func main() {
 		labels[i] = widget.NewLabel("0")
 		grid.Add(labels[i])
 	}
-	w.SetContent(container.NewVBox(grid))
-	w.Resize(fyne.NewSize(1280, 800))
+	content := container.NewVBox(grid)
+	// The window must be the desktop's size, or the floor draws more (or
+	// less) than the desktop does: a grid taller than 800 px would grow it.
+	size := fyne.NewSize(1280, 800)
+	if m := content.MinSize(); m.Width > size.Width || m.Height > size.Height {
+		fmt.Fprintf(os.Stderr, "floor: %d rows of %d labels need %.0f×%.0f, more than the window's %.0f×%.0f\n",
+			*rows, *cols, m.Width, m.Height, size.Width, size.Height)
+		os.Exit(2)
+	}
+	w.SetContent(content)
+	w.Resize(size)
 
 	// Figures of the launch's size (up to six digits with grouping), new
 	// ones each time, as a sale's counts are: each is a text Fyne has not
@@ -49,11 +58,9 @@ func main() {
 	go func() {
 		for range time.Tick(time.Second) {
 			fyne.Do(func() {
-				for _, l := range labels {
-					if rnd.Float64() < *change {
-						n := rnd.IntN(1_000_000)
-						l.SetText(fmt.Sprintf("%d,%03d", n/1000, n%1000))
-					}
+				for _, i := range rnd.Perm(len(labels))[:*perSecond] {
+					n := rnd.IntN(1_000_000)
+					labels[i].SetText(fmt.Sprintf("%d,%03d", n/1000, n%1000))
 				}
 			})
 		}
