@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"path"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -143,12 +144,14 @@ func run(stderr io.Writer, err error) int {
 }
 
 // needDisplay says why the desktop cannot open a window here, or nil. On
-// Linux and the BSDs a window needs an X11 or Wayland display, named by
-// DISPLAY or WAYLAND_DISPLAY; without one, or with an X display nothing
-// answers on (a DISPLAY left over from an SSH session or an Xvfb that has
-// gone), Fyne's GLFW initialisation fails with a panic and a goroutine
-// dump. Checked before anything starts; dial connects to an X server's
-// socket (net.DialTimeout in the binary).
+// Linux and the BSDs a window needs a Wayland compositor or an X display;
+// without one, or with an X display nothing answers on (a DISPLAY left
+// over from an SSH session or an Xvfb that has gone), Fyne's GLFW
+// initialisation fails with a panic and a goroutine dump. Checked before
+// anything starts; dial connects to a display server's socket
+// (net.DialTimeout in the binary). Where it cannot tell, it leaves the
+// choice to GLFW: refusing a display GLFW would open is worse than the
+// panic.
 func needDisplay(goos string, getenv func(string) string, dial func(network, addr string) error) error {
 	switch goos {
 	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
@@ -157,10 +160,26 @@ func needDisplay(goos string, getenv func(string) string, dial func(network, add
 	}
 	const instead = "on a headless machine run `flashdeck serve` (the collector; desktops elsewhere use --remote), or `make run`, which starts the desktop under Xvfb"
 	display := getenv("DISPLAY")
-	if getenv("WAYLAND_DISPLAY") != "" {
-		return nil // GLFW tries Wayland first
+	// Which of Wayland and X11 the window will use, as Fyne and GLFW
+	// choose: Fyne's FYNE_PLATFORM first, then GLFW's XDG_SESSION_TYPE
+	// when it matches the environment, else Wayland if a compositor
+	// answers, else X11.
+	platform := getenv("FYNE_PLATFORM")
+	x11 := platform == "x11" || platform != "wayland" && getenv("XDG_SESSION_TYPE") == "x11" && display != ""
+	if !x11 {
+		if platform == "wayland" || getenv("WAYLAND_DISPLAY") != "" || getenv("WAYLAND_SOCKET") != "" {
+			return nil // Wayland's: left to GLFW, which falls back to X11 by itself
+		}
+		// Without WAYLAND_DISPLAY, GLFW still tries a compositor's
+		// default socket.
+		if dir := getenv("XDG_RUNTIME_DIR"); strings.HasPrefix(dir, "/") && dial("unix", path.Join(dir, "wayland-0")) == nil {
+			return nil
+		}
 	}
 	if display == "" {
+		if platform == "x11" {
+			return errors.New("FYNE_PLATFORM=x11 asks for an X display, and DISPLAY is not set: " + instead)
+		}
 		return errors.New("the desktop needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: " + instead)
 	}
 	addrs := xDisplaySockets(display, goos)

@@ -161,6 +161,9 @@ func TestDesktopWithoutADisplay(t *testing.T) {
 	}
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv("WAYLAND_SOCKET", "")
+	t.Setenv("XDG_RUNTIME_DIR", "") // no compositor's default socket either
+	t.Setenv("FYNE_PLATFORM", "")
 	for _, args := range [][]string{nil, {"--tab", "skus"}, {"--remote", "https://collector.example.com:9464"}} {
 		ran := stubDesktop(t)
 		code, _, stderr := runMain(args...)
@@ -190,9 +193,11 @@ func TestNeedDisplay(t *testing.T) {
 		}
 	}
 	// X servers that listen on the path form of display 7's socket, and
-	// on localhost's TCP port 6011 (display 11) only.
+	// on localhost's TCP port 6011 (display 11) only; a Wayland compositor
+	// on the default socket of /run/user/1000.
 	serving := func(network, addr string) error {
-		if network == "unix" && addr == "/tmp/.X11-unix/X7" || network == "tcp" && addr == "localhost:6011" {
+		if network == "unix" && addr == "/tmp/.X11-unix/X7" || network == "tcp" && addr == "localhost:6011" ||
+			network == "unix" && addr == "/run/user/1000/wayland-0" {
 			return nil
 		}
 		return fmt.Errorf("dial %s %s: refused", network, addr)
@@ -209,6 +214,21 @@ func TestNeedDisplay(t *testing.T) {
 		{"linux", env("DISPLAY", "localhost:11.0"), ""},
 		{"linux", env("WAYLAND_DISPLAY", "wayland-0"), ""},
 		{"linux", env("WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":55"), ""},
+		{"linux", env("WAYLAND_SOCKET", "3", "DISPLAY", ":55"), ""},
+		// GLFW finds a compositor on its default socket without WAYLAND_DISPLAY
+		// (a shell under tmux or su), whatever DISPLAY says.
+		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1000"), ""},
+		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":55"), ""},
+		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1001", "DISPLAY", ":55"), `DISPLAY=":55"`},
+		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1001"), "neither DISPLAY nor WAYLAND_DISPLAY"},
+		{"linux", env("FYNE_PLATFORM", "wayland", "DISPLAY", ":55"), ""},
+		// X11 asked for, by Fyne's FYNE_PLATFORM or the session (GLFW):
+		// the compositor does not count.
+		{"linux", env("FYNE_PLATFORM", "x11", "WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":55"), `DISPLAY=":55"`},
+		{"linux", env("FYNE_PLATFORM", "x11", "WAYLAND_DISPLAY", "wayland-0"), "FYNE_PLATFORM=x11 asks for an X display, and DISPLAY is not set"},
+		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":55"), `DISPLAY=":55"`},
+		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":7"), ""},
+		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000"), ""}, // no DISPLAY: GLFW detects, Wayland answers
 		{"linux", env("DISPLAY", ":55"), `cannot reach the X display DISPLAY=":55" (dial unix @/tmp/.X11-unix/X55: refused; dial unix /tmp/.X11-unix/X55: refused; dial tcp localhost:6055: refused): start its X server`},
 		{"linux", env("DISPLAY", "localhost:10.0"), `DISPLAY="localhost:10.0" (dial tcp localhost:6010: refused)`},
 		{"linux", env("DISPLAY", "/private/tmp/com.apple.launchd.x/org.xquartz:0"), ""}, // not read here: left to GLFW
