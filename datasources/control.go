@@ -44,7 +44,7 @@ type Controller interface {
 }
 
 // StockCapper is a Controller that can lower a SKU's sellable stock to a
-// number of units (Lazada: /product/stock/sellable/adjust). On a channel
+// number of units (Lazada: /product/stock/sellable/update and /adjust). On a channel
 // without it, capping a SKU's stock is a manual step.
 type StockCapper interface {
 	// CapStock lowers the sellable stock of each SKU of units to at most

@@ -433,14 +433,8 @@ var updateActions = []updateAction{
 		}
 		return c.PauseSale(context.Background(), target, before, datasources.ActionMeta{Reason: "contract"})
 	}},
-	{"cap_adjust_sellable_quantity.json", lazada.PathSellableAdjust, func(t *testing.T, c *lazada.Client, f *updateFixture, i int) error {
-		target := datasources.SaleTarget{SKUs: f.Requests[i].SKUs}
-		before, err := c.ReadSale(context.Background(), target)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c.CapStock(context.Background(), target, before, f.Requests[i].Cap, datasources.ActionMeta{Reason: "contract"})
-	}},
+	{"cap_update_sellable_quantity.json", lazada.PathSellableUpdate, capStock},
+	{"cap_adjust_sellable_quantity.json", lazada.PathSellableAdjust, capStock},
 	{"adjust_sellable_quantity.json", lazada.PathSellableAdjust, func(t *testing.T, c *lazada.Client, f *updateFixture, i int) error {
 		r := f.Requests[i]
 		return c.ResumeSale(context.Background(), datasources.SaleTarget{SKUs: r.SKUs}, datasources.SaleControl{ByStock: true, SKUs: r.Owed}, datasources.ActionMeta{Reason: "contract"})
@@ -448,6 +442,16 @@ var updateActions = []updateAction{
 	{"update_price_quantity.json", lazada.PathPriceQuantity, func(t *testing.T, c *lazada.Client, f *updateFixture, i int) error {
 		return c.ExtendSale(context.Background(), datasources.SaleTarget{SKUs: f.Requests[i].SKUs}, at(t, f.Until), datasources.ActionMeta{Reason: "contract"})
 	}},
+}
+
+// capStock caps request i's SKUs at its caps, on a fresh read.
+func capStock(t *testing.T, c *lazada.Client, f *updateFixture, i int) error {
+	target := datasources.SaleTarget{SKUs: f.Requests[i].SKUs}
+	before, err := c.ReadSale(context.Background(), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.CapStock(context.Background(), target, before, f.Requests[i].Cap, datasources.ActionMeta{Reason: "contract"})
 }
 
 // updateAnswers are the answers a gateway gives for an update fixture's

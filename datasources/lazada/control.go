@@ -123,20 +123,22 @@ func (c *Client) PauseSale(ctx context.Context, t datasources.SaleTarget, before
 
 // CapStock lowers each SKU's sellable stock to at most units[SKU], never
 // raising it: the warehouses keep their units in the order Lazada lists
-// them until the cap is reached, and each warehouse over what it may keep
-// is lowered by the difference through /product/stock/sellable/adjust (a
-// delta). Not /sellable/update's absolute quantity: the sale goes on
-// between the read (before) and the call, and an absolute quantity would
-// make sellable again every unit sold in between — an oversell, on the
-// very rows a cap is for — where a delta lowers what is there. Should the
-// sales in between leave a warehouse with less than the delta, Lazada
-// refuses it (212, sellable cannot be negative) and the read-back says
-// what stands. A SKU Lazada did not return in before is not sent; when
-// every SKU is already within its cap nothing is sent and nothing is
-// wrong.
+// them until the cap is reached. The sale goes on between the read
+// (before) and the calls, so no warehouse is written back a quantity
+// computed from the read, which would make sellable again every unit sold
+// in between — an oversell, on the very rows a cap is for. A warehouse
+// that keeps nothing is set to 0 through /product/stock/sellable/update (0
+// stays right whatever sold since); one that keeps part of its units is
+// lowered by what it had over through /product/stock/sellable/adjust (a
+// delta, which keeps the sales in between; should they leave it with less
+// than the delta, Lazada refuses it with 212 and the cap fails, to be
+// retried on a fresh read). Warehouses within the cap are not sent. The
+// zeros go first; if they fail, the deltas are not sent. A SKU Lazada did
+// not return in before is not sent; when every SKU is already within its
+// cap nothing is sent and nothing is wrong.
 func (c *Client) CapStock(ctx context.Context, t datasources.SaleTarget, before datasources.SaleControl, units map[string]int, _ datasources.ActionMeta) error {
 	by := readingsBySKU(before.SKUs)
-	var items []skuUpdate
+	var zeros, deltas []skuUpdate
 	var unknown []string
 	known := 0
 	for _, s := range uniqueSKUs(t.SKUs) {
@@ -150,13 +152,25 @@ func (c *Client) CapStock(ctx context.Context, t datasources.SaleTarget, before 
 			continue
 		}
 		known++
-		if u, lowered := c.capItem(r, max(n, 0)); lowered {
-			items = append(items, u)
+		z, d := c.capItems(r, max(n, 0))
+		if z != nil {
+			zeros = append(zeros, *z)
+		}
+		if d != nil {
+			deltas = append(deltas, *d)
 		}
 	}
 	switch {
-	case len(items) > 0:
-		return c.update(ctx, PathSellableAdjust, items)
+	case len(zeros)+len(deltas) > 0:
+		if len(zeros) > 0 {
+			if err := c.update(ctx, PathSellableUpdate, zeros); err != nil {
+				return err
+			}
+		}
+		if len(deltas) > 0 {
+			return c.update(ctx, PathSellableAdjust, deltas)
+		}
+		return nil
 	case known > 0:
 		return nil // every SKU already within its cap
 	case len(unknown) > 0:
@@ -165,32 +179,54 @@ func (c *Client) CapStock(ctx context.Context, t datasources.SaleTarget, before 
 	return c.refused(PathSellableAdjust, "no SKU of this sale to cap: nothing was sent")
 }
 
-// capItem is the adjustment that caps r at limit units: a negative delta
-// for each warehouse (in the single-warehouse form, the SKU) over what it
-// may keep, and only those; and whether there is any.
-func (c *Client) capItem(r datasources.StockReading, limit int) (skuUpdate, bool) {
+// capItems are what caps r at limit units: the warehouses (in the
+// single-warehouse form, the SKU) that keep nothing, set to 0, and those
+// that keep part of their units, each lowered by what it has over; nil
+// for none.
+func (c *Client) capItems(r datasources.StockReading, limit int) (zeros, deltas *skuUpdate) {
 	left := limit
-	lowered := map[string]bool{} // by warehouse code ("" in the single-warehouse form)
+	keeps := map[string]int{} // what each lowered warehouse keeps, by code ("" in the single-warehouse form)
 	u := c.stockItem(r, func(w datasources.WarehouseStock) int {
 		have := max(w.Sellable, 0)
 		keep := min(have, left)
 		left -= keep
 		if keep < have {
-			lowered[w.Code] = true
+			keeps[w.Code] = keep
 		}
 		return keep - have
 	})
 	if u.Warehouses == nil {
-		return u, lowered[""]
+		keep, lowered := keeps[""]
+		switch {
+		case !lowered:
+		case keep == 0:
+			zero := 0
+			z := u
+			z.SellableQuantity = &zero
+			zeros = &z
+		default:
+			deltas = &u
+		}
+		return zeros, deltas
 	}
-	kept := u.Warehouses.Items[:0]
+	z, d := u, u
+	z.Warehouses, d.Warehouses = &warehouseList{}, &warehouseList{}
 	for _, w := range u.Warehouses.Items {
-		if lowered[w.Code] {
-			kept = append(kept, w)
+		switch keep, lowered := keeps[w.Code]; {
+		case !lowered:
+		case keep == 0:
+			z.Warehouses.Items = append(z.Warehouses.Items, warehouseQty{Code: w.Code, SellableQuantity: 0})
+		default:
+			d.Warehouses.Items = append(d.Warehouses.Items, w)
 		}
 	}
-	u.Warehouses.Items = kept
-	return u, len(kept) > 0
+	if len(z.Warehouses.Items) > 0 {
+		zeros = &z
+	}
+	if len(d.Warehouses.Items) > 0 {
+		deltas = &d
+	}
+	return zeros, deltas
 }
 
 // ResumeSale adds back, through /product/stock/sellable/adjust, the units

@@ -709,8 +709,10 @@ func sum(m map[string]int) int {
 // asked, keeping the warehouses' units in Lazada's order, and never raises
 // a SKU that has fewer. The sale goes on between the read and the cap: a
 // warehouse within the cap is left alone (not written back as read, which
-// would make the units sold since sellable again), and one over it is
-// lowered by what was over.
+// would make the units sold since sellable again), one that keeps part of
+// its units is lowered by what it had over, one that keeps nothing is set
+// to 0 — also when units sold in between, where lowering it by what was
+// read would be refused (212).
 func TestCapStockOnTheSimulator(t *testing.T) {
 	b, clock, c, _ := controlSim(t, controlScenario(simulator.DefaultWarehouse, "W2"), nil)
 	ctx := context.Background()
@@ -723,15 +725,15 @@ func TestCapStockOnTheSimulator(t *testing.T) {
 	if read["POCO-F1"][own] == was["POCO-F1"][own] {
 		t.Fatal("no POCO-F1 sold between the read and the cap: the test shows nothing")
 	}
-	// POCO-F1's own warehouse keeps all it had; W2, listed after it, 7.
-	limit := read["POCO-F1"][own] + 7
+	// POCO-F1's own warehouse keeps all but 5 of what was read; W2, listed
+	// after it, nothing.
+	limit := read["POCO-F1"][own] - 5
 	caps := map[string]int{"POCO-F1": limit, "POCO-X3": 1_000_000}
 	if err := c.CapStock(ctx, controlTarget, before, caps, meta); err != nil {
 		t.Fatal(err)
 	}
 	now := truth(b)
-	over := read["POCO-F1"]["W2"] - min(7, read["POCO-F1"]["W2"])
-	if got := now["POCO-F1"]; got[own] != was["POCO-F1"][own] || got["W2"] != was["POCO-F1"]["W2"]-over || got[""] > limit {
+	if got := now["POCO-F1"]; got[own] != was["POCO-F1"][own]-5 || got["W2"] != 0 || got[""] > limit {
 		t.Errorf("POCO-F1 capped at %d: %v; it was %v when read, %v when capped", limit, got, read["POCO-F1"], was["POCO-F1"])
 	}
 	if !maps.Equal(now["POCO-X3"], was["POCO-X3"]) {
@@ -740,6 +742,21 @@ func TestCapStockOnTheSimulator(t *testing.T) {
 	if !maps.Equal(now["REDMI-9A"], was["REDMI-9A"]) {
 		t.Errorf("REDMI-9A, not capped, changed: %v, was %v", now["REDMI-9A"], was["REDMI-9A"])
 	}
+
+	// Capped at nothing, on a read older than the last sales.
+	before = readSale(t, c)
+	read = truth(b)
+	clock.Advance(time.Minute)
+	if truth(b)["POCO-X3"][own] == read["POCO-X3"][own] {
+		t.Fatal("no POCO-X3 sold between the read and the cap: the test shows nothing")
+	}
+	if err := c.CapStock(ctx, controlTarget, before, map[string]int{"POCO-X3": 0}, meta); err != nil {
+		t.Fatalf("capping POCO-X3 at 0: %v", err)
+	}
+	if got := truth(b)["POCO-X3"]; got[""] != 0 {
+		t.Errorf("POCO-X3 capped at 0: %v", got)
+	}
+
 	if err := c.CapStock(ctx, controlTarget, before, map[string]int{"NOPE": 1}, meta); err == nil {
 		t.Error("a cap of no SKU of the sale was sent")
 	}
