@@ -152,11 +152,11 @@ func run(stderr io.Writer, err error) int {
 // (net.DialTimeout in the binary). Where it cannot tell, it leaves the
 // choice to GLFW: refusing a display GLFW would open is worse than the
 // panic.
-func needDisplay(goos string, getenv func(string) string, dial func(network, addr string) error) error {
+func needDisplay(goos string, getenv func(string) string, dial func(network, addr string) error) (dropDisplay bool, err error) {
 	switch goos {
 	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
 	default:
-		return nil
+		return false, nil
 	}
 	const instead = "on a headless machine run `flashdeck serve` (the collector; desktops elsewhere use --remote), or `make run`, which starts the desktop under Xvfb"
 	display := getenv("DISPLAY")
@@ -167,38 +167,58 @@ func needDisplay(goos string, getenv func(string) string, dial func(network, add
 	platform := getenv("FYNE_PLATFORM")
 	x11 := platform == "x11" || platform != "wayland" && getenv("XDG_SESSION_TYPE") == "x11" && display != ""
 	if !x11 {
-		if platform == "wayland" || getenv("WAYLAND_DISPLAY") != "" || getenv("WAYLAND_SOCKET") != "" {
-			return nil // Wayland's: left to GLFW, which falls back to X11 by itself
+		if platform == "wayland" || getenv("WAYLAND_SOCKET") != "" {
+			return false, nil // Wayland's alone: left to GLFW
+		}
+		if getenv("WAYLAND_DISPLAY") != "" {
+			// With DISPLAY set too, Fyne moves to X11 (XWayland) under a
+			// compositor that draws no window decorations (GNOME's): a
+			// DISPLAY that does not answer is dropped, so that the window
+			// stays on Wayland rather than fail on X11.
+			if _, ok := xAnswers(display, goos, dial); display != "" && !ok {
+				return true, nil
+			}
+			return false, nil
 		}
 		// Without WAYLAND_DISPLAY, GLFW still tries a compositor's
 		// default socket.
 		if dir := getenv("XDG_RUNTIME_DIR"); strings.HasPrefix(dir, "/") && dial("unix", path.Join(dir, "wayland-0")) == nil {
-			return nil
+			return false, nil
 		}
 	}
 	if display == "" {
 		if platform == "x11" {
-			return errors.New("FYNE_PLATFORM=x11 asks for an X display, and DISPLAY is not set: " + instead)
+			return false, errors.New("FYNE_PLATFORM=x11 asks for an X display, and DISPLAY is not set: " + instead)
 		}
-		return errors.New("the desktop needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: " + instead)
+		return false, errors.New("the desktop needs a display, and neither DISPLAY nor WAYLAND_DISPLAY is set: " + instead)
 	}
-	addrs := xDisplaySockets(display, goos)
-	if len(addrs) == 0 {
-		return nil // a form not read here: left to GLFW
-	}
-	var tried []string
-	for _, a := range addrs {
-		err := dial(a.network, a.addr)
-		if err == nil {
-			return nil
-		}
-		tried = append(tried, err.Error())
+	tried, ok := xAnswers(display, goos, dial)
+	if ok {
+		return false, nil
 	}
 	if len(display) > 64 { // outside input: shown bounded
 		display = display[:64] + "…"
 	}
-	return fmt.Errorf("the desktop cannot reach the X display DISPLAY=%q (%s): start its X server or set DISPLAY to one that runs; %s",
+	return false, fmt.Errorf("the desktop cannot reach the X display DISPLAY=%q (%s): start its X server or set DISPLAY to one that runs; %s",
 		display, strings.Join(tried, "; "), instead)
+}
+
+// xAnswers reports whether the X server display names answers on one of
+// its sockets, or is named in a form not read here (left to GLFW), and
+// what each socket tried answered.
+func xAnswers(display, goos string, dial func(network, addr string) error) (tried []string, ok bool) {
+	addrs := xDisplaySockets(display, goos)
+	if len(addrs) == 0 {
+		return nil, true
+	}
+	for _, a := range addrs {
+		err := dial(a.network, a.addr)
+		if err == nil {
+			return nil, true
+		}
+		tried = append(tried, err.Error())
+	}
+	return tried, false
 }
 
 // xSocket is where an X server listens.
@@ -345,8 +365,13 @@ func desktopCmd(args []string, log *slog.Logger, runDesktop launch.Run) error {
 	if runDesktop == nil {
 		return errors.New("this build has no desktop; use `flashdeck serve`")
 	}
-	if err := needDisplay(runtime.GOOS, os.Getenv, dialDisplay); err != nil {
+	drop, err := needDisplay(runtime.GOOS, os.Getenv, dialDisplay)
+	if err != nil {
 		return err
+	}
+	if drop {
+		log.Warn("DISPLAY does not answer: the desktop stays on Wayland", "DISPLAY", os.Getenv("DISPLAY"))
+		os.Unsetenv("DISPLAY")
 	}
 	if *cpuProfile != "" {
 		stopProfile, err := startCPUProfile(*cpuProfile)

@@ -206,42 +206,49 @@ func TestNeedDisplay(t *testing.T) {
 		goos   string
 		getenv func(string) string
 		want   string // in the error; "" for none
+		drop   bool   // DISPLAY dropped: the window stays on Wayland
 	}{
-		{"linux", env(), "neither DISPLAY nor WAYLAND_DISPLAY is set"},
-		{"linux", env("DISPLAY", ":7"), ""},
-		{"linux", env("DISPLAY", ":11"), ""}, // no Unix socket: libxcb goes on to localhost's TCP port, as here
-		{"linux", env("DISPLAY", "unix:7.0"), ""},
-		{"linux", env("DISPLAY", "localhost:11.0"), ""},
-		{"linux", env("WAYLAND_DISPLAY", "wayland-0"), ""},
-		{"linux", env("WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":55"), ""},
-		{"linux", env("WAYLAND_SOCKET", "3", "DISPLAY", ":55"), ""},
+		{"linux", env(), "neither DISPLAY nor WAYLAND_DISPLAY is set", false},
+		{"linux", env("DISPLAY", ":7"), "", false},
+		{"linux", env("DISPLAY", ":11"), "", false}, // no Unix socket: libxcb goes on to localhost's TCP port, as here
+		{"linux", env("DISPLAY", "unix:7.0"), "", false},
+		{"linux", env("DISPLAY", "localhost:11.0"), "", false},
+		{"linux", env("WAYLAND_DISPLAY", "wayland-0"), "", false},
+		// Fyne would move to X11 under GNOME: a DISPLAY that answers is
+		// kept, one that does not dropped.
+		{"linux", env("WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":7"), "", false},
+		{"linux", env("WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":55"), "", true},
+		{"linux", env("WAYLAND_SOCKET", "3", "DISPLAY", ":55"), "", false},
 		// GLFW finds a compositor on its default socket without WAYLAND_DISPLAY
 		// (a shell under tmux or su), whatever DISPLAY says.
-		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1000"), ""},
-		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":55"), ""},
-		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1001", "DISPLAY", ":55"), `DISPLAY=":55"`},
-		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1001"), "neither DISPLAY nor WAYLAND_DISPLAY"},
-		{"linux", env("FYNE_PLATFORM", "wayland", "DISPLAY", ":55"), ""},
+		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1000"), "", false},
+		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":55"), "", false},
+		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1001", "DISPLAY", ":55"), `DISPLAY=":55"`, false},
+		{"linux", env("XDG_RUNTIME_DIR", "/run/user/1001"), "neither DISPLAY nor WAYLAND_DISPLAY", false},
+		{"linux", env("FYNE_PLATFORM", "wayland", "DISPLAY", ":55"), "", false},
 		// X11 asked for, by Fyne's FYNE_PLATFORM or the session (GLFW):
 		// the compositor does not count.
-		{"linux", env("FYNE_PLATFORM", "x11", "WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":55"), `DISPLAY=":55"`},
-		{"linux", env("FYNE_PLATFORM", "x11", "WAYLAND_DISPLAY", "wayland-0"), "FYNE_PLATFORM=x11 asks for an X display, and DISPLAY is not set"},
-		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":55"), `DISPLAY=":55"`},
-		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":7"), ""},
-		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000"), ""}, // no DISPLAY: GLFW detects, Wayland answers
-		{"linux", env("DISPLAY", ":55"), `cannot reach the X display DISPLAY=":55" (dial unix @/tmp/.X11-unix/X55: refused; dial unix /tmp/.X11-unix/X55: refused; dial tcp localhost:6055: refused): start its X server`},
-		{"linux", env("DISPLAY", "localhost:10.0"), `DISPLAY="localhost:10.0" (dial tcp localhost:6010: refused)`},
-		{"linux", env("DISPLAY", "/private/tmp/com.apple.launchd.x/org.xquartz:0"), ""}, // not read here: left to GLFW
-		{"linux", env("DISPLAY", "nonsense"), ""},
-		{"linux", env("DISPLAY", ":"+strings.Repeat("9", 100)), ""},
-		{"linux", env("DISPLAY", strings.Repeat("x", 100)+":3"), `xxxx…" (`},
-		{"freebsd", env(), "neither DISPLAY"},
-		{"openbsd", env("DISPLAY", ""), "neither DISPLAY"},
-		{"darwin", env(), ""},
-		{"windows", env(), ""},
+		{"linux", env("FYNE_PLATFORM", "x11", "WAYLAND_DISPLAY", "wayland-0", "DISPLAY", ":55"), `DISPLAY=":55"`, false},
+		{"linux", env("FYNE_PLATFORM", "x11", "WAYLAND_DISPLAY", "wayland-0"), "FYNE_PLATFORM=x11 asks for an X display, and DISPLAY is not set", false},
+		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":55"), `DISPLAY=":55"`, false},
+		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000", "DISPLAY", ":7"), "", false},
+		{"linux", env("XDG_SESSION_TYPE", "x11", "XDG_RUNTIME_DIR", "/run/user/1000"), "", false}, // no DISPLAY: GLFW detects, Wayland answers
+		{"linux", env("DISPLAY", ":55"), `cannot reach the X display DISPLAY=":55" (dial unix @/tmp/.X11-unix/X55: refused; dial unix /tmp/.X11-unix/X55: refused; dial tcp localhost:6055: refused): start its X server`, false},
+		{"linux", env("DISPLAY", "localhost:10.0"), `DISPLAY="localhost:10.0" (dial tcp localhost:6010: refused)`, false},
+		{"linux", env("DISPLAY", "/private/tmp/com.apple.launchd.x/org.xquartz:0"), "", false}, // not read here: left to GLFW
+		{"linux", env("DISPLAY", "nonsense"), "", false},
+		{"linux", env("DISPLAY", ":"+strings.Repeat("9", 100)), "", false},
+		{"linux", env("DISPLAY", strings.Repeat("x", 100)+":3"), `xxxx…" (`, false},
+		{"freebsd", env(), "neither DISPLAY", false},
+		{"openbsd", env("DISPLAY", ""), "neither DISPLAY", false},
+		{"darwin", env(), "", false},
+		{"windows", env(), "", false},
 	}
 	for _, tc := range cases {
-		err := needDisplay(tc.goos, tc.getenv, serving)
+		drop, err := needDisplay(tc.goos, tc.getenv, serving)
+		if drop != tc.drop {
+			t.Errorf("%s DISPLAY=%q WAYLAND_DISPLAY=%q: DISPLAY dropped %v, want %v", tc.goos, tc.getenv("DISPLAY"), tc.getenv("WAYLAND_DISPLAY"), drop, tc.drop)
+		}
 		switch {
 		case tc.want == "" && err != nil:
 			t.Errorf("%s DISPLAY=%q: %v, want no error", tc.goos, tc.getenv("DISPLAY"), err)
