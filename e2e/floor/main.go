@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -41,9 +42,11 @@ func main() {
 	}
 	content := container.NewVBox(grid)
 	// The window must be the desktop's size, or the floor draws more (or
-	// less) than the desktop does: a grid taller than 800 px would grow it.
+	// less) than the desktop does: a grid taller than 800 px, less the
+	// window's padding, would grow it.
 	size := fyne.NewSize(1280, 800)
-	if m := content.MinSize(); m.Width > size.Width || m.Height > size.Height {
+	pad := 2 * theme.Padding()
+	if m := content.MinSize(); m.Width > size.Width-pad || m.Height > size.Height-pad {
 		fmt.Fprintf(os.Stderr, "floor: %d rows of %d labels need %.0f×%.0f, more than the window's %.0f×%.0f\n",
 			*rows, *cols, m.Width, m.Height, size.Width, size.Height)
 		os.Exit(2)
