@@ -145,30 +145,14 @@ func screenColours(t *testing.T, shot string) int {
 func startXvfb(t *testing.T, base int, screen string) string {
 	t.Helper()
 	display := fmt.Sprintf(":%d", base+os.Getpid()%9)
-	xvfb := exec.Command("Xvfb", display, "-screen", "0", screen+"x24", "-nolisten", "tcp")
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- xvfb.Wait() }()
-	t.Cleanup(func() {
-		_ = xvfb.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			_ = xvfb.Process.Kill()
-			<-exited
-		}
-	})
+	xvfb := startBackground(t, exec.Command("Xvfb", display, "-screen", "0", screen+"x24", "-nolisten", "tcp"),
+		syscall.SIGTERM, 5*time.Second, false)
 	// Xvfb is up when its socket takes a connection (the desktop checks
 	// its display the same way before it starts).
 	socket := "/tmp/.X11-unix/X" + strings.TrimPrefix(display, ":")
 	testwait.Until(t, 20*time.Second, func() string {
-		select {
-		case err := <-exited:
-			exited <- err
+		if err, ok := xvfb.ended(); ok {
 			return fmt.Sprintf("Xvfb on %s exited: %v (another X server on that display?)", display, err)
-		default:
 		}
 		c, err := net.Dial("unix", socket)
 		if err != nil {

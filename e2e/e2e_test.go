@@ -105,6 +105,48 @@ func (p *proc) waitLine(t *testing.T, s string) string {
 	}
 }
 
+// background is a helper process started for the rest of a test.
+type background struct {
+	exited chan error // its exit, once; a reader that only looks puts it back
+}
+
+// startBackground starts cmd and stops it when the test ends: stop, then
+// after grace a kill, which fails the test when strict (a server that
+// ignores its stop signal is a bug worth seeing).
+func startBackground(t *testing.T, cmd *exec.Cmd, stop os.Signal, grace time.Duration, strict bool) *background {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	b := &background{exited: make(chan error, 1)}
+	go func() { b.exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(stop)
+		select {
+		case <-b.exited:
+		case <-time.After(grace):
+			_ = cmd.Process.Kill()
+			<-b.exited
+			if strict {
+				t.Errorf("%s did not stop on %v", filepath.Base(cmd.Path), stop)
+			}
+		}
+	})
+	return b
+}
+
+// ended reports whether the process has exited, and how, leaving that
+// for the next reader.
+func (b *background) ended() (error, bool) {
+	select {
+	case err := <-b.exited:
+		b.exited <- err
+		return err, true
+	default:
+		return nil, false
+	}
+}
+
 // stop sends SIGTERM and expects a clean exit.
 func (p *proc) stop(t *testing.T) {
 	if p.cmd.ProcessState != nil {

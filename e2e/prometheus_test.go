@@ -346,27 +346,10 @@ func startPrometheus(t *testing.T, bin, cfg, data, addr string) {
 		"--web.listen-address="+addr, "--storage.tsdb.retention.time=1h", "--log.level=warn")
 	cmd.Stdout = &testLog{t: t, prefix: "prometheus: "}
 	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-			t.Error("prometheus did not stop on SIGINT")
-		}
-	})
+	prom := startBackground(t, cmd, os.Interrupt, 15*time.Second, true)
 	testwait.Until(t, 60*time.Second, func() string {
-		select {
-		case err := <-done:
-			done <- err
+		if err, ok := prom.ended(); ok {
 			t.Fatalf("prometheus exited: %v", err)
-		default:
 		}
 		res, err := http.Get("http://" + addr + "/-/ready")
 		if err != nil {

@@ -175,10 +175,11 @@ func needDisplay(goos string, getenv func(string) string, dial func(network, add
 			// compositor that draws no window decorations (GNOME's): a
 			// DISPLAY that does not answer is dropped, so that the window
 			// stays on Wayland rather than fail on X11.
-			if _, ok := xAnswers(display, goos, dial); display != "" && !ok {
-				return true, nil
+			if display == "" {
+				return false, nil
 			}
-			return false, nil
+			_, ok := xAnswers(display, goos, dial)
+			return !ok, nil
 		}
 		// Without WAYLAND_DISPLAY, GLFW still tries a compositor's
 		// default socket.
