@@ -12,6 +12,7 @@ import (
 	"github.com/flashdeck/flashdeck/app/config"
 	"github.com/flashdeck/flashdeck/app/engine"
 	"github.com/flashdeck/flashdeck/app/rules"
+	"github.com/flashdeck/flashdeck/internal/testwait"
 )
 
 // slowFlags is a Source whose flag list takes as long as the test says (a
@@ -93,6 +94,14 @@ func TestSlowFlagsDoNotDelayTheFigures(t *testing.T) {
 	recv(t, src.fetching, "read of the changed flags")
 	src.answer <- errors.New("collector slow")
 	// Failed: the next snapshot asks again, though no version changed.
+	// (Once the failure is noted: a snapshot that comes while the failed
+	// read is still returning leaves the retry to the one after.)
+	testwait.Until(t, 20*time.Second, func() string {
+		if br.retry.Load() {
+			return ""
+		}
+		return "the failed read not noted"
+	})
 	src.sub <- flagSnap(4, 2)
 	recv(t, applied, "snapshot after a failed read")
 	recv(t, src.fetching, "read again after a failure")
